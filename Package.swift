@@ -1,0 +1,100 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Tide",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tide", targets: ["TideCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        .target(name: "TideModel", swiftSettings: swiftSettings),
+        .target(name: "TideWasm", swiftSettings: swiftSettings),
+        .target(name: "TideResolver", dependencies: ["TideModel"], swiftSettings: swiftSettings),
+        .target(
+            name: "TideStore",
+            dependencies: ["TideModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TideOrchestrator",
+            dependencies: [
+                "TideModel", "TideStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TideClient",
+            dependencies: [
+                "TideModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "TideCLI",
+            dependencies: [
+                "TideModel", "TideStore", "TideOrchestrator", "TideClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TideModelTests",
+            dependencies: ["TideModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TideResolverTests",
+            dependencies: ["TideModel", "TideResolver"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TideWasmTests",
+            dependencies: ["TideWasm"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TideStoreTests",
+            dependencies: ["TideModel", "TideStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TideOrchestratorTests",
+            dependencies: [
+                "TideModel", "TideStore", "TideOrchestrator", "TideClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,64 @@
+import Foundation
+
+/// A `tide` child process (this same executable), stopped with SIGTERM.
+final class ServerProcess {
+    let process: Process
+    let port: Int
+
+    private init(process: Process, port: Int) {
+        self.process = process
+        self.port = port
+    }
+
+    /// Starts `tide <arguments>` and waits until it logs the port it listens on.
+    static func start(arguments: [String], timeout: TimeInterval = 30) throws -> ServerProcess {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let reader = errors.fileHandleForReading
+        var text = ""
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+            if let port = listeningPort(in: text) {
+                // Keep draining stderr so the child never blocks on a full pipe.
+                reader.readabilityHandler = { handle in _ = handle.availableData }
+                return ServerProcess(process: process, port: port)
+            }
+        }
+        process.terminate()
+        process.waitUntilExit()
+        throw CLIFailure("the server did not start: \(text.suffix(500))")
+    }
+
+    private static func listeningPort(in text: String) -> Int? {
+        guard let range = text.range(of: "listening on http://") else { return nil }
+        let rest = text[range.upperBound...]
+        guard let colon = rest.firstIndex(of: ":") else { return nil }
+        return Int(rest[rest.index(after: colon)...].prefix(while: \.isNumber))
+    }
+
+    /// Resident and peak resident memory in bytes, from /proc.
+    func memory() -> (rss: Int, peak: Int) {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8) else {
+            return (0, 0)
+        }
+        func field(_ name: String) -> Int {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return 0 }
+            return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+        }
+        return (field("VmRSS"), field("VmHWM"))
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import TideClient
+import TideModel
+
+struct DeviceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "device",
+        abstract: "List, inspect, register, label and remove devices.",
+        subcommands: [List.self, Show.self, Add.self, Remove.self, Label.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ls", abstract: "List devices: id, name, address, status, since, memory, interfaces.")
+        @OptionGroup var client: ClientOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Only devices with this status (alive, suspect, dead).")
+        var status: DeviceStatus?
+
+        func run() async throws {
+            let devices = try await call { try await client.client().devices(status: status) }
+            if output.json { return print(try Formatting.json(DeviceList(devices: devices))) }
+            var table = Table(header: ["ID", "NAME", "ADDRESS", "STATUS", "SINCE", "MEMORY", "INTERFACES"])
+            for device in devices {
+                table.rows.append([
+                    device.id.rawValue, device.name, device.endpoint?.description ?? "-", device.status.rawValue,
+                    Formatting.ago(device.statusSince), Formatting.bytes(device.capabilities.memoryBytes),
+                    String(device.capabilities.interfaces.count),
+                ])
+            }
+            print(table.render())
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one device in full.")
+        @OptionGroup var client: ClientOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Device id.") var id: String
+
+        func run() async throws {
+            let device = try await call { try await client.client().device(DeviceID(id)) }
+            if output.json { return print(try Formatting.json(device)) }
+            print(DeviceDetails.render(device))
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add",
+            abstract: "Register a device by the address of its supervisor.",
+            discussion: "The server fetches the device's description and health; it stores nothing unless both are usable.")
+        @OptionGroup var client: ClientOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: ArgumentHelp("The supervisor's address.", valueName: "host:port")) var address: String
+        @Option(help: "A name for the device (default: what it reports, or its address).") var name: String?
+
+        func run() async throws {
+            let device = try await call { try await client.client().addDevice(address: address, name: name) }
+            if output.json { return print(try Formatting.json(device)) }
+            print("\(device.id)  \(device.name)  \(device.endpoint?.description ?? address)  \(device.status.rawValue)")
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rm", abstract: "Remove a device from the inventory (its events stay in the log).")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "Device id.") var id: String
+
+        func run() async throws {
+            try await call { try await client.client().removeDevice(DeviceID(id)) }
+            print("removed \(id)")
+        }
+    }
+
+    struct Label: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "label", abstract: "Set (key=value) or remove (key-) operator labels of a device.")
+        @OptionGroup var client: ClientOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Device id.") var id: String
+        @Argument(help: ArgumentHelp("Changes: key=value sets, key- removes.", valueName: "key=value|key-"))
+        var changes: [String]
+
+        func validate() throws {
+            guard !changes.isEmpty else { throw ValidationError("give at least one key=value or key-") }
+            _ = try parsedChanges()
+        }
+
+        func parsedChanges() throws -> [String: String?] {
+            var result: [String: String?] = [:]
+            for change in changes {
+                if let equals = change.firstIndex(of: "=") {
+                    result[String(change[..<equals])] = String(change[change.index(after: equals)...])
+                } else if change.hasSuffix("-"), change.count > 1 {
+                    result[String(change.dropLast())] = .some(nil)
+                } else {
+                    throw ValidationError("\"\(change)\" is neither key=value nor key-")
+                }
+            }
+            return result
+        }
+
+        func run() async throws {
+            let changes = try parsedChanges()
+            let device = try await call { try await client.client().label(DeviceID(id), changes) }
+            if output.json { return print(try Formatting.json(device)) }
+            let labels = device.labels.keys.sorted().map { "\($0)=\(device.labels[$0] ?? "")" }
+            print("\(device.id) labels: \(labels.isEmpty ? "(none)" : labels.joined(separator: ", "))")
+        }
+    }
+}
+
+extension DeviceStatus: ExpressibleByArgument {}
+
+/// Runs a client call, turning its failure into the one-line CLI failure.
+func call<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as ClientError {
+        throw CLIFailure(error.message)
+    }
+}

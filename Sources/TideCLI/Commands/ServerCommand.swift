@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TideModel
+import TideOrchestrator
+
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run the orchestrator: HTTP API, device inventory and health monitor.",
+        discussion: """
+            State lives in <data-dir>/tide.sqlite (SQLite, WAL mode). On first start the server writes an \
+            operator token to <data-dir>/operator.token (mode 0600); every /api/v1 request needs it as \
+            "Authorization: Bearer <token>". The wasmiot-compatible /file/... routes stay open because \
+            wasmiot supervisors cannot send tokens. SIGINT or SIGTERM shut the server down gracefully.
+            """
+    )
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where the database and token live (env TIDE_DATA).", valueName: "path"))
+    var dataDirectory: String?
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 3000
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    @Flag(name: .customLong("insecure-no-auth"), help: "Serve /api/v1 without a token. Local experiments only.")
+    var insecureNoAuth = false
+
+    @Option(name: .customLong("probe-interval"), help: ArgumentHelp("Seconds between health probes of each device; 0 turns probing off.", valueName: "seconds"))
+    var probeInterval = 1.0
+
+    @Option(name: .customLong("probe-timeout"), help: ArgumentHelp("Seconds a health probe may take.", valueName: "seconds"))
+    var probeTimeout = 0.8
+
+    @Option(name: .customLong("suspect-after"), help: "Failed probes in a row before a device is suspect.")
+    var suspectAfter = 1
+
+    @Option(name: .customLong("dead-after"), help: "Failed probes in a row before a device is dead.")
+    var deadAfter = 3
+
+    @Option(name: .customLong("max-body-bytes"), help: "Largest JSON request body accepted (413 beyond).")
+    var maxBodyBytes = 1 << 20
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
+        guard probeInterval >= 0, probeTimeout > 0 else { throw ValidationError("--probe-interval must be >= 0 and --probe-timeout > 0") }
+        guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "tide.server")
+        let policy: HealthPolicy
+        do {
+            policy = try HealthPolicy(suspectAfter: suspectAfter, deadAfter: deadAfter)
+        } catch {
+            throw CLIFailure(error.message)
+        }
+        let configuration = ServerConfiguration(
+            dataDirectory: dataDirectory ?? ProcessInfo.processInfo.environment["TIDE_DATA"] ?? ".tide",
+            host: host, port: port, requireAuth: !insecureNoAuth,
+            probeInterval: .milliseconds(Int64(probeInterval * 1000)),
+            probeTimeout: .milliseconds(Int64(probeTimeout * 1000)),
+            healthPolicy: policy, maxBodyBytes: maxBodyBytes)
+        do {
+            try await OrchestratorServer(configuration: configuration, logger: logger).run()
+        } catch let error as ServerError {
+            throw CLIFailure(error.message)
+        } catch {
+            throw CLIFailure("the server stopped: \(error)")
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import TideModel
+
+/// The text of `tide device show`.
+enum DeviceDetails {
+    static func render(_ device: Device) -> String {
+        let capabilities = device.capabilities
+        var lines = [
+            "id:          \(device.id)",
+            "name:        \(device.name)",
+            "addresses:   \(device.addresses.joined(separator: ", ")) (port \(device.port))",
+            "status:      \(device.status.rawValue) since \(TideJSON.formatTimestamp(device.statusSince)) (\(Formatting.ago(device.statusSince)))",
+            "reason:      \(device.statusReason)",
+            "memory:      \(Formatting.bytes(capabilities.memoryBytes))",
+        ]
+        if let cpu = capabilities.cpuName {
+            lines.append("cpu:         \(cpu)\(capabilities.cpuClockHz.map { " @ " + Formatting.hertz($0) } ?? "")")
+        }
+        if let arch = capabilities.arch { lines.append("arch:        \(arch)") }
+        if let health = device.health {
+            lines.append(
+                "health:      cpu \(Int((health.cpuUsage * 100).rounded()))%, memory \(Int((health.memoryUsage * 100).rounded()))% (\(Formatting.ago(health.receivedAt)))")
+        }
+        let labels = device.labels.keys.sorted().map { "\($0)=\(device.labels[$0] ?? "")" }
+        lines.append("labels:      \(labels.isEmpty ? "(none)" : labels.joined(separator: ", "))")
+        if !capabilities.labels.isEmpty {
+            let reported = capabilities.labels.keys.sorted().map { "\($0)=\(capabilities.labels[$0] ?? "")" }
+            lines.append("reported:    \(reported.joined(separator: ", "))")
+        }
+        lines.append("first seen:  \(TideJSON.formatTimestamp(device.firstSeen))")
+        lines.append("last seen:   \(TideJSON.formatTimestamp(device.lastSeen)) (\(Formatting.ago(device.lastSeen)))")
+        lines.append("interfaces:  \(capabilities.interfaces.count)")
+        for name in capabilities.interfaces { lines.append("  \(name)") }
+        return lines.joined(separator: "\n")
+    }
+}

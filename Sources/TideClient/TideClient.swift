@@ -1,0 +1,146 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import TideModel
+
+/// A typed client of the Tide HTTP API, shared by the CLI and the tests.
+public struct TideClient: Sendable {
+    public let baseURL: String
+    let token: String?
+    let http: HTTPClient
+    let timeout: Duration
+
+    /// A process-wide client that fails at once when nothing listens, instead of retrying
+    /// connections until the deadline: an operator wants "connection refused" now.
+    public static let failFastHTTP: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(5)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    public init(baseURL: String, token: String?, http: HTTPClient = TideClient.failFastHTTP, timeout: Duration = .seconds(30)) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
+        self.http = http
+        self.timeout = timeout
+    }
+
+    // MARK: Devices
+
+    public func devices(status: DeviceStatus? = nil) async throws(ClientError) -> [Device] {
+        var path = "/api/v1/devices"
+        if let status { path += "?status=\(status.rawValue)" }
+        return try await send(.GET, path, as: DeviceList.self).devices
+    }
+
+    public func device(_ id: DeviceID) async throws(ClientError) -> Device {
+        try await send(.GET, "/api/v1/devices/\(escaped(id.rawValue))", as: Device.self)
+    }
+
+    /// Registers the supervisor at `address` (`host:port`); the server asks the device about itself.
+    public func addDevice(address: String, name: String? = nil) async throws(ClientError) -> Device {
+        try await send(.POST, "/api/v1/devices", body: RegisterDeviceRequest(address: address, name: name), as: Device.self)
+    }
+
+    public func removeDevice(_ id: DeviceID) async throws(ClientError) {
+        _ = try await exchange(.DELETE, "/api/v1/devices/\(escaped(id.rawValue))", body: nil)
+    }
+
+    /// Sets labels (value) and removes them (nil).
+    public func label(_ id: DeviceID, _ changes: [String: String?]) async throws(ClientError) -> Device {
+        try await send(.PATCH, "/api/v1/devices/\(escaped(id.rawValue))", body: DevicePatch(labels: changes), as: Device.self)
+    }
+
+    // MARK: Events
+
+    /// Events after the event id `since` (all when nil); waits up to `wait` seconds for a new one.
+    public func events(since: Int64? = nil, device: DeviceID? = nil, limit: Int? = nil, wait: Int? = nil)
+        async throws(ClientError) -> EventPage
+    {
+        var query: [String] = []
+        if let since { query.append("since=\(since)") }
+        if let device { query.append("device=\(escaped(device.rawValue))") }
+        if let limit { query.append("limit=\(limit)") }
+        if let wait { query.append("wait=\(wait)") }
+        let path = "/api/v1/events" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        return try await send(.GET, path, as: EventPage.self, timeout: .seconds(Int64(wait ?? 0)) + timeout)
+    }
+
+    // MARK: Plumbing
+
+    func send<Response: Decodable>(
+        _ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none, as type: Response.Type,
+        timeout: Duration? = nil
+    ) async throws(ClientError) -> Response {
+        let data: Data?
+        do {
+            data = try body.map { try TideJSON.encoder().encode($0) }
+        } catch {
+            throw ClientError(status: nil, code: nil, message: "cannot encode the request: \(error)")
+        }
+        let answer = try await exchange(method, path, body: data, timeout: timeout)
+        do {
+            return try TideJSON.decoder().decode(Response.self, from: answer)
+        } catch {
+            throw ClientError(
+                status: nil, code: nil,
+                message: "the server at \(baseURL) answered \(method) \(path) with an unexpected body: \(TideJSON.describe(error))")
+        }
+    }
+
+    func exchange(_ method: HTTPMethod, _ path: String, body: Data?, timeout: Duration? = nil) async throws(ClientError) -> Data {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        request.headers.add(name: "Accept", value: "application/json")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let status: HTTPResponseStatus
+        let answer: ByteBuffer
+        do {
+            let response = try await http.execute(request, timeout: .nanoseconds((timeout ?? self.timeout).nanoseconds))
+            status = response.status
+            answer = try await response.body.collect(upTo: 256 << 20)
+        } catch {
+            throw ClientError(
+                status: nil, code: nil,
+                message: "cannot reach the Tide server at \(baseURL): \(Self.describe(error)) (is `tide server` running? set --server or TIDE_SERVER)")
+        }
+        let data = Data(answer.readableBytesView)
+        guard (200..<300).contains(status.code) else { throw Self.failure(status: status, body: data) }
+        return data
+    }
+
+    static func failure(status: HTTPResponseStatus, body: Data) -> ClientError {
+        guard let error = try? JSONDecoder().decode(APIErrorBody.self, from: body).error else {
+            return ClientError(status: Int(status.code), code: nil, message: "the server answered HTTP \(status.code) \(status.reasonPhrase)")
+        }
+        var message = error.message
+        if status == .unauthorized {
+            message += " (pass --token, set TIDE_TOKEN, or run where the server's data directory holds operator.token)"
+        }
+        return ClientError(status: Int(status.code), code: error.code, message: message)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError, error == .deadlineExceeded { return "no answer in time" }
+        let text = String(describing: error)
+        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        return text
+    }
+
+    private func escaped(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "&", "="])) ?? text
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// A device in the inventory, as the API shows it.
+public struct Device: Sendable, Codable, Equatable, Identifiable {
+    public var id: DeviceID
+    public var name: String
+    /// Addresses the device answers on, most preferred first.
+    public var addresses: [String]
+    public var port: Int
+    public var status: DeviceStatus
+    /// When `status` last changed, and why.
+    public var statusSince: Date
+    public var statusReason: String
+    /// The device description exactly as the device sent it.
+    public var description: JSONValue
+    public var capabilities: DeviceCapabilities
+    /// Labels set by operators.
+    public var labels: [String: String]
+    public var health: HealthReport?
+    public var firstSeen: Date
+    public var lastSeen: Date
+
+    public init(
+        id: DeviceID, name: String, addresses: [String], port: Int, status: DeviceStatus, statusSince: Date,
+        statusReason: String, description: JSONValue, capabilities: DeviceCapabilities, labels: [String: String],
+        health: HealthReport?, firstSeen: Date, lastSeen: Date
+    ) {
+        self.id = id
+        self.name = name
+        self.addresses = addresses
+        self.port = port
+        self.status = status
+        self.statusSince = statusSince
+        self.statusReason = statusReason
+        self.description = description
+        self.capabilities = capabilities
+        self.labels = labels
+        self.health = health
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+    }
+
+    /// Where to reach the supervisor: the first address with the device's port.
+    public var endpoint: DeviceEndpoint? {
+        addresses.first.map { DeviceEndpoint(host: $0, port: port) }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// One entry of the event log: something that happened to the fleet, with its cause.
+public struct FleetEvent: Sendable, Codable, Equatable, Identifiable {
+    /// Increasing sequence number; `since` cursors refer to it.
+    public var id: Int64
+    public var time: Date
+    public var kind: FleetEventKind
+    public var device: DeviceID?
+    /// One sentence a person can read.
+    public var message: String
+    /// Machine-readable particulars (old and new status, evidence, labels).
+    public var details: JSONValue?
+
+    public init(id: Int64, time: Date, kind: FleetEventKind, device: DeviceID?, message: String, details: JSONValue?) {
+        self.id = id
+        self.time = time
+        self.kind = kind
+        self.device = device
+        self.message = message
+        self.details = details
+    }
+}
+
+public enum FleetEventKind: String, Sendable, Codable, CaseIterable {
+    case deviceRegistered = "device.registered"
+    case deviceUpdated = "device.updated"
+    case deviceStatusChanged = "device.status"
+    case deviceLabelsChanged = "device.labels"
+    case deviceRemoved = "device.removed"
+}
+
+/// An event not yet written: the store assigns its id.
+public struct NewFleetEvent: Sendable, Equatable {
+    public var time: Date
+    public var kind: FleetEventKind
+    public var device: DeviceID?
+    public var message: String
+    public var details: JSONValue?
+
+    public init(time: Date, kind: FleetEventKind, device: DeviceID?, message: String, details: JSONValue? = nil) {
+        self.time = time
+        self.kind = kind
+        self.device = device
+        self.message = message
+        self.details = details
+    }
+}

@@ -1,0 +1,36 @@
+/// When consecutive failed probes make a device suspect, then dead.
+public struct HealthPolicy: Sendable, Equatable {
+    public var suspectAfter: Int
+    public var deadAfter: Int
+
+    public init(suspectAfter: Int, deadAfter: Int) throws(HealthPolicyError) {
+        guard suspectAfter >= 1 else { throw .init(message: "suspect-after must be at least 1, got \(suspectAfter)") }
+        guard deadAfter >= suspectAfter else {
+            throw .init(message: "dead-after (\(deadAfter)) must be at least suspect-after (\(suspectAfter))")
+        }
+        self.suspectAfter = suspectAfter
+        self.deadAfter = deadAfter
+    }
+
+    /// The status a device should have after `consecutiveFailures` failed probes in a row
+    /// (0 after a success).
+    public func status(afterConsecutiveFailures consecutiveFailures: Int) -> DeviceStatus {
+        if consecutiveFailures >= deadAfter { return .dead }
+        if consecutiveFailures >= suspectAfter { return .suspect }
+        return .alive
+    }
+}
+
+public struct HealthPolicyError: Error, Equatable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+extension HealthPolicy {
+    /// The status after a probe: a success revives, a failure only ever worsens the status,
+    /// so a dead device stays dead while its failure count starts over (after a server restart).
+    public func next(current: DeviceStatus, probeSucceeded: Bool, consecutiveFailures: Int) -> DeviceStatus {
+        if probeSucceeded { return .alive }
+        return max(current, status(afterConsecutiveFailures: consecutiveFailures))
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import TideModel
+
+/// `/api/v1/devices`: the device inventory.
+struct DeviceRoutes {
+    let inventory: Inventory
+    let registrar: DeviceRegistrar
+    let maxBodyBytes: Int
+
+    func add(to group: RouterGroup<TideRequestContext>) {
+        group.get("devices") { request, _ in try await list(request) }
+        group.post("devices") { request, _ in try await register(request) }
+        group.get("devices/{id}") { _, context in try await show(context) }
+        group.patch("devices/{id}") { request, context in try await patch(request, context) }
+        group.delete("devices/{id}") { _, context in try await remove(context) }
+    }
+
+    func list(_ request: Request) async throws -> Response {
+        var devices = await inventory.list()
+        if let status = request.query("status") {
+            guard let wanted = DeviceStatus(rawValue: status) else {
+                throw APIError.badRequest("unknown status \"\(status)\": use alive, suspect or dead")
+            }
+            devices.removeAll { $0.status != wanted }
+        }
+        return try .json(DeviceList(devices: devices))
+    }
+
+    func register(_ request: Request) async throws -> Response {
+        let body = try await request.decodeJSON(RegisterDeviceRequest.self, limit: maxBodyBytes)
+        let endpoint: DeviceEndpoint
+        do {
+            endpoint = try DeviceEndpoint(parsing: body.address)
+        } catch {
+            throw APIError.badRequest(error.description)
+        }
+        if let name = body.name, name.isEmpty || name.count > 200 {
+            throw APIError.badRequest("name must be 1-200 characters")
+        }
+        let (device, created) = try await registrar.register(endpoint, name: body.name)
+        return try .json(device, status: created ? .created : .ok)
+    }
+
+    func show(_ context: TideRequestContext) async throws -> Response {
+        try .json(try await device(context))
+    }
+
+    func patch(_ request: Request, _ context: TideRequestContext) async throws -> Response {
+        let id = try deviceID(context)
+        let body = try await request.decodeJSON(DevicePatch.self, limit: maxBodyBytes)
+        guard let labels = body.labels else { throw APIError.badRequest("nothing to change: send {\"labels\": {...}}") }
+        return try .json(try await mapped { () async throws(InventoryError) in try await inventory.updateLabels(id, labels) })
+    }
+
+    func remove(_ context: TideRequestContext) async throws -> Response {
+        let id = try deviceID(context)
+        _ = try await mapped { () async throws(InventoryError) in try await inventory.remove(id, cause: "removed by an operator") }
+        return Response(status: .noContent)
+    }
+
+    private func device(_ context: TideRequestContext) async throws -> Device {
+        let id = try deviceID(context)
+        guard let device = await inventory.device(id) else { throw APIError.notFound("no device with id \"\(id)\"") }
+        return device
+    }
+
+    private func deviceID(_ context: TideRequestContext) throws -> DeviceID {
+        DeviceID(try context.parameters.require("id"))
+    }
+}
+
+/// Runs an inventory change, turning its errors into API errors.
+func mapped<T>(_ body: () async throws(InventoryError) -> T) async throws(APIError) -> T {
+    do {
+        return try await body()
+    } catch {
+        switch error {
+        case .unknownDevice: throw APIError.notFound(error.description)
+        case .invalidLabel(let message): throw APIError.badRequest(message)
+        case .store(let storeError): throw APIError.internalError(storeError.description)
+        }
+    }
+}

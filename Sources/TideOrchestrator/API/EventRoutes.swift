@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import TideModel
+import TideStore
+
+/// `/api/v1/events`: the event log, with long polling for followers.
+struct EventRoutes {
+    let store: TideStore
+    let bus: EventBus
+    static let maxWait = Duration.seconds(60)
+
+    func add(to group: RouterGroup<TideRequestContext>) {
+        group.get("events") { request, _ in try await list(request) }
+    }
+
+    /// `since`: an event id (events after it) or an ISO 8601 time (events at or after it);
+    /// `device`: one device's events; `limit`: at most this many (default 1000);
+    /// `wait`: seconds to wait for a new event when there is none yet (at most 60).
+    func list(_ request: Request) async throws -> Response {
+        var afterID: Int64?
+        var sinceTime: Date?
+        if let since = request.query("since") {
+            if let id = Int64(since) {
+                afterID = id
+            } else if let time = TideJSON.parseTimestamp(since) {
+                sinceTime = time
+            } else {
+                throw APIError.badRequest("since must be an event id or an ISO 8601 time, got \"\(since)\"")
+            }
+        }
+        let device = request.query("device").map(DeviceID.init(rawValue:))
+        let limit = try intParameter(request, "limit", default: 1000, range: 1...10_000)
+        let wait = try intParameter(request, "wait", default: 0, range: 0...Int(Self.maxWait.components.seconds))
+
+        var events = try fetch(afterID: afterID, since: sinceTime, device: device, limit: limit)
+        if events.isEmpty, wait > 0, let afterID {
+            await bus.wait(after: afterID, timeout: .seconds(wait))
+            events = try fetch(afterID: afterID, since: sinceTime, device: device, limit: limit)
+        }
+        let cursor = events.last?.id ?? afterID ?? 0
+        return try .json(EventPage(events: events, cursor: cursor))
+    }
+
+    private func fetch(afterID: Int64?, since: Date?, device: DeviceID?, limit: Int) throws -> [FleetEvent] {
+        do {
+            return try store.events(afterID: afterID, since: since, device: device, limit: limit)
+        } catch {
+            throw APIError.internalError(error.description)
+        }
+    }
+
+    private func intParameter(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.query(name) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw APIError.badRequest("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
+        }
+        return number
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import TideModel
+
+/// The wasmiot orchestrator's device routes, open without a token because wasmiot supervisors
+/// cannot send one: `GET /file/device` and `POST /file/device/discovery/register`.
+struct WasmiotDeviceRoutes {
+    let inventory: Inventory
+    let registrar: DeviceRegistrar
+    let maxBodyBytes: Int
+
+    /// What a wasmiot supervisor posts about itself.
+    struct Registration: Codable {
+        var name: String?
+        var host: String?
+        var port: Int?
+        var addresses: [String]?
+        var properties: [String: String]?
+    }
+
+    /// A device in the wasmiot orchestrator's list format.
+    struct WasmiotDevice: Codable {
+        struct Communication: Codable {
+            var addresses: [String]
+            var port: Int
+        }
+        struct Health: Codable {
+            var report: HealthReport?
+            var timeOfQuery: Date?
+        }
+        var _id: String
+        var name: String
+        var communication: Communication
+        var description: JSONValue
+        var health: Health
+        var status: String
+    }
+
+    func add(to router: Router<TideRequestContext>) {
+        router.get("file/device") { _, _ in try await list() }
+        router.post("file/device/discovery/register") { request, context in try await register(request, context) }
+    }
+
+    func list() async throws -> Response {
+        let devices = await inventory.list().map { device in
+            WasmiotDevice(
+                _id: device.id.rawValue, name: device.name,
+                communication: .init(addresses: device.addresses, port: device.port),
+                description: device.description,
+                health: .init(report: device.health, timeOfQuery: device.health?.receivedAt),
+                status: device.status == .dead ? "inactive" : "active")
+        }
+        return try .json(devices)
+    }
+
+    func register(_ request: Request, _ context: TideRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(Registration.self, limit: maxBodyBytes)
+        guard let host = body.host ?? body.addresses?.first ?? context.remoteIP, !host.isEmpty else {
+            throw APIError.badRequest("missing field host (and no addresses to use instead)")
+        }
+        let port = body.port ?? 5000
+        guard (1...65535).contains(port) else { throw APIError.badRequest("port must be 1-65535, got \(port)") }
+        let endpoint = DeviceEndpoint(host: host, port: port)
+        _ = try await registrar.register(endpoint, name: body.name, addresses: body.addresses ?? [])
+        return Response(status: .noContent)
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+import Hummingbird
+import TideModel
+
+/// The request context of every Tide route: Tide's JSON conventions for encoding.
+public struct TideRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The peer's IP address, for wasmiot registrations that leave out their host.
+    public let remoteIP: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteIP = source.channel.remoteAddress?.ipAddress
+    }
+
+    public var responseEncoder: JSONEncoder { TideJSON.encoder() }
+    public var requestDecoder: JSONDecoder { TideJSON.decoder() }
+}

@@ -1,0 +1,243 @@
+import Foundation
+import Logging
+import TideModel
+import TideStore
+
+/// The fleet as the orchestrator knows it: an in-memory view of the `device` table that every
+/// change goes through. Each change is committed to SQLite, with the event that records it,
+/// before the memory view changes, so what the API shows has always been written.
+public actor Inventory {
+    private let store: TideStore
+    private let events: EventBus
+    private let policy: HealthPolicy
+    private let logger: Logger
+
+    private var devices: [DeviceID: Device] = [:]
+    private var endpoints: [DeviceEndpoint: DeviceID] = [:]
+    private var failures: [DeviceID: Int] = [:]
+    private var pendingHealth: [DeviceID: HealthUpdate] = [:]
+
+    init(store: TideStore, events: EventBus, policy: HealthPolicy, logger: Logger) throws(StoreError) {
+        self.store = store
+        self.events = events
+        self.policy = policy
+        self.logger = logger
+        for device in try store.allDevices() {
+            devices[device.id] = device
+            for endpoint in Self.endpoints(of: device) { endpoints[endpoint] = device.id }
+        }
+    }
+
+    // MARK: Reading
+
+    /// Every device, ordered by name then id.
+    public func list() -> [Device] {
+        devices.values.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+    }
+
+    public func device(_ id: DeviceID) -> Device? { devices[id] }
+
+    public var count: Int { devices.count }
+
+    // MARK: Registration
+
+    /// Adds the device that answered at `endpoint`, or updates the known device at that address
+    /// (or with the id it reports). Returns the stored device and whether it is new.
+    public func register(
+        endpoint: DeviceEndpoint, name: String?, addresses extraAddresses: [String], description raw: JSONValue,
+        parsed: DeviceDescription, health: HealthReport
+    ) throws(InventoryError) -> (device: Device, created: Bool) {
+        let now = Date()
+        let existingID = parsed.reportedID.flatMap { devices[$0] != nil ? $0 : nil } ?? endpoints[endpoint]
+        var addresses = [endpoint.host]
+        for address in extraAddresses where !addresses.contains(address) { addresses.append(address) }
+
+        if let existingID, var device = devices[existingID] {
+            let previousStatus = device.status
+            device.name = name ?? parsed.reportedName ?? device.name
+            device.addresses = addresses
+            device.port = endpoint.port
+            device.description = raw
+            device.capabilities = parsed.capabilities
+            device.health = health
+            device.lastSeen = now
+            if device.status != .alive {
+                device.status = .alive
+                device.statusSince = now
+                device.statusReason = "registered again at \(endpoint)"
+            }
+            var newEvents = [
+                NewFleetEvent(
+                    time: now, kind: .deviceUpdated, device: device.id,
+                    message: "device \(device.name) (\(device.id)) registered again at \(endpoint)")
+            ]
+            if previousStatus != .alive {
+                newEvents.append(Self.statusEvent(device, from: previousStatus, evidence: "registration", at: now))
+            }
+            try commit(device, events: newEvents)
+            failures[device.id] = 0
+            return (device, false)
+        }
+
+        let device = Device(
+            id: parsed.reportedID ?? freshID(), name: name ?? parsed.reportedName ?? endpoint.description,
+            addresses: addresses, port: endpoint.port, status: .alive, statusSince: now,
+            statusReason: "registered at \(endpoint)", description: raw, capabilities: parsed.capabilities,
+            labels: [:], health: health, firstSeen: now, lastSeen: now)
+        let event = NewFleetEvent(
+            time: now, kind: .deviceRegistered, device: device.id,
+            message: "device \(device.name) (\(device.id)) registered at \(endpoint)",
+            details: ["memoryBytes": .number(Double(device.capabilities.memoryBytes)),
+                      "interfaces": .number(Double(device.capabilities.interfaces.count))])
+        try commit(device, events: [event])
+        return (device, true)
+    }
+
+    /// Forgets a device. Its events stay in the log.
+    public func remove(_ id: DeviceID, cause: String) throws(InventoryError) -> Device {
+        guard let device = devices[id] else { throw .unknownDevice(id) }
+        let event = NewFleetEvent(
+            time: Date(), kind: .deviceRemoved, device: id, message: "device \(device.name) (\(id)) removed: \(cause)")
+        let stored: FleetEvent?
+        do {
+            stored = try store.delete(id, event: event)
+        } catch {
+            throw .store(error)
+        }
+        devices[id] = nil
+        for endpoint in Self.endpoints(of: device) where endpoints[endpoint] == id { endpoints[endpoint] = nil }
+        failures[id] = nil
+        pendingHealth[id] = nil
+        publish(stored.map { [$0] } ?? [])
+        return device
+    }
+
+    /// Sets (value) and removes (nil) operator labels.
+    public func updateLabels(_ id: DeviceID, _ changes: [String: String?]) throws(InventoryError) -> Device {
+        guard var device = devices[id] else { throw .unknownDevice(id) }
+        for key in changes.keys.sorted() {
+            if let problem = Labels.validate(key: key) { throw .invalidLabel(problem) }
+            if let value = changes[key] ?? nil, let problem = Labels.validate(value: value, key: key) {
+                throw .invalidLabel(problem)
+            }
+        }
+        for (key, value) in changes { device.labels[key] = value }
+        guard device.labels != devices[id]?.labels else { return device }
+        let details = JSONValue.object(changes.mapValues { $0.map(JSONValue.string) ?? .null })
+        let event = NewFleetEvent(
+            time: Date(), kind: .deviceLabelsChanged, device: id,
+            message: "labels of \(device.name) (\(id)) changed: \(Labels.summary(changes))", details: details)
+        try commit(device, events: [event])
+        return device
+    }
+
+    // MARK: Health
+
+    /// Where to probe each device.
+    public func probeTargets() -> [(id: DeviceID, endpoint: DeviceEndpoint)] {
+        devices.values.compactMap { device in device.endpoint.map { (device.id, $0) } }
+    }
+
+    /// Applies one probe's outcome: health kept on success, failure counted, status changed per policy.
+    public func recordProbe(_ id: DeviceID, _ outcome: Result<HealthReport, ProbeError>) {
+        guard var device = devices[id] else { return }
+        let now = Date()
+        let previous = device.status
+        let count: Int
+        switch outcome {
+        case .success(let health):
+            count = 0
+            device.health = health
+            device.lastSeen = now
+            pendingHealth[id] = HealthUpdate(device: id, health: health, lastSeen: now)
+        case .failure:
+            count = (failures[id] ?? 0) + 1
+        }
+        failures[id] = count
+        let next = policy.next(current: previous, probeSucceeded: count == 0, consecutiveFailures: count)
+        guard next != previous else {
+            devices[id] = device
+            return
+        }
+        let evidence: String
+        switch outcome {
+        case .success: evidence = "health probe answered"
+        case .failure(let error): evidence = "\(count) failed health probe\(count == 1 ? "" : "s") in a row; last: \(error.message)"
+        }
+        device.status = next
+        device.statusSince = now
+        device.statusReason = evidence
+        do {
+            try commit(device, events: [Self.statusEvent(device, from: previous, evidence: evidence, at: now)])
+            pendingHealth[id] = nil
+        } catch {
+            logger.error("could not record status change of \(id) to \(next.rawValue): \(error)")
+        }
+    }
+
+    /// Writes the health reports gathered since the last flush, in one transaction.
+    public func flushHealth() {
+        guard !pendingHealth.isEmpty else { return }
+        let updates = Array(pendingHealth.values)
+        do {
+            try store.saveHealth(updates)
+            pendingHealth.removeAll(keepingCapacity: true)
+        } catch {
+            logger.error("could not save \(updates.count) health reports: \(error)")
+        }
+    }
+
+    public func consecutiveFailures(_ id: DeviceID) -> Int { failures[id] ?? 0 }
+
+    // MARK: Plumbing
+
+    private func commit(_ device: Device, events newEvents: [NewFleetEvent]) throws(InventoryError) {
+        var stored: [FleetEvent] = []
+        do {
+            guard let first = newEvents.first else {
+                try store.save(device, event: nil)
+                return apply(device)
+            }
+            if let event = try store.save(device, event: first) { stored.append(event) }
+            for event in newEvents.dropFirst() { stored.append(try store.append(event)) }
+        } catch {
+            throw .store(error)
+        }
+        apply(device)
+        publish(stored)
+    }
+
+    private func apply(_ device: Device) {
+        if let old = devices[device.id] {
+            for endpoint in Self.endpoints(of: old) where endpoints[endpoint] == device.id { endpoints[endpoint] = nil }
+        }
+        devices[device.id] = device
+        for endpoint in Self.endpoints(of: device) { endpoints[endpoint] = device.id }
+    }
+
+    private func publish(_ stored: [FleetEvent]) {
+        guard !stored.isEmpty else { return }
+        for event in stored { logger.info("\(event.message)") }
+        let events = self.events
+        Task { await events.published(stored) }
+    }
+
+    private func freshID() -> DeviceID {
+        var id = DeviceID.random()
+        while devices[id] != nil { id = DeviceID.random() }
+        return id
+    }
+
+    private static func endpoints(of device: Device) -> [DeviceEndpoint] {
+        device.addresses.map { DeviceEndpoint(host: $0, port: device.port) }
+    }
+
+    private static func statusEvent(_ device: Device, from previous: DeviceStatus, evidence: String, at time: Date)
+        -> NewFleetEvent
+    {
+        NewFleetEvent(
+            time: time, kind: .deviceStatusChanged, device: device.id,
+            message: "device \(device.name) (\(device.id)) is now \(device.status.rawValue) (was \(previous.rawValue)): \(evidence)",
+            details: ["from": .string(previous.rawValue), "to": .string(device.status.rawValue), "evidence": .string(evidence)])
+    }
+}

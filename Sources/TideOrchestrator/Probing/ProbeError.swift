@@ -1,0 +1,21 @@
+/// Why a device did not give a usable answer. The message names the device and what went wrong.
+public struct ProbeError: Error, CustomStringConvertible, Equatable {
+    public enum Kind: String, Sendable, Equatable {
+        case unreachable
+        case refused
+        case timeout
+        case httpStatus
+        case notJSON
+        case badShape
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,125 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import TideModel
+import TideStore
+
+/// `tide server`: the HTTP API, the inventory and the health monitor over one SQLite database.
+public struct OrchestratorServer: Sendable {
+    public let configuration: ServerConfiguration
+    let logger: Logger
+
+    public init(configuration: ServerConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs until cancelled or until SIGINT/SIGTERM (when `handleSignals`), then shuts down
+    /// gracefully. `onRunning` receives the bound port once requests are accepted.
+    public func run(handleSignals: Bool = true, onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        async throws
+    {
+        try prepareDataDirectory()
+        let store: TideStore
+        do {
+            store = try TideStore(path: configuration.databasePath)
+        } catch {
+            throw ServerError(error.description)
+        }
+        let token = try loadToken()
+
+        let bus: EventBus
+        let inventory: Inventory
+        do {
+            bus = EventBus(latestID: try store.latestEventID())
+            inventory = try Inventory(store: store, events: bus, policy: configuration.healthPolicy, logger: logger)
+        } catch {
+            throw ServerError(error.description)
+        }
+
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.timeout.connect = .seconds(2)
+        // A refused connection is failure evidence now, not something to retry until the deadline.
+        clientConfiguration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let probe = DeviceProbe(client: client)
+        let registrar = DeviceRegistrar(probe: probe, inventory: inventory, timeout: configuration.registrationTimeout)
+        let monitor = HealthMonitor(
+            inventory: inventory, probe: probe, interval: configuration.probeInterval,
+            timeout: configuration.probeTimeout, logger: logger)
+
+        let router = Router(context: TideRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.get("healthz") { _, _ in try Response.json(["status": "ok"]) }
+        WasmiotDeviceRoutes(inventory: inventory, registrar: registrar, maxBodyBytes: configuration.maxBodyBytes)
+            .add(to: router)
+        let api = router.group("api/v1")
+        if let token { api.add(middleware: AuthMiddleware(token: token)) }
+        DeviceRoutes(inventory: inventory, registrar: registrar, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
+        EventRoutes(store: store, bus: bus).add(to: api)
+
+        let logger = self.logger
+        let host = configuration.host
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "tide"),
+            services: [monitor],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                let count = await inventory.count
+                logger.notice("tide server listening on http://\(host):\(port) (\(count) devices, data in \(configuration.dataDirectory))")
+                await onRunning(port)
+            },
+            logger: logger)
+
+        do {
+            if handleSignals {
+                try await app.runService()
+            } else {
+                try await app.runService(gracefulShutdownSignals: [])
+            }
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        logger.notice("tide server stopped")
+    }
+
+    private func prepareDataDirectory() throws {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: configuration.dataDirectory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ServerError("cannot create the data directory \(configuration.dataDirectory): \(error.localizedDescription)")
+        }
+    }
+
+    private func loadToken() throws -> String? {
+        guard configuration.requireAuth else {
+            logger.warning(
+                "AUTHENTICATION IS OFF (--insecure-no-auth): anyone who can reach \(configuration.host):\(configuration.port) controls this fleet")
+            return nil
+        }
+        do {
+            let (token, created) = try OperatorToken.loadOrCreate(at: configuration.tokenPath)
+            if created {
+                logger.notice("created the operator token at \(configuration.tokenPath) (mode 0600); clients on this machine read it from there, others need it in TIDE_TOKEN")
+            } else {
+                logger.info("operator token: \(configuration.tokenPath)")
+            }
+            return token
+        } catch {
+            throw ServerError(error.description)
+        }
+    }
+}
+
+public struct ServerError: Error, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,46 @@
+import TideModel
+
+/// Everything `tide server` can be told.
+public struct ServerConfiguration: Sendable {
+    public var dataDirectory: String
+    public var host: String
+    /// 0 picks a free port (tests); the bound port is reported when the server runs.
+    public var port: Int
+    /// When false, `/api/v1` needs no token (local experiments only).
+    public var requireAuth: Bool
+    /// How often each device's health is probed; zero turns the monitor off.
+    public var probeInterval: Duration
+    public var probeTimeout: Duration
+    public var healthPolicy: HealthPolicy
+    /// How long registration waits for each of a device's answers.
+    public var registrationTimeout: Duration
+    /// Largest JSON request body accepted.
+    public var maxBodyBytes: Int
+
+    public init(
+        dataDirectory: String, host: String = "127.0.0.1", port: Int = 3000, requireAuth: Bool = true,
+        probeInterval: Duration = .seconds(1), probeTimeout: Duration = .milliseconds(800),
+        healthPolicy: HealthPolicy = .default, registrationTimeout: Duration = .seconds(3),
+        maxBodyBytes: Int = 1 << 20
+    ) {
+        self.dataDirectory = dataDirectory
+        self.host = host
+        self.port = port
+        self.requireAuth = requireAuth
+        self.probeInterval = probeInterval
+        self.probeTimeout = probeTimeout
+        self.healthPolicy = healthPolicy
+        self.registrationTimeout = registrationTimeout
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    public var databasePath: String { dataDirectory + "/tide.sqlite" }
+    public var tokenPath: String { dataDirectory + "/" + OperatorToken.fileName }
+}
+
+extension HealthPolicy {
+    /// Suspect after one missed probe, dead after three: about 3 s at the default interval.
+    public static var `default`: HealthPolicy {
+        do { return try HealthPolicy(suspectAfter: 1, deadAfter: 3) } catch { preconditionFailure("\(error)") }
+    }
+}

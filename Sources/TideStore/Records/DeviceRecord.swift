@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import TideModel
+
+/// A row of `device`. JSON columns hold the nested values; `description` holds the text the device sent.
+struct DeviceRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "device"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var id: String
+    var name: String
+    var addresses: [String]
+    var port: Int
+    var status: String
+    var statusSince: Date
+    var statusReason: String
+    var description: String
+    var capabilities: DeviceCapabilities
+    var labels: [String: String]
+    var health: HealthReport?
+    var firstSeen: Date
+    var lastSeen: Date
+
+    init(_ device: Device) throws {
+        id = device.id.rawValue
+        name = device.name
+        addresses = device.addresses
+        port = device.port
+        status = device.status.rawValue
+        statusSince = device.statusSince
+        statusReason = device.statusReason
+        description = String(decoding: try JSONEncoder().encode(device.description), as: UTF8.self)
+        capabilities = device.capabilities
+        labels = device.labels
+        health = device.health
+        firstSeen = device.firstSeen
+        lastSeen = device.lastSeen
+    }
+
+    func device() throws(StoreError) -> Device {
+        guard let status = DeviceStatus(rawValue: status) else {
+            throw .corrupt("device \(id) has unknown status \"\(status)\"")
+        }
+        let parsed: JSONValue
+        do {
+            parsed = try JSONDecoder().decode(JSONValue.self, from: Data(description.utf8))
+        } catch {
+            throw .corrupt("device \(id) has a description that is not JSON: \(error)")
+        }
+        return Device(
+            id: DeviceID(id), name: name, addresses: addresses, port: port, status: status, statusSince: statusSince,
+            statusReason: statusReason, description: parsed, capabilities: capabilities, labels: labels,
+            health: health, firstSeen: firstSeen, lastSeen: lastSeen)
+    }
+}

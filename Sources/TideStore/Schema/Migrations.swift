@@ -1,0 +1,43 @@
+import GRDB
+
+/// The database schema, one migration per change. Never edit a migration that has shipped; add one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-inventory") { db in
+            try db.create(table: "device") { table in
+                table.primaryKey("id", .text)
+                table.column("name", .text).notNull()
+                table.column("addresses", .jsonText).notNull()
+                table.column("port", .integer).notNull()
+                table.column("status", .text).notNull()
+                table.column("status_since", .datetime).notNull()
+                table.column("status_reason", .text).notNull()
+                table.column("description", .jsonText).notNull()
+                table.column("capabilities", .jsonText).notNull()
+                table.column("labels", .jsonText).notNull()
+                table.column("health", .jsonText)
+                table.column("first_seen", .datetime).notNull()
+                table.column("last_seen", .datetime).notNull()
+            }
+            try db.create(table: "device_endpoint") { table in
+                table.column("host", .text).notNull()
+                table.column("port", .integer).notNull()
+                table.column("device_id", .text).notNull()
+                    .references("device", onDelete: .cascade)
+                table.primaryKey(["host", "port"])
+            }
+            try db.create(index: "device_endpoint_device", on: "device_endpoint", columns: ["device_id"])
+            try db.create(table: "event") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("time", .datetime).notNull()
+                table.column("kind", .text).notNull()
+                table.column("device_id", .text)
+                table.column("message", .text).notNull()
+                table.column("details", .jsonText)
+            }
+            try db.create(index: "event_device", on: "event", columns: ["device_id", "id"])
+        }
+        return migrator
+    }
+}

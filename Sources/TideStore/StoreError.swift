@@ -1,0 +1,14 @@
+/// Why the store could not do what was asked, in words an operator can act on.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case cannotOpen(path: String, reason: String)
+    case failed(operation: String, reason: String)
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): "cannot open the database at \(path): \(reason)"
+        case .failed(let operation, let reason): "database error while \(operation): \(reason)"
+        case .corrupt(let what): "the database holds data Tide cannot read: \(what)"
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+import TideModel
+
+/// Tide's SQLite database: one file in WAL mode, migrated on open. Every write that changes the
+/// fleet and the event that records it are one transaction.
+public final class TideStore: Sendable {
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating and migrating if needed) the database at `path`.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw .cannotOpen(path: path, reason: Self.reason(error))
+        }
+        do {
+            try Migrations.migrator.migrate(pool)
+        } catch {
+            throw .cannotOpen(path: path, reason: "migration failed: \(Self.reason(error))")
+        }
+    }
+
+    /// The journal mode SQLite reports (`wal` once open).
+    public func journalMode() throws(StoreError) -> String {
+        try read("reading the journal mode") { db in
+            try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? ""
+        }
+    }
+
+    // MARK: Devices
+
+    public func allDevices() throws(StoreError) -> [Device] {
+        let records = try read("loading devices") { db in try DeviceRecord.order(Column("id")).fetchAll(db) }
+        var devices: [Device] = []
+        devices.reserveCapacity(records.count)
+        for record in records { devices.append(try record.device()) }
+        return devices
+    }
+
+    public func device(_ id: DeviceID) throws(StoreError) -> Device? {
+        try read("loading device \(id)") { db in try DeviceRecord.fetchOne(db, key: id.rawValue) }?.device()
+    }
+
+    /// The device that answers at `endpoint`, if any.
+    public func deviceID(at endpoint: DeviceEndpoint) throws(StoreError) -> DeviceID? {
+        try read("looking up \(endpoint)") { db in
+            try String.fetchOne(
+                db, sql: "SELECT device_id FROM device_endpoint WHERE host = ? AND port = ?",
+                arguments: [endpoint.host, endpoint.port])
+        }.map(DeviceID.init(rawValue:))
+    }
+
+    /// Inserts or replaces `device` (and the endpoints it answers on), with `event`, atomically.
+    @discardableResult
+    public func save(_ device: Device, event: NewFleetEvent?) throws(StoreError) -> FleetEvent? {
+        try write("saving device \(device.id)") { db in
+            try Self.upsert(device, in: db)
+            return try event.map { try Self.insert($0, in: db) }
+        }
+    }
+
+    /// Inserts many devices in one transaction (imports and benchmarks).
+    public func insert(_ devices: [Device]) throws(StoreError) {
+        try write("inserting \(devices.count) devices") { db in
+            for device in devices { try Self.upsert(device, in: db) }
+        }
+    }
+
+    /// Deletes a device with `event`, atomically. Returns false when there was no such device.
+    @discardableResult
+    public func delete(_ id: DeviceID, event: NewFleetEvent) throws(StoreError) -> FleetEvent? {
+        try write("removing device \(id)") { db in
+            guard try DeviceRecord.deleteOne(db, key: id.rawValue) else { return nil }
+            return try Self.insert(event, in: db)
+        }
+    }
+
+    /// Records the latest health of many devices in one transaction.
+    public func saveHealth(_ updates: [HealthUpdate]) throws(StoreError) {
+        guard !updates.isEmpty else { return }
+        let encoder = JSONEncoder()
+        try write("saving \(updates.count) health reports") { db in
+            let statement = try db.cachedStatement(sql: "UPDATE device SET health = ?, last_seen = ? WHERE id = ?")
+            for update in updates {
+                let health = String(decoding: try encoder.encode(update.health), as: UTF8.self)
+                try statement.execute(arguments: [health, update.lastSeen, update.device.rawValue])
+            }
+        }
+    }
+
+    // MARK: Events
+
+    /// The id of the newest event, 0 when the log is empty.
+    public func latestEventID() throws(StoreError) -> Int64 {
+        try read("reading the event log") { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM event") } ?? 0
+    }
+
+    @discardableResult
+    public func append(_ event: NewFleetEvent) throws(StoreError) -> FleetEvent {
+        try write("recording an event") { db in try Self.insert(event, in: db) }
+    }
+
+    /// Events with an id greater than `afterID` (all when nil), optionally of one device, oldest first.
+    public func events(afterID: Int64? = nil, since time: Date? = nil, device: DeviceID? = nil, limit: Int = 1000)
+        throws(StoreError) -> [FleetEvent]
+    {
+        let records = try read("loading events") { db in
+            var request = EventRecord.order(Column("id"))
+            if let afterID { request = request.filter(Column("id") > afterID) }
+            if let time { request = request.filter(Column("time") >= time) }
+            if let device { request = request.filter(Column("device_id") == device.rawValue) }
+            return try request.limit(limit).fetchAll(db)
+        }
+        var events: [FleetEvent] = []
+        for record in records { events.append(try record.event()) }
+        return events
+    }
+
+    // MARK: Plumbing
+
+    private static func upsert(_ device: Device, in db: Database) throws {
+        try DeviceRecord(device).upsert(db)
+        try db.execute(sql: "DELETE FROM device_endpoint WHERE device_id = ?", arguments: [device.id.rawValue])
+        let statement = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO device_endpoint (host, port, device_id) VALUES (?, ?, ?)")
+        for address in device.addresses {
+            try statement.execute(arguments: [address, device.port, device.id.rawValue])
+        }
+    }
+
+    private static func insert(_ event: NewFleetEvent, in db: Database) throws -> FleetEvent {
+        var record = try EventRecord(event)
+        try record.insert(db)
+        return try record.event()
+    }
+
+    private func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .failed(operation: operation, reason: Self.reason(error))
+        }
+    }
+
+    private func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .failed(operation: operation, reason: Self.reason(error))
+        }
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? error.description }
+        return String(describing: error)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import TideModel
+
+@Suite("Device descriptions and health reports")
+struct DeviceDescriptionTests {
+    @Test("the wasmiot shape parses into capabilities")
+    func wasmiotShape() throws {
+        let parsed = try DeviceDescription(parsing: [
+            "platform": ["memory": ["bytes": 4_294_967_296], "cpu": ["humanReadableName": "Intel", "clockSpeed": ["Hz": 2_400_000_000]]],
+            "supervisorInterfaces": ["print", "fd_write", "print"],
+        ])
+        #expect(parsed.capabilities == DeviceCapabilities(
+            interfaces: ["fd_write", "print"], memoryBytes: 4_294_967_296, cpuName: "Intel", cpuClockHz: 2_400_000_000))
+        #expect(parsed.reportedID == nil)
+    }
+
+    static let badCases: [(JSONValue, String)] = [
+        (JSONValue.array([]), "the description is an array, not a JSON object"),
+        (["supervisorInterfaces": []], "missing field platform"),
+        (["platform": "x", "supervisorInterfaces": []], "platform is a string, not an object"),
+        (["platform": ["memory": [:]], "supervisorInterfaces": []], "missing field platform.memory.bytes"),
+        (["platform": ["memory": ["bytes": "lots"]], "supervisorInterfaces": []], "platform.memory.bytes is a string, not a number"),
+        (["platform": ["memory": ["bytes": -1]], "supervisorInterfaces": []], "platform.memory.bytes must be a whole number of at least 0, got -1.0"),
+        (["platform": ["memory": ["bytes": 1]]], "missing field supervisorInterfaces"),
+        (["platform": ["memory": ["bytes": 1]], "supervisorInterfaces": "fd_write"], "supervisorInterfaces is a string, not an array of names"),
+        (["platform": ["memory": ["bytes": 1]], "supervisorInterfaces": ["ok", 3]], "supervisorInterfaces[1] is a number, not a string"),
+        (["platform": ["memory": ["bytes": 1], "cpu": ["humanReadableName": 5]], "supervisorInterfaces": []], "platform.cpu.humanReadableName is a number, not a string"),
+        (["platform": ["memory": ["bytes": 1]], "supervisorInterfaces": [], "tide": ["id": "has space"]], "tide.id must be 1-128 letters, digits, \"-\", \"_\" or \".\""),
+    ]
+
+    @Test("bad descriptions name the field", arguments: badCases)
+    func badDescriptions(json: JSONValue, message: String) {
+        #expect(throws: DeviceDescriptionError.self) { try DeviceDescription(parsing: json) }
+        do {
+            _ = try DeviceDescription(parsing: json)
+        } catch {
+            #expect(error.message == message)
+        }
+    }
+
+    @Test("health reports")
+    func health() throws {
+        let now = Date()
+        #expect(try HealthReport(parsing: ["cpuUsage": 0.5, "memoryUsage": 0.25], receivedAt: now)
+            == HealthReport(cpuUsage: 0.5, memoryUsage: 0.25, receivedAt: now))
+        #expect(throws: DeviceDescriptionError("health report is missing field memoryUsage")) {
+            try HealthReport(parsing: ["cpuUsage": 0.5], receivedAt: now)
+        }
+        #expect(throws: DeviceDescriptionError("health report field cpuUsage is a string, not a number")) {
+            try HealthReport(parsing: ["cpuUsage": "high", "memoryUsage": 0.1], receivedAt: now)
+        }
+    }
+}

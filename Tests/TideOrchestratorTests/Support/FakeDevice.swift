@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import Logging
+import Synchronization
+import TideModel
+
+/// An in-process HTTP server that answers like a wasmiot supervisor, with switchable misbehaviour.
+final class FakeDevice: Sendable {
+    enum Behaviour: Sendable {
+        case healthy
+        case notJSON
+        case missingMemory
+        case healthMissingFields
+        case failing(status: Int)
+        case hanging
+    }
+
+    let port: Int
+    private let state: Mutex<(behaviour: Behaviour, healthRequests: Int)>
+    private let task: Task<Void, any Error>
+
+    static let description: JSONValue = [
+        "platform": [
+            "memory": ["bytes": 268_435_456],
+            "cpu": ["humanReadableName": "Simulated Cortex-A53", "clockSpeed": ["Hz": 1_200_000_000]],
+        ],
+        "supervisorInterfaces": ["fd_write", "millis", "takeImageStaticSize"],
+    ]
+
+    var behaviour: Behaviour {
+        get { state.withLock { $0.behaviour } }
+        set { state.withLock { $0.behaviour = newValue } }
+    }
+
+    var healthRequests: Int { state.withLock { $0.healthRequests } }
+
+    var address: String { "127.0.0.1:\(port)" }
+
+    private init(port: Int, behaviour: Behaviour, task: Task<Void, any Error>) {
+        self.port = port
+        self.state = Mutex((behaviour, 0))
+        self.task = task
+    }
+
+    static func start(_ behaviour: Behaviour = .healthy) async throws -> FakeDevice {
+        let shared = SharedState()
+        let router = Router()
+        router.get(".well-known/wasmiot-device-description") { _, _ in try await shared.answer(health: false) }
+        router.get("health") { _, _ in try await shared.answer(health: true) }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
+            logger: quietLogger)
+        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw FakeDeviceError() }
+        let device = FakeDevice(port: port, behaviour: behaviour, task: task)
+        shared.owner.withLock { $0 = device }
+        return device
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+
+    fileprivate func respond(health: Bool) async throws -> Response {
+        let behaviour = state.withLock { state in
+            if health { state.healthRequests += 1 }
+            return state.behaviour
+        }
+        switch behaviour {
+        case .healthy:
+            return json(health ? ["cpuUsage": 0.25, "memoryUsage": 0.5] : Self.description)
+        case .notJSON:
+            return Response(status: .ok, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: "<html>hello</html>")))
+        case .missingMemory:
+            return json(health ? ["cpuUsage": 0.25, "memoryUsage": 0.5] : ["platform": ["cpu": [:]], "supervisorInterfaces": []])
+        case .healthMissingFields:
+            return json(health ? ["cpuUsage": 0.25] : Self.description)
+        case .failing(let status):
+            return Response(status: .init(code: status))
+        case .hanging:
+            try await Task.sleep(for: .seconds(30))
+            return Response(status: .ok)
+        }
+    }
+
+    private func json(_ value: JSONValue) -> Response {
+        let data = (try? JSONEncoder().encode(value)) ?? Data()
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Lets the router reach the device once it exists.
+private final class SharedState: Sendable {
+    let owner = Mutex<FakeDevice?>(nil)
+
+    func answer(health: Bool) async throws -> Response {
+        guard let device = owner.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
+        return try await device.respond(health: health)
+    }
+}
+
+struct FakeDeviceError: Error {}
+
+let quietLogger: Logger = {
+    var logger = Logger(label: "test.fake-device")
+    logger.logLevel = .critical
+    return logger
+}()

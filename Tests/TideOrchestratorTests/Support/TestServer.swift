@@ -1,0 +1,110 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import TideClient
+import TideModel
+import TideOrchestrator
+import TideStore
+
+/// A real `OrchestratorServer` on an ephemeral port over a fresh data directory.
+final class TestServer: Sendable {
+    let port: Int
+    let dataDirectory: String
+    let token: String?
+    private let task: Task<Void, any Error>
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var client: TideClient { TideClient(baseURL: baseURL, token: token) }
+
+    private init(port: Int, dataDirectory: String, token: String?, task: Task<Void, any Error>) {
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.token = token
+        self.task = task
+    }
+
+    static func start(
+        requireAuth: Bool = true, probeInterval: Duration = .zero, probeTimeout: Duration = .milliseconds(500),
+        suspectAfter: Int = 1, deadAfter: Int = 3, maxBodyBytes: Int = 1 << 20, dataDirectory: String? = nil
+    ) async throws -> TestServer {
+        let directory = dataDirectory ?? TemporaryDirectory.make()
+        var logger = Logger(label: "test.server")
+        logger.logLevel = .critical
+        let configuration = ServerConfiguration(
+            dataDirectory: directory, host: "127.0.0.1", port: 0, requireAuth: requireAuth,
+            probeInterval: probeInterval, probeTimeout: probeTimeout,
+            healthPolicy: try HealthPolicy(suspectAfter: suspectAfter, deadAfter: deadAfter),
+            registrationTimeout: .seconds(1), maxBodyBytes: maxBodyBytes)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let task = Task {
+            defer { continuation.finish() }
+            try await OrchestratorServer(configuration: configuration, logger: logger)
+                .run(handleSignals: false) { port in continuation.yield(port) }
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            _ = try await task.value
+            throw TestServerError(message: "the server stopped before listening")
+        }
+        let token = requireAuth ? try OperatorToken.read(at: configuration.tokenPath) : nil
+        return TestServer(port: port, dataDirectory: directory, token: token, task: task)
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+
+    /// A second handle on the server's database, to check what was (not) written.
+    func store() throws -> TideStore { try TideStore(path: dataDirectory + "/tide.sqlite") }
+
+    /// A raw request, for status codes, headers and error bodies.
+    func request(
+        _ method: HTTPMethod, _ path: String, body: String? = nil, token: String?? = .none,
+        headers: [(String, String)] = []
+    ) async throws -> (status: Int, body: String, headers: HTTPHeaders) {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        let bearer: String? = token ?? self.token
+        if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let data = try await response.body.collect(upTo: 64 << 20)
+        return (Int(response.status.code), String(buffer: data), response.headers)
+    }
+}
+
+struct TestServerError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+enum TemporaryDirectory {
+    static func make() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tide-test-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` passes.
+func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
+
+/// The API error body's code and message.
+func errorOf(_ body: String) -> (code: String, message: String)? {
+    guard let parsed = try? JSONDecoder().decode(APIErrorBody.self, from: Data(body.utf8)) else { return nil }
+    return (parsed.error.code, parsed.error.message)
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+import TideModel
+
+@Suite("wasmiot-compatible device routes")
+struct WasmiotCompatibilityTests {
+    @Test("a wasmiot supervisor registers itself and appears in /file/device")
+    func selfRegistration() async throws {
+        let server = try await TestServer.start()
+        let device = try await FakeDevice.start()
+        defer { Task { await server.stop(); await device.stop() } }
+
+        let body = #"{"name": "raspi-1", "host": "127.0.0.1", "port": \#(device.port), "addresses": ["127.0.0.1"], "properties": {"path": "/", "tls": "0"}}"#
+        let answer = try await server.request(.POST, "/file/device/discovery/register", body: body, token: .some(nil))
+        #expect(answer.status == 204)
+
+        let list = try await server.request(.GET, "/file/device", token: .some(nil))
+        #expect(list.status == 200)
+        let devices = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(list.body.utf8)).arrayValue)
+        #expect(devices.count == 1)
+        let entry = try #require(devices.first)
+        #expect(entry["name"] == "raspi-1")
+        #expect(entry["communication"]?["port"] == .number(Double(device.port)))
+        #expect(entry["communication"]?["addresses"] == ["127.0.0.1"])
+        #expect(entry["description"] == FakeDevice.description)
+        #expect(entry["status"] == "active")
+        #expect(entry["health"]?["report"]?["cpuUsage"] == 0.25)
+        #expect(entry["_id"]?.stringValue?.hasPrefix("dev-") == true)
+
+        // Registering again updates the same device.
+        #expect(try await server.request(.POST, "/file/device/discovery/register", body: body, token: .some(nil)).status == 204)
+        #expect(try server.store().allDevices().count == 1)
+    }
+
+    @Test("a wasmiot registration of an unusable device is refused and stores nothing")
+    func refused() async throws {
+        let server = try await TestServer.start()
+        let device = try await FakeDevice.start(.missingMemory)
+        defer { Task { await server.stop(); await device.stop() } }
+        let body = #"{"name": "raspi-2", "host": "127.0.0.1", "port": \#(device.port)}"#
+        let answer = try await server.request(.POST, "/file/device/discovery/register", body: body, token: .some(nil))
+        #expect(answer.status == 502)
+        #expect(errorOf(answer.body)?.message.hasSuffix("missing field platform.memory.bytes") == true)
+        #expect(try server.store().allDevices().isEmpty)
+        #expect(try server.store().events().isEmpty)
+
+        let badPort = try await server.request(
+            .POST, "/file/device/discovery/register", body: #"{"host": "127.0.0.1", "port": 0}"#, token: .some(nil))
+        #expect(badPort.status == 400)
+        #expect(errorOf(badPort.body)?.message == "port must be 1-65535, got 0")
+    }
+}
