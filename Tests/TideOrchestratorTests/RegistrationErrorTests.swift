@@ -78,7 +78,7 @@ struct RegistrationErrorTests {
 
     @Test("hanging device: 502 after the timeout, nothing stored")
     func hanging() async throws {
-        let server = try await TestServer.start()
+        let server = try await TestServer.start(registrationTimeout: .seconds(1))
         let device = try await FakeDevice.start(.hanging)
         defer { Task { await server.stop(); await device.stop() } }
         try await expectRejected(

@@ -27,7 +27,8 @@ final class TestServer: Sendable {
 
     static func start(
         requireAuth: Bool = true, probeInterval: Duration = .zero, probeTimeout: Duration = .milliseconds(500),
-        suspectAfter: Int = 1, deadAfter: Int = 3, maxBodyBytes: Int = 1 << 20, dataDirectory: String? = nil
+        suspectAfter: Int = 1, deadAfter: Int = 3, maxBodyBytes: Int = 1 << 20, registrationTimeout: Duration = .seconds(5),
+        dataDirectory: String? = nil
     ) async throws -> TestServer {
         let directory = dataDirectory ?? TemporaryDirectory.make()
         var logger = Logger(label: "test.server")
@@ -36,7 +37,7 @@ final class TestServer: Sendable {
             dataDirectory: directory, host: "127.0.0.1", port: 0, requireAuth: requireAuth,
             probeInterval: probeInterval, probeTimeout: probeTimeout,
             healthPolicy: try HealthPolicy(suspectAfter: suspectAfter, deadAfter: deadAfter),
-            registrationTimeout: .seconds(1), maxBodyBytes: maxBodyBytes)
+            registrationTimeout: registrationTimeout, maxBodyBytes: maxBodyBytes)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
             defer { continuation.finish() }
