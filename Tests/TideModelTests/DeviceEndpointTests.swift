@@ -21,6 +21,7 @@ struct DeviceEndpointTests {
         ("host:http", "\"http\" is not a port number (1-65535)"),
         ("http://host:5000", "give host:port, not a URL"),
         ("[::1", "missing \"]\""),
+        ("fe80::1", "write an IPv6 address in brackets: [fe80::1]:port"),
     ])
     func invalid(text: String, reason: String) {
         #expect(throws: DeviceEndpointError(text: text, reason: reason)) { try DeviceEndpoint(parsing: text) }

@@ -25,7 +25,7 @@ struct DeviceAPITests {
         #expect(registered.capabilities.cpuName == "Simulated Cortex-A53")
         #expect(registered.capabilities.cpuClockHz == 1_200_000_000)
         #expect(registered.capabilities.interfaces == ["fd_write", "millis", "takeImageStaticSize"])
-        #expect(registered.description == FakeDevice.description)
+        #expect(registered.description.value == FakeDevice.description)
         #expect(registered.health?.cpuUsage == 0.25)
 
         let client = server.client
@@ -40,7 +40,9 @@ struct DeviceAPITests {
         // What the API showed was written to the database file.
         let stored = try #require(try server.store().device(registered.id))
         #expect(stored.labels == ["zone": "lobby"])
-        #expect(stored.description == FakeDevice.description)
+        #expect(stored.description.value == FakeDevice.description)
+        // Kept byte for byte as the device sent it.
+        #expect(stored.description.bytes == Array(FakeDevice.descriptionText.utf8))
 
         try await client.removeDevice(registered.id)
         #expect(try await client.devices().isEmpty)

@@ -15,7 +15,7 @@ struct StoreTests {
         let now = Date(timeIntervalSince1970: 1_800_000_000.125)
         return Device(
             id: DeviceID(id), name: "device \(id)", addresses: [host, "10.0.0.7"], port: port, status: .alive,
-            statusSince: now, statusReason: "registered", description: ["platform": ["memory": ["bytes": 1024]], "odd": [1, nil, true, "x"]],
+            statusSince: now, statusReason: "registered", description: RawJSON(["platform": ["memory": ["bytes": 1024]], "odd": [1, nil, true, "x"]]),
             capabilities: DeviceCapabilities(interfaces: ["fd_write"], memoryBytes: 1024, cpuName: "cpu", cpuClockHz: 1, arch: "wasm", labels: ["r": "1"]),
             labels: ["zone": "lobby"], health: HealthReport(cpuUsage: 0.5, memoryUsage: 0.25, receivedAt: now),
             firstSeen: now, lastSeen: now)

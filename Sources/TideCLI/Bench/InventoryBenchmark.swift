@@ -26,6 +26,9 @@ struct InventoryBenchmark: AsyncParsableCommand {
         var listP99Milliseconds: Double
         var listMeanMilliseconds: Double
         var listResponseBytes: Int
+        /// After loading the devices, before the first request.
+        var serverIdleRSSBytes: Int
+        /// After the timed requests.
         var serverRSSBytes: Int
         var serverPeakRSSBytes: Int
         var goals: [String: Bool]
@@ -53,6 +56,7 @@ struct InventoryBenchmark: AsyncParsableCommand {
             throw CLIFailure("the benchmark server wrote no operator token")
         }
 
+        let idle = server.memory()
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/api/v1/devices")
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         var latencies: [Double] = []
@@ -80,7 +84,7 @@ struct InventoryBenchmark: AsyncParsableCommand {
             insertRatePerSecond: Double(devices) / insertTime.seconds, listRequests: requests,
             listP50Milliseconds: p50, listP99Milliseconds: Percentile.of(latencies, 0.99),
             listMeanMilliseconds: latencies.reduce(0, +) / Double(latencies.count), listResponseBytes: responseBytes,
-            serverRSSBytes: memory.rss, serverPeakRSSBytes: memory.peak,
+            serverIdleRSSBytes: idle.rss, serverRSSBytes: memory.rss, serverPeakRSSBytes: memory.peak,
             goals: ["listP50Under50ms": p50 < 50, "serverRSSUnder100MB": memory.rss < 100_000_000])
         print(try Formatting.json(report))
     }

@@ -25,7 +25,7 @@ enum SyntheticDevices {
             let id = DeviceID(String(format: "dev-bench%06d", index))
             return Device(
                 id: id, name: "bench-\(index)", addresses: [host], port: 5000, status: .alive, statusSince: now,
-                statusReason: "registered at \(host):5000", description: description,
+                statusReason: "registered at \(host):5000", description: RawJSON(description),
                 capabilities: DeviceCapabilities(
                     interfaces: names.sorted(), memoryBytes: memory, cpuName: "ARM Cortex-A72", cpuClockHz: 1_500_000_000),
                 labels: ["zone": "zone-\(index % 20)"],

@@ -12,7 +12,7 @@ public struct Device: Sendable, Codable, Equatable, Identifiable {
     public var statusSince: Date
     public var statusReason: String
     /// The device description exactly as the device sent it.
-    public var description: JSONValue
+    public var description: RawJSON
     public var capabilities: DeviceCapabilities
     /// Labels set by operators.
     public var labels: [String: String]
@@ -22,7 +22,7 @@ public struct Device: Sendable, Codable, Equatable, Identifiable {
 
     public init(
         id: DeviceID, name: String, addresses: [String], port: Int, status: DeviceStatus, statusSince: Date,
-        statusReason: String, description: JSONValue, capabilities: DeviceCapabilities, labels: [String: String],
+        statusReason: String, description: RawJSON, capabilities: DeviceCapabilities, labels: [String: String],
         health: HealthReport?, firstSeen: Date, lastSeen: Date
     ) {
         self.id = id

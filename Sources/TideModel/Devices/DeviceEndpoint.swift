@@ -35,6 +35,8 @@ public struct DeviceEndpoint: Hashable, Sendable, CustomStringConvertible {
             port = parsed
         } else if let defaultPort {
             port = defaultPort
+        } else if host.contains(":") {
+            throw .init(text: text, reason: "write an IPv6 address in brackets: [\(host)]:port")
         } else {
             throw .init(text: text, reason: "the port is missing (host:port)")
         }

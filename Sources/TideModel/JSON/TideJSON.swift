@@ -29,8 +29,11 @@ public enum TideJSON {
     private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
     private static let withoutFraction = Date.ISO8601FormatStyle()
 
+    /// `2026-11-21T23:52:13.389Z`: UTC, rounded to the nearest millisecond.
     public static func formatTimestamp(_ date: Date) -> String {
-        date.formatted(withFraction)
+        var writer = JSONWriter(capacity: 24)
+        writer.timestampText(date)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     public static func parseTimestamp(_ text: String) -> Date? {

@@ -17,14 +17,15 @@ struct DeviceRoutes {
     }
 
     func list(_ request: Request) async throws -> Response {
-        var devices = await inventory.list()
+        var wanted: DeviceStatus?
         if let status = request.query("status") {
-            guard let wanted = DeviceStatus(rawValue: status) else {
+            guard let parsed = DeviceStatus(rawValue: status) else {
                 throw APIError.badRequest("unknown status \"\(status)\": use alive, suspect or dead")
             }
-            devices.removeAll { $0.status != wanted }
+            wanted = parsed
         }
-        return try .json(DeviceList(devices: devices))
+        let snapshot = await inventory.listSnapshot(status: wanted)
+        return DeviceJSON.streamedList(snapshot)
     }
 
     func register(_ request: Request) async throws -> Response {
@@ -39,18 +40,19 @@ struct DeviceRoutes {
             throw APIError.badRequest("name must be 1-200 characters")
         }
         let (device, created) = try await registrar.register(endpoint, name: body.name)
-        return try .json(device, status: created ? .created : .ok)
+        return .jsonBytes(DeviceJSON.encode(device), status: created ? .created : .ok)
     }
 
     func show(_ context: TideRequestContext) async throws -> Response {
-        try .json(try await device(context))
+        .jsonBytes(DeviceJSON.encode(try await device(context)))
     }
 
     func patch(_ request: Request, _ context: TideRequestContext) async throws -> Response {
         let id = try deviceID(context)
         let body = try await request.decodeJSON(DevicePatch.self, limit: maxBodyBytes)
         guard let labels = body.labels else { throw APIError.badRequest("nothing to change: send {\"labels\": {...}}") }
-        return try .json(try await mapped { () async throws(InventoryError) in try await inventory.updateLabels(id, labels) })
+        let device = try await mapped { () async throws(InventoryError) in try await inventory.updateLabels(id, labels) }
+        return .jsonBytes(DeviceJSON.encode(device))
     }
 
     func remove(_ context: TideRequestContext) async throws -> Response {

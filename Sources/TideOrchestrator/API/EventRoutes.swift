@@ -37,8 +37,18 @@ struct EventRoutes {
             await bus.wait(after: afterID, timeout: .seconds(wait))
             events = try fetch(afterID: afterID, since: sinceTime, device: device, limit: limit)
         }
-        let cursor = events.last?.id ?? afterID ?? 0
+        // With nothing new, the cursor stays where the reader is; for a time-based query that
+        // matched nothing, every event so far is older, so the cursor is the newest id.
+        let cursor = try events.last?.id ?? afterID ?? latestID()
         return try .json(EventPage(events: events, cursor: cursor))
+    }
+
+    private func latestID() throws -> Int64 {
+        do {
+            return try store.latestEventID()
+        } catch {
+            throw APIError.internalError(error.description)
+        }
     }
 
     private func fetch(afterID: Int64?, since: Date?, device: DeviceID?, limit: Int) throws -> [FleetEvent] {

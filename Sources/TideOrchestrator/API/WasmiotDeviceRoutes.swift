@@ -15,7 +15,8 @@ struct WasmiotDeviceRoutes {
         var host: String?
         var port: Int?
         var addresses: [String]?
-        var properties: [String: String]?
+        /// mDNS TXT-style properties; accepted and ignored.
+        var properties: JSONValue?
     }
 
     /// A device in the wasmiot orchestrator's list format.
@@ -31,7 +32,7 @@ struct WasmiotDeviceRoutes {
         var _id: String
         var name: String
         var communication: Communication
-        var description: JSONValue
+        var description: RawJSON
         var health: Health
         var status: String
     }
@@ -55,8 +56,19 @@ struct WasmiotDeviceRoutes {
 
     func register(_ request: Request, _ context: TideRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(Registration.self, limit: maxBodyBytes)
-        guard let host = body.host ?? body.addresses?.first ?? context.remoteIP, !host.isEmpty else {
+        let candidates = [body.host] + (body.addresses ?? []).map(Optional.some) + [context.remoteIP]
+        guard let host = candidates.compactMap({ $0 }).first(where: { !$0.isEmpty }) else {
             throw APIError.badRequest("missing field host (and no addresses to use instead)")
+        }
+        if let name = body.name, name.isEmpty || name.count > 200 {
+            throw APIError.badRequest("name must be 1-200 characters")
+        }
+        for address in body.addresses ?? [] {
+            do {
+                _ = try DeviceEndpoint(parsing: address, defaultPort: 1)
+            } catch {
+                throw APIError.badRequest("invalid address \"\(address)\" in addresses")
+            }
         }
         let port = body.port ?? 5000
         guard (1...65535).contains(port) else { throw APIError.badRequest("port must be 1-65535, got \(port)") }

@@ -30,7 +30,6 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case 401: "unauthorized"
         case 403: "forbidden"
         case 404: "not_found"
-        case 405: "method_not_allowed"
         case 413: "body_too_large"
         default: status >= 500 ? "internal" : "error"
         }
@@ -39,7 +38,6 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     static func text(for status: Int) -> String {
         switch status {
         case 404: "no such endpoint"
-        case 405: "method not allowed"
         case 413: "the request body is too large"
         default: "HTTP \(status)"
         }

@@ -10,7 +10,7 @@ public struct DeviceRegistrar: Sendable {
     public func register(_ endpoint: DeviceEndpoint, name: String? = nil, addresses: [String] = [])
         async throws -> (device: Device, created: Bool)
     {
-        let description: (raw: JSONValue, parsed: DeviceDescription)
+        let description: (raw: RawJSON, parsed: DeviceDescription)
         let health: HealthReport
         do {
             description = try await probe.description(of: endpoint, timeout: timeout)

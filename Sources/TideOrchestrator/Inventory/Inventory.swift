@@ -16,6 +16,10 @@ public actor Inventory {
     private var endpoints: [DeviceEndpoint: DeviceID] = [:]
     private var failures: [DeviceID: Int] = [:]
     private var pendingHealth: [DeviceID: HealthUpdate] = [:]
+    /// Each device's JSON without health and last-seen; dropped when the device changes.
+    private var stableJSON: [DeviceID: DeviceJSON.StablePart] = [:]
+    /// Device ids ordered by name then id; dropped when a device is added, renamed or removed.
+    private var order: [DeviceID]?
 
     init(store: TideStore, events: EventBus, policy: HealthPolicy, logger: Logger) throws(StoreError) {
         self.store = store
@@ -32,7 +36,31 @@ public actor Inventory {
 
     /// Every device, ordered by name then id.
     public func list() -> [Device] {
-        devices.values.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        orderedIDs().compactMap { devices[$0] }
+    }
+
+    /// The devices with `status` (all when nil), in list order, each with its cached stable JSON.
+    func listSnapshot(status: DeviceStatus?) -> [(stable: DeviceJSON.StablePart, device: Device)] {
+        var snapshot: [(stable: DeviceJSON.StablePart, device: Device)] = []
+        snapshot.reserveCapacity(devices.count)
+        for id in orderedIDs() {
+            guard let device = devices[id], status == nil || device.status == status else { continue }
+            if let cached = stableJSON[id] {
+                snapshot.append((cached, device))
+            } else {
+                let part = DeviceJSON.stablePart(of: device)
+                stableJSON[id] = part
+                snapshot.append((part, device))
+            }
+        }
+        return snapshot
+    }
+
+    private func orderedIDs() -> [DeviceID] {
+        if let order { return order }
+        let sorted = devices.values.sorted { ($0.name, $0.id) < ($1.name, $1.id) }.map(\.id)
+        order = sorted
+        return sorted
     }
 
     public func device(_ id: DeviceID) -> Device? { devices[id] }
@@ -44,7 +72,7 @@ public actor Inventory {
     /// Adds the device that answered at `endpoint`, or updates the known device at that address
     /// (or with the id it reports). Returns the stored device and whether it is new.
     public func register(
-        endpoint: DeviceEndpoint, name: String?, addresses extraAddresses: [String], description raw: JSONValue,
+        endpoint: DeviceEndpoint, name: String?, addresses extraAddresses: [String], description raw: RawJSON,
         parsed: DeviceDescription, health: HealthReport
     ) throws(InventoryError) -> (device: Device, created: Bool) {
         let now = Date()
@@ -105,6 +133,8 @@ public actor Inventory {
             throw .store(error)
         }
         devices[id] = nil
+        stableJSON[id] = nil
+        order = nil
         for endpoint in Self.endpoints(of: device) where endpoints[endpoint] == id { endpoints[endpoint] = nil }
         failures[id] = nil
         pendingHealth[id] = nil
@@ -208,6 +238,8 @@ public actor Inventory {
     }
 
     private func apply(_ device: Device) {
+        stableJSON[device.id] = nil
+        if devices[device.id]?.name != device.name { order = nil }
         if let old = devices[device.id] {
             for endpoint in Self.endpoints(of: old) where endpoints[endpoint] == device.id { endpoints[endpoint] = nil }
         }

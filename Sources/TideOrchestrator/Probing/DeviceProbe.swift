@@ -19,20 +19,20 @@ public struct DeviceProbe: Sendable {
 
     /// The description as received (parsed JSON) and what Tide reads from it.
     public func description(of endpoint: DeviceEndpoint, timeout: Duration) async throws(ProbeError)
-        -> (raw: JSONValue, parsed: DeviceDescription)
+        -> (raw: RawJSON, parsed: DeviceDescription)
     {
-        let raw = try await getJSON(endpoint, path: Self.descriptionPath, timeout: timeout)
+        let (bytes, json) = try await getJSON(endpoint, path: Self.descriptionPath, timeout: timeout)
         do {
-            return (raw, try DeviceDescription(parsing: raw))
+            return (RawJSON(unchecked: bytes), try DeviceDescription(parsing: json))
         } catch {
             throw ProbeError(.badShape, "\(endpoint) answered \(Self.descriptionPath) with an invalid description: \(error.message)")
         }
     }
 
     public func health(of endpoint: DeviceEndpoint, timeout: Duration) async throws(ProbeError) -> HealthReport {
-        let raw = try await getJSON(endpoint, path: Self.healthPath, timeout: timeout)
+        let (_, json) = try await getJSON(endpoint, path: Self.healthPath, timeout: timeout)
         do {
-            return try HealthReport(parsing: raw, receivedAt: Date())
+            return try HealthReport(parsing: json, receivedAt: Date())
         } catch {
             throw ProbeError(.badShape, "\(endpoint) answered \(Self.healthPath) with an invalid report: \(error.message)")
         }
@@ -46,7 +46,9 @@ public struct DeviceProbe: Sendable {
         }
     }
 
-    func getJSON(_ endpoint: DeviceEndpoint, path: String, timeout: Duration) async throws(ProbeError) -> JSONValue {
+    func getJSON(_ endpoint: DeviceEndpoint, path: String, timeout: Duration) async throws(ProbeError)
+        -> ([UInt8], JSONValue)
+    {
         let url = endpoint.baseURL + path
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Accept", value: "application/json")
@@ -63,7 +65,8 @@ public struct DeviceProbe: Sendable {
             throw ProbeError(.httpStatus, "\(endpoint) answered GET \(path) with HTTP \(status.code) \(status.reasonPhrase)")
         }
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))
+            let bytes = Array(body.readableBytesView)
+            return (bytes, try JSONDecoder().decode(JSONValue.self, from: Data(bytes)))
         } catch {
             let preview = String(decoding: body.readableBytesView.prefix(60), as: UTF8.self)
             throw ProbeError(.notJSON, "\(endpoint) answered GET \(path) with something that is not JSON: \"\(preview)\"")

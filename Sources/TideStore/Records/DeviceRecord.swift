@@ -22,7 +22,7 @@ struct DeviceRecord: Codable, FetchableRecord, PersistableRecord {
     var firstSeen: Date
     var lastSeen: Date
 
-    init(_ device: Device) throws {
+    init(_ device: Device) {
         id = device.id.rawValue
         name = device.name
         addresses = device.addresses
@@ -30,7 +30,7 @@ struct DeviceRecord: Codable, FetchableRecord, PersistableRecord {
         status = device.status.rawValue
         statusSince = device.statusSince
         statusReason = device.statusReason
-        description = String(decoding: try JSONEncoder().encode(device.description), as: UTF8.self)
+        description = String(decoding: device.description.bytes, as: UTF8.self)
         capabilities = device.capabilities
         labels = device.labels
         health = device.health
@@ -42,9 +42,9 @@ struct DeviceRecord: Codable, FetchableRecord, PersistableRecord {
         guard let status = DeviceStatus(rawValue: status) else {
             throw .corrupt("device \(id) has unknown status \"\(status)\"")
         }
-        let parsed: JSONValue
+        let parsed: RawJSON
         do {
-            parsed = try JSONDecoder().decode(JSONValue.self, from: Data(description.utf8))
+            parsed = try RawJSON(validating: Array(description.utf8))
         } catch {
             throw .corrupt("device \(id) has a description that is not JSON: \(error)")
         }

@@ -19,6 +19,13 @@ final class FakeDevice: Sendable {
     private let state: Mutex<(behaviour: Behaviour, healthRequests: Int)>
     private let task: Task<Void, any Error>
 
+    /// The description as the device sends it, spacing and key order included.
+    static let descriptionText = """
+        {"supervisorInterfaces": ["fd_write", "millis", "takeImageStaticSize"],
+         "platform": {"memory": {"bytes": 268435456},
+                      "cpu": {"humanReadableName": "Simulated Cortex-A53", "clockSpeed": {"Hz": 1200000000}}}}
+        """
+
     static let description: JSONValue = [
         "platform": [
             "memory": ["bytes": 268_435_456],
@@ -72,7 +79,10 @@ final class FakeDevice: Sendable {
         }
         switch behaviour {
         case .healthy:
-            return json(health ? ["cpuUsage": 0.25, "memoryUsage": 0.5] : Self.description)
+            guard health else {
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: Self.descriptionText)))
+            }
+            return json(["cpuUsage": 0.25, "memoryUsage": 0.5])
         case .notJSON:
             return Response(status: .ok, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: "<html>hello</html>")))
         case .missingMemory:
