@@ -20,11 +20,22 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .target(name: "TideModel", swiftSettings: swiftSettings),
         .target(name: "TideWasm", swiftSettings: swiftSettings),
         .target(name: "TideResolver", dependencies: ["TideModel"], swiftSettings: swiftSettings),
+        .target(
+            name: "TideRegistry",
+            dependencies: [
+                "TideModel", "TideWasm",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TideStore",
             dependencies: ["TideModel", .product(name: "GRDB", package: "GRDB.swift")],
@@ -33,7 +44,7 @@ let package = Package(
         .target(
             name: "TideOrchestrator",
             dependencies: [
-                "TideModel", "TideStore",
+                "TideModel", "TideStore", "TideRegistry", "TideResolver",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -57,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "TideCLI",
             dependencies: [
-                "TideModel", "TideStore", "TideOrchestrator", "TideClient",
+                "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideResolver", "TideRegistry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -75,6 +86,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TideRegistryTests",
+            dependencies: ["TideRegistry", "TideModel", "TideWasm"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TideWasmTests",
             dependencies: ["TideWasm"],
             resources: [.copy("Fixtures")],
@@ -88,8 +105,9 @@ let package = Package(
         .testTarget(
             name: "TideOrchestratorTests",
             dependencies: [
-                "TideModel", "TideStore", "TideOrchestrator", "TideClient",
+                "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideRegistry",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -53,6 +53,34 @@ public struct TideClient: Sendable {
         try await send(.PATCH, "/api/v1/devices/\(escaped(id.rawValue))", body: DevicePatch(labels: changes), as: Device.self)
     }
 
+    // MARK: Packages
+
+    public func packages() async throws(ClientError) -> [PackageSummary] {
+        try await send(.GET, "/api/v1/packages", as: PackageList.self).packages
+    }
+
+    public func package(_ name: String) async throws(ClientError) -> PackageDetail {
+        try await send(.GET, "/api/v1/packages/\(escaped(name))", as: PackageDetail.self)
+    }
+
+    public func packageVersion(_ name: String, _ version: String) async throws(ClientError) -> PackageVersionInfo {
+        try await send(.GET, "/api/v1/packages/\(escaped(name))/\(escaped(version))", as: PackageVersionInfo.self)
+    }
+
+    /// Uploads a package as a tar archive (see `tide module publish`).
+    public func publish(archive: [UInt8]) async throws(ClientError) -> PackageVersionInfo {
+        let answer = try await exchange(.POST, "/api/v1/packages", body: Data(archive), contentType: "application/x-tar")
+        return try decode(PackageVersionInfo.self, answer, what: "POST /api/v1/packages")
+    }
+
+    public func setYanked(_ name: String, _ version: String, yanked: Bool) async throws(ClientError) -> PackageVersionInfo {
+        try await send(yanked ? .POST : .DELETE, "/api/v1/packages/\(escaped(name))/\(escaped(version))/yank", as: PackageVersionInfo.self)
+    }
+
+    public func resolve(_ requirements: [String: String]) async throws(ClientError) -> ResolveResponse {
+        try await send(.POST, "/api/v1/resolve", body: ResolveRequest(requirements: requirements), as: ResolveResponse.self)
+    }
+
     // MARK: Events
 
     /// Events after the event id `since` (all when nil); waits up to `wait` seconds for a new one.
@@ -81,22 +109,28 @@ public struct TideClient: Sendable {
             throw ClientError(status: nil, code: nil, message: "cannot encode the request: \(error)")
         }
         let answer = try await exchange(method, path, body: data, timeout: timeout)
+        return try decode(Response.self, answer, what: "\(method) \(path)")
+    }
+
+    func decode<Response: Decodable>(_ type: Response.Type, _ answer: Data, what: String) throws(ClientError) -> Response {
         do {
             return try TideJSON.decoder().decode(Response.self, from: answer)
         } catch {
             throw ClientError(
                 status: nil, code: nil,
-                message: "the server at \(baseURL) answered \(method) \(path) with an unexpected body: \(TideJSON.describe(error))")
+                message: "the server at \(baseURL) answered \(what) with an unexpected body: \(TideJSON.describe(error))")
         }
     }
 
-    func exchange(_ method: HTTPMethod, _ path: String, body: Data?, timeout: Duration? = nil) async throws(ClientError) -> Data {
+    func exchange(
+        _ method: HTTPMethod, _ path: String, body: Data?, contentType: String = "application/json", timeout: Duration? = nil
+    ) async throws(ClientError) -> Data {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         let status: HTTPResponseStatus

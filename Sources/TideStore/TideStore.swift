@@ -136,13 +136,13 @@ public final class TideStore: Sendable {
         }
     }
 
-    private static func insert(_ event: NewFleetEvent, in db: Database) throws -> FleetEvent {
+    static func insert(_ event: NewFleetEvent, in db: Database) throws -> FleetEvent {
         var record = try EventRecord(event)
         try record.insert(db)
         return try record.event()
     }
 
-    private func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.read(body)
         } catch let error as StoreError {
@@ -152,7 +152,7 @@ public final class TideStore: Sendable {
         }
     }
 
-    private func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.write(body)
         } catch let error as StoreError {
@@ -165,5 +165,56 @@ public final class TideStore: Sendable {
     private static func reason(_ error: any Error) -> String {
         if let error = error as? DatabaseError { return error.message ?? error.description }
         return String(describing: error)
+    }
+}
+
+// MARK: Packages
+
+extension TideStore {
+    /// Every package version with its files, ordered by name.
+    public func packageVersions(named name: String? = nil) throws(StoreError) -> [PackageVersionRecord] {
+        try read("loading package versions") { db in
+            var request = PackageVersionRecord.order(Column("name"))
+            if let name { request = request.filter(Column("name") == name) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    public func packageFiles(name: String, version: String) throws(StoreError) -> [PackageFileRecord] {
+        try read("loading the files of \(name) \(version)") { db in
+            try PackageFileRecord.filter(Column("name") == name && Column("version") == version).order(Column("file")).fetchAll(db)
+        }
+    }
+
+    /// Inserts a new package version and its files with `event`, atomically. Throws
+    /// `.conflict` when that version exists: published versions are immutable.
+    @discardableResult
+    public func publish(_ version: PackageVersionRecord, files: [PackageFileRecord], event: NewFleetEvent) throws(StoreError) -> FleetEvent {
+        try write("publishing \(version.name) \(version.version)") { db in
+            if try PackageVersionRecord.exists(db, key: ["name": version.name, "version": version.version]) {
+                throw StoreError.conflict("\(version.name) \(version.version) is already published; versions are immutable, publish a new version")
+            }
+            try version.insert(db)
+            for file in files { try file.insert(db) }
+            return try Self.insert(event, in: db)
+        }
+    }
+
+    /// Marks a version yanked or not, with `event`. Returns nil when there is no such version.
+    @discardableResult
+    public func setYanked(name: String, version: String, yanked: Bool, event: NewFleetEvent) throws(StoreError) -> FleetEvent? {
+        try write("yanking \(name) \(version)") { db in
+            try db.execute(
+                sql: "UPDATE package_version SET yanked = ? WHERE name = ? AND version = ?", arguments: [yanked, name, version])
+            guard db.changesCount > 0 else { return nil }
+            return try Self.insert(event, in: db)
+        }
+    }
+
+    /// Whether any package file refers to the blob `digest`.
+    public func isBlobReferenced(_ digest: String) throws(StoreError) -> Bool {
+        try read("checking blob \(digest)") { db in
+            try PackageFileRecord.filter(Column("digest") == digest).fetchCount(db) > 0
+        }
     }
 }

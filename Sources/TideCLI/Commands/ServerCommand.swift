@@ -46,6 +46,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: "Largest JSON request body accepted (413 beyond).")
     var maxBodyBytes = 1 << 20
 
+    @Option(name: .customLong("max-package-bytes"), help: "Largest package upload accepted (413 beyond).")
+    var maxPackageBytes = 64 << 20
+
+    @Option(help: ArgumentHelp("Packages to load into an empty registry on start; \"none\" for none.", valueName: "dir"))
+    var registry = "registry"
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -74,7 +80,8 @@ struct ServerCommand: AsyncParsableCommand {
             host: host, port: port, requireAuth: !insecureNoAuth,
             probeInterval: .milliseconds(Int64(probeInterval * 1000)),
             probeTimeout: .milliseconds(Int64(probeTimeout * 1000)),
-            healthPolicy: policy, maxBodyBytes: maxBodyBytes)
+            healthPolicy: policy, maxBodyBytes: maxBodyBytes, maxPackageBytes: maxPackageBytes,
+            bundledRegistry: registry == "none" ? nil : registry)
         do {
             try await OrchestratorServer(configuration: configuration, logger: logger).run()
         } catch let error as ServerError {

@@ -28,6 +28,9 @@ public enum FleetEventKind: String, Sendable, Codable, CaseIterable {
     case deviceStatusChanged = "device.status"
     case deviceLabelsChanged = "device.labels"
     case deviceRemoved = "device.removed"
+    case packagePublished = "package.published"
+    case packageYanked = "package.yanked"
+    case packageUnyanked = "package.unyanked"
 }
 
 /// An event not yet written: the store assigns its id.

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import TideModel
+import TideRegistry
 import TideStore
 
 /// `tide server`: the HTTP API, the inventory and the health monitor over one SQLite database.
@@ -32,11 +33,17 @@ public struct OrchestratorServer: Sendable {
 
         let bus: EventBus
         let inventory: Inventory
+        let registry: PackageRegistry
         do {
             bus = EventBus(latestID: try store.latestEventID())
             inventory = try Inventory(store: store, events: bus, policy: configuration.healthPolicy, logger: logger)
+            registry = try PackageRegistry(
+                store: store, blobs: BlobStore(root: configuration.dataDirectory), events: bus, logger: logger)
         } catch {
             throw ServerError(error.description)
+        }
+        if let bundled = configuration.bundledRegistry {
+            _ = await BundledRegistry.load(from: bundled, into: registry, logger: logger)
         }
 
         var clientConfiguration = HTTPClient.Configuration()
@@ -55,10 +62,14 @@ public struct OrchestratorServer: Sendable {
         router.get("healthz") { _, _ in try Response.json(["status": "ok"]) }
         WasmiotDeviceRoutes(inventory: inventory, registrar: registrar, maxBodyBytes: configuration.maxBodyBytes)
             .add(to: router)
+        WasmiotModuleRoutes(registry: registry).add(to: router)
         let api = router.group("api/v1")
         if let token { api.add(middleware: AuthMiddleware(token: token)) }
         DeviceRoutes(inventory: inventory, registrar: registrar, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
         EventRoutes(store: store, bus: bus).add(to: api)
+        PackageRoutes(
+            registry: registry, maxPackageBytes: configuration.maxPackageBytes, maxBodyBytes: configuration.maxBodyBytes
+        ).add(to: api)
 
         let logger = self.logger
         let host = configuration.host

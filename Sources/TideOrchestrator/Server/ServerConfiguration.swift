@@ -16,12 +16,16 @@ public struct ServerConfiguration: Sendable {
     public var registrationTimeout: Duration
     /// Largest JSON request body accepted.
     public var maxBodyBytes: Int
+    /// Largest package upload accepted.
+    public var maxPackageBytes: Int
+    /// Packages to load into an empty registry on start (the repository's `registry/`); nil for none.
+    public var bundledRegistry: String?
 
     public init(
         dataDirectory: String, host: String = "127.0.0.1", port: Int = 3000, requireAuth: Bool = true,
         probeInterval: Duration = .seconds(1), probeTimeout: Duration = .milliseconds(800),
         healthPolicy: HealthPolicy = .default, registrationTimeout: Duration = .seconds(3),
-        maxBodyBytes: Int = 1 << 20
+        maxBodyBytes: Int = 1 << 20, maxPackageBytes: Int = 64 << 20, bundledRegistry: String? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
@@ -32,6 +36,8 @@ public struct ServerConfiguration: Sendable {
         self.healthPolicy = healthPolicy
         self.registrationTimeout = registrationTimeout
         self.maxBodyBytes = maxBodyBytes
+        self.maxPackageBytes = maxPackageBytes
+        self.bundledRegistry = bundledRegistry
     }
 
     public var databasePath: String { dataDirectory + "/tide.sqlite" }

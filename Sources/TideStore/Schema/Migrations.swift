@@ -38,6 +38,35 @@ enum Migrations {
             }
             try db.create(index: "event_device", on: "event", columns: ["device_id", "id"])
         }
+        migrator.registerMigration("v2-registry") { db in
+            try db.create(table: "package_version") { table in
+                table.column("name", .text).notNull()
+                table.column("version", .text).notNull()
+                table.column("description", .text).notNull()
+                table.column("manifest", .text).notNull()
+                table.column("metadata", .jsonText).notNull()
+                table.column("module_digest", .text).notNull()
+                table.column("module_size", .integer).notNull()
+                table.column("dependencies", .jsonText).notNull()
+                table.column("host_capabilities", .jsonText).notNull()
+                table.column("yanked", .boolean).notNull().defaults(to: false)
+                table.column("published_at", .datetime).notNull()
+                table.primaryKey(["name", "version"])
+            }
+            try db.create(table: "package_file") { table in
+                table.column("name", .text).notNull()
+                table.column("version", .text).notNull()
+                table.column("file", .text).notNull()
+                table.column("path", .text).notNull()
+                table.column("digest", .text).notNull()
+                table.column("size", .integer).notNull()
+                table.column("media_type", .text).notNull()
+                table.column("role", .text).notNull()
+                table.primaryKey(["name", "version", "file"])
+                table.foreignKey(["name", "version"], references: "package_version", onDelete: .cascade)
+            }
+            try db.create(index: "package_file_digest", on: "package_file", columns: ["digest"])
+        }
         return migrator
     }
 }

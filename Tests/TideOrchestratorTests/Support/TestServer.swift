@@ -28,6 +28,7 @@ final class TestServer: Sendable {
     static func start(
         requireAuth: Bool = true, probeInterval: Duration = .zero, probeTimeout: Duration = .milliseconds(500),
         suspectAfter: Int = 1, deadAfter: Int = 3, maxBodyBytes: Int = 1 << 20, registrationTimeout: Duration = .seconds(5),
+        bundledRegistry: String? = nil,
         dataDirectory: String? = nil
     ) async throws -> TestServer {
         let directory = dataDirectory ?? TemporaryDirectory.make()
@@ -37,7 +38,7 @@ final class TestServer: Sendable {
             dataDirectory: directory, host: "127.0.0.1", port: 0, requireAuth: requireAuth,
             probeInterval: probeInterval, probeTimeout: probeTimeout,
             healthPolicy: try HealthPolicy(suspectAfter: suspectAfter, deadAfter: deadAfter),
-            registrationTimeout: registrationTimeout, maxBodyBytes: maxBodyBytes)
+            registrationTimeout: registrationTimeout, maxBodyBytes: maxBodyBytes, bundledRegistry: bundledRegistry)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
             defer { continuation.finish() }
@@ -63,27 +64,34 @@ final class TestServer: Sendable {
 
     /// A raw request, for status codes, headers and error bodies.
     func request(
-        _ method: HTTPMethod, _ path: String, body: String? = nil, token: String?? = .none,
-        headers: [(String, String)] = []
-    ) async throws -> (status: Int, body: String, headers: HTTPHeaders) {
+        _ method: HTTPMethod, _ path: String, body: String? = nil, bytes: [UInt8]? = nil, contentType: String = "application/json",
+        token: String?? = .none, headers: [(String, String)] = []
+    ) async throws -> (status: Int, body: String, bodyBytes: [UInt8], headers: HTTPHeaders) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         let bearer: String? = token ?? self.token
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
+        if let payload = bytes ?? body.map({ Array($0.utf8) }) {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(bytes: payload))
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let data = try await response.body.collect(upTo: 64 << 20)
-        return (Int(response.status.code), String(buffer: data), response.headers)
+        return (Int(response.status.code), String(buffer: data), Array(data.readableBytesView), response.headers)
     }
 }
 
 struct TestServerError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
+}
+
+enum Repository {
+    /// The repository's root, found from this file's path.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+    static let registry = root + "/registry"
 }
 
 enum TemporaryDirectory {

@@ -1,0 +1,257 @@
+import Foundation
+import Logging
+import TideModel
+import TideRegistry
+import TideResolver
+import TideStore
+
+/// The package registry: publishing (checked, content-addressed, all or nothing), the index in
+/// SQLite with an in-memory copy for reads and resolution, yanking, and serving files.
+public actor PackageRegistry {
+    private let store: TideStore
+    private let blobs: BlobStore
+    private let events: EventBus
+    private let logger: Logger
+    private let validator = PackageValidator()
+    /// Package name -> versions, newest first.
+    private var entries: [String: [RegistryEntry]] = [:]
+
+    init(store: TideStore, blobs: BlobStore, events: EventBus, logger: Logger) throws(StoreError) {
+        self.store = store
+        self.blobs = blobs
+        self.events = events
+        self.logger = logger
+        var loaded: [String: [RegistryEntry]] = [:]
+        for record in try store.packageVersions() {
+            let entry = try Self.entry(record, files: try store.packageFiles(name: record.name, version: record.version))
+            loaded[record.name, default: []].append(entry)
+        }
+        entries = loaded.mapValues { $0.sorted { $0.version > $1.version } }
+    }
+
+    private func add(_ record: PackageVersionRecord, files: [PackageFileRecord]) throws(StoreError) {
+        let entry = try Self.entry(record, files: files)
+        var list = entries[record.name] ?? []
+        list.removeAll { $0.version == entry.version }
+        list.append(entry)
+        list.sort { $0.version > $1.version }
+        entries[record.name] = list
+    }
+
+    private static func entry(_ record: PackageVersionRecord, files: [PackageFileRecord]) throws(StoreError) -> RegistryEntry {
+        let package: ValidatedPackage
+        do {
+            package = try JSONDecoder().decode(ValidatedPackage.self, from: Data(record.metadata.utf8))
+        } catch {
+            throw .corrupt("package \(record.name) \(record.version) has unreadable metadata: \(error)")
+        }
+        guard let version = SemanticVersion(record.version) else {
+            throw .corrupt("package \(record.name) has an invalid version \"\(record.version)\"")
+        }
+        return RegistryEntry(record: record, package: package, files: files, version: version)
+    }
+
+    // MARK: Reading
+
+    public var isEmpty: Bool { entries.isEmpty }
+
+    public func list() -> [PackageSummary] {
+        entries.keys.sorted().compactMap { name in
+            guard let versions = entries[name], let newest = versions.first else { return nil }
+            return PackageSummary(
+                name: name, description: newest.record.description,
+                latest: versions.first { !$0.record.yanked }?.record.version,
+                versions: versions.map(\.record.version), yanked: versions.filter(\.record.yanked).map(\.record.version))
+        }
+    }
+
+    public func versions(of name: String) -> [PackageVersionInfo]? {
+        entries[name]?.map { $0.info() }
+    }
+
+    public func version(_ name: String, _ version: String) -> PackageVersionInfo? {
+        entry(name, version)?.info()
+    }
+
+    /// The entry for `name@version`; `version` may be omitted for the newest version not yanked.
+    func entry(_ name: String, _ version: String?) -> RegistryEntry? {
+        guard let list = entries[name] else { return nil }
+        guard let version else { return list.first { !$0.record.yanked } }
+        let wanted = SemanticVersion(version)
+        return list.first { $0.record.version == version || $0.version == wanted }
+    }
+
+    func allEntries() -> [RegistryEntry] {
+        entries.keys.sorted().flatMap { entries[$0] ?? [] }
+    }
+
+    /// A stored file: its record and the blob's path on disk.
+    func file(_ name: String, _ version: String?, _ file: String) -> (record: PackageFileRecord, path: String)? {
+        guard let entry = entry(name, version), let record = entry.files.first(where: { $0.file == file }),
+            let digest = BlobDigest(record.digest)
+        else { return nil }
+        return (record, blobs.path(for: digest))
+    }
+
+    // MARK: Publishing
+
+    /// Publishes a package from its files (package.yaml among them). Nothing is stored unless
+    /// everything checks out; blobs written for a failed publish are removed again.
+    public func publish(files: [String: [UInt8]], source: String) throws(PublishError) -> PackageVersionInfo {
+        guard let yaml = files[PackageManifest.fileName] else {
+            throw .invalid(["the package has no \(PackageManifest.fileName) at its top level"])
+        }
+        let manifest: PackageManifest
+        do {
+            manifest = try PackageManifest(yaml: yaml)
+        } catch {
+            throw .invalid(error.issues.map(\.description))
+        }
+        let versionText = SemanticVersion(
+            manifest.version.major, manifest.version.minor, manifest.version.patch, prerelease: manifest.version.prerelease
+        ).description
+        if entries[manifest.name]?.contains(where: { $0.version == manifest.version }) == true {
+            throw .exists("\(manifest.name) \(versionText) is already published; versions are immutable, publish a new version")
+        }
+        let package: ValidatedPackage
+        do {
+            package = try validator.validate(manifest: manifest, files: files, dependencies: catalog())
+        } catch {
+            throw .invalid(error.messages)
+        }
+
+        var written: [BlobDigest] = []
+        var fileRecords: [PackageFileRecord] = []
+        do {
+            for digest in package.files {
+                guard let bytes = files[digest.path] else { continue }
+                if !blobs.contains(digest.sha256) {
+                    _ = try blobs.put(bytes)
+                    written.append(digest.sha256)
+                }
+            }
+        } catch {
+            removeUnreferenced(written)
+            throw .storage("could not store the files of \(manifest.name) \(versionText): \(error)")
+        }
+        for digest in package.files {
+            if digest.path == manifest.module {
+                let fileName = (digest.path as NSString).lastPathComponent
+                fileRecords.append(PackageFileRecord(
+                    name: manifest.name, version: versionText, file: fileName, path: digest.path, digest: digest.sha256.hex,
+                    size: digest.size, mediaType: "application/wasm", role: "module"))
+            }
+            for file in manifest.files where file.path == digest.path {
+                fileRecords.append(PackageFileRecord(
+                    name: manifest.name, version: versionText, file: file.name, path: file.path, digest: digest.sha256.hex,
+                    size: digest.size, mediaType: file.mediaType, role: "data"))
+            }
+        }
+        guard let module = package.moduleDigest else {
+            removeUnreferenced(written)
+            throw .invalid(["\(manifest.module) is missing"])
+        }
+        let metadata: String
+        do {
+            metadata = String(decoding: try JSONEncoder().encode(package), as: UTF8.self)
+        } catch {
+            removeUnreferenced(written)
+            throw .storage("could not encode the package metadata: \(error)")
+        }
+        let record = PackageVersionRecord(
+            name: manifest.name, version: versionText, description: manifest.description ?? "",
+            manifest: String(decoding: yaml, as: UTF8.self), metadata: metadata, moduleDigest: module.sha256.hex,
+            moduleSize: module.size,
+            dependencies: Dictionary(manifest.dependencies.map { ($0.name, $0.range.description) }, uniquingKeysWith: { a, _ in a }),
+            hostCapabilities: package.hostCapabilities, publishedAt: Date())
+        let event = NewFleetEvent(
+            time: record.publishedAt, kind: .packagePublished, device: nil,
+            message: "package \(manifest.name) \(versionText) published from \(source)",
+            details: ["package": .string(manifest.name), "version": .string(versionText), "sha256": .string(module.sha256.hex)])
+        do {
+            let stored = try store.publish(record, files: fileRecords, event: event)
+            try add(record, files: fileRecords.sorted { $0.file < $1.file })
+            notify(stored)
+        } catch {
+            removeUnreferenced(written)
+            if case .conflict(let message) = error { throw .exists(message) }
+            throw .storage(error.description)
+        }
+        logger.info("published \(manifest.name) \(versionText)")
+        return entry(manifest.name, versionText)?.info() ?? RegistryEntry(record: record, package: package, files: fileRecords, version: manifest.version).info()
+    }
+
+    private func notify(_ event: FleetEvent) {
+        let events = self.events
+        Task { await events.published([event]) }
+    }
+
+    private func removeUnreferenced(_ digests: [BlobDigest]) {
+        for digest in digests where (try? store.isBlobReferenced(digest.hex)) == false {
+            try? blobs.remove(digest)
+        }
+    }
+
+    /// Every published version with its exports, for checking a new package's dependencies.
+    private func catalog() -> DependencyCatalog {
+        DependencyCatalog(entries.mapValues { list in list.map { PublishedVersion($0.package, isYanked: $0.record.yanked) } })
+    }
+
+    // MARK: Yanking
+
+    /// Yanks or restores a version. Returns nil when there is no such version.
+    public func setYanked(_ name: String, _ version: String, yanked: Bool) throws(StoreError) -> PackageVersionInfo? {
+        guard var entry = entry(name, version) else { return nil }
+        guard entry.record.yanked != yanked else { return entry.info() }
+        let text = entry.record.version
+        let event = NewFleetEvent(
+            time: Date(), kind: yanked ? .packageYanked : .packageUnyanked, device: nil,
+            message: "package \(name) \(text) \(yanked ? "yanked: resolution no longer chooses it" : "restored")",
+            details: ["package": .string(name), "version": .string(text)])
+        guard let stored = try store.setYanked(name: name, version: text, yanked: yanked, event: event) else { return nil }
+        notify(stored)
+        entry.record.yanked = yanked
+        if var list = entries[name], let index = list.firstIndex(where: { $0.record.version == text }) {
+            list[index] = entry
+            entries[name] = list
+        }
+        return entry.info()
+    }
+
+    // MARK: Resolution
+
+    /// Pins `requirements` (name -> range) and everything they depend on.
+    func resolve(_ requirements: [String: String]) throws(ResolveFailure) -> [RegistryEntry] {
+        var dependencies: [TideResolver.PackageDependency] = []
+        for name in requirements.keys.sorted() {
+            do {
+                dependencies.append(try TideResolver.PackageDependency(name, requirements[name] ?? "*"))
+            } catch {
+                throw .badRange(error.description)
+            }
+        }
+        let resolution: Resolution
+        do {
+            resolution = try Resolver(provider: provider()).resolve(dependencies)
+        } catch {
+            throw .unsatisfiable(error.explanation?.lines ?? [error.description])
+        }
+        return resolution.packages.compactMap { entry($0.name, $0.version.description) }
+    }
+
+    private func provider() -> InMemoryPackageProvider {
+        var provider = InMemoryPackageProvider()
+        for list in entries.values {
+            for entry in list {
+                let dependencies = entry.package.manifest.dependencies.map { TideResolver.PackageDependency($0.name, $0.range) }
+                provider.add(entry.record.name, entry.version, dependencies: dependencies, yanked: entry.record.yanked)
+            }
+        }
+        return provider
+    }
+}
+
+public enum ResolveFailure: Error, Equatable {
+    case badRange(String)
+    case unsatisfiable([String])
+}

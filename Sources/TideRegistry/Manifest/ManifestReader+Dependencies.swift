@@ -1,0 +1,30 @@
+import TideModel
+import Yams
+
+extension ManifestReader {
+    mutating func dependencies(_ node: Node, of packageName: String?) -> [PackageDependency]? {
+        if node.isNull { return [] }
+        guard let named = entries(of: node, at: "dependencies", expecting: "a mapping of package names to version ranges")
+        else { return nil }
+        var result: [PackageDependency] = []
+        for entry in named {
+            let path = "dependencies.\(entry.key)"
+            guard ManifestRules.isPackageName(entry.key) else {
+                report(entry.keyLine, "dependencies",
+                       "\"\(entry.key)\" is not a valid package name; \(ManifestRules.packageNameRule)")
+                continue
+            }
+            if entry.key == packageName {
+                report(entry.keyLine, path, "a package cannot depend on itself")
+                continue
+            }
+            guard let text = text(entry.value, at: path) else { continue }
+            do {
+                result.append(PackageDependency(name: entry.key, range: try VersionRange(parsing: text)))
+            } catch {
+                report(entry.value, path, "\"\(text)\" is not a version range such as ^1.2: \(error.reason)")
+            }
+        }
+        return result
+    }
+}
