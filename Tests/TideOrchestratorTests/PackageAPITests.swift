@@ -174,7 +174,7 @@ struct PackageAPITests {
 
         let description = try await server.request(.GET, "/file/module/fibo@1.0.0/description", token: .some(nil))
         let openapi = try JSONDecoder().decode(JSONValue.self, from: Data(description.body.utf8))
-        #expect(openapi["paths"]?["/{deployment}/modules/fibo/fibo"]?["get"]?["parameters"]?.arrayValue?.first?["name"] == "param0")
+        #expect(openapi["paths"]?["/{deployment}/modules/fibo/fibo"]?["get"]?["parameters"]?.arrayValue?.map { $0["name"] } == ["deployment", "param0"])
 
         let labels = try await server.request(.GET, "/file/module/classifier@1.0.0/labels", token: .some(nil))
         #expect(labels.status == 200)

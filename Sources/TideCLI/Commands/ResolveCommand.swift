@@ -73,9 +73,6 @@ struct ResolveCommand: AsyncParsableCommand {
     }
 
     static func message(for error: ResolutionError) -> String {
-        if let explanation = error.explanation {
-            return "no versions satisfy these requirements:\n" + explanation.lines.joined(separator: "\n")
-        }
-        return error.description
+        error.explanation?.lines.joined(separator: "\n") ?? error.description
     }
 }

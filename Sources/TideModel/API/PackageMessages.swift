@@ -11,7 +11,7 @@ public struct PackageFileInfo: Sendable, Codable, Equatable {
     public var mediaType: String
     /// `module` or `data`.
     public var role: String
-    /// Where to download it (absolute when the server knows its own address).
+    /// Where to download it: a path on the Tide server.
     public var url: String
 
     public init(file: String, path: String, sha256: String, size: Int, mediaType: String, role: String, url: String) {
@@ -54,9 +54,9 @@ public struct PackageFunctionInfo: Sendable, Codable, Equatable {
 public struct PackageImportInfo: Sendable, Codable, Equatable {
     public var module: String
     public var name: String
-    /// `function`, `memory`, `table` or `global`.
+    /// `function`, `memory`, `table`, `global` or `tag`.
     public var kind: String
-    /// `wasi`, `dependency` or `host`.
+    /// `wasi`, `host`, or `dependency:<package>`.
     public var satisfiedBy: String
     /// For a function, its signature in WAT form.
     public var signature: String?

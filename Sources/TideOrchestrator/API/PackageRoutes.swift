@@ -100,7 +100,6 @@ struct PackageRoutes {
 
     static func apiError(_ error: PublishError) -> APIError {
         switch error {
-        case .unreadable(let message): APIError.badRequest(message)
         case .invalid(let problems):
             APIError(
                 .unprocessableContent, code: "invalid_package", problems.joined(separator: "\n"),

@@ -40,6 +40,7 @@ struct WasmiotDeviceRoutes {
     func add(to router: Router<TideRequestContext>) {
         router.get("file/device") { _, _ in try await list() }
         router.post("file/device/discovery/register") { request, context in try await register(request, context) }
+        router.post("file/device/heartbeat") { request, context in try await heartbeat(request, context) }
     }
 
     func list() async throws -> Response {
@@ -52,6 +53,29 @@ struct WasmiotDeviceRoutes {
                 status: device.status == .dead ? "inactive" : "active")
         }
         return try .json(devices)
+    }
+
+    /// A Tide supervisor's heartbeat. An unknown device is registered first, at the address the
+    /// heartbeat came from and the port it names.
+    func heartbeat(_ request: Request, _ context: TideRequestContext) async throws -> Response {
+        let beat = try await request.decodeJSON(Heartbeat.self, limit: maxBodyBytes)
+        guard DeviceID.isValid(beat.id.rawValue) else {
+            throw APIError.badRequest("id must be 1-128 letters, digits, \"-\", \"_\" or \".\"")
+        }
+        if await inventory.recordHeartbeat(beat) {
+            return try .json(HeartbeatAck(status: "known", device: beat.id))
+        }
+        guard let host = context.remoteIP, let port = beat.port, (1...65535).contains(port) else {
+            throw APIError.notFound("device \(beat.id) is not registered; send port in the heartbeat or register it first")
+        }
+        let (device, _) = try await registrar.register(DeviceEndpoint(host: host, port: port), name: beat.name)
+        guard device.id == beat.id else {
+            throw APIError(
+                .conflict, code: "id_mismatch",
+                "the device at \(host):\(port) describes itself as \(device.id), but the heartbeat says \(beat.id)")
+        }
+        _ = await inventory.recordHeartbeat(beat)
+        return try .json(HeartbeatAck(status: "registered", device: device.id))
     }
 
     func register(_ request: Request, _ context: TideRequestContext) async throws -> Response {

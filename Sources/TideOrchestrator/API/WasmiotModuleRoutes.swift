@@ -79,10 +79,14 @@ struct WasmiotModuleRoutes {
                     "description": .string(parameter.name), "schema": Self.schema(parameter.type),
                 ]
             }
+            let deployment: JSONValue = ["name": "deployment", "in": "path", "required": true, "schema": ["type": "string"]]
+            let response: JSONValue = function.result == "none"
+                ? ["description": "the function returned nothing"]
+                : ["description": "the function's result", "content": ["application/json": ["schema": Self.schema(function.result)]]]
             let operation: JSONValue = [
                 "summary": .string(function.description ?? function.name),
-                "parameters": .array(parameters),
-                "responses": ["200": ["description": "the function's result", "content": ["application/json": ["schema": Self.schema(function.result)]]]],
+                "parameters": .array([deployment] + parameters),
+                "responses": ["200": response],
             ]
             paths["/{deployment}/modules/\(info.name)/\(function.name)"] = .object([function.method: operation])
         }
@@ -98,8 +102,7 @@ struct WasmiotModuleRoutes {
         switch type {
         case "i32", "i64": ["type": "integer"]
         case "f32", "f64": ["type": "number"]
-        case "bytes": ["type": "string", "format": "binary"]
-        default: ["type": "null"]
+        default: ["type": "string", "format": "binary"]
         }
     }
 

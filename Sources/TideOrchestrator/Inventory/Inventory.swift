@@ -16,6 +16,7 @@ public actor Inventory {
     private var endpoints: [DeviceEndpoint: DeviceID] = [:]
     private var failures: [DeviceID: Int] = [:]
     private var pendingHealth: [DeviceID: HealthUpdate] = [:]
+    private var lastHeartbeat: [DeviceID: Date] = [:]
     /// Each device's JSON without health and last-seen; dropped when the device changes.
     private var stableJSON: [DeviceID: DeviceJSON.StablePart] = [:]
     /// Device ids ordered by name then id; dropped when a device is added, renamed or removed.
@@ -138,6 +139,7 @@ public actor Inventory {
         for endpoint in Self.endpoints(of: device) where endpoints[endpoint] == id { endpoints[endpoint] = nil }
         failures[id] = nil
         pendingHealth[id] = nil
+        lastHeartbeat[id] = nil
         publish(stored.map { [$0] } ?? [])
         return device
     }
@@ -169,7 +171,7 @@ public actor Inventory {
     }
 
     /// Applies one probe's outcome: health kept on success, failure counted, status changed per policy.
-    public func recordProbe(_ id: DeviceID, _ outcome: Result<HealthReport, ProbeError>) {
+    public func recordProbe(_ id: DeviceID, _ outcome: Result<HealthReport, ProbeError>, evidence success: String = "health probe answered") {
         guard var device = devices[id] else { return }
         let now = Date()
         let previous = device.status
@@ -191,7 +193,7 @@ public actor Inventory {
         }
         let evidence: String
         switch outcome {
-        case .success: evidence = "health probe answered"
+        case .success: evidence = success
         case .failure(let error): evidence = "\(count) failed health probe\(count == 1 ? "" : "s") in a row; last: \(error.message)"
         }
         device.status = next
@@ -204,6 +206,19 @@ public actor Inventory {
             logger.error("could not record status change of \(id) to \(next.rawValue): \(error)")
         }
     }
+
+    /// A heartbeat from a Tide supervisor: proof of life like a successful probe. Returns false
+    /// when the device is unknown.
+    public func recordHeartbeat(_ heartbeat: Heartbeat) -> Bool {
+        guard devices[heartbeat.id] != nil else { return false }
+        lastHeartbeat[heartbeat.id] = Date()
+        let health = HealthReport(cpuUsage: heartbeat.health.cpuUsage, memoryUsage: heartbeat.health.memoryUsage, receivedAt: Date())
+        recordProbe(heartbeat.id, .success(health), evidence: "heartbeat received")
+        return true
+    }
+
+    /// When the last heartbeat of a device arrived, if it sends them.
+    public func lastHeartbeat(of id: DeviceID) -> Date? { lastHeartbeat[id] }
 
     /// Writes the health reports gathered since the last flush, in one transaction.
     public func flushHealth() {

@@ -119,11 +119,15 @@ public actor PackageRegistry {
         } catch {
             throw .invalid(error.messages)
         }
+        let moduleFileName = (manifest.module as NSString).lastPathComponent
+        if let clash = manifest.files.first(where: { $0.name == moduleFileName }) {
+            throw .invalid(["data file \(clash.name) has the name of the module file; rename it"])
+        }
 
         var written: [BlobDigest] = []
         var fileRecords: [PackageFileRecord] = []
         do {
-            for digest in package.files {
+            for digest in package.files where digest.path != PackageManifest.fileName {
                 guard let bytes = files[digest.path] else { continue }
                 if !blobs.contains(digest.sha256) {
                     _ = try blobs.put(bytes)
@@ -136,9 +140,8 @@ public actor PackageRegistry {
         }
         for digest in package.files {
             if digest.path == manifest.module {
-                let fileName = (digest.path as NSString).lastPathComponent
                 fileRecords.append(PackageFileRecord(
-                    name: manifest.name, version: versionText, file: fileName, path: digest.path, digest: digest.sha256.hex,
+                    name: manifest.name, version: versionText, file: moduleFileName, path: digest.path, digest: digest.sha256.hex,
                     size: digest.size, mediaType: "application/wasm", role: "module"))
             }
             for file in manifest.files where file.path == digest.path {

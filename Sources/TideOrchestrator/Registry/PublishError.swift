@@ -1,7 +1,5 @@
 /// Why a package was not published, worded for the person who published it.
 public enum PublishError: Error, CustomStringConvertible, Equatable {
-    /// The upload could not be read as a package (not a tar archive, unsafe paths, too large).
-    case unreadable(String)
     /// package.yaml or the files break the package rules; one line per problem.
     case invalid([String])
     /// That version exists: published versions are immutable.
@@ -10,7 +8,6 @@ public enum PublishError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .unreadable(let message): message
         case .invalid(let problems): problems.joined(separator: "\n")
         case .exists(let message): message
         case .storage(let message): message

@@ -16,6 +16,8 @@ final class FakeDevice: Sendable {
     }
 
     let port: Int
+    /// The id the device reports in its description's `tide` object, like a Tide supervisor.
+    let tideID: String?
     private let state: Mutex<(behaviour: Behaviour, healthRequests: Int)>
     private let task: Task<Void, any Error>
 
@@ -43,13 +45,14 @@ final class FakeDevice: Sendable {
 
     var address: String { "127.0.0.1:\(port)" }
 
-    private init(port: Int, behaviour: Behaviour, task: Task<Void, any Error>) {
+    private init(port: Int, tideID: String?, behaviour: Behaviour, task: Task<Void, any Error>) {
         self.port = port
+        self.tideID = tideID
         self.state = Mutex((behaviour, 0))
         self.task = task
     }
 
-    static func start(_ behaviour: Behaviour = .healthy) async throws -> FakeDevice {
+    static func start(_ behaviour: Behaviour = .healthy, tideID: String? = nil) async throws -> FakeDevice {
         let shared = SharedState()
         let router = Router()
         router.get(".well-known/wasmiot-device-description") { _, _ in try await shared.answer(health: false) }
@@ -62,7 +65,7 @@ final class FakeDevice: Sendable {
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw FakeDeviceError() }
-        let device = FakeDevice(port: port, behaviour: behaviour, task: task)
+        let device = FakeDevice(port: port, tideID: tideID, behaviour: behaviour, task: task)
         shared.owner.withLock { $0 = device }
         return device
     }
@@ -79,6 +82,11 @@ final class FakeDevice: Sendable {
         }
         switch behaviour {
         case .healthy:
+            if !health, let tideID {
+                var fields = Self.description.objectValue ?? [:]
+                fields["tide"] = ["id": .string(tideID), "name": "fake tide supervisor"]
+                return json(.object(fields))
+            }
             guard health else {
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: Self.descriptionText)))
             }

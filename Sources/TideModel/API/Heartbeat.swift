@@ -1,0 +1,50 @@
+import Foundation
+
+/// What a Tide supervisor reports every second to `POST /file/device/heartbeat`.
+public struct Heartbeat: Sendable, Codable, Equatable {
+    public struct Health: Sendable, Codable, Equatable {
+        public var cpuUsage: Double
+        public var memoryUsage: Double
+        public init(cpuUsage: Double, memoryUsage: Double) {
+            self.cpuUsage = cpuUsage
+            self.memoryUsage = memoryUsage
+        }
+    }
+
+    public struct DeploymentState: Sendable, Codable, Equatable {
+        public var id: String
+        public var generation: Int
+        public init(id: String, generation: Int) {
+            self.id = id
+            self.generation = generation
+        }
+    }
+
+    public var id: DeviceID
+    public var name: String?
+    /// The supervisor's HTTP port, for registering a device the server does not know yet.
+    public var port: Int?
+    public var sentAt: Date?
+    public var health: Health
+    public var deployments: [DeploymentState]?
+
+    public init(id: DeviceID, name: String?, port: Int?, sentAt: Date?, health: Health, deployments: [DeploymentState]?) {
+        self.id = id
+        self.name = name
+        self.port = port
+        self.sentAt = sentAt
+        self.health = health
+        self.deployments = deployments
+    }
+}
+
+/// The answer to a heartbeat.
+public struct HeartbeatAck: Sendable, Codable, Equatable {
+    /// `known`, or `registered` when the heartbeat made the server register the device.
+    public var status: String
+    public var device: DeviceID
+    public init(status: String, device: DeviceID) {
+        self.status = status
+        self.device = device
+    }
+}

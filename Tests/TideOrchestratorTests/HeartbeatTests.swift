@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import TideModel
+
+@Suite("Heartbeats from Tide supervisors")
+struct HeartbeatTests {
+    func beat(_ id: String, port: Int? = nil, cpu: Double = 0.75) -> String {
+        let portField = port.map { #", "port": \#($0)"# } ?? ""
+        return #"{"id": "\#(id)"\#(portField), "health": {"cpuUsage": \#(cpu), "memoryUsage": 0.5}, "deployments": []}"#
+    }
+
+    @Test("a heartbeat is proof of life: health and last-seen update, a dead device comes back")
+    func knownDevice() async throws {
+        let server = try await TestServer.start(probeInterval: .milliseconds(100), probeTimeout: .milliseconds(200))
+        let device = try await FakeDevice.start(tideID: "gw-beat-1")
+        defer { Task { await server.stop(); await device.stop() } }
+        let registered = try await server.client.addDevice(address: device.address)
+        #expect(registered.id == DeviceID("gw-beat-1"))
+
+        device.behaviour = .failing(status: 500)
+        #expect(try await eventually { try await server.client.device(registered.id).status == .dead })
+        // The supervisor's HTTP side is broken, but its heartbeats arrive: it is alive.
+        let answer = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-beat-1", cpu: 0.9), token: .some(nil))
+        #expect(answer.status == 200)
+        #expect(try JSONDecoder().decode(HeartbeatAck.self, from: Data(answer.body.utf8)) == HeartbeatAck(status: "known", device: registered.id))
+        device.behaviour = .healthy
+        let revived = try await server.client.events(device: registered.id).events.filter { $0.kind == .deviceStatusChanged }
+        #expect(revived.contains { $0.details?["to"] == "alive" && $0.details?["evidence"] == "heartbeat received" })
+    }
+
+    @Test("an unknown supervisor that names its port is registered by its heartbeat")
+    func autoRegistration() async throws {
+        let server = try await TestServer.start()
+        let device = try await FakeDevice.start(tideID: "gw-beat-2")
+        defer { Task { await server.stop(); await device.stop() } }
+        let answer = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-beat-2", port: device.port), token: .some(nil))
+        #expect(answer.status == 200, "\(answer.body)")
+        #expect(try JSONDecoder().decode(HeartbeatAck.self, from: Data(answer.body.utf8)).status == "registered")
+        let stored = try await server.client.device(DeviceID("gw-beat-2"))
+        #expect(stored.port == device.port)
+        #expect(stored.name == "fake tide supervisor")
+    }
+
+    @Test("unknown without a port, a mismatched id, a bad id: clear errors, nothing stored")
+    func refusals() async throws {
+        let server = try await TestServer.start()
+        let device = try await FakeDevice.start(tideID: "gw-real")
+        defer { Task { await server.stop(); await device.stop() } }
+
+        let noPort = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-ghost"), token: .some(nil))
+        #expect(noPort.status == 404)
+        #expect(errorOf(noPort.body)?.message == "device gw-ghost is not registered; send port in the heartbeat or register it first")
+
+        let mismatch = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-claimed", port: device.port), token: .some(nil))
+        #expect(mismatch.status == 409)
+        #expect(errorOf(mismatch.body)?.message == "the device at 127.0.0.1:\(device.port) describes itself as gw-real, but the heartbeat says gw-claimed")
+
+        let badID = try await server.request(.POST, "/file/device/heartbeat", body: beat("bad id"), token: .some(nil))
+        #expect(badID.status == 400)
+        #expect(try server.store().allDevices().map(\.id) == [DeviceID("gw-real")])
+    }
+}
