@@ -84,10 +84,11 @@ public struct TideClient: Sendable {
     // MARK: Events
 
     /// Events after the event id `since` (all when nil); waits up to `wait` seconds for a new one.
-    public func events(since: Int64? = nil, device: DeviceID? = nil, limit: Int? = nil, wait: Int? = nil)
+    public func events(since: Int64? = nil, tail: Int? = nil, device: DeviceID? = nil, limit: Int? = nil, wait: Int? = nil)
         async throws(ClientError) -> EventPage
     {
         var query: [String] = []
+        if let tail { query.append("tail=\(tail)") }
         if let since { query.append("since=\(since)") }
         if let device { query.append("device=\(escaped(device.rawValue))") }
         if let limit { query.append("limit=\(limit)") }

@@ -108,6 +108,18 @@ public final class TideStore: Sendable {
         try write("recording an event") { db in try Self.insert(event, in: db) }
     }
 
+    /// The `count` newest events (optionally of one device), oldest first.
+    public func latestEvents(_ count: Int, device: DeviceID? = nil) throws(StoreError) -> [FleetEvent] {
+        let records = try read("loading events") { db in
+            var request = EventRecord.order(Column("id").desc)
+            if let device { request = request.filter(Column("device_id") == device.rawValue) }
+            return try request.limit(count).fetchAll(db)
+        }
+        var events: [FleetEvent] = []
+        for record in records.reversed() { events.append(try record.event()) }
+        return events
+    }
+
     /// Events with an id greater than `afterID` (all when nil), optionally of one device, oldest first.
     public func events(afterID: Int64? = nil, since time: Date? = nil, device: DeviceID? = nil, limit: Int = 1000)
         throws(StoreError) -> [FleetEvent]

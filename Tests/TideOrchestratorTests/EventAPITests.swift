@@ -36,6 +36,20 @@ struct EventAPITests {
         let bad = try await server.request(.GET, "/api/v1/events?since=yesterday")
         #expect(bad.status == 400)
         #expect(errorOf(bad.body)?.message == "since must be an event id or an ISO 8601 time, got \"yesterday\"")
+        // The newest events, oldest first.
+        let tail = try await client.events(tail: 1)
+        #expect(tail.events.map(\.device) == [b.id])
+        #expect(tail.cursor == next.cursor)
+
+        // A reader waiting for one device's events is not answered by another device's event.
+        let waitStarted = ContinuousClock.now
+        async let forA = client.events(since: next.cursor, device: a.id, wait: 2)
+        try await Task.sleep(for: .milliseconds(200))
+        _ = try await client.label(b.id, ["zone": "lobby"])
+        let answerForA = try await forA
+        #expect(answerForA.events.isEmpty)
+        #expect(ContinuousClock.now - waitStarted >= .milliseconds(1900))
+
         let badLimit = try await server.request(.GET, "/api/v1/events?limit=0")
         #expect(errorOf(badLimit.body)?.message == "limit must be a whole number from 1 to 10000, got \"0\"")
     }

@@ -7,24 +7,35 @@ struct EventsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
         abstract: "Show the event log: registrations, status changes, label changes, removals.",
-        discussion: "With --follow, keeps printing new events as they happen (Ctrl-C to stop); with --json, one JSON object per line.")
+        discussion: """
+            Without --since, shows the newest --tail events (default 50). With --follow, keeps printing new \
+            events as they happen (Ctrl-C to stop); with --json and --follow, one JSON object per line.
+            """)
     @OptionGroup var client: ClientOptions
     @OptionGroup var output: OutputOptions
     @Flag(name: .shortAndLong, help: "Keep waiting for new events.") var follow = false
     @Option(help: "Only events of this device.") var device: String?
-    @Option(help: "Only events after this event id.") var since: Int64?
+    @Option(help: "Only events after this event id (instead of the newest ones).") var since: Int64?
+    @Option(help: "How many of the newest events to show first (1-10000).") var tail = 50
     @Option(help: "At most this many events per request (1-10000).") var limit = 1000
 
     func run() async throws {
         let client = try client.client()
         let deviceID = device.map(DeviceID.init(rawValue:))
         var cursor = since
+        let first = try await call {
+            try await client.events(since: since, tail: since == nil ? tail : nil, device: deviceID, limit: limit)
+        }
         if !follow {
-            let page = try await call { try await client.events(since: cursor, device: deviceID, limit: limit) }
-            if output.json { return print(try Formatting.json(page.events)) }
-            for event in page.events { print(Formatting.event(event)) }
+            if output.json { return print(try Formatting.json(first.events)) }
+            for event in first.events { print(Formatting.event(event)) }
             return
         }
+        for event in first.events {
+            let line = output.json ? try Formatting.jsonLine(event) : Formatting.event(event)
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
+        cursor = first.cursor
         while !Task.isCancelled {
             let page = try await call { try await client.events(since: cursor, device: deviceID, limit: limit, wait: 30) }
             for event in page.events {

@@ -14,9 +14,22 @@ struct EventRoutes {
     }
 
     /// `since`: an event id (events after it) or an ISO 8601 time (events at or after it);
-    /// `device`: one device's events; `limit`: at most this many (default 1000);
-    /// `wait`: seconds to wait for a new event when there is none yet (at most 60).
+    /// `tail`: instead, the N newest events; `device`: one device's events; `limit`: at most this
+    /// many (default 1000); `wait`: seconds to wait for a new event when there is none yet (at most 60).
     func list(_ request: Request) async throws -> Response {
+        if let tailText = request.query("tail") {
+            guard request.query("since") == nil else { throw APIError.badRequest("give either since or tail, not both") }
+            let count = try intParameter(request, "tail", default: 0, range: 1...10_000)
+            _ = tailText
+            let device = request.query("device").map(DeviceID.init(rawValue:))
+            let events: [FleetEvent]
+            do {
+                events = try store.latestEvents(count, device: device)
+            } catch {
+                throw APIError.internalError(error.description)
+            }
+            return try .json(EventPage(events: events, cursor: try events.last?.id ?? latestID()))
+        }
         var afterID: Int64?
         var sinceTime: Date?
         if let since = request.query("since") {
@@ -34,8 +47,14 @@ struct EventRoutes {
 
         var events = try fetch(afterID: afterID, since: sinceTime, device: device, limit: limit)
         if events.isEmpty, wait > 0, let afterID {
-            await bus.wait(after: afterID, timeout: .seconds(wait))
-            events = try fetch(afterID: afterID, since: sinceTime, device: device, limit: limit)
+            // Another device's event wakes the wait too; keep waiting until one matches or time is up.
+            let deadline = ContinuousClock.now + .seconds(wait)
+            var seen = afterID
+            while events.isEmpty, ContinuousClock.now < deadline {
+                await bus.wait(after: seen, timeout: deadline - ContinuousClock.now)
+                seen = max(seen, try latestID())
+                events = try fetch(afterID: afterID, since: sinceTime, device: device, limit: limit)
+            }
         }
         // With nothing new, the cursor stays where the reader is; for a time-based query that
         // matched nothing, every event so far is older, so the cursor is the newest id.
