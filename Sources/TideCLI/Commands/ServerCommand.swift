@@ -37,6 +37,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("probe-timeout"), help: ArgumentHelp("Seconds a health probe may take.", valueName: "seconds"))
     var probeTimeout = 0.8
 
+    @Option(name: .customLong("quick-recheck"), help: ArgumentHelp("Seconds between probes of a suspect device.", valueName: "seconds"))
+    var quickRecheck = 0.15
+
+    @Option(name: .customLong("heartbeat-timeout"), help: ArgumentHelp("Seconds of heartbeat silence before a Tide supervisor is suspect.", valueName: "seconds"))
+    var heartbeatTimeout = 1.5
+
     @Option(name: .customLong("suspect-after"), help: "Failed probes in a row before a device is suspect.")
     var suspectAfter = 1
 
@@ -57,7 +63,9 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
-        guard probeInterval >= 0, probeTimeout > 0 else { throw ValidationError("--probe-interval must be >= 0 and --probe-timeout > 0") }
+        guard probeInterval >= 0, probeTimeout > 0, quickRecheck > 0, heartbeatTimeout > 0 else {
+            throw ValidationError("--probe-interval must be >= 0; --probe-timeout, --quick-recheck and --heartbeat-timeout > 0")
+        }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
     }
 
@@ -80,6 +88,8 @@ struct ServerCommand: AsyncParsableCommand {
             host: host, port: port, requireAuth: !insecureNoAuth,
             probeInterval: .milliseconds(Int64(probeInterval * 1000)),
             probeTimeout: .milliseconds(Int64(probeTimeout * 1000)),
+            quickRecheck: .milliseconds(Int64(quickRecheck * 1000)),
+            heartbeatTimeout: .milliseconds(Int64(heartbeatTimeout * 1000)),
             healthPolicy: policy, maxBodyBytes: maxBodyBytes, maxPackageBytes: maxPackageBytes,
             bundledRegistry: registry == "none" ? nil : registry)
         do {

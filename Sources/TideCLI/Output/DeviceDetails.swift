@@ -1,3 +1,4 @@
+import Foundation
 import TideModel
 
 /// The text of `tide device show`.
@@ -25,6 +26,9 @@ enum DeviceDetails {
         if !capabilities.labels.isEmpty {
             let reported = capabilities.labels.keys.sorted().map { "\($0)=\(capabilities.labels[$0] ?? "")" }
             lines.append("reported:    \(reported.joined(separator: ", "))")
+        }
+        if let until = device.dampedUntil, until > Date() {
+            lines.append("damped:      until \(TideJSON.formatTimestamp(until)): it keeps dying and returning, new work avoids it")
         }
         lines.append("first seen:  \(TideJSON.formatTimestamp(device.firstSeen))")
         lines.append("last seen:   \(TideJSON.formatTimestamp(device.lastSeen)) (\(Formatting.ago(device.lastSeen)))")

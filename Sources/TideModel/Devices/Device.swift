@@ -19,11 +19,13 @@ public struct Device: Sendable, Codable, Equatable, Identifiable {
     public var health: HealthReport?
     public var firstSeen: Date
     public var lastSeen: Date
+    /// Set while the device flaps (keeps dying and returning): new work waits until then.
+    public var dampedUntil: Date?
 
     public init(
         id: DeviceID, name: String, addresses: [String], port: Int, status: DeviceStatus, statusSince: Date,
         statusReason: String, description: RawJSON, capabilities: DeviceCapabilities, labels: [String: String],
-        health: HealthReport?, firstSeen: Date, lastSeen: Date
+        health: HealthReport?, firstSeen: Date, lastSeen: Date, dampedUntil: Date? = nil
     ) {
         self.id = id
         self.name = name
@@ -38,7 +40,11 @@ public struct Device: Sendable, Codable, Equatable, Identifiable {
         self.health = health
         self.firstSeen = firstSeen
         self.lastSeen = lastSeen
+        self.dampedUntil = dampedUntil
     }
+
+    /// Whether new work should avoid this device at `time` because it flaps.
+    public func isDamped(at time: Date) -> Bool { dampedUntil.map { $0 > time } ?? false }
 
     /// Where to reach the supervisor: the first address with the device's port.
     public var endpoint: DeviceEndpoint? {

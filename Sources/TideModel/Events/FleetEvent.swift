@@ -28,6 +28,7 @@ public enum FleetEventKind: String, Sendable, Codable, CaseIterable {
     case deviceStatusChanged = "device.status"
     case deviceLabelsChanged = "device.labels"
     case deviceRemoved = "device.removed"
+    case deviceDamped = "device.damped"
     case packagePublished = "package.published"
     case packageYanked = "package.yanked"
     case packageUnyanked = "package.unyanked"

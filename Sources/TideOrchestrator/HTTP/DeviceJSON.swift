@@ -79,6 +79,11 @@ enum DeviceJSON {
         writer.comma()
         writer.key("lastSeen")
         writer.timestamp(device.lastSeen)
+        if let dampedUntil = device.dampedUntil {
+            writer.comma()
+            writer.key("dampedUntil")
+            writer.timestamp(dampedUntil)
+        }
         writer.raw("}")
     }
 

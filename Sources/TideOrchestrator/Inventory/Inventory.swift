@@ -14,7 +14,8 @@ public actor Inventory {
 
     private var devices: [DeviceID: Device] = [:]
     private var endpoints: [DeviceEndpoint: DeviceID] = [:]
-    private var failures: [DeviceID: Int] = [:]
+    private var liveness: [DeviceID: Liveness] = [:]
+    private var nextProbe: [DeviceID: ContinuousClock.Instant] = [:]
     private var pendingHealth: [DeviceID: HealthUpdate] = [:]
     private var lastHeartbeat: [DeviceID: Date] = [:]
     /// Each device's JSON without health and last-seen; dropped when the device changes.
@@ -104,7 +105,8 @@ public actor Inventory {
                 newEvents.append(Self.statusEvent(device, from: previousStatus, evidence: "registration", at: now))
             }
             try commit(device, events: newEvents)
-            failures[device.id] = 0
+            liveness[device.id]?.consecutiveFailures = 0
+            liveness[device.id]?.consecutiveRefusals = 0
             return (device, false)
         }
 
@@ -137,7 +139,8 @@ public actor Inventory {
         stableJSON[id] = nil
         order = nil
         for endpoint in Self.endpoints(of: device) where endpoints[endpoint] == id { endpoints[endpoint] = nil }
-        failures[id] = nil
+        liveness[id] = nil
+        nextProbe[id] = nil
         pendingHealth[id] = nil
         lastHeartbeat[id] = nil
         publish(stored.map { [$0] } ?? [])
@@ -165,45 +168,19 @@ public actor Inventory {
 
     // MARK: Health
 
-    /// Where to probe each device.
-    public func probeTargets() -> [(id: DeviceID, endpoint: DeviceEndpoint)] {
-        devices.values.compactMap { device in device.endpoint.map { (device.id, $0) } }
-    }
-
-    /// Applies one probe's outcome: health kept on success, failure counted, status changed per policy.
-    public func recordProbe(_ id: DeviceID, _ outcome: Result<HealthReport, ProbeError>, evidence success: String = "health probe answered") {
-        guard var device = devices[id] else { return }
-        let now = Date()
-        let previous = device.status
-        let count: Int
+    /// Applies one probe's outcome.
+    public func recordProbe(_ id: DeviceID, _ outcome: Result<HealthReport, ProbeError>) {
         switch outcome {
         case .success(let health):
-            count = 0
-            device.health = health
-            device.lastSeen = now
-            pendingHealth[id] = HealthUpdate(device: id, health: health, lastSeen: now)
-        case .failure:
-            count = (failures[id] ?? 0) + 1
-        }
-        failures[id] = count
-        let next = policy.next(current: previous, probeSucceeded: count == 0, consecutiveFailures: count)
-        guard next != previous else {
-            devices[id] = device
-            return
-        }
-        let evidence: String
-        switch outcome {
-        case .success: evidence = success
-        case .failure(let error): evidence = "\(count) failed health probe\(count == 1 ? "" : "s") in a row; last: \(error.message)"
-        }
-        device.status = next
-        device.statusSince = now
-        device.statusReason = evidence
-        do {
-            try commit(device, events: [Self.statusEvent(device, from: previous, evidence: evidence, at: now)])
-            pendingHealth[id] = nil
-        } catch {
-            logger.error("could not record status change of \(id) to \(next.rawValue): \(error)")
+            keepHealth(id, health)
+            apply(.probeAnswered, to: id, detail: "health probe answered")
+        case .failure(let error):
+            let failure: ProbeFailure = switch error.kind {
+            case .refused: .refused
+            case .timeout: .timeout
+            default: .other
+            }
+            apply(.probeFailed(failure), to: id, detail: error.message)
         }
     }
 
@@ -212,9 +189,90 @@ public actor Inventory {
     public func recordHeartbeat(_ heartbeat: Heartbeat) -> Bool {
         guard devices[heartbeat.id] != nil else { return false }
         lastHeartbeat[heartbeat.id] = Date()
-        let health = HealthReport(cpuUsage: heartbeat.health.cpuUsage, memoryUsage: heartbeat.health.memoryUsage, receivedAt: Date())
-        recordProbe(heartbeat.id, .success(health), evidence: "heartbeat received")
+        keepHealth(heartbeat.id, HealthReport(cpuUsage: heartbeat.health.cpuUsage, memoryUsage: heartbeat.health.memoryUsage, receivedAt: Date()))
+        apply(.heartbeat, to: heartbeat.id, detail: "heartbeat received")
         return true
+    }
+
+    /// An mDNS goodbye: suspicion, and a probe at once.
+    public func recordAnnouncementWithdrawn(_ id: DeviceID) {
+        apply(.announcementWithdrawn, to: id, detail: "its mDNS announcement was withdrawn")
+    }
+
+    /// The devices to probe now, each scheduled for its next probe. Heartbeats that stopped are
+    /// evidence too: such a device becomes suspect and is probed at once.
+    public func dueProbes(schedule: ProbeSchedule) -> [(id: DeviceID, endpoint: DeviceEndpoint)] {
+        let now = ContinuousClock.now
+        let wallNow = Date()
+        for (id, last) in lastHeartbeat where liveness[id]?.heartbeatsMissing != true {
+            let silence = wallNow.timeIntervalSince(last)
+            if silence > schedule.heartbeatTimeout.seconds {
+                apply(.heartbeatsMissing, to: id, detail: "no heartbeat for \(String(format: "%.1f", silence)) s")
+            }
+        }
+        var due: [(id: DeviceID, endpoint: DeviceEndpoint)] = []
+        for device in devices.values {
+            guard let endpoint = device.endpoint else { continue }
+            if let next = nextProbe[device.id], next > now { continue }
+            due.append((device.id, endpoint))
+            nextProbe[device.id] = now + (device.status == .suspect ? schedule.quickRecheck : schedule.interval)
+        }
+        return due
+    }
+
+    private func keepHealth(_ id: DeviceID, _ health: HealthReport) {
+        guard var device = devices[id] else { return }
+        device.health = health
+        device.lastSeen = health.receivedAt
+        devices[id] = device
+        pendingHealth[id] = HealthUpdate(device: id, health: health, lastSeen: health.receivedAt)
+    }
+
+    /// Weighs one piece of evidence; a status change is committed with its event.
+    private func apply(_ evidence: LivenessEvidence, to id: DeviceID, detail: String) {
+        guard var device = devices[id] else { return }
+        var state = liveness[id] ?? Liveness()
+        let previous = device.status
+        let next = policy.assess(current: previous, liveness: &state, evidence: evidence)
+        liveness[id] = state
+        if next == .suspect, previous != .suspect { nextProbe[id] = nil }
+        guard next != previous else { return }
+
+        let now = Date()
+        let reason = Self.reason(evidence, state: state, detail: detail)
+        device.status = next
+        device.statusSince = now
+        device.statusReason = reason
+        var events = [Self.statusEvent(device, from: previous, evidence: reason, at: now)]
+        let dampedUntil = previous == .dead && next == .alive ? policy.recordRevival(at: now, liveness: &state) : nil
+        liveness[id] = state
+        if let until = dampedUntil {
+            device.dampedUntil = until
+            events.append(NewFleetEvent(
+                time: now, kind: .deviceDamped, device: id,
+                message: "device \(device.name) (\(id)) keeps dying and returning (\(state.revivals.count) returns in \(Int(policy.flapWindow / 60)) min): new work avoids it until \(TideJSON.formatTimestamp(until))",
+                details: ["until": .string(TideJSON.formatTimestamp(until)), "returns": .number(Double(state.revivals.count))]))
+        }
+        do {
+            try commit(device, events: events)
+            pendingHealth[id] = nil
+        } catch {
+            logger.error("could not record status change of \(id) to \(next.rawValue): \(error)")
+        }
+    }
+
+    private static func reason(_ evidence: LivenessEvidence, state: Liveness, detail: String) -> String {
+        switch evidence {
+        case .probeAnswered, .heartbeat, .announcementWithdrawn: return detail
+        case .heartbeatsMissing: return detail
+        case .probeFailed(let failure):
+            if state.heartbeatsMissing { return "heartbeats stopped and a health probe failed: \(detail)" }
+            if failure == .refused, state.consecutiveRefusals >= 2 {
+                return "connection refused \(state.consecutiveRefusals) times in a row: \(detail)"
+            }
+            let count = state.consecutiveFailures
+            return "\(count) failed health probe\(count == 1 ? "" : "s") in a row; last: \(detail)"
+        }
     }
 
     /// When the last heartbeat of a device arrived, if it sends them.
@@ -232,7 +290,7 @@ public actor Inventory {
         }
     }
 
-    public func consecutiveFailures(_ id: DeviceID) -> Int { failures[id] ?? 0 }
+    public func consecutiveFailures(_ id: DeviceID) -> Int { liveness[id]?.consecutiveFailures ?? 0 }
 
     // MARK: Plumbing
 

@@ -3,43 +3,43 @@ import ServiceLifecycle
 import Synchronization
 import TideModel
 
-/// Probes every device's `/health` each interval. Probes run concurrently and each is bounded by
-/// the timeout; a device whose previous probe is still running is skipped, so a hanging device
-/// never holds up the others or piles up requests.
+/// Probes devices' `/health` on their schedule (each interval, sooner while suspect) and watches
+/// heartbeats. Probes run concurrently and each is bounded by the timeout; a device whose probe
+/// is still running is skipped, so a hanging device never holds up the others or piles up requests.
 public struct HealthMonitor: Service {
     let inventory: Inventory
     let probe: DeviceProbe
-    let interval: Duration
+    let schedule: ProbeSchedule
     let timeout: Duration
     let logger: Logger
 
     public func run() async throws {
-        guard interval > .zero else {
+        guard schedule.interval > .zero else {
             logger.notice("health monitor is off (probe interval 0)")
             // A service that returns would stop the whole server.
             try? await gracefulShutdown()
             return
         }
+        let tick = min(.milliseconds(50), schedule.quickRecheck, schedule.interval)
         let inFlight = InFlight()
         let clock = ContinuousClock()
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                var next = clock.now
+                var nextFlush = clock.now + schedule.interval
                 while !Task.isCancelled {
-                    for target in await inventory.probeTargets() {
-                        let started = inFlight.start(target.id)
-                        guard started else { continue }
+                    for target in await inventory.dueProbes(schedule: schedule) where inFlight.start(target.id) {
                         group.addTask {
                             let outcome = await probe.healthOutcome(of: target.endpoint, timeout: timeout)
                             await inventory.recordProbe(target.id, outcome)
                             inFlight.finish(target.id)
                         }
                     }
-                    await inventory.flushHealth()
-                    next = next.advanced(by: interval)
-                    if next < clock.now { next = clock.now }
+                    if clock.now >= nextFlush {
+                        await inventory.flushHealth()
+                        nextFlush = clock.now + schedule.interval
+                    }
                     do {
-                        try await Task.sleep(until: next, clock: clock)
+                        try await Task.sleep(for: tick, clock: clock)
                     } catch {
                         break
                     }

@@ -54,7 +54,10 @@ public struct OrchestratorServer: Sendable {
         let probe = DeviceProbe(client: client)
         let registrar = DeviceRegistrar(probe: probe, inventory: inventory, timeout: configuration.registrationTimeout)
         let monitor = HealthMonitor(
-            inventory: inventory, probe: probe, interval: configuration.probeInterval,
+            inventory: inventory, probe: probe,
+            schedule: ProbeSchedule(
+                interval: configuration.probeInterval, quickRecheck: configuration.quickRecheck,
+                heartbeatTimeout: configuration.heartbeatTimeout),
             timeout: configuration.probeTimeout, logger: logger)
 
         let router = Router(context: TideRequestContext.self)

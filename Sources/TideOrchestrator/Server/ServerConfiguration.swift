@@ -11,6 +11,10 @@ public struct ServerConfiguration: Sendable {
     /// How often each device's health is probed; zero turns the monitor off.
     public var probeInterval: Duration
     public var probeTimeout: Duration
+    /// Between probes of a suspect device.
+    public var quickRecheck: Duration
+    /// How long a device that sends heartbeats may stay silent before it is suspect.
+    public var heartbeatTimeout: Duration
     public var healthPolicy: HealthPolicy
     /// How long registration waits for each of a device's answers.
     public var registrationTimeout: Duration
@@ -24,6 +28,7 @@ public struct ServerConfiguration: Sendable {
     public init(
         dataDirectory: String, host: String = "127.0.0.1", port: Int = 3000, requireAuth: Bool = true,
         probeInterval: Duration = .seconds(1), probeTimeout: Duration = .milliseconds(800),
+        quickRecheck: Duration = .milliseconds(150), heartbeatTimeout: Duration = .milliseconds(1500),
         healthPolicy: HealthPolicy = .default, registrationTimeout: Duration = .seconds(3),
         maxBodyBytes: Int = 1 << 20, maxPackageBytes: Int = 64 << 20, bundledRegistry: String? = nil
     ) {
@@ -33,6 +38,8 @@ public struct ServerConfiguration: Sendable {
         self.requireAuth = requireAuth
         self.probeInterval = probeInterval
         self.probeTimeout = probeTimeout
+        self.quickRecheck = quickRecheck
+        self.heartbeatTimeout = heartbeatTimeout
         self.healthPolicy = healthPolicy
         self.registrationTimeout = registrationTimeout
         self.maxBodyBytes = maxBodyBytes
@@ -42,11 +49,4 @@ public struct ServerConfiguration: Sendable {
 
     public var databasePath: String { dataDirectory + "/tide.sqlite" }
     public var tokenPath: String { dataDirectory + "/" + OperatorToken.fileName }
-}
-
-extension HealthPolicy {
-    /// Suspect after one missed probe, dead after three: about 3 s at the default interval.
-    public static var `default`: HealthPolicy {
-        do { return try HealthPolicy(suspectAfter: 1, deadAfter: 3) } catch { preconditionFailure("\(error)") }
-    }
 }

@@ -21,6 +21,7 @@ struct DeviceRecord: Codable, FetchableRecord, PersistableRecord {
     var health: HealthReport?
     var firstSeen: Date
     var lastSeen: Date
+    var dampedUntil: Date?
 
     init(_ device: Device) {
         id = device.id.rawValue
@@ -36,6 +37,7 @@ struct DeviceRecord: Codable, FetchableRecord, PersistableRecord {
         health = device.health
         firstSeen = device.firstSeen
         lastSeen = device.lastSeen
+        dampedUntil = device.dampedUntil
     }
 
     func device() throws(StoreError) -> Device {
@@ -51,6 +53,6 @@ struct DeviceRecord: Codable, FetchableRecord, PersistableRecord {
         return Device(
             id: DeviceID(id), name: name, addresses: addresses, port: port, status: status, statusSince: statusSince,
             statusReason: statusReason, description: parsed, capabilities: capabilities, labels: labels,
-            health: health, firstSeen: firstSeen, lastSeen: lastSeen)
+            health: health, firstSeen: firstSeen, lastSeen: lastSeen, dampedUntil: dampedUntil)
     }
 }

@@ -67,6 +67,11 @@ enum Migrations {
             }
             try db.create(index: "package_file_digest", on: "package_file", columns: ["digest"])
         }
+        migrator.registerMigration("v3-damping") { db in
+            try db.alter(table: "device") { table in
+                table.add(column: "damped_until", .datetime)
+            }
+        }
         return migrator
     }
 }

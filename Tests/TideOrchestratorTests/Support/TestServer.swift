@@ -27,6 +27,7 @@ final class TestServer: Sendable {
 
     static func start(
         requireAuth: Bool = true, probeInterval: Duration = .zero, probeTimeout: Duration = .milliseconds(500),
+        quickRecheck: Duration = .milliseconds(150), heartbeatTimeout: Duration = .milliseconds(1500),
         suspectAfter: Int = 1, deadAfter: Int = 3, maxBodyBytes: Int = 1 << 20, registrationTimeout: Duration = .seconds(5),
         bundledRegistry: String? = nil,
         dataDirectory: String? = nil
@@ -36,7 +37,8 @@ final class TestServer: Sendable {
         logger.logLevel = .critical
         let configuration = ServerConfiguration(
             dataDirectory: directory, host: "127.0.0.1", port: 0, requireAuth: requireAuth,
-            probeInterval: probeInterval, probeTimeout: probeTimeout,
+            probeInterval: probeInterval, probeTimeout: probeTimeout, quickRecheck: quickRecheck,
+            heartbeatTimeout: heartbeatTimeout,
             healthPolicy: try HealthPolicy(suspectAfter: suspectAfter, deadAfter: deadAfter),
             registrationTimeout: registrationTimeout, maxBodyBytes: maxBodyBytes, bundledRegistry: bundledRegistry)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+import TideModel
+
+/// Detection at the default timings: 1 s probes, 0.8 s probe timeout, 150 ms rechecks of suspect
+/// devices, 1.5 s heartbeat silence.
+@Suite("Failure detection from combined evidence", .serialized)
+struct FailureDetectionTests {
+    @Test("a process that is gone (connection refused) is dead within 1.5 s")
+    func refused() async throws {
+        let server = try await TestServer.start(probeInterval: .seconds(1), probeTimeout: .milliseconds(800))
+        let device = try await FakeDevice.start()
+        defer { Task { await server.stop() } }
+        let registered = try await server.client.addDevice(address: device.address)
+        try await Task.sleep(for: .milliseconds(300))
+
+        await device.stop()
+        let stopped = ContinuousClock.now
+        #expect(try await eventually(timeout: .seconds(3)) { try await server.client.device(registered.id).status == .dead })
+        let elapsed = ContinuousClock.now - stopped
+        #expect(elapsed < .milliseconds(1500), "dead after \(elapsed)")
+        let reason = try await server.client.device(registered.id).statusReason
+        #expect(reason.hasPrefix("connection refused 2 times in a row: "), "\(reason)")
+    }
+
+    @Test("a frozen supervisor (heartbeats stop, probes hang) is dead within 3 s")
+    func frozen() async throws {
+        let server = try await TestServer.start(probeInterval: .seconds(1), probeTimeout: .milliseconds(800))
+        let device = try await FakeDevice.start(tideID: "gw-frozen")
+        defer { Task { await server.stop(); await device.stop() } }
+        let registered = try await server.client.addDevice(address: device.address)
+        let beat = #"{"id": "gw-frozen", "health": {"cpuUsage": 0.1, "memoryUsage": 0.2}}"#
+        for _ in 0..<5 {
+            _ = try await server.request(.POST, "/file/device/heartbeat", body: beat, token: .some(nil))
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        // SIGSTOP: nothing closes, nothing answers, heartbeats simply stop.
+        device.behaviour = .hanging
+        let frozen = ContinuousClock.now
+        #expect(try await eventually(timeout: .seconds(5)) { try await server.client.device(registered.id).status == .dead })
+        let elapsed = ContinuousClock.now - frozen
+        #expect(elapsed < .seconds(3), "dead after \(elapsed)")
+        let changes = try await server.client.events(device: registered.id).events.filter { $0.kind == .deviceStatusChanged }
+        #expect(changes.map { $0.details?["to"]?.stringValue } == ["suspect", "dead"])
+        #expect(changes.last?.details?["evidence"]?.stringValue?.hasPrefix("heartbeats stopped and a health probe failed: ") == true)
+    }
+
+    @Test("one slow answer makes a device suspect, not dead, and the recheck clears it")
+    func hiccup() async throws {
+        let server = try await TestServer.start(probeInterval: .milliseconds(300), probeTimeout: .milliseconds(200))
+        let device = try await FakeDevice.start()
+        defer { Task { await server.stop(); await device.stop() } }
+        let registered = try await server.client.addDevice(address: device.address)
+        device.behaviour = .failing(status: 503)
+        #expect(try await eventually { try await server.client.device(registered.id).status == .suspect })
+        device.behaviour = .healthy
+        #expect(try await eventually { try await server.client.device(registered.id).status == .alive })
+        let statuses = try await server.client.events(device: registered.id).events.compactMap { $0.details?["to"]?.stringValue }
+        #expect(!statuses.contains("dead"))
+    }
+
+    @Test("a device that keeps dying and returning is damped, visibly")
+    func flapping() async throws {
+        let server = try await TestServer.start(probeInterval: .milliseconds(100), probeTimeout: .milliseconds(100))
+        let device = try await FakeDevice.start()
+        defer { Task { await server.stop(); await device.stop() } }
+        let registered = try await server.client.addDevice(address: device.address)
+        for _ in 0..<2 {
+            device.behaviour = .failing(status: 500)
+            #expect(try await eventually { try await server.client.device(registered.id).status == .dead })
+            device.behaviour = .healthy
+            #expect(try await eventually { try await server.client.device(registered.id).status == .alive })
+        }
+        let shown = try await server.client.device(registered.id)
+        let until = try #require(shown.dampedUntil)
+        #expect(until > Date().addingTimeInterval(20))
+        let damped = try await server.client.events(device: registered.id).events.filter { $0.kind == .deviceDamped }
+        #expect(damped.count == 1)
+        #expect(damped.first?.message.contains("keeps dying and returning (2 returns in 10 min)") == true)
+        #expect(try server.store().device(registered.id)?.dampedUntil != nil)
+    }
+}
