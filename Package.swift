@@ -28,6 +28,18 @@ let package = Package(
         .target(name: "TideWasm", swiftSettings: swiftSettings),
         .target(name: "TideResolver", dependencies: ["TideModel"], swiftSettings: swiftSettings),
         .target(
+            name: "TideManifest",
+            dependencies: ["TideModel", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "TideSolver", dependencies: ["TideModel"], swiftSettings: swiftSettings),
+        .systemLibrary(name: "CAvahi", providers: [.apt(["libavahi-client-dev"])]),
+        .target(
+            name: "TideDiscovery",
+            dependencies: ["CAvahi", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TideRegistry",
             dependencies: [
                 "TideModel", "TideWasm",
@@ -72,6 +84,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -85,6 +100,9 @@ let package = Package(
             dependencies: ["TideModel", "TideResolver"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "TideManifestTests", dependencies: ["TideManifest", "TideModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "TideSolverTests", dependencies: ["TideSolver", "TideModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "TideDiscoveryTests", dependencies: ["TideDiscovery", "CAvahi"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TideRegistryTests",
             dependencies: ["TideRegistry", "TideModel", "TideWasm"],

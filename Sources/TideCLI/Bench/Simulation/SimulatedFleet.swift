@@ -1,0 +1,119 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import TideModel
+
+/// Many fake supervisors in one process, for monitor benchmarks: each listens on its own loopback
+/// address (127.77.x.y) and the same port, answers `/health`, and can be made to refuse (closed),
+/// hang, or stop its heartbeats. Simulated devices: labelled as such in their description.
+final class SimulatedFleet: Sendable {
+    enum Mode: Sendable {
+        case healthy
+        case hanging
+    }
+
+    struct Member: Sendable {
+        var id: DeviceID
+        var host: String
+    }
+
+    let port: Int
+    let members: [Member]
+    private let group: MultiThreadedEventLoopGroup
+    private let channels: NIOLockedValueBox<[DeviceID: any Channel]>
+    private let connections: NIOLockedValueBox<[DeviceID: [any Channel]]>
+    private let modes: NIOLockedValueBox<[DeviceID: Mode]>
+
+    private init(
+        port: Int, members: [Member], group: MultiThreadedEventLoopGroup, channels: [DeviceID: any Channel],
+        connections: NIOLockedValueBox<[DeviceID: [any Channel]]>, modes: NIOLockedValueBox<[DeviceID: Mode]>
+    ) {
+        self.port = port
+        self.members = members
+        self.group = group
+        self.channels = NIOLockedValueBox(channels)
+        self.connections = connections
+        self.modes = modes
+    }
+
+    static func host(_ index: Int) -> String { "127.77.\(index / 250).\(index % 250 + 1)" }
+
+    static func start(count: Int, port: Int) async throws -> SimulatedFleet {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let modes = NIOLockedValueBox<[DeviceID: Mode]>([:])
+        let connections = NIOLockedValueBox<[DeviceID: [any Channel]]>([:])
+        var channels: [DeviceID: any Channel] = [:]
+        var members: [Member] = []
+        for index in 0..<count {
+            let member = Member(id: DeviceID(String(format: "sim-%05d", index)), host: host(index))
+            let id = member.id
+            let channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 64)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { channel in
+                    connections.withLockedValue { $0[id, default: []].append(channel) }
+                    return channel.pipeline.configureHTTPServerPipeline().flatMap {
+                        channel.pipeline.addHandler(HealthHandler(id: id, modes: modes))
+                    }
+                }
+                .bind(host: member.host, port: port).get()
+            channels[id] = channel
+            members.append(member)
+        }
+        return SimulatedFleet(port: port, members: members, group: group, channels: channels, connections: connections, modes: modes)
+    }
+
+    func setMode(_ mode: Mode, for id: DeviceID) { modes.withLockedValue { $0[id] = mode } }
+
+    /// Closes the device's listener and its open connections, as the kernel does after SIGKILL:
+    /// new connections are refused from now on.
+    func close(_ id: DeviceID) async {
+        let channel = channels.withLockedValue { $0.removeValue(forKey: id) }
+        try? await channel?.close()
+        for connection in connections.withLockedValue({ $0.removeValue(forKey: id) ?? [] }) {
+            try? await connection.close()
+        }
+    }
+
+    func shutdown() async {
+        for channel in channels.withLockedValue({ Array($0.values) }) { try? await channel.close() }
+        try? await group.shutdownGracefully()
+    }
+
+    /// A description as a Tide supervisor would send, marked simulated.
+    static func description(of member: Member) -> JSONValue {
+        [
+            "platform": ["memory": ["bytes": 536_870_912], "cpu": ["humanReadableName": "simulated", "clockSpeed": ["Hz": 1_000_000_000]]],
+            "supervisorInterfaces": ["fd_write", "millis"],
+            "tide": ["id": .string(member.id.rawValue), "name": .string(member.id.rawValue), "labels": ["simulated": "true"]],
+        ]
+    }
+}
+
+/// Answers `GET /health` (and the description) for one simulated device.
+private final class HealthHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let id: DeviceID
+    let modes: NIOLockedValueBox<[DeviceID: SimulatedFleet.Mode]>
+
+    init(id: DeviceID, modes: NIOLockedValueBox<[DeviceID: SimulatedFleet.Mode]>) {
+        self.id = id
+        self.modes = modes
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .end = unwrapInboundIn(data) else { return }
+        if modes.withLockedValue({ $0[id] }) == .hanging { return }
+        let body = ByteBuffer(string: #"{"cpuUsage": 0.1, "memoryUsage": 0.3}"#)
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Length", value: String(body.readableBytes))
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+}

@@ -1,0 +1,202 @@
+import TideModel
+import Yams
+
+extension YAMLReader {
+    mutating func steps(_ node: Node) -> [ManifestStep]? {
+        guard case .sequence(let sequence) = node else {
+            report(node, "steps", "expected a list of steps, found \(node.kindDescription)")
+            return nil
+        }
+        guard !sequence.isEmpty else {
+            report(node, "steps", "at least one step is required")
+            return nil
+        }
+        // Names as written, valid or not, so that later steps' inputs are checked against every earlier step.
+        let declared = sequence.map { node -> String? in
+            guard case .mapping(let mapping) = node else { return nil }
+            return mapping.first { $0.key.scalar?.string == "name" }?.value.scalar?.string
+        }
+        var steps: [ManifestStep] = []
+        var nearNodes: [(step: Int, name: String, node: Node, path: String)] = []
+        var complete = true
+        for (index, stepNode) in sequence.enumerated() {
+            let path = "steps[\(index)]"
+            guard let step = step(stepNode, at: path, index: index, declared: declared, nearNodes: &nearNodes) else {
+                complete = false
+                continue
+            }
+            steps.append(step)
+        }
+        guard complete else { return nil }
+        let names = steps.map(\.name)
+        for near in nearNodes where !names.contains(near.name) || names[near.step] == near.name {
+            let problem = names[near.step] == near.name ? "a step cannot be near itself" : "\"\(near.name)\" is not a step of this manifest"
+            report(near.node, near.path, problem)
+        }
+        return steps
+    }
+
+    private mutating func step(
+        _ node: Node, at path: String, index: Int, declared: [String?],
+        nearNodes: inout [(step: Int, name: String, node: Node, path: String)]
+    ) -> ManifestStep? {
+        var earlier: [String] = []
+        for case let name? in declared[..<index] where !earlier.contains(name) { earlier.append(name) }
+        guard let fields = fields(of: node, at: path, allowed: ManifestKeys.step) else { return nil }
+        var name: String?
+        var module: ModuleReference?
+        var function: String?
+        var inputs: [String]? = index > 0 ? declared[index - 1].map { [$0] } ?? [] : []
+        var require = StepConstraints()
+        var prefer = StepPreferences()
+        var policy: FailurePolicy?
+        var valid = true
+        for field in fields {
+            let fieldPath = "\(path).\(field.key)"
+            switch field.key {
+            case "name":
+                name = self.name(field.value, at: fieldPath)
+                if let taken = name, let other = declared[..<index].firstIndex(of: taken) {
+                    report(field.value, fieldPath, "\"\(taken)\" is already the name of steps[\(other)]")
+                    valid = false
+                }
+            case "module": module = self.module(field.value, at: fieldPath)
+            case "function":
+                function = text(field.value, at: fieldPath)
+                if function?.isEmpty == true {
+                    report(field.value, fieldPath, "a value is required")
+                    function = nil
+                }
+            case "input": inputs = self.inputs(field.value, at: fieldPath, earlier: earlier)
+            case "require":
+                if let value = constraints(field.value, at: fieldPath) { require = value } else { valid = false }
+            case "prefer":
+                if let value = preferences(field.value, at: fieldPath) {
+                    prefer = value
+                    if let nearField = nearField(of: field.value) {
+                        for (offset, near) in value.near.enumerated() {
+                            let nearPath = "\(fieldPath).near" + (isList(nearField) ? "[\(offset)]" : "")
+                            nearNodes.append((index, near, element(nearField, offset), nearPath))
+                        }
+                    }
+                } else {
+                    valid = false
+                }
+            case "on-failure":
+                policy = failurePolicy(field.value, at: fieldPath)
+                if policy == nil { valid = false }
+            default: break
+            }
+        }
+        for key in ["name", "module", "function"] where !fields.contains(where: { $0.key == key }) {
+            report(node.line, "\(path).\(key)", "required field is missing")
+        }
+        guard valid, let name, let module, let function, let inputs else { return nil }
+        return ManifestStep(
+            name: name, package: module.package, versionRange: module.range, function: function, inputs: inputs,
+            require: require, prefer: prefer, onFailure: policy)
+    }
+
+    private mutating func inputs(_ node: Node, at path: String, earlier: [String]) -> [String]? {
+        let isSequence = isList(node)
+        guard let names = texts(node, at: path) else { return nil }
+        var result: [String] = []
+        var valid = true
+        for (offset, name) in names.enumerated() {
+            let elementPath = isSequence ? "\(path)[\(offset)]" : path
+            guard earlier.contains(name) else {
+                let before = earlier.isEmpty ? "it is the first step" : "steps before it: " + earlier.joined(separator: ", ")
+                report(element(node, offset), elementPath, "\"\(name)\" is not an earlier step (\(before))")
+                valid = false
+                continue
+            }
+            if result.contains(name) {
+                report(element(node, offset), elementPath, "\"\(name)\" is listed twice")
+                valid = false
+            }
+            result.append(name)
+        }
+        return valid ? result : nil
+    }
+
+    private mutating func constraints(_ node: Node, at path: String) -> StepConstraints? {
+        guard let fields = fields(of: node, at: path, allowed: ManifestKeys.require) else { return nil }
+        var result = StepConstraints()
+        let before = issues.count
+        for field in fields {
+            let fieldPath = "\(path).\(field.key)"
+            switch field.key {
+            case "labels": result.labels = stringMap(field.value, at: fieldPath) ?? [:]
+            case "capabilities": result.capabilities = capabilities(field.value, at: fieldPath)
+            case "memory": result.memoryBytes = size(field.value, at: fieldPath)
+            case "device": result.device = deviceID(field.value, at: fieldPath)
+            case "avoid": result.avoid = deviceIDs(field.value, at: fieldPath) ?? []
+            default: break
+            }
+        }
+        return issues.count == before ? result : nil
+    }
+
+    private mutating func preferences(_ node: Node, at path: String) -> StepPreferences? {
+        guard let fields = fields(of: node, at: path, allowed: ManifestKeys.prefer) else { return nil }
+        var result = StepPreferences()
+        let before = issues.count
+        for field in fields {
+            let fieldPath = "\(path).\(field.key)"
+            switch field.key {
+            case "near": result.near = texts(field.value, at: fieldPath) ?? []
+            case "labels": result.labels = stringMap(field.value, at: fieldPath) ?? [:]
+            case "spread": result.spread = boolean(field.value, at: fieldPath) ?? false
+            case "weight":
+                guard let text = text(field.value, at: fieldPath) else { break }
+                if let weight = Double(text), weight.isFinite, weight > 0, weight <= 100 {
+                    result.weight = weight
+                } else {
+                    report(field.value, fieldPath, "\"\(text)\" is not a weight; use a number above 0 and at most 100, e.g. 2")
+                }
+            default: break
+            }
+        }
+        return issues.count == before ? result : nil
+    }
+
+    private mutating func capabilities(_ node: Node, at path: String) -> [String] {
+        guard case .sequence = node else {
+            report(node, path, "expected a list of capabilities such as [camera.take_image], found \(node.kindDescription)")
+            return []
+        }
+        let names = texts(node, at: path) ?? []
+        for (offset, name) in names.enumerated() {
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+            if parts.count != 2 || parts.contains(where: \.isEmpty) {
+                report(element(node, offset), "\(path)[\(offset)]", "\"\(name)\" is not a capability; write module.name, e.g. camera.take_image")
+            }
+        }
+        return names
+    }
+
+    private mutating func size(_ node: Node, at path: String) -> UInt64? {
+        guard let text = text(node, at: path) else { return nil }
+        guard let bytes = ByteCount.parse(text) else {
+            report(node, path, "\"\(text)\" is not a size; use e.g. 256MiB or 268435456")
+            return nil
+        }
+        return bytes
+    }
+
+    private func isList(_ node: Node) -> Bool {
+        if case .sequence = node { return true }
+        return false
+    }
+
+    /// The offset-th element of a list, or the node itself when it is not a list.
+    private func element(_ node: Node, _ offset: Int) -> Node {
+        guard case .sequence(let sequence) = node, offset < sequence.count else { return node }
+        return sequence[offset]
+    }
+
+    private func nearField(of prefer: Node) -> Node? {
+        guard case .mapping(let mapping) = prefer else { return nil }
+        return mapping.first { $0.key.scalar?.string == "near" }?.value
+    }
+}

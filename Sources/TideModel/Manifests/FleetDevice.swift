@@ -1,0 +1,54 @@
+/// One device as the solver sees it: what it offers, how loaded it is, and whether it is usable.
+public struct FleetDevice: Sendable, Codable, Equatable {
+    public var id: DeviceID
+    public var status: DeviceStatus
+    /// Bare host and WASI function names (wasmiot `supervisorInterfaces`, e.g. `take_image`).
+    public var interfaces: [String]
+    /// Qualified host imports (`camera.take_image`) the device links, when it reports them.
+    public var imports: [String]
+    public var memoryBytes: UInt64
+    /// Operator labels merged over reported labels (the operator's value wins).
+    public var labels: [String: String]
+    /// 0...1.
+    public var cpuUsage: Double
+    /// 0...1.
+    public var memoryUsage: Double
+    /// Steps of all deployments already placed on the device.
+    public var placedSteps: Int
+    /// Flapping between alive and dead recently; no new work until it settles.
+    public var damped: Bool
+
+    public init(
+        id: DeviceID, status: DeviceStatus = .alive, interfaces: [String] = [], imports: [String] = [],
+        memoryBytes: UInt64, labels: [String: String] = [:], cpuUsage: Double = 0, memoryUsage: Double = 0,
+        placedSteps: Int = 0, damped: Bool = false
+    ) {
+        self.id = id
+        self.status = status
+        self.interfaces = interfaces
+        self.imports = imports
+        self.memoryBytes = memoryBytes
+        self.labels = labels
+        self.cpuUsage = cpuUsage
+        self.memoryUsage = memoryUsage
+        self.placedSteps = placedSteps
+        self.damped = damped
+    }
+
+    /// The solver's view of an inventory device. `imports` are the qualified host imports the
+    /// device reports (Tide supervisors); wasmiot devices report only bare `interfaces`.
+    public init(device: Device, imports: [String] = [], placedSteps: Int = 0, damped: Bool = false) {
+        self.init(
+            id: device.id, status: device.status, interfaces: device.capabilities.interfaces, imports: imports,
+            memoryBytes: device.capabilities.memoryBytes,
+            labels: device.capabilities.labels.merging(device.labels) { _, set in set },
+            cpuUsage: device.health?.cpuUsage ?? 0, memoryUsage: device.health?.memoryUsage ?? 0,
+            placedSteps: placedSteps, damped: damped)
+    }
+
+    /// Memory not in use, in bytes.
+    public var freeMemoryBytes: UInt64 {
+        let used = min(max(memoryUsage, 0), 1)
+        return UInt64(Double(memoryBytes) * (1 - used))
+    }
+}

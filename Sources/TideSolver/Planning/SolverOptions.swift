@@ -1,0 +1,25 @@
+/// Tuning of the planner. The defaults suit fleets of up to tens of thousands of devices.
+public struct SolverOptions: Sendable, Equatable {
+    /// List every rejected device with its reason in each step's placement. Turn off for large
+    /// fleets when only the decision matters; an unplaceable step is always explained.
+    public var recordRejections: Bool
+    /// How many of its best devices each step brings into the joint search (at least the number of
+    /// steps is always taken), and how many joint devices each co-located pair or group adds.
+    public var candidatesPerStep: Int
+    /// Pipelines up to this many steps are searched exactly (branch and bound); longer ones by beam search.
+    public var exactStepLimit: Int
+    /// Branch-and-bound nodes before giving up exactness and finishing with beam search.
+    public var nodeBudget: Int
+    public var beamWidth: Int
+
+    public init(
+        recordRejections: Bool = true, candidatesPerStep: Int = 6, exactStepLimit: Int = 8, nodeBudget: Int = 200_000,
+        beamWidth: Int = 32
+    ) {
+        self.recordRejections = recordRejections
+        self.candidatesPerStep = candidatesPerStep
+        self.exactStepLimit = exactStepLimit
+        self.nodeBudget = nodeBudget
+        self.beamWidth = beamWidth
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// A `tide` child process that a test starts, signals and always stops (by its PID).
+final class ChildProcess: @unchecked Sendable {
+    let process: Process
+    let port: Int
+    private let log: URL
+
+    private init(process: Process, port: Int, log: URL) {
+        self.process = process
+        self.port = port
+        self.log = log
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Starts `tide <arguments>` listening on a free port (`{port}` in arguments is replaced),
+    /// and waits until `GET readyPath` answers.
+    static func startTide(_ arguments: [String], readyPath: String = "/health", timeout: Duration = .seconds(20)) async throws -> ChildProcess {
+        let port = try FreePort.pick()
+        let process = Process()
+        process.executableURL = TideProcess.executable
+        process.arguments = arguments.map { $0.replacingOccurrences(of: "{port}", with: String(port)) }
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("tide-child-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let child = ChildProcess(process: process, port: port, log: log)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if !process.isRunning { throw TestServerError(message: "tide \(arguments.first ?? "") exited: \(child.output())") }
+            if await HTTPProbe.answers("http://127.0.0.1:\(port)\(readyPath)") { return child }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        child.stop()
+        throw TestServerError(message: "tide \(arguments.first ?? "") did not start: \(child.output())")
+    }
+
+    func output() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    func signal(_ number: Int32) { if process.isRunning { kill(pid, number) } }
+
+    /// Stops the process (SIGCONT first, in case a test stopped it) and waits for it.
+    func stop() {
+        guard process.isRunning else { return }
+        kill(pid, SIGCONT)
+        process.terminate()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(pid, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
+
+enum FreePort {
+    /// A port nothing listens on right now (bound to 0 and released).
+    static func pick() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw TestServerError(message: "socket() failed") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        }
+        guard bound == 0 else { throw TestServerError(message: "bind() failed") }
+        let named = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard named == 0 else { throw TestServerError(message: "getsockname() failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

@@ -1,0 +1,28 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+enum HTTPProbe {
+    static func answers(_ url: String) async -> Bool {
+        guard let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .milliseconds(500)) else {
+            return false
+        }
+        return response.status.code < 500
+    }
+
+    static func get(_ url: String) async throws -> (status: Int, body: String) {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return (Int(response.status.code), String(buffer: body))
+    }
+
+    static func post(_ url: String, json: String) async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: json))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return (Int(response.status.code), String(buffer: body))
+    }
+}

@@ -1,0 +1,14 @@
+import Testing
+import TideSolver
+
+@Suite struct BenchmarkSmokeTests {
+    @Test func smallRunPlacesEverythingAndReplans() {
+        let report = SolverBenchmark.run(devices: 200, deployments: 20, seed: 7)
+        #expect(report.deployments == 20)
+        #expect(report.unplaceableDeployments + report.exactPlans + report.beamPlans == 20)
+        #expect(report.steps > 0)
+        #expect(report.killedDevices == 2)
+        #expect(report.replannedDeployments == report.exactPlans + report.beamPlans)
+        #expect(SolverBenchmark.run(devices: 200, deployments: 20, seed: 7).steps == report.steps)
+    }
+}

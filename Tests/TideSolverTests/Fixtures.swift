@@ -1,0 +1,53 @@
+import TideModel
+import TideSolver
+
+let mib: UInt64 = 1 << 20
+let gib: UInt64 = 1 << 30
+
+func device(
+    _ id: String, _ status: DeviceStatus = .alive, interfaces: [String] = [], imports: [String] = [],
+    memory: UInt64 = gib, labels: [String: String] = [:], cpu: Double = 0, memoryUsage: Double = 0, placed: Int = 0,
+    damped: Bool = false
+) -> FleetDevice {
+    FleetDevice(
+        id: DeviceID(id), status: status, interfaces: interfaces, imports: imports, memoryBytes: memory, labels: labels,
+        cpuUsage: cpu, memoryUsage: memoryUsage, placedSteps: placed, damped: damped)
+}
+
+func fleet(_ devices: [FleetDevice]) -> FleetIndex {
+    FleetIndex(FleetSnapshot(devices: devices))
+}
+
+func step(
+    _ name: String, inputs: [String] = [], capabilities: [String] = [], memory: UInt64? = nil,
+    require: StepConstraints = StepConstraints(), prefer: StepPreferences = StepPreferences(),
+    policy: FailurePolicy = .move
+) -> PlacementStep {
+    PlacementStep(
+        name: name, inputs: inputs, constraints: require, preferences: prefer, failurePolicy: policy,
+        capabilities: capabilities, memoryBytes: memory)
+}
+
+func request(_ steps: [PlacementStep], deployment: String = "demo") -> PlacementRequest {
+    PlacementRequest(deployment: deployment, steps: steps)
+}
+
+/// The context a plugin sees for step `index` of `request`.
+func context(_ request: PlacementRequest, _ index: Int = 0, current: String? = nil) -> StepContext {
+    StepContext(request: request, index: index, currentDevice: current.map { DeviceID($0) })
+}
+
+/// SplitMix64: a small, seedable generator so that property tests are reproducible.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
