@@ -8,7 +8,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "Tide",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tide", targets: ["TideCLI"]),
     ],
@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swiftwasm/WasmKit.git", from: "0.4.2"),
     ],
     targets: [
         .target(name: "TideModel", swiftSettings: swiftSettings),
@@ -77,11 +78,31 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TideSupervisor",
+            dependencies: [
+                "TideModel",
+                .product(name: "WasmKit", package: "WasmKit"),
+                .product(name: "WasmKitWASI", package: "WasmKit"),
+                .product(name: "WAT", package: "WasmKit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "TideCLI",
             dependencies: [
-                "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideResolver", "TideRegistry",
+                "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideResolver", "TideRegistry", "TideSupervisor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "WAT", package: "WasmKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -98,6 +119,18 @@ let package = Package(
         .testTarget(
             name: "TideResolverTests",
             dependencies: ["TideModel", "TideResolver"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TideSupervisorTests",
+            dependencies: [
+                "TideSupervisor", "TideModel",
+                .product(name: "WAT", package: "WasmKit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TideManifestTests", dependencies: ["TideManifest", "TideModel"], swiftSettings: swiftSettings),

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TideSupervisor
+
+struct SupervisorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "supervisor",
+        abstract: "Run the device agent: receive deployments and run their Wasm functions.",
+        discussion: """
+            Serves the wasmiot device endpoints (description, health, register, deploy, function calls, \
+            request history). Deployments persist in <data-dir> and are served again after a restart. \
+            With a token, /deploy, DELETE /deploy/<id> and /register need "Authorization: Bearer <token>". \
+            A device profile (YAML) sets the name, labels, simulated peripherals and simulated memory and \
+            CPU; see docs/supervisor.md. SIGINT or SIGTERM shut the supervisor down gracefully.
+            """
+    )
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 5000
+
+    @Option(help: "Device name (default: the profile's name, else the host name).")
+    var name: String?
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where the device id, blobs and deployments live.", valueName: "path"))
+    var dataDirectory = ".tide-supervisor"
+
+    @Option(help: ArgumentHelp("Device profile (YAML): name, labels, peripherals, simulated memory and CPU.", valueName: "file"))
+    var profile: String?
+
+    @Option(help: ArgumentHelp("Orchestrator base URL to send heartbeats to (POST /register can set it later).", valueName: "url"))
+    var orchestrator: String?
+
+    @Option(help: "Token that /deploy and /register require (env TIDE_SUPERVISOR_TOKEN).")
+    var token: String?
+
+    @Option(name: .customLong("heartbeat-interval"), help: ArgumentHelp("Seconds between heartbeats; 0 turns them off.", valueName: "seconds"))
+    var heartbeatInterval = 1.0
+
+    @Option(name: .customLong("max-memory-pages"), help: "Linear memory a module may use, in 64 KiB pages.")
+    var maxMemoryPages = 1024
+
+    @Option(name: .customLong("fuel"), help: "Fuel per call (about one unit per Wasm instruction); 0 for unlimited.")
+    var fuel: UInt64 = 4_000_000_000
+
+    @Option(name: .customLong("call-timeout"), help: ArgumentHelp("Seconds a caller waits for a result.", valueName: "seconds"))
+    var callTimeout = 30.0
+
+    @Option(name: .customLong("max-concurrent-calls"), help: "Calls running at once; more wait in line.")
+    var maxConcurrentCalls = 8
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
+        guard heartbeatInterval >= 0 else { throw ValidationError("--heartbeat-interval must be at least 0") }
+        guard maxMemoryPages >= 1, maxMemoryPages <= 65536 else { throw ValidationError("--max-memory-pages must be 1-65536") }
+        guard callTimeout > 0 else { throw ValidationError("--call-timeout must be more than 0") }
+        guard maxConcurrentCalls >= 1 else { throw ValidationError("--max-concurrent-calls must be at least 1") }
+        if let orchestrator, !(orchestrator.hasPrefix("http://") || orchestrator.hasPrefix("https://")) {
+            throw ValidationError("--orchestrator must be an http or https URL")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "tide.supervisor")
+        let deviceProfile: DeviceProfile
+        do {
+            deviceProfile = try profile.map { path throws(SupervisorError) in try DeviceProfile.load(path: path) } ?? DeviceProfile()
+        } catch {
+            throw CLIFailure(error.message)
+        }
+        let environmentToken = ProcessInfo.processInfo.environment["TIDE_SUPERVISOR_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let configuration = SupervisorConfiguration(
+            host: host, port: port, name: name, dataDirectory: dataDirectory, profile: deviceProfile,
+            orchestratorURL: orchestrator, token: token ?? environmentToken,
+            heartbeatInterval: .milliseconds(Int64(heartbeatInterval * 1000)),
+            limits: ExecutionLimits(
+                maxMemoryPages: maxMemoryPages, fuelPerCall: fuel == 0 ? nil : fuel,
+                deadline: .milliseconds(Int64(callTimeout * 1000)), maxConcurrentCalls: maxConcurrentCalls))
+        do {
+            try await SupervisorServer(configuration: configuration, logger: logger).run()
+        } catch let error as SupervisorError {
+            throw CLIFailure(error.message)
+        } catch {
+            throw CLIFailure("the supervisor stopped: \(error)")
+        }
+    }
+}

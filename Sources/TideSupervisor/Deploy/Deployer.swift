@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import TideModel
+
+/// Installs, replaces, restores and removes deployments. A new deployment is downloaded,
+/// verified and instantiated completely before it replaces one with the same id; a failure
+/// leaves the running one untouched and installs nothing.
+public actor Deployer {
+    private let runtime: WasmRuntime
+    private let directory: DataDirectory
+    private let cache: BlobCache
+    private let store: DeploymentStore
+    private let fetcher: BlobFetcher
+    private let logger: Logger
+    private var deployments: [String: Deployment] = [:]
+
+    init(runtime: WasmRuntime, directory: DataDirectory, fetcher: BlobFetcher, logger: Logger) {
+        self.runtime = runtime
+        self.directory = directory
+        self.cache = fetcher.cache
+        self.store = DeploymentStore(directory: directory)
+        self.fetcher = fetcher
+        self.logger = logger
+    }
+
+    public func deployment(_ id: String) -> Deployment? { deployments[id] }
+
+    public var states: [DeploymentState] {
+        deployments.values.map { DeploymentState(id: $0.id, generation: $0.generation) }.sorted { $0.id < $1.id }
+    }
+
+    /// Installs the node in `body` (JSON), replacing a deployment of the same id once ready.
+    public func deploy(json body: [UInt8]) async throws(SupervisorError) -> DeploymentState {
+        let node: DeploymentNode
+        do {
+            node = try TideJSON.decoder().decode(DeploymentNode.self, from: Data(body))
+        } catch {
+            throw .badRequest("the deployment node is not valid: \(TideJSON.describe(error, in: Data(body)))")
+        }
+        let plan = try DeploymentPlan(node)
+        if let current = deployments[plan.id], current.generation > plan.generation {
+            throw SupervisorError(
+                .conflict, "deployment \(plan.id) is at generation \(current.generation), newer than \(plan.generation)")
+        }
+        var digests: DeploymentStore.Digests = [:]
+        for module in plan.modules {
+            let binary = try await fetcher.fetch(
+                module.binaryURL, expected: module.binarySHA256, what: "the binary of module \(module.name)")
+            var other: [String: String] = [:]
+            for file in module.files {
+                other[file.mount] = try await fetcher.fetch(
+                    file.url, expected: file.sha256, what: "file \(file.mount) of module \(module.name)")
+            }
+            digests[module.name] = DeploymentNode.Digests(binary: binary, other: other)
+        }
+        let deployment = try install(plan: plan, digests: digests)
+        try store.save(id: plan.id, nodeJSON: body, digests: digests)
+        // The previous deployment's files go when its last running call ends.
+        deployments[plan.id] = deployment
+        logger.info("deployed \(plan.id) generation \(plan.generation): \(plan.modules.map(\.name).joined(separator: ", "))")
+        return plan.state
+    }
+
+    /// Removes the deployment, its instances and its files. False when there was none.
+    public func remove(_ id: String) -> Bool {
+        guard SafeName.isValid(id) else { return false }
+        let removed = deployments.removeValue(forKey: id)
+        let stored = store.storedIDs().contains(id)
+        store.remove(id: id)
+        if removed != nil { logger.info("removed deployment \(id)") }
+        return removed != nil || stored
+    }
+
+    /// Rebuilds the deployments persisted in the data directory; a broken one is logged and skipped.
+    public func restore() -> Int {
+        for id in store.storedIDs() {
+            do {
+                let stored = try store.load(id: id)
+                let plan = try DeploymentPlan(stored.node)
+                clearInstances(of: id)
+                deployments[id] = try install(plan: plan, digests: stored.digests)
+            } catch {
+                logger.error("cannot restore deployment \(id): \(error.message)")
+            }
+        }
+        if !deployments.isEmpty { logger.notice("restored \(deployments.count) deployments from \(directory.root)") }
+        return deployments.count
+    }
+
+    private func install(plan: DeploymentPlan, digests: DeploymentStore.Digests) throws(SupervisorError) -> Deployment {
+        let instanceDirectory = directory.instanceDirectory(
+            deployment: plan.id, instance: "i-" + UUID().uuidString.lowercased().prefix(8))
+        do {
+            return try Deployment.build(
+                plan: plan, digests: digests, cache: cache, runtime: runtime, instanceDirectory: instanceDirectory)
+        } catch {
+            if deployments[plan.id] == nil, !store.storedIDs().contains(plan.id) {
+                DataDirectory.remove(directory.deploymentDirectory(plan.id))
+            }
+            throw error
+        }
+    }
+
+    /// Instance directories left by a previous run.
+    private func clearInstances(of id: String) {
+        let root = directory.deploymentDirectory(id)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where name.hasPrefix("i-") {
+            DataDirectory.remove(root + "/" + name)
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import TideModel
+
+/// Runs calls: checks the request against the deployment, records it in the request history,
+/// runs it within the limits, stores outputs, and forwards the output to the next step.
+public final class CallService: Sendable {
+    let deployer: Deployer
+    let history: RequestHistory
+    let runtime: WasmRuntime
+    let gate: CallGate
+    let client: HTTPClient
+    let chainTimeout: Duration
+    let logger: Logger
+
+    init(
+        deployer: Deployer, history: RequestHistory, runtime: WasmRuntime, client: HTTPClient, chainTimeout: Duration,
+        logger: Logger
+    ) {
+        self.deployer = deployer
+        self.history = history
+        self.runtime = runtime
+        gate = CallGate(capacity: runtime.limits.maxConcurrentCalls, maxWaiting: runtime.limits.maxQueuedCalls)
+        self.client = client
+        self.chainTimeout = chainTimeout
+        self.logger = logger
+    }
+
+    /// Starts the call and returns its request id at once; the work goes on in the background.
+    /// `baseURL` (`http://host:port`) is how callers reach this supervisor, for result URLs.
+    public func start(
+        deploymentId: String, module: String, function: String, inputs: CallInputs, baseURL: String
+    ) async throws(SupervisorError) -> String {
+        let deploymentId = try SafeName.check(deploymentId, as: "deployment id")
+        let module = try SafeName.check(module, as: "module name")
+        let function = try SafeName.check(function, as: "function name")
+        guard let deployment = await deployer.deployment(deploymentId) else {
+            throw .notFound("no deployment \(deploymentId) on this device")
+        }
+        let (instance, signature) = try deployment.target(module: module, function: function)
+        let bound = try ArgumentBinder.bind(
+            inputs, to: signature, mounts: deployment.plan.mounts(module: module, function: function))
+        let requestID = UUID().uuidString.lowercased()
+        let entry = HistoryEntry(
+            requestId: requestID, deploymentId: deploymentId, module: module, function: function, status: .pending,
+            success: false, queuedAt: Date())
+        await history.begin(entry)
+        let next = deployment.plan.instruction(module: module, function: function)?.to
+        Task {
+            let finished = await self.execute(
+                entry, instance: instance, signature: signature, bound: bound, next: next, baseURL: baseURL)
+            await self.history.finish(finished)
+        }
+        return requestID
+    }
+
+    private func execute(
+        _ entry: HistoryEntry, instance: ModuleInstance, signature: CallSignature, bound: ArgumentBinder.Bound,
+        next: DeploymentNode.Endpoint?, baseURL: String
+    ) async -> HistoryEntry {
+        var entry = entry
+        let started = ContinuousClock.now
+        do throws(SupervisorError) {
+            try await gate.enter()
+            let result = await instance.call(
+                entry.function, arguments: bound.arguments, bytesResult: signature.result == .bytes, files: bound.files,
+                deadline: runtime.limits.deadline)
+            await gate.leave()
+            let outcome = try result.get()
+            try await record(outcome, signature: signature, in: &entry, baseURL: baseURL)
+            if let next { try await forward(outcome, signature: signature, to: next, entry: &entry) }
+            entry.status = .done
+            entry.success = true
+        } catch {
+            entry.status = .failed
+            entry.success = false
+            entry.error = error.publicMessage
+            if error.kind == .internalFailure { logger.error("call \(entry.requestId) failed: \(error.message)") }
+        }
+        entry.finishedAt = Date()
+        let elapsed = ContinuousClock.now - started
+        entry.durationMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return entry
+    }
+
+    private func record(_ outcome: ModuleInstance.Outcome, signature: CallSignature, in entry: inout HistoryEntry, baseURL: String)
+        async throws(SupervisorError)
+    {
+        var stored: [String: [UInt8]] = outcome.outputFiles
+        if let bytes = outcome.bytes { stored["result"] = bytes }
+        var urls: [String: String] = [:]
+        if !stored.isEmpty {
+            let directory = await history.filesDirectory(entry.requestId)
+            try DataDirectory.create(directory)
+            for (name, bytes) in stored {
+                try ContainedPath(directory: directory, name: name).write(bytes)
+                urls[name] = "\(baseURL)/request-history/\(entry.requestId)/files/\(name)"
+            }
+            entry.files = urls
+        }
+        let fileList = urls.isEmpty ? nil : urls.keys.sorted().compactMap { urls[$0] }
+        switch signature.result {
+        case .bytes:
+            let url = urls["result"] ?? ""
+            entry.result = .init(json: Self.jsonString(url), files: fileList)
+        case .none:
+            entry.result = .init(json: "null", files: fileList)
+        case .scalars:
+            let numbers = outcome.values.map(ArgumentCaster.result)
+            if numbers.count == 1 {
+                entry.value = numbers[0]
+                entry.result = .init(json: numbers[0].jsonText, files: fileList)
+            } else {
+                entry.values = numbers
+                entry.result = .init(json: "[" + numbers.map(\.jsonText).joined(separator: ",") + "]", files: fileList)
+            }
+        }
+    }
+
+    /// Calls the next step with this step's output (`param0`, or the body for bytes) and keeps the
+    /// next step's resultUrl as this request's result.
+    private func forward(
+        _ outcome: ModuleInstance.Outcome, signature: CallSignature, to next: DeploymentNode.Endpoint,
+        entry: inout HistoryEntry
+    ) async throws(SupervisorError) {
+        var address = next.address
+        var request: HTTPClientRequest
+        if signature.result == .bytes, let bytes = outcome.bytes {
+            request = HTTPClientRequest(url: address)
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/octet-stream")
+            request.body = .bytes(ByteBuffer(bytes: bytes))
+        } else {
+            if let first = outcome.values.first {
+                address += (address.contains("?") ? "&" : "?") + "param0=" + ArgumentCaster.result(first).jsonText
+            }
+            request = HTTPClientRequest(url: address)
+            request.method = next.method?.lowercased() == "post" ? .POST : .GET
+        }
+        let resultURL: String
+        do {
+            let response = try await client.execute(request, timeout: .seconds(Int64(chainTimeout.components.seconds)))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            guard (200..<300).contains(Int(response.status.code)) else {
+                let detail = String(buffer: body).prefix(300)
+                throw SupervisorError.badRequest("HTTP \(response.status.code): \(detail)")
+            }
+            let decoded = try JSONDecoder().decode([String: JSONValue].self, from: Data(body.readableBytesView))
+            guard let url = decoded["resultUrl"]?.stringValue else {
+                throw SupervisorError.badRequest("the answer has no resultUrl")
+            }
+            resultURL = url
+        } catch let error as SupervisorError {
+            throw SupervisorError(.badGateway, "the next step at \(next.address) failed: \(error.message)")
+        } catch {
+            throw SupervisorError(.badGateway, "the next step at \(next.address) failed: \(error)")
+        }
+        entry.chainedTo = resultURL
+        entry.result = .init(json: Self.jsonString(resultURL), files: entry.result?.files)
+    }
+
+    static func jsonString(_ text: String) -> String {
+        let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
+        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\\/", with: "/")
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// `GET|POST /<deploymentId>/modules/<module>/<function>`, `GET /request-history/<requestId>` and
+/// `GET /request-history/<requestId>/files/<name>`.
+struct CallRoutes: Sendable {
+    let calls: CallService
+    let history: RequestHistory
+    let maxBodyBytes: Int
+    let maxFileBytes: Int
+    let baseURL: @Sendable (Request) -> String
+
+    struct Accepted: Encodable { var resultUrl: String }
+
+    func add(to router: Router<SupervisorRequestContext>) {
+        router.get("{deploymentId}/modules/{module}/{function}") { request, context in try await call(request, context) }
+        router.post("{deploymentId}/modules/{module}/{function}") { request, context in try await call(request, context) }
+        router.get("request-history/{requestId}") { _, context in
+            let id = try SafeName.check(try context.parameters.require("requestId"), as: "request id")
+            guard let entry = await history.entry(id) else { throw SupervisorError.notFound("no request \(id) in the history") }
+            return try Response.json(entry)
+        }
+        router.get("request-history/{requestId}/files/{name}") { _, context in
+            let id = try SafeName.check(try context.parameters.require("requestId"), as: "request id")
+            guard await history.entry(id) != nil else { throw SupervisorError.notFound("no request \(id) in the history") }
+            let file = try ContainedPath(directory: await history.filesDirectory(id), name: try context.parameters.require("name"))
+            let bytes = try file.read(limit: maxFileBytes)
+            return Response(
+                status: .ok, headers: [.contentType: "application/octet-stream"],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+    }
+
+    func call(_ request: Request, _ context: SupervisorRequestContext) async throws -> Response {
+        let deploymentId = try context.parameters.require("deploymentId")
+        let module = try context.parameters.require("module")
+        let function = try context.parameters.require("function")
+        var inputs = CallInputs()
+        var wait = HTTPField.Name("prefer").flatMap { request.headers[$0] }.map { $0.lowercased().contains("wait") } ?? false
+        for (key, value) in request.uri.queryParameters {
+            if key == "wait" {
+                wait = wait || value == "true" || value == "1"
+            } else {
+                inputs.query[String(key)] = String(value)
+            }
+        }
+        if request.method == .post {
+            try Self.readBody(try await request.bodyBytes(limit: maxBodyBytes), contentType: request.headers[.contentType], into: &inputs)
+        }
+        let base = baseURL(request)
+        let id = try await calls.start(
+            deploymentId: deploymentId, module: module, function: function, inputs: inputs, baseURL: base)
+        guard wait else { return try Response.json(Accepted(resultUrl: "\(base)/request-history/\(id)")) }
+        guard let entry = await history.completed(id) else {
+            throw SupervisorError.notFound("request \(id) left the history before it finished")
+        }
+        return try Response.json(entry)
+    }
+
+    static func readBody(_ body: [UInt8], contentType: String?, into inputs: inout CallInputs) throws(SupervisorError) {
+        guard !body.isEmpty else { return }
+        let type = contentType?.lowercased() ?? ""
+        if type.hasPrefix("multipart/form-data") {
+            for part in try MultipartForm.parse(body, contentType: contentType ?? "") {
+                guard inputs.files[part.name] == nil else { throw .badRequest("the file \(part.name.prefix(64)) is sent twice") }
+                inputs.files[part.name] = part.body
+            }
+        } else if type.hasPrefix("application/json") {
+            let value: Any
+            do {
+                value = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
+            } catch {
+                throw .badRequest("the body is not valid JSON")
+            }
+            if let object = value as? [String: Any] {
+                for (key, field) in object { inputs.named[key] = text(field) }
+            } else if let array = value as? [Any] {
+                inputs.positional = array.map(text)
+            } else {
+                inputs.positional = [text(value)]
+            }
+        } else {
+            inputs.rawBody = body
+        }
+    }
+
+    private static func text(_ value: Any) -> String {
+        if let string = value as? String { return string }
+        if let number = value as? NSNumber { return number.stringValue }
+        return "\(value)"
+    }
+}

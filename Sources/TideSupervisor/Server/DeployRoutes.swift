@@ -1,0 +1,29 @@
+import Hummingbird
+
+/// `POST /deploy` and `DELETE /deploy/<deploymentId>`.
+struct DeployRoutes: Sendable {
+    let deployer: Deployer
+    let token: String?
+    let maxBodyBytes: Int
+
+    struct Deployed: Encodable {
+        var status: String
+        var deploymentId: String
+        var generation: Int
+    }
+
+    func add(to router: Router<SupervisorRequestContext>) {
+        router.post("deploy") { request, _ in
+            try request.requireToken(token)
+            let body = try await request.bodyBytes(limit: maxBodyBytes)
+            let state = try await deployer.deploy(json: body)
+            return try Response.json(Deployed(status: "deployed", deploymentId: state.id, generation: state.generation))
+        }
+        router.delete("deploy/{deploymentId}") { request, context in
+            try request.requireToken(token)
+            let id = try SafeName.check(try context.parameters.require("deploymentId"), as: "deployment id")
+            guard await deployer.remove(id) else { throw SupervisorError.notFound("no deployment \(id) on this device") }
+            return try Response.json(Deployed(status: "removed", deploymentId: id, generation: 0))
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// Everything `tide supervisor` can be told.
+public struct SupervisorConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port (tests); the bound port is reported when the server runs.
+    public var port: Int
+    /// The device's name; default: the profile's name, else the host name.
+    public var name: String?
+    public var dataDirectory: String
+    public var profile: DeviceProfile
+    /// The orchestrator's base URL, for heartbeats; `POST /register` can set it later.
+    public var orchestratorURL: String?
+    /// When set, `/deploy`, `DELETE /deploy/...` and `/register` need `Authorization: Bearer <token>`.
+    public var token: String?
+    public var heartbeatInterval: Duration
+    public var limits: ExecutionLimits
+    /// Largest JSON body (deployment nodes, registrations).
+    public var maxJSONBodyBytes: Int
+    /// Largest call body (raw bytes or multipart files).
+    public var maxCallBodyBytes: Int
+    /// Largest downloaded binary or data file.
+    public var maxDownloadBytes: Int
+    public var downloadTimeout: Duration
+    /// How long forwarding an output to the next step may take.
+    public var chainTimeout: Duration
+    public var historyMaxEntries: Int
+    public var historyMaxAge: Duration
+    /// How this supervisor is reached, for result URLs (`http://host:port`); default: the request's
+    /// Host header, else the bound address.
+    public var publicURL: String?
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 5000, name: String? = nil, dataDirectory: String = ".tide-supervisor",
+        profile: DeviceProfile = DeviceProfile(), orchestratorURL: String? = nil, token: String? = nil,
+        heartbeatInterval: Duration = .seconds(1), limits: ExecutionLimits = ExecutionLimits(),
+        maxJSONBodyBytes: Int = 1 << 20, maxCallBodyBytes: Int = 16 << 20, maxDownloadBytes: Int = 64 << 20,
+        downloadTimeout: Duration = .seconds(30), chainTimeout: Duration = .seconds(10), historyMaxEntries: Int = 1000,
+        historyMaxAge: Duration = .seconds(3600), publicURL: String? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.name = name
+        self.dataDirectory = dataDirectory
+        self.profile = profile
+        self.orchestratorURL = orchestratorURL
+        self.token = token
+        self.heartbeatInterval = heartbeatInterval
+        self.limits = limits
+        self.maxJSONBodyBytes = maxJSONBodyBytes
+        self.maxCallBodyBytes = maxCallBodyBytes
+        self.maxDownloadBytes = maxDownloadBytes
+        self.downloadTimeout = downloadTimeout
+        self.chainTimeout = chainTimeout
+        self.historyMaxEntries = historyMaxEntries
+        self.historyMaxAge = historyMaxAge
+        self.publicURL = publicURL
+    }
+}

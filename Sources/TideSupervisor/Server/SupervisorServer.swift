@@ -1,0 +1,124 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Synchronization
+import TideModel
+
+/// `tide supervisor`: the device agent. Serves the wasmiot device endpoints, runs deployed Wasm
+/// modules in WasmKit, keeps deployments across restarts and sends heartbeats.
+public struct SupervisorServer: Sendable {
+    public let configuration: SupervisorConfiguration
+    let logger: Logger
+
+    public init(configuration: SupervisorConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs until cancelled or until SIGINT/SIGTERM (when `handleSignals`), then shuts down
+    /// gracefully. `onRunning` receives the bound port once requests are accepted.
+    public func run(handleSignals: Bool = true, onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        async throws
+    {
+        let configuration = self.configuration
+        let logger = self.logger
+        let directory = try DataDirectory(root: configuration.dataDirectory)
+        let id = try DeviceIdentity.loadOrCreate(at: directory.deviceIDPath)
+        let name = configuration.name ?? configuration.profile.name ?? ProcessInfo.processInfo.hostName
+        let facts = PlatformFacts.detect(profile: configuration.profile)
+        let runtime = WasmRuntime(
+            hostModules: HostModuleCatalog.modules(for: configuration.profile, logger: logger),
+            limits: configuration.limits, logger: logger)
+
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.timeout.connect = .seconds(2)
+        clientConfiguration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+
+        let cache = try BlobCache(root: directory.blobsRoot)
+        let fetcher = BlobFetcher(
+            client: client, cache: cache, timeout: configuration.downloadTimeout, maxBytes: configuration.maxDownloadBytes)
+        let deployer = Deployer(runtime: runtime, directory: directory, fetcher: fetcher, logger: logger)
+        _ = await deployer.restore()
+        let history = RequestHistory(
+            directory: directory, maxEntries: configuration.historyMaxEntries, maxAge: configuration.historyMaxAge)
+        let calls = CallService(
+            deployer: deployer, history: history, runtime: runtime, client: client,
+            chainTimeout: configuration.chainTimeout, logger: logger)
+        let usage = UsageMonitor(simulatedMemoryBytes: configuration.profile.simulatedMemoryBytes)
+        let link = OrchestratorLink(url: configuration.orchestratorURL)
+        let boundPort = Mutex(configuration.port)
+
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let describe: @Sendable () async -> DescriptionDocument = {
+            DescriptionDocument(
+                id: id, name: name, profile: configuration.profile, facts: facts, runtime: runtime,
+                deployments: await deployer.states, cores: cores)
+        }
+        let baseURL: @Sendable (Request) -> String = { request in
+            if let url = configuration.publicURL { return OrchestratorLink.normalize(url) }
+            if let host = request.head.authority, Self.isPlausibleAuthority(host) { return "http://" + host }
+            return "http://\(configuration.host):\(boundPort.withLock { $0 })"
+        }
+
+        let router = Router(context: SupervisorRequestContext.self)
+        router.add(middleware: SupervisorErrorMiddleware())
+        DeviceRoutes(
+            describe: describe, usage: usage, link: link, token: configuration.token,
+            maxBodyBytes: configuration.maxJSONBodyBytes
+        ).add(to: router)
+        DeployRoutes(deployer: deployer, token: configuration.token, maxBodyBytes: configuration.maxJSONBodyBytes)
+            .add(to: router)
+        CallRoutes(
+            calls: calls, history: history, maxBodyBytes: configuration.maxCallBodyBytes,
+            maxFileBytes: configuration.limits.maxBytes, baseURL: baseURL
+        ).add(to: router)
+
+        let heartbeat = HeartbeatService(
+            link: link, client: client, interval: configuration.heartbeatInterval, logger: logger
+        ) {
+            Heartbeat(
+                id: DeviceID(id), name: name, port: boundPort.withLock { $0 }, sentAt: Date(), health: await usage.health(),
+                deployments: await deployer.states.map { .init(id: $0.id, generation: $0.generation) })
+        }
+
+        let host = configuration.host
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "tide-supervisor"),
+            services: [heartbeat],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                boundPort.withLock { $0 = port }
+                let peripherals = configuration.profile.peripherals.map(\.name).joined(separator: ", ")
+                logger.notice(
+                    "tide supervisor \(name) (\(id)) listening on http://\(host):\(port); peripherals: \(peripherals.isEmpty ? "none" : peripherals); data in \(configuration.dataDirectory)")
+                if configuration.token == nil {
+                    logger.warning("no token (--token or TIDE_SUPERVISOR_TOKEN): anyone who can reach this port can deploy code")
+                }
+                await onRunning(port)
+            },
+            logger: logger)
+
+        do {
+            if handleSignals {
+                try await app.runService()
+            } else {
+                try await app.runService(gracefulShutdownSignals: [])
+            }
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        logger.notice("tide supervisor stopped")
+    }
+
+    /// `host:port` made of characters a host name or address can have.
+    static func isPlausibleAuthority(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= 255
+            && text.allSatisfy { $0.isLetter || $0.isNumber || ".-:[]_".contains($0) } && text.allSatisfy(\.isASCII)
+    }
+}

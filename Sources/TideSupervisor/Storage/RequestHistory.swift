@@ -1,0 +1,108 @@
+import Foundation
+import TideModel
+
+/// One call's record, as `GET /request-history/<id>` returns it. `result` keeps wasmiot's shape:
+/// `[<the value as JSON text>, <output file URLs or null>]`.
+public struct HistoryEntry: Sendable, Codable, Equatable {
+    public enum Status: String, Sendable, Codable { case pending, done, failed }
+
+    public var requestId: String
+    public var deploymentId: String
+    public var module: String
+    public var function: String
+    public var status: Status
+    public var success: Bool
+    public var result: ResultPair?
+    /// The value itself (scalar results): integers exact, floats as numbers.
+    public var value: ResultNumber?
+    public var values: [ResultNumber]?
+    /// Output file name -> download URL.
+    public var files: [String: String]?
+    /// When the step forwarded its output, the next step's resultUrl (also `result[0]`).
+    public var chainedTo: String?
+    public var error: String?
+    public var queuedAt: Date
+    public var finishedAt: Date?
+    public var durationMs: Double?
+
+    public struct ResultPair: Sendable, Codable, Equatable {
+        public var json: String
+        public var files: [String]?
+
+        public init(json: String, files: [String]?) {
+            self.json = json
+            self.files = files
+        }
+
+        public init(from decoder: any Decoder) throws {
+            var container = try decoder.unkeyedContainer()
+            json = try container.decode(String.self)
+            files = try container.decodeIfPresent([String].self)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.unkeyedContainer()
+            try container.encode(json)
+            if let files { try container.encode(files) } else { try container.encodeNil() }
+        }
+    }
+}
+
+/// Recent calls, kept for at most `maxEntries` entries and `maxAge`; output files live in
+/// `history/<requestId>/` and go with their entry.
+public actor RequestHistory {
+    private let directory: DataDirectory
+    private let maxEntries: Int
+    private let maxAge: Duration
+    private var entries: [String: HistoryEntry] = [:]
+    private var order: [String] = []
+    private var waiters: [String: [CheckedContinuation<HistoryEntry, Never>]] = [:]
+
+    public init(directory: DataDirectory, maxEntries: Int, maxAge: Duration) {
+        self.directory = directory
+        self.maxEntries = max(1, maxEntries)
+        self.maxAge = maxAge
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.historyRoot)) ?? [] {
+            DataDirectory.remove(directory.historyRoot + "/" + name)
+        }
+    }
+
+    public func entry(_ id: String) -> HistoryEntry? { entries[id] }
+
+    public var count: Int { entries.count }
+
+    func begin(_ entry: HistoryEntry) {
+        prune(now: entry.queuedAt)
+        entries[entry.requestId] = entry
+        order.append(entry.requestId)
+    }
+
+    func finish(_ entry: HistoryEntry) {
+        guard entries[entry.requestId] != nil else { return }
+        entries[entry.requestId] = entry
+        for waiter in waiters.removeValue(forKey: entry.requestId) ?? [] { waiter.resume(returning: entry) }
+    }
+
+    /// The entry once it is no longer pending.
+    public func completed(_ id: String) async -> HistoryEntry? {
+        guard let entry = entries[id] else { return nil }
+        if entry.status != .pending { return entry }
+        return await withCheckedContinuation { waiters[id, default: []].append($0) }
+    }
+
+    /// Where the output files of `id` are stored.
+    func filesDirectory(_ id: String) -> String { directory.historyDirectory(id) }
+
+    private func prune(now: Date) {
+        let oldest = now.addingTimeInterval(-Double(maxAge.components.seconds))
+        while let first = order.first, let entry = entries[first],
+            order.count >= maxEntries || (entry.status != .pending && (entry.finishedAt ?? entry.queuedAt) < oldest)
+        {
+            order.removeFirst()
+            entries.removeValue(forKey: first)
+            DataDirectory.remove(directory.historyDirectory(first))
+            for waiter in waiters.removeValue(forKey: first) ?? [] { waiter.resume(returning: entry) }
+        }
+        while let first = order.first, entries[first] == nil { order.removeFirst() }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import TideModel
+
+/// Real `tide supervisor` processes against a real orchestrator.
+@Suite("Supervisor processes with the orchestrator", .serialized)
+struct SupervisorProcessTests {
+    func supervisor(_ name: String, orchestrator: String) async throws -> ChildProcess {
+        try await ChildProcess.startTide([
+            "supervisor", "--port", "{port}", "--name", name, "--data-dir", TemporaryDirectory.make(),
+            "--orchestrator", orchestrator, "--log-level", "warning",
+        ])
+    }
+
+    @Test("supervisors register by heartbeat; SIGKILL is dead within 1.5 s, SIGSTOP within 3 s")
+    func detection() async throws {
+        let server = try await TestServer.start(probeInterval: .seconds(1), probeTimeout: .milliseconds(800))
+        let first = try await supervisor("sup-kill", orchestrator: server.baseURL)
+        let second = try await supervisor("sup-stop", orchestrator: server.baseURL)
+        defer {
+            first.stop()
+            second.stop()
+            Task { await server.stop() }
+        }
+        #expect(try await eventually(timeout: .seconds(10)) { try await server.client.devices(status: .alive).count == 2 })
+        let devices = try await server.client.devices()
+        let killed = try #require(devices.first { $0.name == "sup-kill" })
+        let stopped = try #require(devices.first { $0.name == "sup-stop" })
+        #expect(killed.port == first.port)
+        #expect(killed.capabilities.interfaces.contains("fd_write"))
+
+        first.signal(SIGKILL)
+        let killedAt = ContinuousClock.now
+        #expect(try await eventually(timeout: .seconds(5)) { try await server.client.device(killed.id).status == .dead })
+        #expect(ContinuousClock.now - killedAt < .milliseconds(1500))
+
+        second.signal(SIGSTOP)
+        let stoppedAt = ContinuousClock.now
+        #expect(try await eventually(timeout: .seconds(6)) { try await server.client.device(stopped.id).status == .dead })
+        #expect(ContinuousClock.now - stoppedAt < .seconds(3))
+        second.signal(SIGCONT)
+        #expect(try await eventually(timeout: .seconds(5)) { try await server.client.device(stopped.id).status == .alive })
+    }
+
+    @Test("a chain across two supervisor processes: fibo on one, sink on the other")
+    func chain() async throws {
+        let server = try await TestServer.start(bundledRegistry: Repository.registry)
+        let producer = try await supervisor("sup-producer", orchestrator: server.baseURL)
+        let consumer = try await supervisor("sup-consumer", orchestrator: server.baseURL)
+        defer {
+            producer.stop()
+            consumer.stop()
+            Task { await server.stop() }
+        }
+        let fibo = try await server.client.packageVersion("fibo", "1.0.0")
+        let sink = try await server.client.packageVersion("sink", "1.0.0")
+        let producerURL = "http://127.0.0.1:\(producer.port)"
+        let consumerURL = "http://127.0.0.1:\(consumer.port)"
+        let pushEndpoint = #"{"url": "\#(consumerURL)", "path": "/chain-1/modules/sink/push", "method": "post", "request": {"parameters": [{"name": "param0", "in": "query", "required": true, "schema": {"type": "number"}}]}, "response": {"media_type": "application/json", "schema": {"type": "integer"}}}"#
+        let fiboEndpoint = #"{"url": "\#(producerURL)", "path": "/chain-1/modules/fibo/fibo", "method": "get", "request": {"parameters": [{"name": "param0", "in": "query", "required": true, "schema": {"type": "integer"}}]}, "response": {"media_type": "application/json", "schema": {"type": "integer"}}}"#
+        let lastEndpoint = #"{"url": "\#(consumerURL)", "path": "/chain-1/modules/sink/last", "method": "get", "request": {"parameters": []}, "response": {"media_type": "application/json", "schema": {"type": "number"}}}"#
+        let consumerNode = #"{"deploymentId": "chain-1", "modules": [{"id": "sink@1.0.0", "name": "sink", "urls": {"binary": "\#(server.baseURL)/file/module/sink@1.0.0/wasm", "description": "\#(server.baseURL)/file/module/sink@1.0.0/description", "other": {}}, "sha256": {"binary": "\#(sink.module.sha256)"}}], "endpoints": {"sink": {"push": \#(pushEndpoint), "last": \#(lastEndpoint)}}, "instructions": {"modules": {"sink": {"push": {"from": \#(pushEndpoint), "to": null}, "last": {"from": \#(lastEndpoint), "to": null}}}}, "mounts": {}, "generation": 1}"#
+        let producerNode = #"{"deploymentId": "chain-1", "modules": [{"id": "fibo@1.0.0", "name": "fibo", "urls": {"binary": "\#(server.baseURL)/file/module/fibo@1.0.0/wasm", "description": "\#(server.baseURL)/file/module/fibo@1.0.0/description", "other": {}}, "sha256": {"binary": "\#(fibo.module.sha256)"}}], "endpoints": {"fibo": {"fibo": \#(fiboEndpoint)}}, "instructions": {"modules": {"fibo": {"fibo": {"from": \#(fiboEndpoint), "to": \#(pushEndpoint)}}}}, "mounts": {}, "generation": 1}"#
+
+        let deployedConsumer = try await HTTPProbe.post(consumerURL + "/deploy", json: consumerNode)
+        #expect((200..<300).contains(deployedConsumer.status), "\(deployedConsumer.body)")
+        let deployedProducer = try await HTTPProbe.post(producerURL + "/deploy", json: producerNode)
+        #expect((200..<300).contains(deployedProducer.status), "\(deployedProducer.body)")
+
+        let call = try await HTTPProbe.get(producerURL + "/chain-1/modules/fibo/fibo?param0=10")
+        #expect(call.status == 200, "\(call.body)")
+        let resultURL = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(call.body.utf8))["resultUrl"]?.stringValue)
+        // Follow the chain link by link until a final result.
+        var final: JSONValue?
+        #expect(try await eventually(timeout: .seconds(10)) {
+            var url = resultURL
+            for _ in 0..<5 {
+                let answer = try await HTTPProbe.get(url)
+                guard answer.status == 200, let entry = try? JSONDecoder().decode(JSONValue.self, from: Data(answer.body.utf8)),
+                    entry["success"] == .bool(true), let result = entry["result"]?.arrayValue?.first
+                else { return false }
+                // wasmiot semantics: the first element is JSON text; a chained step's is the next resultUrl.
+                let value = result.stringValue.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) } ?? result
+                if let text = value.stringValue, text.hasPrefix("http://"), text.contains("/request-history/") {
+                    url = text
+                    continue
+                }
+                final = value
+                return true
+            }
+            return false
+        })
+        // sink.push returns how many values it holds: the producer's output reached it.
+        #expect(final == 1, "final: \(String(describing: final))")
+        let count = try await HTTPProbe.get(consumerURL + "/chain-1/modules/sink/last?wait=true")
+        #expect(count.body.contains("55"), "\(count.body)")
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import Testing
+import TideModel
+import TideSupervisor
+
+@Suite struct FleetTests {
+    @Test func descriptionAndHealth() async throws {
+        let plain = try await startSupervisor(profile: DeviceProfile(name: "plain"))
+        let camera = try await startSupervisor(
+            profile: DeviceProfile(
+                name: "cam", labels: ["zone": "lobby"], peripherals: [.init(name: "cam0", kind: .camera)],
+                simulatedMemoryBytes: 256 << 20, simulatedCPUName: "Sim A53", simulatedCPUClockHz: 1_200_000_000))
+        defer { Task { await plain.stop(); await camera.stop() } }
+
+        let described = try await http(.GET, camera.base + "/.well-known/wasmiot-device-description")
+        let parsed = try DeviceDescription(parsing: try JSONDecoder().decode(JSONValue.self, from: Data(described.body)))
+        #expect(parsed.capabilities.memoryBytes == 256 << 20)
+        #expect(parsed.capabilities.cpuName == "Sim A53")
+        #expect(parsed.capabilities.cpuClockHz == 1_200_000_000)
+        #expect(parsed.capabilities.labels == ["zone": "lobby"])
+        #expect(parsed.reportedName == "cam")
+        #expect(parsed.reportedID != nil)
+        #expect(parsed.capabilities.interfaces.contains("take_image"))
+        #expect(parsed.capabilities.interfaces.contains("fd_write"))
+        #expect(parsed.capabilities.interfaces.contains("millis"))
+        #expect(!parsed.capabilities.interfaces.contains("read_temperature"))
+        let tide = try #require(try described.json()["tide"] as? [String: Any])
+        #expect((tide["imports"] as? [String])?.contains("camera.take_image") == true)
+        #expect((tide["imports"] as? [String])?.contains("wasi_snapshot_preview1.fd_write") == true)
+        #expect(try await http(.GET, camera.base + "/no/such/endpoint").status == 404)
+        #expect((tide["peripherals"] as? [[String: Any]])?.first?["simulated"] as? Bool == true)
+        #expect((tide["runtime"] as? [String: Any])?["version"] as? String == "0.4.2")
+        #expect(tide["supervisorVersion"] as? String == "0.1.0")
+
+        let plainDescription = try await http(.GET, plain.base + "/.well-known/wasmiot-device-description").json()
+        let interfaces = try #require(plainDescription["supervisorInterfaces"] as? [String])
+        #expect(!interfaces.contains("take_image") && !interfaces.contains("image_size"))
+        #expect(interfaces.contains("path_open"))
+
+        let health = try await http(.GET, plain.base + "/health").json()
+        let cpu = try #require((health["cpuUsage"] as? NSNumber)?.doubleValue)
+        let memory = try #require((health["memoryUsage"] as? NSNumber)?.doubleValue)
+        #expect((0...1).contains(cpu) && memory > 0 && memory <= 1)
+    }
+
+    @Test func stableIDAndRestartRestoresDeployments() async throws {
+        let files = FileServer(["fibo.wasm": try Fixtures.fibo, "mathlib.wasm": try Fixtures.mathlib, "classifier.wasm": try Fixtures.classifier])
+        let origin = try await files.start()
+        let dataDirectory = temporaryDirectory()
+        let first = try await startSupervisor(dataDirectory: dataDirectory)
+        var node = NodeBuilder(id: "dep-keep", generation: 4)
+        node.module("fibo", url: origin + "/fibo.wasm", functions: [.init(name: "fibo", parameters: [NodeBuilder.integer], result: NodeBuilder.integer)])
+        node.module("mathlib", url: origin + "/mathlib.wasm", functions: [])
+        node.module(
+            "classifier", url: origin + "/classifier.wasm", dependencies: ["mathlib"],
+            functions: [.init(name: "score", parameters: [NodeBuilder.number], result: NodeBuilder.number)])
+        #expect(try await first.deploy(node).status == 200)
+        let firstID = try await http(.GET, first.base + "/.well-known/wasmiot-device-description").json()["tide"]
+        await first.stop()
+        await files.stop()
+
+        let second = try await startSupervisor(dataDirectory: dataDirectory)
+        defer { Task { await second.stop() } }
+        let secondID = try await http(.GET, second.base + "/.well-known/wasmiot-device-description").json()["tide"]
+        #expect((firstID as? [String: Any])?["id"] as? String == (secondID as? [String: Any])?["id"] as? String)
+        let deployments = (secondID as? [String: Any])?["deployments"] as? [[String: Any]]
+        #expect(deployments?.first?["id"] as? String == "dep-keep")
+        #expect(deployments?.first?["generation"] as? Int == 4)
+        let answer = try await second.call("dep-keep", "fibo", "fibo", query: "param0=11").json()
+        #expect((answer["value"] as? NSNumber)?.intValue == 89)
+        let score = try await second.call("dep-keep", "classifier", "score", query: "param0=0.5").json()
+        #expect((score["value"] as? NSNumber)?.doubleValue == 0.5)
+    }
+
+    @Test func chainAcrossTwoSupervisors() async throws {
+        let files = FileServer(["fibo.wasm": try Fixtures.fibo, "sink.wasm": try Fixtures.sink])
+        let origin = try await files.start()
+        let upstream = try await startSupervisor()
+        let downstream = try await startSupervisor()
+        defer { Task { await upstream.stop(); await downstream.stop(); await files.stop() } }
+
+        var sinkNode = NodeBuilder(id: "dep-chain")
+        sinkNode.module(
+            "sink", url: origin + "/sink.wasm", supervisor: downstream.base,
+            functions: [
+                .init(name: "push", parameters: [NodeBuilder.number], result: NodeBuilder.integer),
+                .init(name: "last", parameters: [], result: NodeBuilder.number),
+            ])
+        #expect(try await downstream.deploy(sinkNode).status == 200)
+
+        let next: [String: Any] = [
+            "url": downstream.base, "path": "/dep-chain/modules/sink/push", "method": "get",
+            "request": ["parameters": [["name": "param0", "in": "query", "required": true, "schema": NodeBuilder.number]]],
+            "response": ["media_type": "application/json", "schema": NodeBuilder.integer],
+        ]
+        var fiboNode = NodeBuilder(id: "dep-chain")
+        fiboNode.module(
+            "fibo", url: origin + "/fibo.wasm", supervisor: upstream.base,
+            functions: [.init(name: "fibo", parameters: [NodeBuilder.integer], result: NodeBuilder.integer, to: next)])
+        #expect(try await upstream.deploy(fiboNode).status == 200)
+
+        let first = try await upstream.call("dep-chain", "fibo", "fibo", query: "param0=10").json()
+        #expect(first["success"] as? Bool == true, "\(first)")
+        let nextURL = try #require(first["chainedTo"] as? String)
+        #expect((first["result"] as? [Any])?.first as? String == "\"\(nextURL)\"")
+        #expect(nextURL.hasPrefix(downstream.base + "/request-history/"))
+        var pushed: [String: Any] = [:]
+        for _ in 0..<200 {
+            pushed = try await http(.GET, nextURL).json()
+            if pushed["status"] as? String != "pending" { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect((pushed["value"] as? NSNumber)?.intValue == 1)
+        let last = try await downstream.call("dep-chain", "sink", "last").json()
+        #expect((last["value"] as? NSNumber)?.doubleValue == 55)
+    }
+
+    @Test func cameraImageFlowsToTheClassifierOnAnotherDevice() async throws {
+        let files = FileServer([
+            "camera.wasm": try Fixtures.camera, "classifier.wasm": try Fixtures.classifier, "mathlib.wasm": try Fixtures.mathlib,
+        ])
+        let origin = try await files.start()
+        let camera = try await startSupervisor(profile: DeviceProfile(name: "cam", peripherals: [.init(name: "cam0", kind: .camera)]))
+        let gateway = try await startSupervisor(profile: DeviceProfile(name: "gateway"))
+        defer { Task { await camera.stop(); await gateway.stop(); await files.stop() } }
+
+        var classify = NodeBuilder(id: "lobby")
+        classify.module("mathlib", url: origin + "/mathlib.wasm", supervisor: gateway.base, functions: [])
+        classify.module(
+            "classifier", url: origin + "/classifier.wasm", dependencies: ["mathlib"], supervisor: gateway.base,
+            functions: [.init(name: "classify", parameters: [NodeBuilder.binary], result: NodeBuilder.integer)])
+        #expect(try await gateway.deploy(classify).status == 200)
+
+        let next: [String: Any] = [
+            "url": gateway.base, "path": "/lobby/modules/classifier/classify", "method": "post",
+            "request": ["parameters": [["name": "param0", "in": "query", "required": true, "schema": NodeBuilder.binary]]],
+            "response": ["media_type": "application/json", "schema": NodeBuilder.integer],
+        ]
+        var capture = NodeBuilder(id: "lobby")
+        capture.module(
+            "camera-capture", url: origin + "/camera.wasm", supervisor: camera.base,
+            functions: [.init(name: "capture", parameters: [], result: NodeBuilder.binary, to: next)])
+        #expect(try await camera.deploy(capture).status == 200)
+
+        let first = try await camera.call("lobby", "camera-capture", "capture").json()
+        #expect(first["success"] as? Bool == true, "\(first)")
+        let nextURL = try #require(first["chainedTo"] as? String)
+        var classified: [String: Any] = [:]
+        for _ in 0..<200 {
+            classified = try await http(.GET, nextURL).json()
+            if classified["status"] as? String != "pending" { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect((classified["value"] as? NSNumber)?.intValue == 1, "\(classified)")
+    }
+
+    @Test func heartbeatsReachTheOrchestrator() async throws {
+        let received = Mutex<[Heartbeat]>([])
+        let orchestrator = try await startServer { onRunning in
+            let router = Router()
+            router.post("file/device/heartbeat") { request, _ -> Response in
+                let body = try await request.body.collect(upTo: 1 << 16)
+                if let beat = try? TideJSON.decoder().decode(Heartbeat.self, from: Data(body.readableBytesView)) {
+                    received.withLock { $0.append(beat) }
+                }
+                return Response(status: .ok)
+            }
+            let app = Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: testLogger)
+            try await app.runService(gracefulShutdownSignals: [])
+        }
+        let configured = try await startSupervisor(orchestrator: orchestrator.base, heartbeatInterval: .milliseconds(100))
+        let registered = try await startSupervisor(heartbeatInterval: .milliseconds(100))
+        defer { Task { await configured.stop(); await registered.stop(); await orchestrator.stop() } }
+        #expect(
+            try await http(.POST, registered.base + "/register", body: try json(["url": orchestrator.base + "/"])).status == 200)
+
+        for _ in 0..<100 {
+            let ports = Set(received.withLock { $0.compactMap(\.port) })
+            if ports.contains(configured.port) && ports.contains(registered.port) { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let beats = received.withLock { $0 }
+        let beat = try #require(beats.first { $0.port == configured.port })
+        #expect(beat.name == "test-device")
+        #expect(beat.sentAt != nil)
+        #expect((0...1).contains(beat.health.memoryUsage))
+        #expect(beat.deployments == [])
+        #expect(beats.contains { $0.port == registered.port })
+    }
+}
