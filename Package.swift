@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "TideOrchestrator",
             dependencies: [
-                "TideModel", "TideStore", "TideRegistry", "TideResolver",
+                "TideModel", "TideStore", "TideRegistry", "TideResolver", "TideDiscovery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -101,6 +101,7 @@ let package = Package(
             name: "TideCLI",
             dependencies: [
                 "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideResolver", "TideRegistry", "TideSupervisor",
+                "TideDiscovery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "WAT", package: "WasmKit"),
                 .product(name: "Logging", package: "swift-log"),

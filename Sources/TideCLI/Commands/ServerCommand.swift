@@ -58,6 +58,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Packages to load into an empty registry on start; \"none\" for none.", valueName: "dir"))
     var registry = "registry"
 
+    @Flag(name: .customLong("no-mdns"), help: "Do not browse mDNS for devices.")
+    var noMDNS = false
+
+    @Option(name: .customLong("mdns-type"), help: ArgumentHelp("DNS-SD service type that devices announce.", valueName: "type"))
+    var mdnsType = "_webthing._tcp"
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -91,7 +97,7 @@ struct ServerCommand: AsyncParsableCommand {
             quickRecheck: .milliseconds(Int64(quickRecheck * 1000)),
             heartbeatTimeout: .milliseconds(Int64(heartbeatTimeout * 1000)),
             healthPolicy: policy, maxBodyBytes: maxBodyBytes, maxPackageBytes: maxPackageBytes,
-            bundledRegistry: registry == "none" ? nil : registry)
+            bundledRegistry: registry == "none" ? nil : registry, mdnsServiceType: noMDNS ? nil : mdnsType)
         do {
             try await OrchestratorServer(configuration: configuration, logger: logger).run()
         } catch let error as ServerError {

@@ -52,6 +52,12 @@ struct SupervisorCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-concurrent-calls"), help: "Calls running at once; more wait in line.")
     var maxConcurrentCalls = 8
 
+    @Flag(help: "Announce the device over mDNS (_webthing._tcp with TXT path, tls, address, and Tide's id and version).")
+    var advertise = false
+
+    @Option(name: .customLong("advertise-address"), help: ArgumentHelp("The IPv4 address to announce in TXT address= (default: --host).", valueName: "ip"))
+    var advertiseAddress: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -91,8 +97,17 @@ struct SupervisorCommand: AsyncParsableCommand {
             limits: ExecutionLimits(
                 maxMemoryPages: maxMemoryPages, fuelPerCall: fuel == 0 ? nil : fuel,
                 deadline: .milliseconds(Int64(callTimeout * 1000)), maxConcurrentCalls: maxConcurrentCalls))
+        let announcement = Announcement()
+        defer { announcement.stop() }
+        let advertised = advertise ? (advertiseAddress ?? host) : nil
+        let dataDirectory = self.dataDirectory
         do {
-            try await SupervisorServer(configuration: configuration, logger: logger).run()
+            try await SupervisorServer(configuration: configuration, logger: logger).run { port in
+                guard let address = advertised else { return }
+                announcement.start(
+                    name: configuration.name ?? deviceProfile.name ?? "tide-supervisor-\(port)", port: port, address: address,
+                    dataDirectory: dataDirectory, logger: logger)
+            }
         } catch let error as SupervisorError {
             throw CLIFailure(error.message)
         } catch {

@@ -60,6 +60,13 @@ public struct OrchestratorServer: Sendable {
                 heartbeatTimeout: configuration.heartbeatTimeout),
             timeout: configuration.probeTimeout, logger: logger)
 
+        var services: [any Service] = [monitor]
+        if let serviceType = configuration.mdnsServiceType {
+            services.append(DiscoveryService(inventory: inventory, registrar: registrar, serviceType: serviceType, logger: logger))
+        } else {
+            logger.info("mDNS discovery is off")
+        }
+
         let router = Router(context: TideRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         router.get("healthz") { _, _ in try Response.json(["status": "ok"]) }
@@ -79,7 +86,7 @@ public struct OrchestratorServer: Sendable {
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "tide"),
-            services: [monitor],
+            services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 let count = await inventory.count

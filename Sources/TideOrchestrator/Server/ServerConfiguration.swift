@@ -24,13 +24,16 @@ public struct ServerConfiguration: Sendable {
     public var maxPackageBytes: Int
     /// Packages to load into an empty registry on start (the repository's `registry/`); nil for none.
     public var bundledRegistry: String?
+    /// The DNS-SD service type to browse for devices; nil turns mDNS discovery off.
+    public var mdnsServiceType: String?
 
     public init(
         dataDirectory: String, host: String = "127.0.0.1", port: Int = 3000, requireAuth: Bool = true,
         probeInterval: Duration = .seconds(1), probeTimeout: Duration = .milliseconds(800),
         quickRecheck: Duration = .milliseconds(150), heartbeatTimeout: Duration = .milliseconds(1500),
         healthPolicy: HealthPolicy = .default, registrationTimeout: Duration = .seconds(3),
-        maxBodyBytes: Int = 1 << 20, maxPackageBytes: Int = 64 << 20, bundledRegistry: String? = nil
+        maxBodyBytes: Int = 1 << 20, maxPackageBytes: Int = 64 << 20, bundledRegistry: String? = nil,
+        mdnsServiceType: String? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
@@ -45,6 +48,7 @@ public struct ServerConfiguration: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.maxPackageBytes = maxPackageBytes
         self.bundledRegistry = bundledRegistry
+        self.mdnsServiceType = mdnsServiceType
     }
 
     public var databasePath: String { dataDirectory + "/tide.sqlite" }

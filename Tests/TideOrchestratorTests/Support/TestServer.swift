@@ -29,7 +29,7 @@ final class TestServer: Sendable {
         requireAuth: Bool = true, probeInterval: Duration = .zero, probeTimeout: Duration = .milliseconds(500),
         quickRecheck: Duration = .milliseconds(150), heartbeatTimeout: Duration = .milliseconds(1500),
         suspectAfter: Int = 1, deadAfter: Int = 3, maxBodyBytes: Int = 1 << 20, registrationTimeout: Duration = .seconds(5),
-        bundledRegistry: String? = nil,
+        bundledRegistry: String? = nil, mdnsServiceType: String? = nil,
         dataDirectory: String? = nil
     ) async throws -> TestServer {
         let directory = dataDirectory ?? TemporaryDirectory.make()
@@ -40,7 +40,8 @@ final class TestServer: Sendable {
             probeInterval: probeInterval, probeTimeout: probeTimeout, quickRecheck: quickRecheck,
             heartbeatTimeout: heartbeatTimeout,
             healthPolicy: try HealthPolicy(suspectAfter: suspectAfter, deadAfter: deadAfter),
-            registrationTimeout: registrationTimeout, maxBodyBytes: maxBodyBytes, bundledRegistry: bundledRegistry)
+            registrationTimeout: registrationTimeout, maxBodyBytes: maxBodyBytes, bundledRegistry: bundledRegistry,
+            mdnsServiceType: mdnsServiceType)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
             defer { continuation.finish() }

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+import TideModel
+
+/// The orchestrator finds `tide supervisor --advertise` over mDNS, with no registration call and
+/// no heartbeats. Needs the confined avahi-daemon (scripts/avahi/test-env sets TIDE_AVAHI_NETNS).
+@Suite(
+    "mDNS discovery of supervisors", .serialized,
+    .enabled(if: ProcessInfo.processInfo.environment["TIDE_AVAHI_NETNS"] != nil, "needs the confined Avahi environment: run scripts/avahi/test-env"))
+struct MDNSDiscoveryTests {
+    @Test("an announced supervisor is registered and alive; its withdrawal is evidence; SIGKILL makes it dead")
+    func announcedSupervisor() async throws {
+        let server = try await TestServer.start(
+            probeInterval: .seconds(1), probeTimeout: .milliseconds(800), mdnsServiceType: "_webthing._tcp")
+        defer { Task { await server.stop() } }
+        let started = ContinuousClock.now
+        let supervisor = try await ChildProcess.startTide([
+            "supervisor", "--port", "{port}", "--name", "mdns-sup", "--data-dir", TemporaryDirectory.make(),
+            "--advertise", "--heartbeat-interval", "0", "--log-level", "warning",
+        ])
+        defer { supervisor.stop() }
+        #expect(try await eventually(timeout: .seconds(15)) {
+            try await server.client.devices().contains { $0.port == supervisor.port && $0.status == .alive }
+        })
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .seconds(10), "alive after \(elapsed)")
+        let device = try #require(try await server.client.devices().first { $0.port == supervisor.port })
+        #expect(device.name == "mdns-sup")
+        #expect(device.addresses.first == "127.0.0.1")
+
+        supervisor.signal(SIGKILL)
+        #expect(try await eventually(timeout: .seconds(5)) { try await server.client.device(device.id).status == .dead })
+        // Dead, never deleted.
+        #expect(try await server.client.devices().contains { $0.id == device.id })
+    }
+}
