@@ -45,6 +45,14 @@ final class ServerProcess {
     }
 
     /// Resident and peak resident memory in bytes, from /proc.
+    /// Resident memory not backed by files (the process's own heap and stacks), in bytes.
+    func anonymousMemory() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("RssAnon:") })
+        else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+    }
+
     func memory() -> (rss: Int, peak: Int) {
         guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8) else {
             return (0, 0)

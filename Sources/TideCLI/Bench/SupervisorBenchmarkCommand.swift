@@ -26,6 +26,8 @@ struct SupervisorBenchmarkCommand: AsyncParsableCommand {
         var build = BuildMode.current
         var inProcess: SupervisorBenchmarkReport
         var idleSupervisorRSSBytes: Int
+        /// Of that, memory not backed by files: shared library and binary text is file-backed and shared.
+        var idleSupervisorAnonymousBytes: Int
         var wasmtime: JSONValue?
         var fib30WasmKitOverWasmtime: Double?
         var goals: [String: Bool]
@@ -40,10 +42,11 @@ struct SupervisorBenchmarkCommand: AsyncParsableCommand {
         ])
         try await Task.sleep(for: .seconds(2))
         let idle = supervisor.memory().rss
+        let anonymous = supervisor.anonymousMemory()
         supervisor.stop()
 
         var report = Report(
-            inProcess: inProcess, idleSupervisorRSSBytes: idle,
+            inProcess: inProcess, idleSupervisorRSSBytes: idle, idleSupervisorAnonymousBytes: anonymous,
             goals: [
                 "noopCallUnder5us": inProcess.noopCallMicros <= 5,
                 "instantiateUnder10ms": inProcess.instantiateMillis <= 10,
