@@ -101,7 +101,7 @@ let package = Package(
             name: "TideCLI",
             dependencies: [
                 "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideResolver", "TideRegistry", "TideSupervisor",
-                "TideDiscovery",
+                "TideDiscovery", "TideSolver",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "WAT", package: "WasmKit"),
                 .product(name: "Logging", package: "swift-log"),
