@@ -34,3 +34,19 @@ struct MDNSDiscoveryTests {
         #expect(try await server.client.devices().contains { $0.id == device.id })
     }
 }
+
+/// Without an avahi-daemon the server still starts, and static registration works.
+@Suite("Server without Avahi")
+struct ServerWithoutAvahiTests {
+    @Test("mDNS browsing on, no daemon reachable: the server serves and registers devices by address")
+    func noDaemon() async throws {
+        // In the suites that run without scripts/avahi, no avahi-daemon answers on this machine's bus.
+        guard ProcessInfo.processInfo.environment["TIDE_AVAHI_NETNS"] == nil else { return }
+        let server = try await TestServer.start(mdnsServiceType: "_webthing._tcp")
+        let device = try await FakeDevice.start()
+        defer { Task { await server.stop(); await device.stop() } }
+        let registered = try await server.client.addDevice(address: device.address)
+        #expect(registered.status == .alive)
+        #expect(try await server.client.devices().count == 1)
+    }
+}
