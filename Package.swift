@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "TideOrchestrator",
             dependencies: [
-                "TideModel", "TideStore", "TideRegistry", "TideResolver", "TideDiscovery",
+                "TideModel", "TideStore", "TideRegistry", "TideResolver", "TideDiscovery", "TideManifest", "TideSolver",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

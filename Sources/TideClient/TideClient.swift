@@ -81,6 +81,14 @@ public struct TideClient: Sendable {
         try await send(.POST, "/api/v1/resolve", body: ResolveRequest(requirements: requirements), as: ResolveResponse.self)
     }
 
+    // MARK: Deployments
+
+    /// A dry run: where each step of `manifest` (YAML or JSON text) would run.
+    public func plan(manifest: [UInt8], json: Bool) async throws(ClientError) -> PlanResponse {
+        let answer = try await exchange(.POST, "/api/v1/plan", body: Data(manifest), contentType: json ? "application/json" : "application/yaml")
+        return try decode(PlanResponse.self, answer, what: "POST /api/v1/plan")
+    }
+
     // MARK: Events
 
     /// Events after the event id `since` (all when nil); waits up to `wait` seconds for a new one.

@@ -80,6 +80,8 @@ public struct OrchestratorServer: Sendable {
         PackageRoutes(
             registry: registry, maxPackageBytes: configuration.maxPackageBytes, maxBodyBytes: configuration.maxBodyBytes
         ).add(to: api)
+        PlanRoutes(planner: Planner(inventory: inventory, registry: registry), maxBodyBytes: configuration.maxBodyBytes)
+            .add(to: api)
 
         let logger = self.logger
         let host = configuration.host

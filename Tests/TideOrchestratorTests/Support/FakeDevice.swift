@@ -18,6 +18,8 @@ final class FakeDevice: Sendable {
     let port: Int
     /// The id the device reports in its description's `tide` object, like a Tide supervisor.
     let tideID: String?
+    /// Qualified host functions it reports (`tide.imports`).
+    let imports: [String]
     private let state: Mutex<(behaviour: Behaviour, healthRequests: Int)>
     private let task: Task<Void, any Error>
 
@@ -45,14 +47,15 @@ final class FakeDevice: Sendable {
 
     var address: String { "127.0.0.1:\(port)" }
 
-    private init(port: Int, tideID: String?, behaviour: Behaviour, task: Task<Void, any Error>) {
+    private init(port: Int, tideID: String?, imports: [String], behaviour: Behaviour, task: Task<Void, any Error>) {
         self.port = port
         self.tideID = tideID
+        self.imports = imports
         self.state = Mutex((behaviour, 0))
         self.task = task
     }
 
-    static func start(_ behaviour: Behaviour = .healthy, tideID: String? = nil) async throws -> FakeDevice {
+    static func start(_ behaviour: Behaviour = .healthy, tideID: String? = nil, imports: [String] = []) async throws -> FakeDevice {
         let shared = SharedState()
         let router = Router()
         router.get(".well-known/wasmiot-device-description") { _, _ in try await shared.answer(health: false) }
@@ -65,7 +68,7 @@ final class FakeDevice: Sendable {
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw FakeDeviceError() }
-        let device = FakeDevice(port: port, tideID: tideID, behaviour: behaviour, task: task)
+        let device = FakeDevice(port: port, tideID: tideID, imports: imports, behaviour: behaviour, task: task)
         shared.owner.withLock { $0 = device }
         return device
     }
@@ -84,7 +87,7 @@ final class FakeDevice: Sendable {
         case .healthy:
             if !health, let tideID {
                 var fields = Self.description.objectValue ?? [:]
-                fields["tide"] = ["id": .string(tideID), "name": "fake tide supervisor"]
+                fields["tide"] = ["id": .string(tideID), "name": "fake tide supervisor", "imports": .array(imports.map(JSONValue.string))]
                 return json(.object(fields))
             }
             guard health else {
