@@ -7,8 +7,8 @@ struct Tide: AsyncParsableCommand {
         commandName: "tide",
         abstract: "Tide: a fleet orchestrator for WebAssembly on IoT and edge devices.",
         discussion: """
-            Run `tide server` on the orchestrator machine, then manage the fleet with the client \
-            commands. Client commands talk to --server (env TIDE_SERVER, default http://127.0.0.1:3000) \
+            Try it all on one machine with `tide dev`. In production run `tide server` on the orchestrator \
+            and `tide supervisor` on each device, then manage the fleet with the client commands. Client commands talk to --server (env TIDE_SERVER, default http://127.0.0.1:3000) \
             with the operator token from --token, env TIDE_TOKEN, or <data-dir>/operator.token.
             """,
         version: TideVersion.current,

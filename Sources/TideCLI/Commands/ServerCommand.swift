@@ -7,7 +7,7 @@ import TideOrchestrator
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
-        abstract: "Run the orchestrator: HTTP API, device inventory and health monitor.",
+        abstract: "Run the orchestrator: HTTP API, device inventory, discovery, failure detection, package registry.",
         discussion: """
             State lives in <data-dir>/tide.sqlite (SQLite, WAL mode). On first start the server writes an \
             operator token to <data-dir>/operator.token (mode 0600); every /api/v1 request needs it as \
