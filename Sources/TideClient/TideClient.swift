@@ -145,7 +145,7 @@ public struct TideClient: Sendable {
         let status: HTTPResponseStatus
         let answer: ByteBuffer
         do {
-            let response = try await http.execute(request, timeout: .nanoseconds((timeout ?? self.timeout).nanoseconds))
+            let response = try await http.execute(request, timeout: .nanoseconds((timeout ?? self.timeout).inNanoseconds))
             status = response.status
             answer = try await response.body.collect(upTo: 256 << 20)
         } catch {
@@ -181,9 +181,3 @@ public struct TideClient: Sendable {
     }
 }
 
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-}

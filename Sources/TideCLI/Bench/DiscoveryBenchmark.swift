@@ -51,7 +51,7 @@ struct DiscoveryBenchmark: AsyncParsableCommand {
                 try await Task.sleep(for: .milliseconds(10))
             }
             guard found else { throw CLIFailure("supervisor \(trial) was not discovered within 20 s; is an avahi-daemon reachable?") }
-            latencies.append((ContinuousClock.now - started).milliseconds)
+            latencies.append((ContinuousClock.now - started).inMilliseconds)
         }
         latencies.sort()
         print(try Formatting.json(Report(

@@ -74,14 +74,14 @@ struct InventoryBenchmark: AsyncParsableCommand {
                 }
             }
             responseBytes = body.readableBytes
-            if index >= 5 { latencies.append(elapsed.milliseconds) }
+            if index >= 5 { latencies.append(elapsed.inMilliseconds) }
         }
         let memory = server.memory()
         latencies.sort()
         let p50 = Percentile.of(latencies, 0.50)
         let report = Report(
-            devices: devices, insertSeconds: insertTime.seconds,
-            insertRatePerSecond: Double(devices) / insertTime.seconds, listRequests: requests,
+            devices: devices, insertSeconds: insertTime.inSeconds,
+            insertRatePerSecond: Double(devices) / insertTime.inSeconds, listRequests: requests,
             listP50Milliseconds: p50, listP99Milliseconds: Percentile.of(latencies, 0.99),
             listMeanMilliseconds: latencies.reduce(0, +) / Double(latencies.count), listResponseBytes: responseBytes,
             serverIdleRSSBytes: idle.rss, serverRSSBytes: memory.rss, serverPeakRSSBytes: memory.peak,
@@ -99,7 +99,3 @@ enum Percentile {
     }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-    var milliseconds: Double { seconds * 1000 }
-}

@@ -95,7 +95,7 @@ struct MonitorBenchmark: AsyncParsableCommand {
         let cpuBefore = server.cpuSeconds()
         let wallBefore = ContinuousClock.now
         try await Task.sleep(for: .seconds(seconds))
-        let cores = (server.cpuSeconds() - cpuBefore) / (ContinuousClock.now - wallBefore).seconds
+        let cores = (server.cpuSeconds() - cpuBefore) / (ContinuousClock.now - wallBefore).inSeconds
         let changes = try await Self.events(base: base, token: token, query: "since=\(cursor)&limit=10000").events
             .filter { $0.kind == .deviceStatusChanged }
         let falseAlarms = Set(changes.filter { $0.details?["to"] == "dead" }.compactMap(\.device)).count
@@ -166,7 +166,7 @@ struct MonitorBenchmark: AsyncParsableCommand {
                     let deadline = started + .seconds(15)
                     while ContinuousClock.now < deadline {
                         if try await status(of: member.id, base: base, token: token) == .dead {
-                            return (ContinuousClock.now - started).milliseconds
+                            return (ContinuousClock.now - started).inMilliseconds
                         }
                         try await Task.sleep(for: .milliseconds(20))
                     }

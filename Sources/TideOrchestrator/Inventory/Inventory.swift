@@ -206,7 +206,7 @@ public actor Inventory {
         let wallNow = Date()
         for (id, last) in lastHeartbeat where liveness[id]?.heartbeatsMissing != true {
             let silence = wallNow.timeIntervalSince(last)
-            if silence > schedule.heartbeatTimeout.seconds {
+            if silence > schedule.heartbeatTimeout.inSeconds {
                 apply(.heartbeatsMissing, to: id, detail: "no heartbeat for \(String(format: "%.1f", silence)) s")
             }
         }
@@ -290,7 +290,6 @@ public actor Inventory {
         }
     }
 
-    public func consecutiveFailures(_ id: DeviceID) -> Int { liveness[id]?.consecutiveFailures ?? 0 }
 
     // MARK: Plumbing
 

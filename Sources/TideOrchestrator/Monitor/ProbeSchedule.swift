@@ -14,6 +14,3 @@ public struct ProbeSchedule: Sendable, Equatable {
     }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

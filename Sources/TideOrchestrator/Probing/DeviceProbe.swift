@@ -55,7 +55,7 @@ public struct DeviceProbe: Sendable {
         let body: ByteBuffer
         let status: HTTPResponseStatus
         do {
-            let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+            let response = try await client.execute(request, timeout: .nanoseconds(timeout.inNanoseconds))
             status = response.status
             body = try await response.body.collect(upTo: Self.maxAnswerBytes)
         } catch {
@@ -100,17 +100,3 @@ public struct DeviceProbe: Sendable {
     }
 }
 
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-
-    /// `250 ms`, `1.5 s`.
-    var secondsText: String {
-        let milliseconds = Double(nanoseconds) / 1_000_000
-        if milliseconds < 1000 { return "\(Int(milliseconds.rounded())) ms" }
-        let seconds = milliseconds / 1000
-        return seconds.rounded() == seconds ? "\(Int(seconds)) s" : "\(seconds) s"
-    }
-}

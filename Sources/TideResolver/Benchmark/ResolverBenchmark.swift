@@ -109,7 +109,7 @@ public enum ResolverBenchmark {
             } catch {
                 outcome = .failure(error)
             }
-            samples.append((clock.now - start).milliseconds)
+            samples.append((clock.now - start).inMilliseconds)
         }
         let explanation = (try? outcome.get()) == nil ? outcomeExplanation(outcome) : nil
         return BenchmarkReport.RootFigures(

@@ -40,7 +40,7 @@ public enum IndexSweep {
             }
         }
         let elapsed = clock.now - start
-        return SweepReport(roots: outcomes, durationMilliseconds: elapsed.milliseconds)
+        return SweepReport(roots: outcomes, durationMilliseconds: elapsed.inMilliseconds)
     }
 
     private static func resolve(
@@ -63,9 +63,3 @@ public enum IndexSweep {
     }
 }
 
-extension Duration {
-    var milliseconds: Double {
-        let parts = components
-        return Double(parts.seconds) * 1000 + Double(parts.attoseconds) / 1e15
-    }
-}

@@ -81,7 +81,7 @@ public final class CallService: Sendable {
         }
         entry.finishedAt = Date()
         let elapsed = ContinuousClock.now - started
-        entry.durationMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        entry.durationMs = elapsed.inMilliseconds
         return entry
     }
 
