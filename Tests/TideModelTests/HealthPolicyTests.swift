@@ -6,17 +6,20 @@ struct HealthPolicyTests {
     @Test("failures worsen the status step by step; a success revives")
     func transitions() throws {
         let policy = try HealthPolicy(suspectAfter: 2, deadAfter: 4)
-        #expect(policy.next(current: .alive, probeSucceeded: false, consecutiveFailures: 1) == .alive)
-        #expect(policy.next(current: .alive, probeSucceeded: false, consecutiveFailures: 2) == .suspect)
-        #expect(policy.next(current: .suspect, probeSucceeded: false, consecutiveFailures: 4) == .dead)
-        #expect(policy.next(current: .dead, probeSucceeded: true, consecutiveFailures: 0) == .alive)
-        #expect(policy.next(current: .suspect, probeSucceeded: true, consecutiveFailures: 0) == .alive)
+        var state = Liveness()
+        #expect(policy.assess(current: .alive, liveness: &state, evidence: .probeFailed(.other)) == .alive)
+        #expect(policy.assess(current: .alive, liveness: &state, evidence: .probeFailed(.other)) == .suspect)
+        #expect(policy.assess(current: .suspect, liveness: &state, evidence: .probeFailed(.other)) == .suspect)
+        #expect(policy.assess(current: .suspect, liveness: &state, evidence: .probeFailed(.other)) == .dead)
+        #expect(policy.assess(current: .dead, liveness: &state, evidence: .probeAnswered) == .alive)
+        #expect(policy.assess(current: .suspect, liveness: &state, evidence: .probeAnswered) == .alive)
     }
 
     @Test("a dead device stays dead while its failure count starts over")
     func deadStaysDead() throws {
         let policy = try HealthPolicy(suspectAfter: 1, deadAfter: 3)
-        #expect(policy.next(current: .dead, probeSucceeded: false, consecutiveFailures: 1) == .dead)
+        var restarted = Liveness()
+        #expect(policy.assess(current: .dead, liveness: &restarted, evidence: .probeFailed(.timeout)) == .dead)
     }
 
     @Test("invalid thresholds")

@@ -41,12 +41,3 @@ public struct HealthPolicyError: Error, Equatable, CustomStringConvertible {
     public let message: String
     public var description: String { message }
 }
-
-extension HealthPolicy {
-    /// The status after a probe: a success revives, a failure only ever worsens the status,
-    /// so a dead device stays dead while its failure count starts over (after a server restart).
-    public func next(current: DeviceStatus, probeSucceeded: Bool, consecutiveFailures: Int) -> DeviceStatus {
-        if probeSucceeded { return .alive }
-        return max(current, status(afterConsecutiveFailures: consecutiveFailures))
-    }
-}
