@@ -51,7 +51,7 @@ struct PackageAPITests {
         let again = try await TestServer.start(bundledRegistry: Repository.registry, dataDirectory: server.dataDirectory)
         defer { Task { await again.stop() } }
         #expect(try await again.client.packages().count == 7)
-        #expect(try again.store().packageVersions().count == 9)
+        #expect(try again.store().packageVersions().count == 10)
     }
 
     @Test("publish, download with digest and ETag, resolve, yank")
@@ -164,7 +164,7 @@ struct PackageAPITests {
         let list = try await server.request(.GET, "/file/module", token: .some(nil))
         #expect(list.status == 200)
         let modules = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(list.body.utf8)).arrayValue)
-        #expect(modules.count == 9)
+        #expect(modules.count == 10)
         #expect(modules.contains { $0["_id"] == "fibo@1.0.0" })
 
         let wasm = try await server.request(.GET, "/file/module/fibo@1.0.0/wasm", token: .some(nil))
