@@ -33,5 +33,43 @@ struct DevFleetTests {
         let camerasPlan = try await TideProcess.run(["plan", Repository.root + "/manifests/lobby-camera.yaml", "--json"] + common)
         let answer = try TideJSON.decoder().decode(PlanResponse.self, from: Data(camerasPlan.stdout.utf8))
         #expect(answer.plan.steps.first?.device == camera.id)
+
+        // Every example manifest deploys and runs, with the right result.
+        let token = try String(contentsOfFile: directory + "/operator.token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let runs: [(file: String, name: String, inputs: String, check: @Sendable (JSONValue?) -> Bool)] = [
+            ("fibo.yaml", "fibo", #"{"n": 10}"#, { $0 == .number(55) }),
+            ("temperature-stats.yaml", "temperature-stats", #"{"samples": 60}"#, { value in
+                // The simulated sensor reads 21.5 +- 2.7 degrees; the mean is in hundredths.
+                guard let mean = value?.numberValue else { return false }
+                return (1900...2400).contains(mean)
+            }),
+            ("lobby-camera.yaml", "lobby-camera", "{}", { $0 == .number(1) }),
+        ]
+        for run in runs {
+            let yaml = try String(contentsOfFile: Repository.root + "/manifests/" + run.file, encoding: .utf8)
+            let applied = try await HTTPProbe.post(base + "/api/v1/deployments", json: yaml, contentType: "application/yaml", token: token)
+            #expect(applied.status == 201, "\(run.file): \(applied.body)")
+            let deployment = try TideJSON.decoder().decode(Deployment.self, from: Data(applied.body.utf8))
+            #expect(deployment.status == .active, "\(run.file): \(deployment.reason ?? "")")
+            let answer = try await HTTPProbe.post(base + "/api/v1/deployments/\(run.name)/run", json: #"{"inputs": \#(run.inputs)}"#, token: token)
+            let result = try TideJSON.decoder().decode(RunResult.self, from: Data(answer.body.utf8))
+            #expect(result.success && run.check(result.result), "\(run.file): \(answer.body)")
+            #expect(result.steps.count == deployment.steps.count)
+        }
+        // The camera pipeline runs where the camera is.
+        let camerasRun = try await HTTPProbe.post(base + "/api/v1/deployments/lobby-camera/run", json: "{}", token: token)
+        let cameraSteps = try TideJSON.decoder().decode(RunResult.self, from: Data(camerasRun.body.utf8)).steps
+        #expect(cameraSteps.first?.device == camera.id)
+        #expect(cameraSteps.dropFirst().first.flatMap { $0.value?.numberValue }.map { (0...2).contains($0) } == true)
+
+        // The wasmiot form, through the wasmiot routes: store, deploy, execute.
+        let wasmiot = try String(contentsOfFile: Repository.root + "/manifests/wasmiot-fibo.json", encoding: .utf8)
+        let stored = try await HTTPProbe.post(base + "/file/manifest", json: wasmiot, token: token)
+        #expect(stored.status == 201, "\(stored.body)")
+        let id = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(stored.body.utf8))["id"]?.stringValue)
+        let deployed = try await HTTPProbe.post(base + "/file/manifest/\(id)", json: "", token: token)
+        #expect(deployed.status == 200, "\(deployed.body)")
+        let executed = try await HTTPProbe.post(base + "/execute/\(id)?param0=20", json: "", token: token)
+        #expect(try TideJSON.decoder().decode(RunResult.self, from: Data(executed.body.utf8)).result == .number(6765), "\(executed.body)")
     }
 }

@@ -54,13 +54,14 @@ struct DevCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "tide.dev")
+        let token = try Self.supervisorToken(in: dataDirectory + "/dev")
         let server = OrchestratorServer(
             configuration: ServerConfiguration(
                 dataDirectory: dataDirectory, port: port,
-                bundledRegistry: FileManager.default.fileExists(atPath: registry) ? registry : nil, mdnsServiceType: nil),
+                bundledRegistry: FileManager.default.fileExists(atPath: registry) ? registry : nil, mdnsServiceType: nil,
+                supervisorToken: token),
             logger: Logger(label: "tide.server"))
         let base = "http://127.0.0.1:\(port)"
-        let token = try Self.supervisorToken(in: dataDirectory + "/dev")
         let (running, listening) = AsyncStream.makeStream(of: Void.self)
 
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -64,6 +64,18 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("mdns-type"), help: ArgumentHelp("DNS-SD service type that devices announce.", valueName: "type"))
     var mdnsType = "_webthing._tcp"
 
+    @Option(name: .customLong("public-url"), help: ArgumentHelp(
+        "The URL devices reach this server at, for module downloads (default: http://<host>:<port>).", valueName: "url"))
+    var publicURL: String?
+
+    @Option(name: .customLong("supervisor-token"), help: ArgumentHelp(
+        "Token sent with deploys to supervisors started with --token (env TIDE_SUPERVISOR_TOKEN).", valueName: "token"))
+    var supervisorToken: String?
+
+    @Option(name: .customLong("deploy-timeout"), help: ArgumentHelp(
+        "Seconds a device may take to download, check and start its share of a deployment.", valueName: "seconds"))
+    var deployTimeout = 30.0
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -73,6 +85,14 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("--probe-interval must be >= 0; --probe-timeout, --quick-recheck and --heartbeat-timeout > 0")
         }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        guard deployTimeout > 0 else { throw ValidationError("--deploy-timeout must be > 0") }
+        if let publicURL {
+            guard let url = URL(string: publicURL), url.scheme == "http" || url.scheme == "https", url.host != nil,
+                url.path.isEmpty || url.path == "/"
+            else {
+                throw ValidationError("--public-url must look like http://host:port (no path), not \"\(publicURL)\"")
+            }
+        }
     }
 
     func run() async throws {
@@ -97,7 +117,10 @@ struct ServerCommand: AsyncParsableCommand {
             quickRecheck: .milliseconds(Int64(quickRecheck * 1000)),
             heartbeatTimeout: .milliseconds(Int64(heartbeatTimeout * 1000)),
             healthPolicy: policy, maxBodyBytes: maxBodyBytes, maxPackageBytes: maxPackageBytes,
-            bundledRegistry: registry == "none" ? nil : registry, mdnsServiceType: noMDNS ? nil : mdnsType)
+            bundledRegistry: registry == "none" ? nil : registry, mdnsServiceType: noMDNS ? nil : mdnsType,
+            supervisorToken: supervisorToken ?? ProcessInfo.processInfo.environment["TIDE_SUPERVISOR_TOKEN"],
+            publicURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
+            deployTimeout: .milliseconds(Int64(deployTimeout * 1000)))
         do {
             try await OrchestratorServer(configuration: configuration, logger: logger).run()
         } catch let error as ServerError {

@@ -1,5 +1,7 @@
 /// A device's stable identity. Tide supervisors report their own; other devices get one at registration.
-public struct DeviceID: RawRepresentable, Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct DeviceID: RawRepresentable, Hashable, Comparable, Sendable, Codable, CodingKeyRepresentable,
+    CustomStringConvertible
+{
     public let rawValue: String
 
     public init(rawValue: String) { self.rawValue = rawValue }
@@ -15,6 +17,18 @@ public struct DeviceID: RawRepresentable, Hashable, Comparable, Sendable, Codabl
     }
 
     public var description: String { rawValue }
+
+    /// Dictionaries keyed by device id encode as JSON objects.
+    public var codingKey: any CodingKey { Key(stringValue: rawValue) }
+
+    public init?<T: CodingKey>(codingKey: T) { self.init(codingKey.stringValue) }
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
 
     public static func < (lhs: DeviceID, rhs: DeviceID) -> Bool { lhs.rawValue < rhs.rawValue }
 

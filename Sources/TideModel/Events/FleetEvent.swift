@@ -32,6 +32,15 @@ public enum FleetEventKind: String, Sendable, Codable, CaseIterable {
     case packagePublished = "package.published"
     case packageYanked = "package.yanked"
     case packageUnyanked = "package.unyanked"
+    /// A deployment was stored (created or updated); details hold its generation and placement.
+    case deploymentApplied = "deployment.applied"
+    /// A deployment's status changed (deploying, active, degraded, failed).
+    case deploymentStatusChanged = "deployment.status"
+    /// One step's node reached its device, or failed to; `device` names it.
+    case deploymentStepChanged = "deployment.step"
+    /// A step moved to another device; details hold from, to and the reasons.
+    case deploymentStepMoved = "deployment.moved"
+    case deploymentRemoved = "deployment.removed"
 }
 
 /// An event not yet written: the store assigns its id.

@@ -1,16 +1,49 @@
 import Foundation
 import TideManifest
 import TideModel
+import TideRegistry
 import TideSolver
+
+/// A manifest checked against the registry: every package pinned, every step's function found and
+/// its inputs type-checked, the host capabilities each step needs gathered.
+struct PreparedManifest: Sendable {
+    var manifest: DeploymentManifest
+    var source: String
+    /// Every pinned package, dependencies included, by name.
+    var entries: [String: RegistryEntry]
+    var pins: [PlanResponse.Pin]
+    var requirements: [String: StepRequirements]
+
+    var request: PlacementRequest { PlacementRequest(manifest: manifest, requirements: requirements) }
+
+    var packages: [DeploymentPackage] {
+        entries.values.sorted { $0.record.name < $1.record.name }.map { entry in
+            DeploymentPackage(
+                name: entry.record.name, version: entry.record.version, moduleDigest: entry.record.moduleDigest,
+                files: Dictionary(entry.files.filter { $0.role == "data" }.map { ($0.file, $0.digest) }) { first, _ in first },
+                dependencies: entry.record.dependencies.keys.sorted())
+        }
+    }
+
+    func function(of step: ManifestStep) -> PackageFunction? {
+        entries[step.package]?.package.manifest.function(named: step.function)
+    }
+}
 
 /// Turns a manifest into a placement against the current fleet: pins every step's package (and
 /// its dependencies) in the registry, gathers the host capabilities each step needs, and runs
-/// the solver over a snapshot of the inventory. Nothing is stored.
+/// the solver over a snapshot of the inventory.
 struct Planner: Sendable {
     let inventory: Inventory
     let registry: PackageRegistry
 
-    func plan(_ text: [UInt8], fileName: String) async throws -> PlanResponse {
+    /// The dry run of `POST /api/v1/plan`: nothing is stored.
+    func plan(_ text: [UInt8], fileName: String, load: [DeviceID: Int] = [:]) async throws -> PlanResponse {
+        let prepared = try await prepare(text, fileName: fileName)
+        return PlanResponse(plan: try await place(prepared, load: load), pins: prepared.pins)
+    }
+
+    func prepare(_ text: [UInt8], fileName: String) async throws -> PreparedManifest {
         let manifest: DeploymentManifest
         do {
             manifest = try ManifestParser.parse(text, fileName: fileName)
@@ -19,7 +52,6 @@ struct Planner: Sendable {
                 .unprocessableContent, code: "invalid_manifest", error.description,
                 details: ["problems": .array(error.lines.map(JSONValue.string))])
         }
-
         var requirements: [String: String] = [:]
         for step in manifest.steps {
             if let earlier = requirements[step.package], earlier != step.versionRange.description {
@@ -59,15 +91,25 @@ struct Planner: Sendable {
                 step: step.name, package: step.package, version: entry.record.version, moduleDigest: entry.record.moduleDigest,
                 needs: needs))
         }
+        let prepared = PreparedManifest(
+            manifest: manifest, source: String(decoding: text, as: UTF8.self), entries: pinned, pins: pins,
+            requirements: stepNeeds)
+        try StepWiring.check(prepared)
+        return prepared
+    }
 
-        let now = Date()
-        let fleet = await inventory.list().map { device in
-            FleetDevice(device: device, imports: Self.reportedImports(of: device), damped: device.isDamped(at: now))
-        }
-        let request = PlacementRequest(manifest: manifest, requirements: stepNeeds)
+    /// Solves the placement. With `current`, steps whose device still qualifies stay where they are
+    /// and only the others move. `excluded` devices count as dead (they just failed a push);
+    /// `load` is the number of steps of other deployments on each device.
+    func place(
+        _ prepared: PreparedManifest, current: PlacementPlan? = nil, excluded: Set<DeviceID> = [], load: [DeviceID: Int]
+    ) async throws -> PlacementPlan {
+        let fleet = await snapshot(excluded: excluded, load: load)
         do {
-            let plan = try Solver().solve(request, fleet: FleetIndex(FleetSnapshot(devices: fleet)))
-            return PlanResponse(plan: plan, pins: pins)
+            if let current {
+                return try Solver().replan(prepared.request, fleet: fleet, current: current)
+            }
+            return try Solver().solve(prepared.request, fleet: fleet)
         } catch {
             throw APIError(
                 .unprocessableContent, code: "unplaceable", error.description,
@@ -75,8 +117,20 @@ struct Planner: Sendable {
         }
     }
 
+    func snapshot(excluded: Set<DeviceID>, load: [DeviceID: Int]) async -> FleetIndex {
+        let now = Date()
+        let fleet = await inventory.list().map { device in
+            var entry = FleetDevice(
+                device: device, imports: Self.reportedImports(of: device), placedSteps: load[device.id] ?? 0,
+                damped: device.isDamped(at: now))
+            if excluded.contains(device.id) { entry.status = .dead }
+            return entry
+        }
+        return FleetIndex(FleetSnapshot(devices: fleet))
+    }
+
     /// The package and everything it depends on, as pinned.
-    private func closure(of name: String, in pinned: [String: RegistryEntry]) -> [RegistryEntry] {
+    func closure(of name: String, in pinned: [String: RegistryEntry]) -> [RegistryEntry] {
         var seen: Set<String> = []
         var pending = [name]
         var result: [RegistryEntry] = []

@@ -59,7 +59,7 @@ public struct DeviceProbe: Sendable {
             status = response.status
             body = try await response.body.collect(upTo: Self.maxAnswerBytes)
         } catch {
-            throw Self.classify(error, endpoint: endpoint, path: path, timeout: timeout)
+            throw Self.classify(error, endpoint: endpoint, request: "GET " + path, timeout: timeout)
         }
         guard status == .ok else {
             throw ProbeError(.httpStatus, "\(endpoint) answered GET \(path) with HTTP \(status.code) \(status.reasonPhrase)")
@@ -73,19 +73,20 @@ public struct DeviceProbe: Sendable {
         }
     }
 
-    static func classify(_ error: any Error, endpoint: DeviceEndpoint, path: String, timeout: Duration) -> ProbeError {
+    /// `request` is what was sent, as `GET /health`.
+    static func classify(_ error: any Error, endpoint: DeviceEndpoint, request: String, timeout: Duration) -> ProbeError {
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
-                return ProbeError(.timeout, "\(endpoint) did not answer GET \(path) within \(timeout.secondsText)")
+                return ProbeError(.timeout, "\(endpoint) did not answer \(request) within \(timeout.secondsText)")
             case .remoteConnectionClosed:
-                return ProbeError(.unreachable, "\(endpoint) closed the connection during GET \(path)")
+                return ProbeError(.unreachable, "\(endpoint) closed the connection during \(request)")
             default:
                 break
             }
         }
         if error is NIOTooManyBytesError {
-            return ProbeError(.badShape, "\(endpoint) answered GET \(path) with more than \(maxAnswerBytes) bytes")
+            return ProbeError(.badShape, "\(endpoint) answered \(request) with more than \(maxAnswerBytes) bytes")
         }
         if let error = error as? NIOConnectionError {
             if let first = error.connectionErrors.first?.error as? IOError, first.errnoCode == ECONNREFUSED {

@@ -80,8 +80,22 @@ public struct OrchestratorServer: Sendable {
         PackageRoutes(
             registry: registry, maxPackageBytes: configuration.maxPackageBytes, maxBodyBytes: configuration.maxBodyBytes
         ).add(to: api)
-        PlanRoutes(planner: Planner(inventory: inventory, registry: registry), maxBodyBytes: configuration.maxBodyBytes)
-            .add(to: api)
+        let planner = Planner(inventory: inventory, registry: registry)
+        PlanRoutes(planner: planner, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
+        let controller: DeploymentController
+        do {
+            controller = try DeploymentController(
+                store: store, bus: bus, inventory: inventory, planner: planner,
+                supervisors: SupervisorClient(client: client, token: configuration.supervisorToken),
+                publicURL: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)",
+                deployTimeout: configuration.deployTimeout, logger: logger)
+        } catch {
+            throw ServerError(error.description)
+        }
+        DeploymentRoutes(controller: controller, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
+        let wasmiotDeployments = router.group()
+        if let token { wasmiotDeployments.add(middleware: AuthMiddleware(token: token)) }
+        WasmiotManifestRoutes(controller: controller, maxBodyBytes: configuration.maxBodyBytes).add(to: wasmiotDeployments)
 
         let logger = self.logger
         let host = configuration.host
@@ -91,6 +105,13 @@ public struct OrchestratorServer: Sendable {
             services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
+                if configuration.publicURL == nil {
+                    let reachable = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+                    await controller.setPublicURL("http://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)")
+                    if reachable != host {
+                        logger.warning("devices download modules from http://\(reachable):\(port), which only devices on this machine reach; set --public-url")
+                    }
+                }
                 let count = await inventory.count
                 logger.notice("tide server listening on http://\(host):\(port) (\(count) devices, data in \(configuration.dataDirectory))")
                 await onRunning(port)

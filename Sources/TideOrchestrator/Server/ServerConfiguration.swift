@@ -26,6 +26,13 @@ public struct ServerConfiguration: Sendable {
     public var bundledRegistry: String?
     /// The DNS-SD service type to browse for devices; nil turns mDNS discovery off.
     public var mdnsServiceType: String?
+    /// Sent as a bearer token with deploys and removals to supervisors started with `--token`.
+    public var supervisorToken: String?
+    /// The base URL devices use to download modules (`http://orchestrator:3000`); nil: the bound
+    /// address, which is right only when devices reach the server at that address.
+    public var publicURL: String?
+    /// How long a device may take to download, check and start its node.
+    public var deployTimeout: Duration
 
     public init(
         dataDirectory: String, host: String = "127.0.0.1", port: Int = 3000, requireAuth: Bool = true,
@@ -33,7 +40,8 @@ public struct ServerConfiguration: Sendable {
         quickRecheck: Duration = .milliseconds(150), heartbeatTimeout: Duration = .milliseconds(1500),
         healthPolicy: HealthPolicy = .default, registrationTimeout: Duration = .seconds(3),
         maxBodyBytes: Int = 1 << 20, maxPackageBytes: Int = 64 << 20, bundledRegistry: String? = nil,
-        mdnsServiceType: String? = nil
+        mdnsServiceType: String? = nil, supervisorToken: String? = nil, publicURL: String? = nil,
+        deployTimeout: Duration = .seconds(30)
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
@@ -49,6 +57,9 @@ public struct ServerConfiguration: Sendable {
         self.maxPackageBytes = maxPackageBytes
         self.bundledRegistry = bundledRegistry
         self.mdnsServiceType = mdnsServiceType
+        self.supervisorToken = supervisorToken
+        self.publicURL = publicURL
+        self.deployTimeout = deployTimeout
     }
 
     public var databasePath: String { dataDirectory + "/tide.sqlite" }

@@ -72,6 +72,15 @@ enum Migrations {
                 table.add(column: "damped_until", .datetime)
             }
         }
+        migrator.registerMigration("v4-deployments") { db in
+            try db.create(table: "deployment") { table in
+                table.primaryKey("name", .text)
+                table.column("generation", .integer).notNull()
+                table.column("status", .text).notNull()
+                table.column("record", .text).notNull()
+                table.column("updated_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -16,10 +16,13 @@ enum HTTPProbe {
         return (Int(response.status.code), String(buffer: body))
     }
 
-    static func post(_ url: String, json: String) async throws -> (status: Int, body: String) {
+    static func post(_ url: String, json: String, contentType: String = "application/json", token: String? = nil)
+        async throws -> (status: Int, body: String)
+    {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Content-Type", value: contentType)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         request.body = .bytes(ByteBuffer(string: json))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
         let body = try await response.body.collect(upTo: 16 << 20)

@@ -1,0 +1,108 @@
+import Foundation
+
+/// One row of `GET /api/v1/deployments`.
+public struct DeploymentSummary: Sendable, Codable, Equatable {
+    public var name: String
+    public var status: DeploymentStatus
+    public var generation: Int64
+    public var reason: String?
+    /// Step name -> device id (absent while unplaced).
+    public var placement: [String: DeviceID]
+    public var updatedAt: Date
+
+    public init(_ deployment: Deployment) {
+        name = deployment.name
+        status = deployment.status
+        generation = deployment.generation
+        reason = deployment.reason
+        var placement: [String: DeviceID] = [:]
+        for step in deployment.steps { if let device = step.device { placement[step.step] = device } }
+        self.placement = placement
+        updatedAt = deployment.updatedAt
+    }
+}
+
+/// `DELETE /api/v1/deployments/{name}`: what was removed where.
+public struct DeploymentRemoval: Sendable, Codable, Equatable {
+    public var name: String
+    /// Devices that confirmed the removal (or no longer had it).
+    public var cleaned: [DeviceID]
+    /// Devices that could not be reached; they are cleaned when they report the deployment again.
+    public var unreachable: [DeviceID: String]
+
+    public init(name: String, cleaned: [DeviceID], unreachable: [DeviceID: String]) {
+        self.name = name
+        self.cleaned = cleaned
+        self.unreachable = unreachable
+    }
+}
+
+/// `POST /api/v1/deployments/{name}/run`: arguments of the first steps, by parameter name.
+public struct RunRequest: Sendable, Codable, Equatable {
+    /// Parameter name (as the package declares it, or `param0`...) -> a number.
+    public var inputs: [String: JSONValue]
+
+    public init(inputs: [String: JSONValue] = [:]) {
+        self.inputs = inputs
+    }
+
+    private enum Keys: String, CodingKey { case inputs }
+
+    /// `{}` is a run without inputs.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        inputs = try container.decodeIfPresent([String: JSONValue].self, forKey: .inputs) ?? [:]
+    }
+}
+
+/// The outcome of running a deployment's pipeline once.
+public struct RunResult: Sendable, Codable, Equatable {
+    /// One step's call, as its device reported it.
+    public struct StepRun: Sendable, Codable, Equatable {
+        public var step: String
+        public var device: DeviceID?
+        /// The device's request-history entry for the call.
+        public var requestURL: String
+        public var success: Bool
+        /// The step's own value (numbers as numbers; a bytes result is its download URL).
+        public var value: JSONValue?
+        public var error: String?
+        public var durationMs: Double?
+
+        public init(
+            step: String, device: DeviceID?, requestURL: String, success: Bool, value: JSONValue?, error: String?,
+            durationMs: Double?
+        ) {
+            self.step = step
+            self.device = device
+            self.requestURL = requestURL
+            self.success = success
+            self.value = value
+            self.error = error
+            self.durationMs = durationMs
+        }
+    }
+
+    public var deployment: String
+    public var generation: Int64
+    public var success: Bool
+    /// The last step's value (for a DAG, the value of each step without successors, by step name).
+    public var result: JSONValue?
+    public var error: String?
+    /// In the order the steps finished.
+    public var steps: [StepRun]
+    public var durationMs: Double
+
+    public init(
+        deployment: String, generation: Int64, success: Bool, result: JSONValue?, error: String?, steps: [StepRun],
+        durationMs: Double
+    ) {
+        self.deployment = deployment
+        self.generation = generation
+        self.success = success
+        self.result = result
+        self.error = error
+        self.steps = steps
+        self.durationMs = durationMs
+    }
+}

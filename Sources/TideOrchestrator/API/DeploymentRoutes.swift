@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import TideModel
+
+/// `/api/v1/deployments`: apply (create or update), list, show, remove, run.
+struct DeploymentRoutes {
+    let controller: DeploymentController
+    let maxBodyBytes: Int
+
+    func add(to group: RouterGroup<TideRequestContext>) {
+        group.post("deployments") { request, _ in
+            let body = try await request.bodyData(limit: maxBodyBytes)
+            guard !body.isEmpty else { throw APIError.badRequest("the request body is empty; send a manifest (YAML or JSON)") }
+            let json = request.headers[.contentType]?.contains("json") ?? false
+            let wait = try Self.flag(request.query("wait"), name: "wait", default: true)
+            let (deployment, created) = try await controller.apply(
+                Array(body), fileName: json ? "manifest.json" : "manifest.yaml", wait: wait)
+            return try Response.json(deployment, status: !wait ? .accepted : created ? .created : .ok)
+        }
+        group.get("deployments") { _, _ in
+            try Response.json(await controller.list().map(DeploymentSummary.init))
+        }
+        group.get("deployments/{name}") { _, context in
+            let name = try context.parameters.require("name")
+            guard let deployment = await controller.deployment(name) else {
+                throw APIError.notFound("no deployment named \"\(name)\"")
+            }
+            return try Response.json(deployment)
+        }
+        group.delete("deployments/{name}") { _, context in
+            try Response.json(try await controller.remove(try context.parameters.require("name")))
+        }
+        group.post("deployments/{name}/run") { request, context in
+            let name = try context.parameters.require("name")
+            let body = try await request.bodyData(limit: maxBodyBytes)
+            let run = body.isEmpty ? RunRequest() : try await Self.decodeRun(body)
+            return try Response.json(try await controller.run(name, inputs: run.inputs))
+        }
+    }
+
+    static func decodeRun(_ body: some DataProtocol & Sendable) async throws -> RunRequest {
+        let data = Data(body)
+        do {
+            return try TideJSON.decoder().decode(RunRequest.self, from: data)
+        } catch {
+            throw APIError.badRequest(TideJSON.describe(error, in: data) + " (send {\"inputs\": {\"name\": number}})")
+        }
+    }
+
+    static func flag(_ text: String?, name: String, default value: Bool) throws -> Bool {
+        switch text {
+        case nil: value
+        case "true", "1", "yes": true
+        case "false", "0", "no": false
+        case let other?: throw APIError.badRequest("\(name) must be true or false, not \"\(other)\"")
+        }
+    }
+}

@@ -1,0 +1,445 @@
+import Foundation
+import Logging
+import TideModel
+import TideSolver
+import TideStore
+
+/// Owns the deployments: stores the desired state before acting on it, pushes each device its
+/// node, moves steps off devices that fail during a deploy, removes what is no longer wanted, and
+/// runs pipelines. Operations on one deployment run one at a time.
+actor DeploymentController {
+    /// Pushes per deploy before giving up: the first one plus re-placements after failures.
+    static let maxRounds = 4
+
+    private let store: TideStore
+    private let bus: EventBus
+    private let inventory: Inventory
+    private let planner: Planner
+    private let supervisors: SupervisorClient
+    private let deployTimeout: Duration
+    private let logger: Logger
+    private let queue = KeyedSerialQueue()
+    private var deployments: [String: Deployment]
+    private var publicURL: String
+
+    init(
+        store: TideStore, bus: EventBus, inventory: Inventory, planner: Planner, supervisors: SupervisorClient,
+        publicURL: String, deployTimeout: Duration, logger: Logger
+    ) throws(StoreError) {
+        self.store = store
+        self.bus = bus
+        self.inventory = inventory
+        self.planner = planner
+        self.supervisors = supervisors
+        self.publicURL = publicURL
+        self.deployTimeout = deployTimeout
+        self.logger = logger
+        deployments = Dictionary(try store.deployments().map { ($0.name, $0) }) { first, _ in first }
+    }
+
+    /// Set once the server knows its bound address (when no public URL was configured).
+    func setPublicURL(_ url: String) { publicURL = url }
+
+    func list() -> [Deployment] { deployments.values.sorted { $0.name < $1.name } }
+
+    func deployment(_ name: String) -> Deployment? { deployments[name] }
+
+    /// Steps of every deployment but `excluding`, per device: the load the solver spreads.
+    func load(excluding name: String? = nil) -> [DeviceID: Int] {
+        var load: [DeviceID: Int] = [:]
+        for deployment in deployments.values where deployment.name != name {
+            for step in deployment.steps { if let device = step.device { load[device, default: 0] += 1 } }
+        }
+        return load
+    }
+
+    // MARK: Apply
+
+    /// Stores the manifest as the desired state of its deployment (new, or an update of the one
+    /// with that name) and deploys it. With `wait`, returns once the deploy settled.
+    func apply(_ text: [UInt8], fileName: String, wait: Bool) async throws -> (deployment: Deployment, created: Bool) {
+        let prepared = try await planner.prepare(text, fileName: fileName)
+        let name = prepared.manifest.name
+        let staged = try await queue.run(name) { try await self.stage(prepared) }
+        if wait {
+            let settled = try await queue.run(name) { await self.deploy(name) }
+            return (settled ?? staged.deployment, staged.created)
+        }
+        Task { _ = try? await queue.run(name) { await self.deploy(name) } }
+        return staged
+    }
+
+    /// Stores and places a manifest without pushing it (status `pending`; wasmiot's two-step deploy).
+    func stageOnly(_ text: [UInt8], fileName: String) async throws -> Deployment {
+        let prepared = try await planner.prepare(text, fileName: fileName)
+        return try await queue.run(prepared.manifest.name) {
+            try await self.stage(prepared, status: .pending).deployment
+        }
+    }
+
+    /// Pushes a stored deployment now and returns the outcome; nil when there is none.
+    func deployNow(_ name: String) async -> Deployment? {
+        guard deployments[name] != nil else { return nil }
+        return try? await queue.run(name) { await self.deploy(name) }
+    }
+
+    private func stage(_ prepared: PreparedManifest, status: DeploymentStatus = .deploying) async throws
+        -> (deployment: Deployment, created: Bool)
+    {
+        let name = prepared.manifest.name
+        let existing = deployments[name]
+        let plan = try await planner.place(prepared, current: existing?.plan, load: load(excluding: name))
+        let now = Date()
+        var deployment = Deployment(
+            name: name, generation: (existing?.generation ?? 0) + 1, status: status, manifest: prepared.manifest,
+            source: prepared.source, packages: prepared.packages, pins: prepared.pins, plan: plan, steps: [],
+            installed: existing?.installed ?? [:], createdAt: existing?.createdAt ?? now, updatedAt: now)
+        deployment.steps = plan.steps.map { placement in
+            let before = existing?.step(placement.step)
+            let unchanged = before?.device == placement.device && before?.state == .running
+            return Deployment.Step(step: placement.step, device: placement.device, state: unchanged ? .running : .pending)
+        }
+        let moved = plan.steps.filter { !$0.kept && existing?.step($0.step)?.device != nil && existing?.step($0.step)?.device != $0.device }
+        let summary = plan.steps.map { "\($0.step) -> \($0.device)" }.joined(separator: ", ")
+        try save(deployment, events: [
+            event(
+                .deploymentApplied, deployment,
+                existing == nil
+                    ? "deployment \(name) created (generation \(deployment.generation)): \(summary)"
+                    : "deployment \(name) updated (generation \(deployment.generation), \(moved.count) step(s) moved): \(summary)",
+                extra: ["placement": .object(Dictionary(plan.steps.map { ($0.step, JSONValue.string($0.device.rawValue)) }) { a, _ in a })])
+        ])
+        return (deployment, existing == nil)
+    }
+
+    /// Pushes the current plan until every step runs, re-placing steps whose device fails; on
+    /// giving up, removes what was pushed and marks the deployment failed. Returns the outcome.
+    @discardableResult
+    func deploy(_ name: String) async -> Deployment? {
+        guard var deployment = deployments[name] else { return nil }
+        let entries: [String: RegistryEntry]
+        do {
+            entries = try await pinnedEntries(deployment)
+        } catch {
+            return await fail(&deployment, reason: error.message)
+        }
+        var excluded: Set<DeviceID> = []
+        var failures: [String] = []
+        for _ in 0..<Self.maxRounds {
+            let round = await push(&deployment, entries: entries)
+            if round.isEmpty {
+                await finish(&deployment)
+                return deployment
+            }
+            for (device, message) in round.sorted(by: { $0.key < $1.key }) {
+                excluded.insert(device)
+                failures.append(message)
+            }
+            do {
+                try await replace(&deployment, entries: entries, excluded: excluded, because: round)
+            } catch {
+                let reason = "no device can take over: \(Self.message(error)); push failures: \(failures.joined(separator: "; "))"
+                return await fail(&deployment, reason: reason)
+            }
+        }
+        return await fail(&deployment, reason: "gave up after \(Self.maxRounds) attempts: \(failures.joined(separator: "; "))")
+    }
+
+    /// One round: builds every device's node and pushes those that changed, concurrently.
+    /// Returns the devices that failed, with why.
+    private func push(_ deployment: inout Deployment, entries: [String: RegistryEntry]) async -> [DeviceID: String] {
+        var failures: [DeviceID: String] = [:]
+        var addresses: [DeviceID: DeviceEndpoint] = [:]
+        for device in deployment.devices {
+            if let endpoint = await inventory.device(device)?.endpoint {
+                addresses[device] = endpoint
+            } else {
+                failures[device] = "device \(device) is no longer in the inventory"
+            }
+        }
+        guard failures.isEmpty else {
+            markFailed(&deployment, failures)
+            try? save(deployment, events: [])
+            return failures
+        }
+        let builder = NodeBuilder(deployment: deployment, entries: entries, addresses: addresses, publicURL: publicURL)
+        var pending: [(device: DeviceID, endpoint: DeviceEndpoint, body: [UInt8], digest: String)] = []
+        do {
+            for (device, node) in try builder.nodes() {
+                let (body, digest) = try NodeBuilder.encode(node)
+                for index in deployment.steps.indices where deployment.steps[index].device == device {
+                    if let step = deployment.manifest.step(named: deployment.steps[index].step) {
+                        deployment.steps[index].endpoint = try builder.endpoint(of: step).address
+                    }
+                }
+                if deployment.installed[device]?.digest == digest {
+                    for index in deployment.steps.indices where deployment.steps[index].device == device {
+                        deployment.steps[index].state = .running
+                    }
+                    continue
+                }
+                if let address = addresses[device] { pending.append((device, address, body, digest)) }
+            }
+        } catch {
+            for device in deployment.devices { failures[device] = error.message }
+            return failures
+        }
+        for item in pending {
+            for index in deployment.steps.indices where deployment.steps[index].device == item.device {
+                deployment.steps[index].state = .deploying
+            }
+        }
+        try? save(deployment, events: [])
+
+        let supervisors = self.supervisors
+        let timeout = deployTimeout
+        let outcomes = await withTaskGroup(of: (DeviceID, String, ProbeError?).self) { group in
+            for item in pending {
+                group.addTask {
+                    do throws(ProbeError) {
+                        try await supervisors.deploy(item.body, to: item.endpoint, timeout: timeout)
+                        return (item.device, item.digest, nil)
+                    } catch {
+                        return (item.device, item.digest, error)
+                    }
+                }
+            }
+            var outcomes: [(DeviceID, String, ProbeError?)] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes.sorted { $0.0 < $1.0 }
+        }
+        var events: [NewFleetEvent] = []
+        for (device, digest, error) in outcomes {
+            if let error {
+                failures[device] = "\(device): \(error.message)"
+                // A device that timed out may still install the node later: remember it, so that it
+                // is cleaned once the deploy settles elsewhere.
+                if deployment.installed[device] == nil, error.kind == .timeout {
+                    deployment.installed[device] = InstalledNode(generation: deployment.generation, digest: InstalledNode.unconfirmed)
+                }
+            } else {
+                deployment.installed[device] = InstalledNode(generation: deployment.generation, digest: digest)
+            }
+            for index in deployment.steps.indices where deployment.steps[index].device == device {
+                deployment.steps[index].state = error == nil ? .running : .failed
+                deployment.steps[index].error = error?.message
+                let step = deployment.steps[index]
+                events.append(event(
+                    .deploymentStepChanged, deployment,
+                    error == nil
+                        ? "\(deployment.name): step \(step.step) runs on \(device)"
+                        : "\(deployment.name): step \(step.step) could not be deployed on \(device): \(error?.message ?? "")",
+                    device: device,
+                    extra: ["step": .string(step.step), "state": .string(step.state.rawValue)]
+                        .merging(error.map { ["error": JSONValue.string($0.message)] } ?? [:]) { a, _ in a }))
+            }
+        }
+        try? save(deployment, events: events)
+        return failures
+    }
+
+    /// Re-places the steps of failed devices, keeping the others where they are.
+    private func replace(
+        _ deployment: inout Deployment, entries: [String: RegistryEntry], excluded: Set<DeviceID>,
+        because failures: [DeviceID: String]
+    ) async throws {
+        let prepared = PreparedManifest(
+            manifest: deployment.manifest, source: deployment.source, entries: entries, pins: deployment.pins,
+            requirements: Dictionary(deployment.pins.map { ($0.step, StepRequirements(capabilities: $0.needs)) }) { a, _ in a })
+        let plan = try await planner.place(
+            prepared, current: deployment.plan, excluded: excluded, load: load(excluding: deployment.name))
+        var events: [NewFleetEvent] = []
+        deployment.generation += 1
+        for placement in plan.steps {
+            guard let index = deployment.steps.firstIndex(where: { $0.step == placement.step }) else { continue }
+            let from = deployment.steps[index].device
+            guard from != placement.device else { continue }
+            deployment.steps[index].device = placement.device
+            deployment.steps[index].state = .pending
+            let why = from.flatMap { failures[$0] } ?? "re-placed"
+            events.append(event(
+                .deploymentStepMoved, deployment,
+                "\(deployment.name): step \(placement.step) moves from \(from?.rawValue ?? "nowhere") to \(placement.device) (\(why))",
+                device: placement.device,
+                extra: [
+                    "step": .string(placement.step), "from": from.map { .string($0.rawValue) } ?? .null,
+                    "to": .string(placement.device.rawValue), "reason": .string(why), "score": .number(placement.score),
+                ]))
+        }
+        deployment.plan = plan
+        try save(deployment, events: events)
+    }
+
+    /// Every step runs: removes the deployment from devices that no longer hold a step.
+    private func finish(_ deployment: inout Deployment) async {
+        let wanted = Set(deployment.devices)
+        let leftovers = deployment.installed.keys.filter { !wanted.contains($0) }.sorted()
+        let (_, unreachable) = await removeNodes(deployment.name, from: leftovers)
+        for device in leftovers where unreachable[device] == nil { deployment.installed[device] = nil }
+        deployment.reason = unreachable.isEmpty
+            ? nil
+            : "not yet removed from \(unreachable.keys.sorted().map(\.rawValue).joined(separator: ", ")) (unreachable)"
+        await setStatus(&deployment, .active, message: "deployment \(deployment.name) is active (generation \(deployment.generation))")
+    }
+
+    private func fail(_ deployment: inout Deployment, reason: String) async -> Deployment {
+        let devices = deployment.installed.keys.sorted()
+        let (cleaned, _) = await removeNodes(deployment.name, from: devices)
+        for device in cleaned { deployment.installed[device] = nil }
+        deployment.reason = reason
+        await setStatus(&deployment, .failed, message: "deployment \(deployment.name) failed: \(reason)")
+        return deployment
+    }
+
+    private func setStatus(_ deployment: inout Deployment, _ status: DeploymentStatus, message: String) async {
+        let previous = deployment.status
+        deployment.status = status
+        deployment.updatedAt = Date()
+        var extra: [String: JSONValue] = ["status": .string(status.rawValue), "previous": .string(previous.rawValue)]
+        if let reason = deployment.reason { extra["reason"] = .string(reason) }
+        do {
+            try save(deployment, events: [event(.deploymentStatusChanged, deployment, message, extra: extra)])
+        } catch {
+            logger.error("\(error)")
+        }
+    }
+
+    private func markFailed(_ deployment: inout Deployment, _ failures: [DeviceID: String]) {
+        for index in deployment.steps.indices {
+            if let device = deployment.steps[index].device, let message = failures[device] {
+                deployment.steps[index].state = .failed
+                deployment.steps[index].error = message
+            }
+        }
+    }
+
+    // MARK: Remove
+
+    /// Removes the deployment from every device and from the store.
+    func remove(_ name: String) async throws -> DeploymentRemoval {
+        try await queue.run(name) { try await self.removeNow(name) }
+    }
+
+    private func removeNow(_ name: String) async throws -> DeploymentRemoval {
+        guard let deployment = deployments[name] else { throw APIError.notFound("no deployment named \"\(name)\"") }
+        let devices = Array(Set(deployment.installed.keys).union(deployment.devices)).sorted()
+        let (cleaned, unreachable) = await removeNodes(name, from: devices)
+        let message = unreachable.isEmpty
+            ? "deployment \(name) removed from \(cleaned.count) device(s)"
+            : "deployment \(name) removed; \(unreachable.count) device(s) were unreachable and are cleaned when they report it"
+        let stored: FleetEvent?
+        do {
+            stored = try store.deleteDeployment(
+                name,
+                event: NewFleetEvent(
+                    time: Date(), kind: .deploymentRemoved, device: nil, message: message,
+                    details: ["deployment": .string(name), "generation": .number(Double(deployment.generation))]))
+        } catch {
+            throw APIError.internalError(error.description)
+        }
+        deployments[name] = nil
+        if let stored { await publish([stored]) }
+        return DeploymentRemoval(name: name, cleaned: cleaned, unreachable: unreachable)
+    }
+
+    /// `DELETE /deploy/<name>` on each device, concurrently.
+    private func removeNodes(_ name: String, from devices: [DeviceID]) async -> (cleaned: [DeviceID], unreachable: [DeviceID: String]) {
+        var targets: [(DeviceID, DeviceEndpoint)] = []
+        var unreachable: [DeviceID: String] = [:]
+        for device in devices {
+            if let endpoint = await inventory.device(device)?.endpoint {
+                targets.append((device, endpoint))
+            } else {
+                unreachable[device] = "not in the inventory"
+            }
+        }
+        let supervisors = self.supervisors
+        let timeout = min(deployTimeout, .seconds(5))
+        let outcomes = await withTaskGroup(of: (DeviceID, ProbeError?).self) { group in
+            for (device, endpoint) in targets {
+                group.addTask {
+                    do throws(ProbeError) {
+                        try await supervisors.remove(name, from: endpoint, timeout: timeout)
+                        return (device, nil)
+                    } catch {
+                        return (device, error)
+                    }
+                }
+            }
+            var outcomes: [(DeviceID, ProbeError?)] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        var cleaned: [DeviceID] = []
+        for (device, error) in outcomes {
+            if let error { unreachable[device] = error.message } else { cleaned.append(device) }
+        }
+        return (cleaned.sorted(), unreachable)
+    }
+
+    // MARK: Run
+
+    func run(_ name: String, inputs: [String: JSONValue]) async throws -> RunResult {
+        guard let deployment = deployments[name] else { throw APIError.notFound("no deployment named \"\(name)\"") }
+        guard deployment.status == .active || deployment.status == .degraded else {
+            throw APIError(
+                .conflict, code: "not_deployed",
+                "deployment \(name) is \(deployment.status.rawValue)\(deployment.reason.map { ": \($0)" } ?? ""); it runs once it is active")
+        }
+        let entries = try await pinnedEntries(deployment)
+        var addresses: [DeviceID: DeviceEndpoint] = [:]
+        for device in deployment.devices {
+            if let endpoint = await inventory.device(device)?.endpoint { addresses[device] = endpoint }
+        }
+        let builder = NodeBuilder(deployment: deployment, entries: entries, addresses: addresses, publicURL: publicURL)
+        return try await PipelineRunner(deployment: deployment, builder: builder, supervisors: supervisors).run(inputs: inputs)
+    }
+
+    // MARK: Helpers
+
+    private func pinnedEntries(_ deployment: Deployment) async throws(APIError) -> [String: RegistryEntry] {
+        var entries: [String: RegistryEntry] = [:]
+        for package in deployment.packages {
+            guard let entry = await planner.registry.entry(package.name, package.version) else {
+                throw APIError.internalError("\(package.name) \(package.version), pinned by \(deployment.name), is not in the registry")
+            }
+            entries[package.name] = entry
+        }
+        return entries
+    }
+
+    private func save(_ deployment: Deployment, events: [NewFleetEvent]) throws(APIError) {
+        var deployment = deployment
+        deployment.updatedAt = Date()
+        let stored: [FleetEvent]
+        do {
+            stored = try store.save(deployment, events: events)
+        } catch {
+            throw APIError.internalError(error.description)
+        }
+        deployments[deployment.name] = deployment
+        if !stored.isEmpty {
+            let bus = self.bus
+            for event in stored { logger.info("\(event.message)") }
+            Task { await bus.published(stored) }
+        }
+    }
+
+    private func publish(_ stored: [FleetEvent]) async {
+        for event in stored { logger.info("\(event.message)") }
+        await bus.published(stored)
+    }
+
+    private func event(
+        _ kind: FleetEventKind, _ deployment: Deployment, _ message: String, device: DeviceID? = nil,
+        extra: [String: JSONValue] = [:]
+    ) -> NewFleetEvent {
+        var details: [String: JSONValue] = ["deployment": .string(deployment.name), "generation": .number(Double(deployment.generation))]
+        details.merge(extra) { _, new in new }
+        return NewFleetEvent(time: Date(), kind: kind, device: device, message: message, details: .object(details))
+    }
+
+    static func message(_ error: any Error) -> String {
+        (error as? APIError)?.message ?? String(describing: error)
+    }
+}

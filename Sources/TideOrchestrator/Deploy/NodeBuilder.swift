@@ -1,0 +1,126 @@
+import Foundation
+import TideModel
+import TideRegistry
+
+/// Builds each device's share of a deployment. Step modules are named after their steps (so two
+/// steps of one package on one device never collide), dependency modules after their packages
+/// (the names their importers use).
+struct NodeBuilder: Sendable {
+    let deployment: Deployment
+    let entries: [String: RegistryEntry]
+    /// Where each placed device is reached.
+    let addresses: [DeviceID: DeviceEndpoint]
+    /// The orchestrator's base URL as devices reach it.
+    let publicURL: String
+
+    /// Every device's node, by device.
+    func nodes() throws(APIError) -> [DeviceID: NodeDocument] {
+        var byDevice: [DeviceID: [ManifestStep]] = [:]
+        for step in deployment.manifest.steps {
+            guard let device = deployment.step(step.name)?.device else {
+                throw APIError.internalError("step \(step.name) of \(deployment.name) has no device")
+            }
+            byDevice[device, default: []].append(step)
+        }
+        var result: [DeviceID: NodeDocument] = [:]
+        for (device, steps) in byDevice { result[device] = try node(steps) }
+        return result
+    }
+
+    /// The endpoint of `step` on its device.
+    func endpoint(of step: ManifestStep) throws(APIError) -> NodeDocument.Endpoint {
+        guard let device = deployment.step(step.name)?.device, let address = addresses[device] else {
+            throw APIError.internalError("step \(step.name) of \(deployment.name) has no reachable device")
+        }
+        guard let function = entries[step.package]?.package.manifest.function(named: step.function) else {
+            throw APIError.internalError("\(step.package) has no function \(step.function)")
+        }
+        let parameters = function.parameters.enumerated().map { index, parameter in
+            NodeDocument.Endpoint.Parameter(
+                name: "param\(index)", description: parameter.name, schema: Self.schema(parameter.type))
+        }
+        let bytes = function.result == .bytes
+        return NodeDocument.Endpoint(
+            url: address.baseURL, path: "/\(deployment.name)/modules/\(step.name)/\(step.function)",
+            method: function.method.rawValue, request: .init(parameters: parameters),
+            response: .init(
+                media_type: bytes ? "application/octet-stream" : "application/json",
+                schema: function.result.map(Self.schema) ?? .null))
+    }
+
+    private func node(_ steps: [ManifestStep]) throws(APIError) -> NodeDocument {
+        let wiring = StepWiring(manifest: deployment.manifest)
+        var modules: [NodeDocument.Module] = []
+        var moduleNames: [String: String] = [:]  // module name -> package
+        var endpoints: [String: [String: NodeDocument.Endpoint]] = [:]
+        var instructions: [String: [String: NodeDocument.Instruction]] = [:]
+        var mounts: [String: [String: NodeDocument.Mounts]] = [:]
+
+        func add(module name: String, package: String) throws(APIError) {
+            if let existing = moduleNames[name] {
+                guard existing == package else {
+                    throw APIError(
+                        .unprocessableContent, code: "invalid_manifest",
+                        "step \(name) has the name of the package \(name) another step depends on; rename the step")
+                }
+                return
+            }
+            guard let entry = entries[package] else { throw APIError.internalError("\(package) is not pinned") }
+            moduleNames[name] = package
+            modules.append(module(name, entry))
+            for dependency in entry.record.dependencies.keys.sorted() { try add(module: dependency, package: dependency) }
+        }
+
+        for step in steps {
+            try add(module: step.name, package: step.package)
+            let endpoint = try endpoint(of: step)
+            endpoints[step.name] = [step.function: endpoint]
+            let next = try wiring.chainedSuccessor(of: step.name).flatMap { name throws(APIError) in
+                try deployment.manifest.step(named: name).map { step throws(APIError) in try self.endpoint(of: step) }
+            }
+            instructions[step.name] = [step.function: .init(from: nil, to: next)]
+            let files = entries[step.package]?.files.filter { $0.role == "data" }.map(\.file).sorted() ?? []
+            mounts[step.name] = [step.function: .init(deployment: files)]
+        }
+        return NodeDocument(
+            deploymentId: deployment.name, generation: deployment.generation, modules: modules, endpoints: endpoints,
+            instructions: .init(modules: instructions), mounts: mounts)
+    }
+
+    private func module(_ name: String, _ entry: RegistryEntry) -> NodeDocument.Module {
+        let id = "\(entry.record.name)@\(entry.record.version)"
+        let base = "\(publicURL)/file/module/\(id)"
+        let data = entry.files.filter { $0.role == "data" }
+        return NodeDocument.Module(
+            id: id, name: name,
+            urls: .init(
+                binary: base + "/wasm", description: base + "/description",
+                other: Dictionary(data.map { ($0.file, base + "/" + $0.file) }) { first, _ in first }),
+            sha256: .init(
+                binary: entry.record.moduleDigest,
+                other: Dictionary(data.map { ($0.file, $0.digest) }) { first, _ in first }),
+            dependencies: entry.record.dependencies.keys.sorted())
+    }
+
+    static func schema(_ type: PackageValueType) -> JSONValue {
+        switch type {
+        case .i32, .i64: ["type": "integer"]
+        case .f32, .f64: ["type": "number"]
+        case .bytes: ["type": "string", "format": "binary"]
+        }
+    }
+
+    /// The node's encoding and the digest that tells whether a device already has it (computed
+    /// without the generation, which changes with every push).
+    static func encode(_ node: NodeDocument) throws(APIError) -> (body: [UInt8], digest: String) {
+        do {
+            let encoder = TideJSON.encoder()
+            var unnumbered = node
+            unnumbered.generation = 0
+            let digest = BlobDigest(of: try encoder.encode(unnumbered)).hex
+            return (Array(try encoder.encode(node)), digest)
+        } catch {
+            throw APIError.internalError("cannot encode the node for \(node.deploymentId): \(error)")
+        }
+    }
+}

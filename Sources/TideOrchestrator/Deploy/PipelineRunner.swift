@@ -1,0 +1,207 @@
+import Foundation
+import TideModel
+import TideRegistry
+
+/// Runs a deployment's pipeline once: calls the first steps with the run's inputs, follows each
+/// device-side chain (`to`) link by link, and feeds fan-out and fan-in steps itself.
+struct PipelineRunner: Sendable {
+    static let callTimeout: Duration = .seconds(60)
+    static let pollInterval: Duration = .milliseconds(5)
+
+    let deployment: Deployment
+    let builder: NodeBuilder
+    let supervisors: SupervisorClient
+
+    /// What a finished step hands on.
+    private enum Output {
+        case number(String)
+        case bytes(url: String)
+        case nothing
+    }
+
+    private struct RunFailure: Error {
+        var message: String
+        var steps: [RunResult.StepRun]
+    }
+
+    func run(inputs: [String: JSONValue]) async throws -> RunResult {
+        let started = ContinuousClock.now
+        let wiring = StepWiring(manifest: deployment.manifest)
+        let rootArguments = try arguments(for: wiring.roots, inputs: inputs)
+        var outputs: [String: Output] = [:]
+        var runs: [RunResult.StepRun] = []
+        var failure: String?
+        do {
+            // Steps in manifest order: every input names an earlier step, so its output is ready.
+            for step in deployment.manifest.steps where outputs[step.name] == nil {
+                let query: [(String, String)]
+                var body: [UInt8]?
+                if step.inputs.isEmpty {
+                    query = rootArguments[step.name] ?? []
+                } else {
+                    var items: [(String, String)] = []
+                    for (index, input) in step.inputs.enumerated() {
+                        switch outputs[input] {
+                        case .number(let text): items.append(("param\(index)", text))
+                        case .bytes(let url): body = try await download(url, for: step.name, runs: runs)
+                        case .nothing, nil: break
+                        }
+                    }
+                    query = items
+                }
+                let chain = try await call(step, query: query, body: body, runs: runs)
+                runs.append(contentsOf: chain.runs)
+                for (name, output) in chain.outputs { outputs[name] = output }
+            }
+        } catch let error as RunFailure {
+            failure = error.message
+            runs = error.steps
+        }
+        let sinks = deployment.manifest.steps.filter { wiring.successors(of: $0.name).isEmpty }
+        let values = Dictionary(runs.map { ($0.step, $0.value ?? .null) }) { _, last in last }
+        let result: JSONValue? = failure != nil ? nil
+            : sinks.count == 1 ? values[sinks[0].name] : .object(Dictionary(sinks.map { ($0.name, values[$0.name] ?? .null) }) { a, _ in a })
+        return RunResult(
+            deployment: deployment.name, generation: deployment.generation, success: failure == nil, result: result,
+            error: failure, steps: runs, durationMs: (ContinuousClock.now - started).inMilliseconds)
+    }
+
+    /// Calls `step` and follows the chain of steps its device forwards to.
+    private func call(_ step: ManifestStep, query: [(String, String)], body: [UInt8]?, runs: [RunResult.StepRun])
+        async throws -> (runs: [RunResult.StepRun], outputs: [String: Output])
+    {
+        let wiring = StepWiring(manifest: deployment.manifest)
+        let endpoint = try builder.endpoint(of: step)
+        guard let device = deployment.step(step.name)?.device, let address = builder.addresses[device] else {
+            throw RunFailure(message: "step \(step.name) has no reachable device", steps: runs)
+        }
+        var entry: JSONValue
+        do {
+            entry = try await supervisors.call(address, path: endpoint.path, query: query, body: body, timeout: Self.callTimeout)
+        } catch {
+            throw RunFailure(message: "step \(step.name) on \(device): \(error.message)", steps: runs)
+        }
+        var requestURL = Self.historyURL(base: address.baseURL, requestId: entry["requestId"]?.stringValue ?? "")
+        var current = step
+        var currentDevice = device
+        var done: [RunResult.StepRun] = []
+        var outputs: [String: Output] = [:]
+        while true {
+            entry = try await settle(entry, url: requestURL, step: current.name, runs: runs + done)
+            let success = entry["success"] == .bool(true)
+            let run = RunResult.StepRun(
+                step: current.name, device: currentDevice, requestURL: requestURL, success: success,
+                value: Self.value(of: entry), error: entry["error"]?.stringValue, durationMs: entry["durationMs"]?.numberValue)
+            done.append(run)
+            guard success else {
+                throw RunFailure(
+                    message: "step \(current.name) on \(currentDevice) failed: \(run.error ?? "no reason given")",
+                    steps: runs + done)
+            }
+            outputs[current.name] = Self.output(of: entry)
+            guard let nextName = wiring.chainedSuccessor(of: current.name), let next = deployment.manifest.step(named: nextName),
+                let link = entry["chainedTo"]?.stringValue
+            else { break }
+            current = next
+            currentDevice = deployment.step(nextName)?.device ?? currentDevice
+            requestURL = link
+            do {
+                entry = try await supervisors.entry(at: link, timeout: Self.callTimeout)
+            } catch {
+                throw RunFailure(message: "step \(nextName): \(error.message)", steps: runs + done)
+            }
+        }
+        return (done, outputs)
+    }
+
+    /// Polls a request-history entry until it is no longer pending.
+    private func settle(_ entry: JSONValue, url: String, step: String, runs: [RunResult.StepRun]) async throws -> JSONValue {
+        var entry = entry
+        let deadline = ContinuousClock.now + Self.callTimeout
+        while entry["status"]?.stringValue == "pending" {
+            guard ContinuousClock.now < deadline else {
+                throw RunFailure(message: "step \(step) did not finish within \(Self.callTimeout.secondsText)", steps: runs)
+            }
+            try await Task.sleep(for: Self.pollInterval)
+            do {
+                entry = try await supervisors.entry(at: url, timeout: Self.callTimeout)
+            } catch {
+                throw RunFailure(message: "step \(step): \(error.message)", steps: runs)
+            }
+        }
+        return entry
+    }
+
+    private func download(_ url: String, for step: String, runs: [RunResult.StepRun]) async throws -> [UInt8] {
+        do {
+            return try await supervisors.download(url, timeout: Self.callTimeout)
+        } catch {
+            throw RunFailure(message: "the input of step \(step): \(error.message)", steps: runs)
+        }
+    }
+
+    /// Maps the run's inputs onto the first steps' parameters (by name, or `param0`...); every
+    /// input must fit some first step.
+    private func arguments(for roots: [ManifestStep], inputs: [String: JSONValue]) throws(APIError) -> [String: [(String, String)]] {
+        var used: Set<String> = []
+        var result: [String: [(String, String)]] = [:]
+        for step in roots {
+            guard let function = builder.entries[step.package]?.package.manifest.function(named: step.function) else { continue }
+            var items: [(String, String)] = []
+            for (index, parameter) in function.parameters.enumerated() {
+                let key = inputs[parameter.name] != nil ? parameter.name : "param\(index)"
+                guard let value = inputs[key] else {
+                    throw APIError.badRequest(
+                        "step \(step.name) (\(step.package).\(step.function)) needs the input \(parameter.name) (\(parameter.type.rawValue))")
+                }
+                guard parameter.type != .bytes else {
+                    throw APIError.badRequest("step \(step.name) takes bytes (\(parameter.name)); runs take numbers only")
+                }
+                guard case .number(let number) = value else {
+                    throw APIError.badRequest("input \(key) must be a number, not \(value.typeName)")
+                }
+                used.insert(key)
+                items.append(("param\(index)", Self.text(number)))
+            }
+            result[step.name] = items
+        }
+        let unknown = Set(inputs.keys).subtracting(used).sorted()
+        if !unknown.isEmpty {
+            let accepted = roots.compactMap { step in
+                builder.entries[step.package]?.package.manifest.function(named: step.function)?.parameters.map(\.name)
+            }.flatMap { $0 }
+            throw APIError.badRequest(
+                "unknown input(s) \(unknown.joined(separator: ", ")); the first step(s) take: \(accepted.isEmpty ? "nothing" : accepted.joined(separator: ", "))")
+        }
+        return result
+    }
+
+    private static func value(of entry: JSONValue) -> JSONValue? {
+        if let value = entry["value"] { return value }
+        if let values = entry["values"] { return values }
+        if let file = entry["files"]?["result"] { return file }
+        return nil
+    }
+
+    private static func output(of entry: JSONValue) -> Output {
+        // result[0] holds the number exactly (an i64 may not survive a trip through a double).
+        if let text = entry["result"]?.arrayValue?.first?.stringValue, let first = text.first, first == "-" || first.isNumber {
+            return .number(text)
+        }
+        if let value = entry["value"], case .number(let number) = value { return .number(text(number)) }
+        if let url = entry["files"]?["result"]?.stringValue { return .bytes(url: url) }
+        return .nothing
+    }
+
+    static func text(_ number: Double) -> String {
+        if number == number.rounded(), abs(number) < 9.0e15 { return String(Int64(number)) }
+        return "\(number)"
+    }
+
+    static func historyURL(base: String, requestId: String) -> String {
+        var components = URLComponents(string: base)
+        components?.path = "/request-history/\(requestId)"
+        components?.query = nil
+        return components?.string ?? base
+    }
+}

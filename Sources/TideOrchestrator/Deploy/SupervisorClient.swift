@@ -1,0 +1,111 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import TideModel
+
+/// Talks to supervisors about deployments: pushes and removes nodes, calls steps and reads their
+/// request history. Errors say which device did what.
+struct SupervisorClient: Sendable {
+    static let maxAnswerBytes = 1 << 20
+    static let maxDownloadBytes = 16 << 20
+
+    let client: HTTPClient
+    /// Bearer token for `/deploy` on supervisors started with `--token`.
+    let token: String?
+
+    /// Pushes a node; returns once the device has downloaded, checked and started it.
+    func deploy(_ body: [UInt8], to endpoint: DeviceEndpoint, timeout: Duration) async throws(ProbeError) {
+        var request = HTTPClientRequest(url: endpoint.baseURL + "/deploy")
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        _ = try await send(request, endpoint: endpoint, what: "POST /deploy", timeout: timeout, accept: [200, 201])
+    }
+
+    /// Removes a deployment from a device; a device that does not have it is fine.
+    func remove(_ deployment: String, from endpoint: DeviceEndpoint, timeout: Duration) async throws(ProbeError) {
+        var request = HTTPClientRequest(url: endpoint.baseURL + "/deploy/" + deployment)
+        request.method = .DELETE
+        _ = try await send(request, endpoint: endpoint, what: "DELETE /deploy/\(deployment)", timeout: timeout, accept: [200, 204, 404])
+    }
+
+    /// Calls a step synchronously (`?wait=true`) and returns its request-history entry.
+    func call(
+        _ endpoint: DeviceEndpoint, path: String, query: [(String, String)], body: [UInt8]?, timeout: Duration
+    ) async throws(ProbeError) -> JSONValue {
+        var components = URLComponents()
+        components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } + [URLQueryItem(name: "wait", value: "true")]
+        let encodedQuery = components.percentEncodedQuery ?? "wait=true"
+        var request = HTTPClientRequest(url: endpoint.baseURL + path + "?" + encodedQuery)
+        request.method = .POST
+        if let body {
+            request.headers.add(name: "content-type", value: "application/octet-stream")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        return try await json(request, endpoint: endpoint, what: "POST \(path)", timeout: timeout)
+    }
+
+    /// Reads a request-history entry (or any JSON) by URL.
+    func entry(at url: String, timeout: Duration) async throws(ProbeError) -> JSONValue {
+        let endpoint = Self.endpoint(of: url)
+        return try await json(HTTPClientRequest(url: url), endpoint: endpoint, what: "GET \(url)", timeout: timeout)
+    }
+
+    /// Downloads an output file.
+    func download(_ url: String, timeout: Duration) async throws(ProbeError) -> [UInt8] {
+        try await send(
+            HTTPClientRequest(url: url), endpoint: Self.endpoint(of: url), what: "GET \(url)", timeout: timeout, accept: [200],
+            limit: Self.maxDownloadBytes)
+    }
+
+    private func json(_ request: HTTPClientRequest, endpoint: DeviceEndpoint, what: String, timeout: Duration)
+        async throws(ProbeError) -> JSONValue
+    {
+        let bytes = try await send(request, endpoint: endpoint, what: what, timeout: timeout, accept: [200, 201, 202])
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        } catch {
+            throw ProbeError(.notJSON, "\(endpoint) answered \(what) with something that is not JSON")
+        }
+    }
+
+    private func send(
+        _ request: HTTPClientRequest, endpoint: DeviceEndpoint, what: String, timeout: Duration, accept: Set<UInt>,
+        limit: Int = maxAnswerBytes
+    ) async throws(ProbeError) -> [UInt8] {
+        var request = request
+        if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
+        let status: HTTPResponseStatus
+        let body: ByteBuffer
+        do {
+            let response = try await client.execute(request, timeout: .nanoseconds(timeout.inNanoseconds))
+            status = response.status
+            body = try await response.body.collect(upTo: limit)
+        } catch {
+            throw DeviceProbe.classify(error, endpoint: endpoint, request: what, timeout: timeout)
+        }
+        guard accept.contains(status.code) else {
+            throw ProbeError(.httpStatus, "\(endpoint) answered \(what) with HTTP \(status.code): \(Self.errorMessage(body))")
+        }
+        return Array(body.readableBytesView)
+    }
+
+    /// The message of an error answer (Tide's `{"error": {"message"}}`, wasmiot's `{"error": text}`), or its text.
+    static func errorMessage(_ body: ByteBuffer) -> String {
+        let bytes = Array(body.readableBytesView.prefix(4096))
+        if let json = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) {
+            if let message = json["error"]?["message"]?.stringValue ?? json["error"]?.stringValue ?? json["message"]?.stringValue {
+                return message
+            }
+        }
+        let text = String(decoding: bytes.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? "(no message)" : text
+    }
+
+    /// The host and port of a URL, for messages.
+    static func endpoint(of url: String) -> DeviceEndpoint {
+        let components = URLComponents(string: url)
+        return DeviceEndpoint(host: components?.host ?? url, port: components?.port ?? 80)
+    }
+}
