@@ -176,7 +176,8 @@ public struct TideClient: Sendable {
         return text
     }
 
-    private func escaped(_ text: String) -> String {
+    /// `text` as one path segment.
+    func escaped(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "&", "="])) ?? text
     }
 }

@@ -21,17 +21,6 @@ struct PlanCommand: AsyncParsableCommand {
         }
         let answer = try await call { try await client.client().plan(manifest: bytes, json: file.hasSuffix(".json")) }
         if output.json { return print(try Formatting.json(answer)) }
-        var table = Table(header: ["STEP", "PACKAGE", "DEVICE", "SCORE", "REJECTED"])
-        for placement in answer.plan.steps {
-            let pin = answer.pins.first { $0.step == placement.step }
-            let reasons = Dictionary(grouping: placement.rejected, by: \.reason)
-                .map { reason, devices in "\(devices.count) \(devices.count == 1 ? reason.singular : reason.plural)" }
-                .sorted()
-            table.rows.append([
-                placement.step, pin.map { "\($0.package)@\($0.version)" } ?? "-", placement.device.rawValue,
-                String(format: "%.2f", placement.score), reasons.isEmpty ? "-" : reasons.joined(separator: "; "),
-            ])
-        }
-        print(table.render())
+        print(PlanTable.render(answer))
     }
 }

@@ -1,0 +1,85 @@
+import Foundation
+import TideModel
+
+/// The texts of `tide deploy show`, `tide deploy ls` and the end of `tide deploy apply`.
+enum DeploymentDetails {
+    static func render(_ deployment: Deployment) -> String {
+        var lines = [
+            "name:        \(deployment.name)",
+            "status:      \(deployment.status.rawValue)",
+        ]
+        if let reason = deployment.reason { lines.append("reason:      \(reason)") }
+        lines += [
+            "generation:  \(deployment.generation)",
+            "created:     \(TideJSON.formatTimestamp(deployment.createdAt))",
+            "updated:     \(TideJSON.formatTimestamp(deployment.updatedAt)) (\(Formatting.ago(deployment.updatedAt)))",
+            "packages:",
+        ]
+        for package in deployment.packages.sorted(by: { $0.name < $1.name }) {
+            lines.append(
+                "  " + describe(
+                    name: package.name, version: package.version, module: package.moduleDigest, files: package.files,
+                    dependencies: package.dependencies))
+        }
+        lines.append("steps:")
+        lines += indented(steps(deployment))
+        if let plan = deployment.plan { lines += placement(plan) }
+        return lines.joined(separator: "\n")
+    }
+
+    /// STEP, PACKAGE, DEVICE, STATE, ENDPOINT, and ERROR when a step has one.
+    static func steps(_ deployment: Deployment) -> String {
+        let withErrors = deployment.steps.contains { $0.error != nil }
+        var table = Table(header: ["STEP", "PACKAGE", "DEVICE", "STATE", "ENDPOINT"] + (withErrors ? ["ERROR"] : []))
+        for step in deployment.steps {
+            let pin = deployment.pins.first { $0.step == step.step }
+            table.rows.append(
+                [
+                    step.step, pin.map { "\($0.package)@\($0.version)" } ?? "-", step.device?.rawValue ?? "-",
+                    step.state.rawValue, step.endpoint ?? "-",
+                ] + (withErrors ? [step.error ?? "-"] : []))
+        }
+        return table.render()
+    }
+
+    /// `tide deploy ls`.
+    static func list(_ deployments: [DeploymentSummary]) -> String {
+        var table = Table(header: ["NAME", "STATUS", "GENERATION", "STEPS", "UPDATED"])
+        for deployment in deployments {
+            let steps = deployment.placement.keys.sorted().map { "\($0)->\(deployment.placement[$0]?.rawValue ?? "-")" }
+            table.rows.append([
+                deployment.name, deployment.status.rawValue, String(deployment.generation),
+                steps.isEmpty ? "-" : steps.joined(separator: ", "), Formatting.ago(deployment.updatedAt),
+            ])
+        }
+        return table.render()
+    }
+
+    /// `fibo 1.1.0  module 1304020f5d13  files labels=ab8a85e7cf66  uses mathlib`.
+    static func describe(name: String, version: String, module: String, files: [String: String], dependencies: [String]) -> String {
+        var text = "\(name) \(version)  module \(short(module))"
+        if !files.isEmpty {
+            text += "  files " + files.keys.sorted().map { "\($0)=\(short(files[$0] ?? ""))" }.joined(separator: ", ")
+        }
+        if !dependencies.isEmpty { text += "  uses " + dependencies.sorted().joined(separator: ", ") }
+        return text
+    }
+
+    /// The plan's scores: per step its device, score, breakdown and rejections.
+    static func placement(_ plan: PlacementPlan) -> [String] {
+        var lines = ["plan:        \(plan.method), total score \(String(format: "%.2f", plan.totalScore))"]
+        for step in plan.steps {
+            lines.append("  \(step.step) -> \(step.device)  score \(String(format: "%.2f", step.score))\(step.kept ? " (kept)" : "")")
+            for component in step.breakdown { lines.append("    \(component)") }
+            if !step.rejected.isEmpty { lines.append("    rejected: \(PlanTable.rejections(step))") }
+        }
+        return lines
+    }
+
+    /// The first 12 hex digits of a digest.
+    static func short(_ digest: String) -> String { String(digest.prefix(12)) }
+
+    static func indented(_ text: String) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import TideModel
+
+/// The text of `tide run`: the result, then each step's device, value and duration.
+enum RunOutput {
+    static func render(_ result: RunResult) -> String {
+        var lines: [String] = []
+        if let value = result.result { lines.append("result: \(text(value))") }
+        var table = Table(header: ["STEP", "DEVICE", "VALUE", "DURATION"])
+        for step in result.steps {
+            let value = step.success ? step.value.map(text) ?? "-" : "failed: \(step.error ?? "no reason given")"
+            table.rows.append([step.step, step.device?.rawValue ?? "-", value, step.durationMs.map(milliseconds) ?? "-"])
+        }
+        if !result.steps.isEmpty { lines.append(table.render()) }
+        lines.append("\(result.deployment) generation \(result.generation): \(result.success ? "ok" : "failed") in \(milliseconds(result.durationMs))")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Whole numbers without a fraction, text (such as a download URL) as is, anything else as JSON.
+    static func text(_ value: JSONValue) -> String {
+        switch value {
+        case .number(let number) where number.rounded() == number && abs(number) < 1e15:
+            return String(Int64(number))
+        case .string(let string):
+            return string
+        default:
+            return (try? Formatting.jsonLine(value)) ?? "\(value)"
+        }
+    }
+
+    static func milliseconds(_ value: Double) -> String {
+        value >= 100 ? String(format: "%.0f ms", value) : String(format: "%.1f ms", value)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import TideModel
+
+extension TideClient {
+    /// How long `apply` waits for an answer: the server itself waits about a minute for the deploy
+    /// to settle, and answers with the deployment still `deploying` when it takes longer.
+    static let applyTimeout = Duration.seconds(150)
+    /// How long `run` waits for a whole pipeline (the server gives each step call up to a minute).
+    static let runTimeout = Duration.seconds(300)
+
+    /// Creates the deployment `manifest` (YAML or JSON text) names, or updates it when one of that
+    /// name exists. With `wait`, the answer comes once the deploy has settled (active, degraded or
+    /// failed, or still deploying when the server's wait ran out); without, at once with status `deploying`.
+    public func apply(manifest: [UInt8], json: Bool, wait: Bool = true) async throws(ClientError) -> Deployment {
+        let path = "/api/v1/deployments" + (wait ? "" : "?wait=false")
+        let answer = try await exchange(
+            .POST, path, body: Data(manifest), contentType: json ? "application/json" : "application/yaml",
+            timeout: wait ? max(timeout, Self.applyTimeout) : timeout)
+        return try decode(Deployment.self, answer, what: "POST /api/v1/deployments")
+    }
+
+    public func deployments() async throws(ClientError) -> [DeploymentSummary] {
+        try await send(.GET, "/api/v1/deployments", as: [DeploymentSummary].self)
+    }
+
+    public func deployment(_ name: String) async throws(ClientError) -> Deployment {
+        try await send(.GET, "/api/v1/deployments/\(escaped(name))", as: Deployment.self)
+    }
+
+    /// Removes the deployment from its devices and from the server.
+    public func removeDeployment(_ name: String) async throws(ClientError) -> DeploymentRemoval {
+        try await send(.DELETE, "/api/v1/deployments/\(escaped(name))", as: DeploymentRemoval.self)
+    }
+
+    /// Runs the deployment's pipeline once; `inputs` are the first steps' arguments by parameter
+    /// name (or `param0`...). A failed step is no error: the result says `success: false`.
+    public func run(_ name: String, inputs: [String: JSONValue] = [:]) async throws(ClientError) -> RunResult {
+        try await send(
+            .POST, "/api/v1/deployments/\(escaped(name))/run", body: RunRequest(inputs: inputs), as: RunResult.self,
+            timeout: max(timeout, Self.runTimeout))
+    }
+}
