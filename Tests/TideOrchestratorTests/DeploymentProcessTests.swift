@@ -10,7 +10,7 @@ struct DeploymentProcessTests {
 
     struct Fleet {
         let server: TestServer
-        let devices: [String: (process: ChildProcess, id: DeviceID)]
+        let devices: [String: (process: ChildProcess, id: DeviceID, dataDirectory: String)]
 
         func url(_ name: String) -> String { "http://127.0.0.1:\(devices[name]?.process.port ?? 0)" }
         func id(_ name: String) -> DeviceID { devices[name]?.id ?? DeviceID("missing") }
@@ -39,22 +39,24 @@ struct DeploymentProcessTests {
     }
 
     /// A server with the bundled registry and supervisors labelled `role: <name>`.
-    func fleet(_ names: [String], deployTimeout: Duration = .seconds(10)) async throws -> Fleet {
+    /// `probeInterval` zero keeps the health monitor off: a killed device stays alive in the inventory.
+    static func fleet(_ names: [String], deployTimeout: Duration = .seconds(10), probeInterval: Duration = .zero)
+        async throws -> Fleet
+    {
         let server = try await TestServer.start(
-            bundledRegistry: Repository.registry, supervisorToken: Self.token, deployTimeout: deployTimeout)
-        var processes: [String: ChildProcess] = [:]
+            probeInterval: probeInterval, bundledRegistry: Repository.registry, supervisorToken: Self.token,
+            deployTimeout: deployTimeout)
+        var processes: [String: (ChildProcess, String)] = [:]
         for name in names {
-            processes[name] = try await ChildProcess.startTide([
-                "supervisor", "--port", "{port}", "--name", name, "--data-dir", TemporaryDirectory.make(),
-                "--orchestrator", server.baseURL, "--token", Self.token, "--log-level", "warning",
-            ])
+            let directory = TemporaryDirectory.make()
+            processes[name] = (try await supervisor(name, directory: directory, orchestrator: server.baseURL), directory)
         }
         _ = try await eventually(timeout: .seconds(10)) { try await server.client.devices(status: .alive).count == names.count }
-        var devices: [String: (ChildProcess, DeviceID)] = [:]
+        var devices: [String: (ChildProcess, DeviceID, String)] = [:]
         for device in try await server.client.devices() {
-            guard let process = processes[device.name] else { continue }
+            guard let (process, directory) = processes[device.name] else { continue }
             _ = try await server.client.label(device.id, ["role": device.name])
-            devices[device.name] = (process, device.id)
+            devices[device.name] = (process, device.id, directory)
         }
         let fleet = Fleet(server: server, devices: devices)
         guard devices.count == names.count else {
@@ -62,6 +64,18 @@ struct DeploymentProcessTests {
             throw TestServerError(message: "only \(devices.count) of \(names.count) supervisors registered")
         }
         return fleet
+    }
+
+    static func supervisor(_ name: String, directory: String, orchestrator: String, port: Int? = nil) async throws -> ChildProcess {
+        try await ChildProcess.startTide(
+            [
+                "supervisor", "--port", "{port}", "--name", name, "--data-dir", directory,
+                "--orchestrator", orchestrator, "--token", Self.token, "--log-level", "warning",
+            ], port: port)
+    }
+
+    func fleet(_ names: [String], deployTimeout: Duration = .seconds(10)) async throws -> Fleet {
+        try await Self.fleet(names, deployTimeout: deployTimeout)
     }
 
     static func chain(name: String = "chain", first: String, second: String) -> String {

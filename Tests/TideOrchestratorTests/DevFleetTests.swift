@@ -62,6 +62,20 @@ struct DevFleetTests {
         #expect(cameraSteps.first?.device == camera.id)
         #expect(cameraSteps.dropFirst().first.flatMap { $0.value?.numberValue }.map { (0...2).contains($0) } == true)
 
+        // The same through the CLI: apply again (an update, nothing moves), run, list, remove.
+        let reapplied = try await TideProcess.run(["deploy", "apply", Repository.root + "/manifests/fibo.yaml"] + common)
+        #expect(reapplied.status == 0, "\(reapplied.stderr)")
+        #expect(reapplied.stdout.contains("fibo: active, generation 2"), "\(reapplied.stdout)")
+        let cliRun = try await TideProcess.run(["run", "fibo", "n=12"] + common)
+        #expect(cliRun.status == 0 && cliRun.stdout.contains("result: 144"), "\(cliRun.stdout) \(cliRun.stderr)")
+        let badInput = try await TideProcess.run(["run", "fibo", "m=3"] + common)
+        #expect(badInput.status != 0 && badInput.stderr.contains("unknown input(s) m"), "\(badInput.stderr)")
+        let cliList = try await TideProcess.run(["deploy", "ls"] + common)
+        #expect(cliList.stdout.contains("lobby-camera") && cliList.stdout.contains("active"), "\(cliList.stdout)")
+        let removed = try await TideProcess.run(["deploy", "rm", "fibo"] + common)
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(try await TideProcess.run(["deploy", "show", "fibo"] + common).status != 0)
+
         // The wasmiot form, through the wasmiot routes: store, deploy, execute.
         let wasmiot = try String(contentsOfFile: Repository.root + "/manifests/wasmiot-fibo.json", encoding: .utf8)
         let stored = try await HTTPProbe.post(base + "/file/manifest", json: wasmiot, token: token)

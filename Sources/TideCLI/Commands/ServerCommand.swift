@@ -76,6 +76,10 @@ struct ServerCommand: AsyncParsableCommand {
         "Seconds a device may take to download, check and start its share of a deployment.", valueName: "seconds"))
     var deployTimeout = 30.0
 
+    @Option(name: .customLong("reconcile-interval"), help: ArgumentHelp(
+        "Seconds between full passes over every deployment (a dead device is acted on at once).", valueName: "seconds"))
+    var reconcileInterval = 5.0
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -85,7 +89,9 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("--probe-interval must be >= 0; --probe-timeout, --quick-recheck and --heartbeat-timeout > 0")
         }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
-        guard deployTimeout > 0 else { throw ValidationError("--deploy-timeout must be > 0") }
+        guard deployTimeout > 0, reconcileInterval > 0 else {
+            throw ValidationError("--deploy-timeout and --reconcile-interval must be > 0")
+        }
         if let publicURL {
             guard let url = URL(string: publicURL), url.scheme == "http" || url.scheme == "https", url.host != nil,
                 url.path.isEmpty || url.path == "/"
@@ -120,7 +126,8 @@ struct ServerCommand: AsyncParsableCommand {
             bundledRegistry: registry == "none" ? nil : registry, mdnsServiceType: noMDNS ? nil : mdnsType,
             supervisorToken: supervisorToken ?? ProcessInfo.processInfo.environment["TIDE_SUPERVISOR_TOKEN"],
             publicURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
-            deployTimeout: .milliseconds(Int64(deployTimeout * 1000)))
+            deployTimeout: .milliseconds(Int64(deployTimeout * 1000)),
+            reconcileInterval: .milliseconds(Int64(reconcileInterval * 1000)))
         do {
             try await OrchestratorServer(configuration: configuration, logger: logger).run()
         } catch let error as ServerError {

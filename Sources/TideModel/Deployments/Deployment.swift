@@ -23,7 +23,7 @@ public struct Deployment: Sendable, Codable, Equatable {
     }
 
     public var name: String
-    /// Grows with every change pushed to devices (update, re-placement); devices refuse older ones.
+    /// Grows with every apply and every re-placement; devices refuse nodes older than theirs.
     public var generation: Int64
     public var status: DeploymentStatus
     /// Why the deployment is `degraded` or `failed`.
@@ -97,12 +97,15 @@ public struct InstalledNode: Sendable, Codable, Equatable {
     public var generation: Int64
     /// SHA-256 of the node without its generation: equal digests mean nothing to push.
     public var digest: String
+    /// When the device acknowledged it (nil for an unconfirmed push).
+    public var acknowledgedAt: Date?
 
     /// The digest of a node whose push timed out: the device may or may not have installed it.
     public static let unconfirmed = "unconfirmed"
 
-    public init(generation: Int64, digest: String) {
+    public init(generation: Int64, digest: String, acknowledgedAt: Date? = nil) {
         self.generation = generation
         self.digest = digest
+        self.acknowledgedAt = acknowledgedAt
     }
 }

@@ -13,9 +13,9 @@ struct DeploymentRoutes {
             guard !body.isEmpty else { throw APIError.badRequest("the request body is empty; send a manifest (YAML or JSON)") }
             let json = request.headers[.contentType]?.contains("json") ?? false
             let wait = try Self.flag(request.query("wait"), name: "wait", default: true)
-            let (deployment, created) = try await controller.apply(
+            let (deployment, created, settled) = try await controller.apply(
                 Array(body), fileName: json ? "manifest.json" : "manifest.yaml", wait: wait)
-            return try Response.json(deployment, status: !wait ? .accepted : created ? .created : .ok)
+            return try Response.json(deployment, status: !settled ? .accepted : created ? .created : .ok)
         }
         group.get("deployments") { _, _ in
             try Response.json(await controller.list().map(DeploymentSummary.init))

@@ -8,6 +8,8 @@ struct WasmiotDeviceRoutes {
     let inventory: Inventory
     let registrar: DeviceRegistrar
     let maxBodyBytes: Int
+    /// Told about every heartbeat of a known device, after it was recorded (without delaying the answer).
+    var onHeartbeat: @Sendable (Heartbeat) async -> Void = { _ in }
 
     /// What a wasmiot supervisor posts about itself.
     struct Registration: Codable {
@@ -63,6 +65,8 @@ struct WasmiotDeviceRoutes {
             throw APIError.badRequest("id must be 1-128 letters, digits, \"-\", \"_\" or \".\"")
         }
         if await inventory.recordHeartbeat(beat) {
+            let observe = onHeartbeat
+            Task { await observe(beat) }
             return try .json(HeartbeatAck(status: "known", device: beat.id))
         }
         guard let host = context.remoteIP, let port = beat.port, (1...65535).contains(port) else {

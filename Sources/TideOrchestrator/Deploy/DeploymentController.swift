@@ -11,16 +11,18 @@ actor DeploymentController {
     /// Pushes per deploy before giving up: the first one plus re-placements after failures.
     static let maxRounds = 4
 
-    private let store: TideStore
-    private let bus: EventBus
-    private let inventory: Inventory
-    private let planner: Planner
-    private let supervisors: SupervisorClient
-    private let deployTimeout: Duration
-    private let logger: Logger
-    private let queue = KeyedSerialQueue()
-    private var deployments: [String: Deployment]
-    private var publicURL: String
+    let store: TideStore
+    let bus: EventBus
+    let inventory: Inventory
+    let planner: Planner
+    let supervisors: SupervisorClient
+    let deployTimeout: Duration
+    let logger: Logger
+    let queue = KeyedSerialQueue()
+    var deployments: [String: Deployment]
+    var publicURL: String
+    /// Per device: the deployments it last reported (id -> generation), and when.
+    var observations: [DeviceID: (reported: [String: Int64], at: Date)] = [:]
 
     init(
         store: TideStore, bus: EventBus, inventory: Inventory, planner: Planner, supervisors: SupervisorClient,
@@ -55,18 +57,33 @@ actor DeploymentController {
 
     // MARK: Apply
 
+    /// How long `apply` waits for a deploy to settle before answering with the deployment as it
+    /// stands (still `deploying`; it goes on in the background).
+    static let applyWait: Duration = .seconds(60)
+
     /// Stores the manifest as the desired state of its deployment (new, or an update of the one
-    /// with that name) and deploys it. With `wait`, returns once the deploy settled.
-    func apply(_ text: [UInt8], fileName: String, wait: Bool) async throws -> (deployment: Deployment, created: Bool) {
+    /// with that name) and deploys it. With `wait`, returns once the deploy settled (`settled`),
+    /// or after `applyWait`.
+    func apply(_ text: [UInt8], fileName: String, wait: Bool) async throws
+        -> (deployment: Deployment, created: Bool, settled: Bool)
+    {
         let prepared = try await planner.prepare(text, fileName: fileName)
         let name = prepared.manifest.name
         let staged = try await queue.run(name) { try await self.stage(prepared) }
-        if wait {
-            let settled = try await queue.run(name) { await self.deploy(name) }
-            return (settled ?? staged.deployment, staged.created)
+        let work = Task { try await queue.run(name) { await self.deploy(name) } }
+        guard wait else { return (staged.deployment, staged.created, false) }
+        let settled = await withTaskGroup(of: Deployment?.self) { group in
+            group.addTask { (try? await work.value) ?? nil }
+            group.addTask {
+                try? await Task.sleep(for: Self.applyWait)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
         }
-        Task { _ = try? await queue.run(name) { await self.deploy(name) } }
-        return staged
+        if let settled { return (settled, staged.created, true) }
+        return (deployments[name] ?? staged.deployment, staged.created, false)
     }
 
     /// Stores and places a manifest without pushing it (status `pending`; wasmiot's two-step deploy).
@@ -83,7 +100,7 @@ actor DeploymentController {
         return try? await queue.run(name) { await self.deploy(name) }
     }
 
-    private func stage(_ prepared: PreparedManifest, status: DeploymentStatus = .deploying) async throws
+    func stage(_ prepared: PreparedManifest, status: DeploymentStatus = .deploying) async throws
         -> (deployment: Deployment, created: Bool)
     {
         let name = prepared.manifest.name
@@ -112,10 +129,19 @@ actor DeploymentController {
         return (deployment, existing == nil)
     }
 
+    /// What a deploy does when no device can take a failed step.
+    enum GiveUp {
+        /// A new or updated deployment: remove what was pushed, mark it `failed`.
+        case fail
+        /// Recovery of a running deployment: keep the rest running, mark it `degraded`, retry when
+        /// the fleet changes.
+        case degrade
+    }
+
     /// Pushes the current plan until every step runs, re-placing steps whose device fails; on
-    /// giving up, removes what was pushed and marks the deployment failed. Returns the outcome.
+    /// giving up, acts as `giveUp` says. Returns the outcome.
     @discardableResult
-    func deploy(_ name: String) async -> Deployment? {
+    func deploy(_ name: String, giveUp: GiveUp = .fail) async -> Deployment? {
         guard var deployment = deployments[name] else { return nil }
         let entries: [String: RegistryEntry]
         do {
@@ -139,15 +165,16 @@ actor DeploymentController {
                 try await replace(&deployment, entries: entries, excluded: excluded, because: round)
             } catch {
                 let reason = "no device can take over: \(Self.message(error)); push failures: \(failures.joined(separator: "; "))"
-                return await fail(&deployment, reason: reason)
+                return giveUp == .fail ? await fail(&deployment, reason: reason) : await degrade(&deployment, reason: reason)
             }
         }
-        return await fail(&deployment, reason: "gave up after \(Self.maxRounds) attempts: \(failures.joined(separator: "; "))")
+        let reason = "gave up after \(Self.maxRounds) attempts: \(failures.joined(separator: "; "))"
+        return giveUp == .fail ? await fail(&deployment, reason: reason) : await degrade(&deployment, reason: reason)
     }
 
     /// One round: builds every device's node and pushes those that changed, concurrently.
     /// Returns the devices that failed, with why.
-    private func push(_ deployment: inout Deployment, entries: [String: RegistryEntry]) async -> [DeviceID: String] {
+    func push(_ deployment: inout Deployment, entries: [String: RegistryEntry]) async -> [DeviceID: String] {
         var failures: [DeviceID: String] = [:]
         var addresses: [DeviceID: DeviceEndpoint] = [:]
         for device in deployment.devices {
@@ -171,6 +198,14 @@ actor DeploymentController {
                     if let step = deployment.manifest.step(named: deployment.steps[index].step) {
                         deployment.steps[index].endpoint = try builder.endpoint(of: step).address
                     }
+                }
+                if deployment.installed[device].map({ $0.digest == InstalledNode.unconfirmed }) ?? true,
+                    observations[device]?.reported[deployment.name] == deployment.generation
+                {
+                    // The device reports this generation already (a push acknowledged just
+                    // before a restart, or one that timed out but landed).
+                    deployment.installed[device] = InstalledNode(
+                        generation: deployment.generation, digest: digest, acknowledgedAt: Date())
                 }
                 if deployment.installed[device]?.digest == digest {
                     for index in deployment.steps.indices where deployment.steps[index].device == device {
@@ -218,7 +253,8 @@ actor DeploymentController {
                     deployment.installed[device] = InstalledNode(generation: deployment.generation, digest: InstalledNode.unconfirmed)
                 }
             } else {
-                deployment.installed[device] = InstalledNode(generation: deployment.generation, digest: digest)
+                deployment.installed[device] = InstalledNode(
+                    generation: deployment.generation, digest: digest, acknowledgedAt: Date())
             }
             for index in deployment.steps.indices where deployment.steps[index].device == device {
                 deployment.steps[index].state = error == nil ? .running : .failed
@@ -239,7 +275,7 @@ actor DeploymentController {
     }
 
     /// Re-places the steps of failed devices, keeping the others where they are.
-    private func replace(
+    func replace(
         _ deployment: inout Deployment, entries: [String: RegistryEntry], excluded: Set<DeviceID>,
         because failures: [DeviceID: String]
     ) async throws {
@@ -271,18 +307,23 @@ actor DeploymentController {
     }
 
     /// Every step runs: removes the deployment from devices that no longer hold a step.
-    private func finish(_ deployment: inout Deployment) async {
+    func finish(_ deployment: inout Deployment) async {
         let wanted = Set(deployment.devices)
         let leftovers = deployment.installed.keys.filter { !wanted.contains($0) }.sorted()
         let (_, unreachable) = await removeNodes(deployment.name, from: leftovers)
+        // Unreachable leftovers stay listed in `installed`: they are cleaned when they report in.
         for device in leftovers where unreachable[device] == nil { deployment.installed[device] = nil }
-        deployment.reason = unreachable.isEmpty
-            ? nil
-            : "not yet removed from \(unreachable.keys.sorted().map(\.rawValue).joined(separator: ", ")) (unreachable)"
+        deployment.reason = nil
         await setStatus(&deployment, .active, message: "deployment \(deployment.name) is active (generation \(deployment.generation))")
     }
 
-    private func fail(_ deployment: inout Deployment, reason: String) async -> Deployment {
+    func degrade(_ deployment: inout Deployment, reason: String) async -> Deployment {
+        deployment.reason = reason
+        await setStatus(&deployment, .degraded, message: "deployment \(deployment.name) is degraded: \(reason)")
+        return deployment
+    }
+
+    func fail(_ deployment: inout Deployment, reason: String) async -> Deployment {
         let devices = deployment.installed.keys.sorted()
         let (cleaned, _) = await removeNodes(deployment.name, from: devices)
         for device in cleaned { deployment.installed[device] = nil }
@@ -291,7 +332,7 @@ actor DeploymentController {
         return deployment
     }
 
-    private func setStatus(_ deployment: inout Deployment, _ status: DeploymentStatus, message: String) async {
+    func setStatus(_ deployment: inout Deployment, _ status: DeploymentStatus, message: String) async {
         let previous = deployment.status
         deployment.status = status
         deployment.updatedAt = Date()
@@ -304,7 +345,7 @@ actor DeploymentController {
         }
     }
 
-    private func markFailed(_ deployment: inout Deployment, _ failures: [DeviceID: String]) {
+    func markFailed(_ deployment: inout Deployment, _ failures: [DeviceID: String]) {
         for index in deployment.steps.indices {
             if let device = deployment.steps[index].device, let message = failures[device] {
                 deployment.steps[index].state = .failed
@@ -320,7 +361,7 @@ actor DeploymentController {
         try await queue.run(name) { try await self.removeNow(name) }
     }
 
-    private func removeNow(_ name: String) async throws -> DeploymentRemoval {
+    func removeNow(_ name: String) async throws -> DeploymentRemoval {
         guard let deployment = deployments[name] else { throw APIError.notFound("no deployment named \"\(name)\"") }
         let devices = Array(Set(deployment.installed.keys).union(deployment.devices)).sorted()
         let (cleaned, unreachable) = await removeNodes(name, from: devices)
@@ -343,7 +384,7 @@ actor DeploymentController {
     }
 
     /// `DELETE /deploy/<name>` on each device, concurrently.
-    private func removeNodes(_ name: String, from devices: [DeviceID]) async -> (cleaned: [DeviceID], unreachable: [DeviceID: String]) {
+    func removeNodes(_ name: String, from devices: [DeviceID]) async -> (cleaned: [DeviceID], unreachable: [DeviceID: String]) {
         var targets: [(DeviceID, DeviceEndpoint)] = []
         var unreachable: [DeviceID: String] = [:]
         for device in devices {
@@ -397,7 +438,7 @@ actor DeploymentController {
 
     // MARK: Helpers
 
-    private func pinnedEntries(_ deployment: Deployment) async throws(APIError) -> [String: RegistryEntry] {
+    func pinnedEntries(_ deployment: Deployment) async throws(APIError) -> [String: RegistryEntry] {
         var entries: [String: RegistryEntry] = [:]
         for package in deployment.packages {
             guard let entry = await planner.registry.entry(package.name, package.version) else {
@@ -408,7 +449,7 @@ actor DeploymentController {
         return entries
     }
 
-    private func save(_ deployment: Deployment, events: [NewFleetEvent]) throws(APIError) {
+    func save(_ deployment: Deployment, events: [NewFleetEvent]) throws(APIError) {
         var deployment = deployment
         deployment.updatedAt = Date()
         let stored: [FleetEvent]
@@ -417,6 +458,8 @@ actor DeploymentController {
         } catch {
             throw APIError.internalError(error.description)
         }
+        // What these devices report is to be compared with the new desired state afresh.
+        for device in Set(deployment.installed.keys).union(deployment.devices) { observations[device] = nil }
         deployments[deployment.name] = deployment
         if !stored.isEmpty {
             let bus = self.bus
@@ -425,12 +468,12 @@ actor DeploymentController {
         }
     }
 
-    private func publish(_ stored: [FleetEvent]) async {
+    func publish(_ stored: [FleetEvent]) async {
         for event in stored { logger.info("\(event.message)") }
         await bus.published(stored)
     }
 
-    private func event(
+    func event(
         _ kind: FleetEventKind, _ deployment: Deployment, _ message: String, device: DeviceID? = nil,
         extra: [String: JSONValue] = [:]
     ) -> NewFleetEvent {

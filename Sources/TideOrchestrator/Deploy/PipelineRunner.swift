@@ -143,10 +143,24 @@ struct PipelineRunner: Sendable {
     /// Maps the run's inputs onto the first steps' parameters (by name, or `param0`...); every
     /// input must fit some first step.
     private func arguments(for roots: [ManifestStep], inputs: [String: JSONValue]) throws(APIError) -> [String: [(String, String)]] {
-        var used: Set<String> = []
+        let functions = roots.compactMap { step in
+            builder.entries[step.package]?.package.manifest.function(named: step.function).map { (step, $0) }
+        }
+        var accepted: Set<String> = []
+        for (_, function) in functions {
+            for (index, parameter) in function.parameters.enumerated() {
+                accepted.insert(parameter.name)
+                accepted.insert("param\(index)")
+            }
+        }
+        let unknown = Set(inputs.keys).subtracting(accepted).sorted()
+        if !unknown.isEmpty {
+            let names = functions.flatMap { $0.1.parameters.map(\.name) }
+            throw APIError.badRequest(
+                "unknown input(s) \(unknown.joined(separator: ", ")); the first step(s) take: \(names.isEmpty ? "nothing" : names.joined(separator: ", "))")
+        }
         var result: [String: [(String, String)]] = [:]
-        for step in roots {
-            guard let function = builder.entries[step.package]?.package.manifest.function(named: step.function) else { continue }
+        for (step, function) in functions {
             var items: [(String, String)] = []
             for (index, parameter) in function.parameters.enumerated() {
                 let key = inputs[parameter.name] != nil ? parameter.name : "param\(index)"
@@ -160,18 +174,9 @@ struct PipelineRunner: Sendable {
                 guard case .number(let number) = value else {
                     throw APIError.badRequest("input \(key) must be a number, not \(value.typeName)")
                 }
-                used.insert(key)
                 items.append(("param\(index)", Self.text(number)))
             }
             result[step.name] = items
-        }
-        let unknown = Set(inputs.keys).subtracting(used).sorted()
-        if !unknown.isEmpty {
-            let accepted = roots.compactMap { step in
-                builder.entries[step.package]?.package.manifest.function(named: step.function)?.parameters.map(\.name)
-            }.flatMap { $0 }
-            throw APIError.badRequest(
-                "unknown input(s) \(unknown.joined(separator: ", ")); the first step(s) take: \(accepted.isEmpty ? "nothing" : accepted.joined(separator: ", "))")
         }
         return result
     }

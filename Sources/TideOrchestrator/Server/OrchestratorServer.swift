@@ -60,28 +60,7 @@ public struct OrchestratorServer: Sendable {
                 heartbeatTimeout: configuration.heartbeatTimeout),
             timeout: configuration.probeTimeout, logger: logger)
 
-        var services: [any Service] = [monitor]
-        if let serviceType = configuration.mdnsServiceType {
-            services.append(DiscoveryService(inventory: inventory, registrar: registrar, serviceType: serviceType, logger: logger))
-        } else {
-            logger.info("mDNS discovery is off")
-        }
-
-        let router = Router(context: TideRequestContext.self)
-        router.add(middleware: ErrorMiddleware())
-        router.get("healthz") { _, _ in try Response.json(["status": "ok"]) }
-        WasmiotDeviceRoutes(inventory: inventory, registrar: registrar, maxBodyBytes: configuration.maxBodyBytes)
-            .add(to: router)
-        WasmiotModuleRoutes(registry: registry).add(to: router)
-        let api = router.group("api/v1")
-        if let token { api.add(middleware: AuthMiddleware(token: token)) }
-        DeviceRoutes(inventory: inventory, registrar: registrar, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
-        EventRoutes(store: store, bus: bus).add(to: api)
-        PackageRoutes(
-            registry: registry, maxPackageBytes: configuration.maxPackageBytes, maxBodyBytes: configuration.maxBodyBytes
-        ).add(to: api)
         let planner = Planner(inventory: inventory, registry: registry)
-        PlanRoutes(planner: planner, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
         let controller: DeploymentController
         do {
             controller = try DeploymentController(
@@ -92,6 +71,37 @@ public struct OrchestratorServer: Sendable {
         } catch {
             throw ServerError(error.description)
         }
+        var services: [any Service] = [
+            monitor,
+            Reconciler(
+                controller: controller, store: store, bus: bus, tick: configuration.reconcileInterval,
+                settle: configuration.heartbeatTimeout, logger: logger),
+        ]
+        if let serviceType = configuration.mdnsServiceType {
+            services.append(DiscoveryService(inventory: inventory, registrar: registrar, serviceType: serviceType, logger: logger))
+        } else {
+            logger.info("mDNS discovery is off")
+        }
+
+        let router = Router(context: TideRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.get("healthz") { _, _ in try Response.json(["status": "ok"]) }
+        WasmiotDeviceRoutes(
+            inventory: inventory, registrar: registrar, maxBodyBytes: configuration.maxBodyBytes,
+            onHeartbeat: { beat in
+                guard let reported = beat.deployments else { return }
+                await controller.observe(beat.id, running: reported)
+            }
+        ).add(to: router)
+        WasmiotModuleRoutes(registry: registry).add(to: router)
+        let api = router.group("api/v1")
+        if let token { api.add(middleware: AuthMiddleware(token: token)) }
+        DeviceRoutes(inventory: inventory, registrar: registrar, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
+        EventRoutes(store: store, bus: bus).add(to: api)
+        PackageRoutes(
+            registry: registry, maxPackageBytes: configuration.maxPackageBytes, maxBodyBytes: configuration.maxBodyBytes
+        ).add(to: api)
+        PlanRoutes(planner: planner, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
         DeploymentRoutes(controller: controller, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
         let wasmiotDeployments = router.group()
         if let token { wasmiotDeployments.add(middleware: AuthMiddleware(token: token)) }

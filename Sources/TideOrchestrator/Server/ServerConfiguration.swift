@@ -33,6 +33,8 @@ public struct ServerConfiguration: Sendable {
     public var publicURL: String?
     /// How long a device may take to download, check and start its node.
     public var deployTimeout: Duration
+    /// Between full reconciliation passes over every deployment (device failures act at once).
+    public var reconcileInterval: Duration
 
     public init(
         dataDirectory: String, host: String = "127.0.0.1", port: Int = 3000, requireAuth: Bool = true,
@@ -41,7 +43,7 @@ public struct ServerConfiguration: Sendable {
         healthPolicy: HealthPolicy = .default, registrationTimeout: Duration = .seconds(3),
         maxBodyBytes: Int = 1 << 20, maxPackageBytes: Int = 64 << 20, bundledRegistry: String? = nil,
         mdnsServiceType: String? = nil, supervisorToken: String? = nil, publicURL: String? = nil,
-        deployTimeout: Duration = .seconds(30)
+        deployTimeout: Duration = .seconds(30), reconcileInterval: Duration = .seconds(5)
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
@@ -60,6 +62,7 @@ public struct ServerConfiguration: Sendable {
         self.supervisorToken = supervisorToken
         self.publicURL = publicURL
         self.deployTimeout = deployTimeout
+        self.reconcileInterval = reconcileInterval
     }
 
     public var databasePath: String { dataDirectory + "/tide.sqlite" }

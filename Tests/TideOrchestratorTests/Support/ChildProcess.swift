@@ -16,8 +16,11 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Starts `tide <arguments>` listening on a free port (`{port}` in arguments is replaced),
     /// and waits until `GET readyPath` answers.
-    static func startTide(_ arguments: [String], readyPath: String = "/health", timeout: Duration = .seconds(20)) async throws -> ChildProcess {
-        let port = try FreePort.pick()
+    /// `{port}` in the arguments becomes `port`, or a free port.
+    static func startTide(
+        _ arguments: [String], port: Int? = nil, readyPath: String = "/health", timeout: Duration = .seconds(20)
+    ) async throws -> ChildProcess {
+        let port = try port ?? FreePort.pick()
         let process = Process()
         process.executableURL = TideProcess.executable
         process.arguments = arguments.map { $0.replacingOccurrences(of: "{port}", with: String(port)) }

@@ -1,0 +1,151 @@
+import Foundation
+import TideModel
+
+/// Keeping deployments true to the fleet: moving steps off dead devices, retrying degraded
+/// deployments, finishing deploys interrupted by a restart, and cleaning devices that return with
+/// instances they should no longer run.
+extension DeploymentController {
+    /// Seconds after an acknowledged push during which a device's reports of that deployment are
+    /// not trusted to be newer than the push (a heartbeat may be in flight).
+    static let reportGrace: TimeInterval = 5
+
+    /// Re-places the steps of `name` whose device is dead or gone, keeping the others where they
+    /// are, and pushes the changed nodes (the moved steps and the steps that feed them).
+    func recover(_ name: String) async {
+        _ = try? await queue.run(name) { await self.recoverNow(name) }
+    }
+
+    private func recoverNow(_ name: String) async {
+        guard var deployment = deployments[name] else { return }
+        switch deployment.status {
+        case .pending, .failed: return
+        case .deploying:
+            // Interrupted by a restart: finish it (or roll it back).
+            await deploy(name)
+            return
+        case .active, .degraded: break
+        }
+        var lost: [DeviceID: String] = [:]
+        for device in deployment.devices {
+            guard let found = await inventory.device(device) else {
+                lost[device] = "device \(device) was removed from the inventory"
+                continue
+            }
+            if found.status == .dead { lost[device] = "device \(found.name) (\(device)) is dead: \(found.statusReason)" }
+        }
+        let unfinished = deployment.steps.contains { $0.state != .running }
+        guard !lost.isEmpty || unfinished || deployment.status == .degraded else { return }
+
+        if !lost.isEmpty {
+            for index in deployment.steps.indices {
+                guard let device = deployment.steps[index].device, let why = lost[device] else { continue }
+                deployment.steps[index].state = .failed
+                deployment.steps[index].error = why
+            }
+            let affected = deployment.steps.filter { $0.state == .failed }.map(\.step)
+            deployment.reason = "step(s) \(affected.joined(separator: ", ")) lost their device: \(lost.values.sorted().joined(separator: "; "))"
+            if deployment.status != .degraded {
+                await setStatus(&deployment, .degraded, message: "deployment \(name) is degraded: \(deployment.reason ?? "")")
+            } else {
+                try? save(deployment, events: [])
+            }
+        }
+        do {
+            let entries = try await pinnedEntries(deployment)
+            try await replace(&deployment, entries: entries, excluded: Set(lost.keys), because: lost)
+        } catch {
+            let reason = "\(Self.message(error)); retried whenever the fleet changes"
+            if deployment.reason != reason {
+                deployment.reason = reason
+                await setStatus(&deployment, .degraded, message: "deployment \(name) stays degraded: \(reason)")
+            }
+            return
+        }
+        await deploy(name, giveUp: .degrade)
+    }
+
+    /// Every deployment that may need work: after a restart, on a periodic tick, and when the
+    /// fleet changes.
+    func reconcileAll() async {
+        for deployment in list() where deployment.status != .pending && deployment.status != .failed {
+            await recover(deployment.name)
+        }
+    }
+
+    /// Deployments with a step on `device`.
+    func deployments(on device: DeviceID) -> [String] {
+        deployments.values.filter { $0.devices.contains(device) }.map(\.name).sorted()
+    }
+
+    // MARK: What devices report
+
+    /// A Tide supervisor's report of the deployments it runs (from its heartbeat). Instances of
+    /// removed deployments, or of steps that moved away, are deleted; a node older than the one
+    /// the device should run is pushed again; a node at the current generation is accepted.
+    func observe(_ device: DeviceID, running reported: [Heartbeat.DeploymentState]) async {
+        let now = Date()
+        let current = Dictionary(reported.map { ($0.id, Int64($0.generation)) }) { a, _ in a }
+        if let last = observations[device], last.reported == current, now.timeIntervalSince(last.at) < 10 { return }
+        observations[device] = (current, now)
+        var names = Set(current.keys)
+        for deployment in deployments.values
+        where deployment.installed[device] != nil || deployment.devices.contains(device) {
+            names.insert(deployment.name)
+        }
+        // Each deployment's part runs in its queue, so it never races a deploy of it.
+        for name in names.sorted() {
+            let generation = current[name]
+            Task { _ = try? await queue.run(name) { await self.settle(name, on: device, reported: generation) } }
+        }
+    }
+
+    /// Brings what `device` runs of deployment `name` (reported at `generation`, nil: not running
+    /// it) in line with the plan.
+    private func settle(_ name: String, on device: DeviceID, reported generation: Int64?) async {
+        guard var deployment = deployments[name] else {
+            if generation != nil, await removeNode(name, from: device) {
+                logger.notice("removed deployment \(name), which no longer exists, from \(device)")
+            }
+            return
+        }
+        let wanted = deployment.devices.contains(device)
+        let installed = deployment.installed[device]
+        // A heartbeat composed before the device acknowledged its node does not list it yet.
+        if wanted, let acknowledged = installed?.acknowledgedAt, Date().timeIntervalSince(acknowledged) < Self.reportGrace {
+            return
+        }
+        switch (wanted, generation) {
+        case (false, nil):
+            // Not wanted and not there: nothing left to clean (a push that never landed).
+            guard installed != nil else { return }
+            deployment.installed[device] = nil
+            try? save(deployment, events: [])
+        case (false, .some):
+            guard await removeNode(name, from: device) else { return }
+            deployment.installed[device] = nil
+            try? save(deployment, events: [
+                event(.deploymentStepChanged, deployment, "\(name): removed a stale instance from \(device)", device: device,
+                      extra: ["state": "removed"])
+            ])
+        case (true, nil):
+            // Wanted here but not running: a supervisor that lost its state gets the node again.
+            guard deployment.status == .active || deployment.status == .degraded, installed != nil else { return }
+            deployment.installed[device] = nil
+            try? save(deployment, events: [])
+            await deploy(name, giveUp: .degrade)
+        case (true, .some(let reported)):
+            guard let installed else { return }
+            if installed.digest == InstalledNode.unconfirmed, reported == deployment.generation { return }
+            guard reported < installed.generation else { return }
+            // An older node than the one it should run (a device that missed an update).
+            deployment.installed[device] = nil
+            try? save(deployment, events: [])
+            await deploy(name, giveUp: .degrade)
+        }
+    }
+
+    private func removeNode(_ name: String, from device: DeviceID) async -> Bool {
+        let (cleaned, _) = await removeNodes(name, from: [device])
+        return !cleaned.isEmpty
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import Testing
+import TideClient
+import TideModel
+import TideStore
+
+/// Automatic redeployment with real supervisor processes and the health monitor on.
+@Suite("Failover", .serialized)
+struct FailoverTests {
+    typealias Fleet = DeploymentProcessTests.Fleet
+
+    /// first (sup-a) -> middle (sup-b, may move anywhere but sup-a and sup-c) -> last (sup-c).
+    static func pipeline(_ fleet: Fleet) -> String {
+        """
+        name: pipe
+        steps:
+          - name: first
+            module: fibo@^1.1
+            function: fibo
+            require: { labels: { role: sup-a } }
+          - name: middle
+            module: fibo@^1.1
+            function: fibo
+            require: { avoid: [\(fleet.id("sup-a")), \(fleet.id("sup-c"))] }
+            prefer: { labels: { role: sup-b } }
+          - name: last
+            module: fibo@^1.1
+            function: fibo
+            require: { labels: { role: sup-c } }
+        """
+    }
+
+    /// Runs the pipeline until it succeeds with `middle` off `avoiding`; returns the run and how long it took.
+    static func runUntilMoved(_ fleet: Fleet, avoiding device: DeviceID, timeout: Duration = .seconds(10)) async throws
+        -> (run: RunResult?, elapsed: Duration)
+    {
+        let started = ContinuousClock.now
+        while ContinuousClock.now - started < timeout {
+            if let run = try? await fleet.run("pipe", #"{"n": 6}"#), run.success,
+                let middle = run.steps.first(where: { $0.step == "middle" })?.device, middle != device
+            {
+                return (run, ContinuousClock.now - started)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return (nil, ContinuousClock.now - started)
+    }
+
+    @Test("SIGKILL, then SIGSTOP, of the middle device: the pipeline runs again through a new placement; returning devices lose their stale instance")
+    func middleDeviceFails() async throws {
+        let fleet = try await DeploymentProcessTests.fleet(["sup-a", "sup-b", "sup-c", "sup-d"], probeInterval: .seconds(1))
+        var restarted: ChildProcess?
+        do {
+            let applied = try await fleet.apply(Self.pipeline(fleet))
+            #expect(applied.deployment?.status == .active, "\(applied.body)")
+            #expect(applied.deployment?.step("middle")?.device == fleet.id("sup-b"))
+            let before = try await fleet.run("pipe", #"{"n": 6}"#)
+            #expect(before.result == .number(10946))  // fib(fib(fib(6))) = fib(fib(8)) = fib(21)
+
+            // SIGKILL: the only candidate left for `middle` is sup-d.
+            fleet.devices["sup-b"]?.process.signal(SIGKILL)
+            let (afterKill, killElapsed) = try await Self.runUntilMoved(fleet, avoiding: fleet.id("sup-b"))
+            let moved = try #require(afterKill, "the pipeline did not run again within 10 s")
+            #expect(moved.result == .number(10946))
+            #expect(moved.steps.map(\.device) == [fleet.id("sup-a"), fleet.id("sup-d"), fleet.id("sup-c")])
+            #expect(killElapsed < .seconds(5))
+            let deployment = try await fleet.server.client.deployment("pipe")
+            #expect(deployment.status == .active)
+            #expect(deployment.generation > 1)
+            let events = try fleet.server.store().events(limit: 1000)
+            let move = events.first { $0.kind == .deploymentStepMoved }
+            #expect(move?.message.contains("step middle moves from \(fleet.id("sup-b")) to \(fleet.id("sup-d"))") == true)
+            #expect(move?.message.contains("dead") == true, "\(move?.message ?? "")")
+            let statuses = events.filter { $0.kind == .deploymentStatusChanged }.compactMap { $0.details?["status"]?.stringValue }
+            #expect(statuses.suffix(2) == ["degraded", "active"])
+            // Only the moved step and the step feeding it were pushed again: sup-c kept generation 1.
+            #expect(deployment.installed[fleet.id("sup-c")]?.generation == 1)
+            #expect((deployment.installed[fleet.id("sup-a")]?.generation ?? 0) > 1)
+
+            // sup-b comes back with its persisted (now stale) node; the server deletes it.
+            let port = try #require(fleet.devices["sup-b"]?.process.port)
+            let directory = try #require(fleet.devices["sup-b"]?.dataDirectory)
+            restarted = try await DeploymentProcessTests.supervisor(
+                "sup-b", directory: directory, orchestrator: fleet.server.baseURL, port: port)
+            #expect(try await eventually(timeout: .seconds(8)) {
+                try await !fleet.serves("sup-b", "/pipe/modules/middle/fibo")
+            })
+            #expect(try await fleet.server.client.deployment("pipe").step("middle")?.device == fleet.id("sup-d"))
+
+            // SIGSTOP of sup-d: middle moves back to sup-b (alive again); after SIGCONT sup-d is cleaned.
+            fleet.devices["sup-d"]?.process.signal(SIGSTOP)
+            // A run in flight when sup-d stopped waits for sup-a's hand-off to time out (10 s).
+            let (afterStop, stopElapsed) = try await Self.runUntilMoved(fleet, avoiding: fleet.id("sup-d"), timeout: .seconds(20))
+            if afterStop == nil {
+                let state = try await fleet.server.client.deployment("pipe")
+                let devices = try await fleet.server.client.devices().map { "\($0.name) \($0.status) damped \($0.dampedUntil.map { "\($0)" } ?? "-")" }
+                let events = try fleet.server.store().events(limit: 1000).suffix(25).map(\.message)
+                Issue.record("after SIGSTOP: \(state.status) \(state.reason ?? "") \(state.steps) devices: \(devices) events: \(events.joined(separator: "\n"))")
+            }
+            let back = try #require(afterStop, "the pipeline did not run again within 10 s of SIGSTOP")
+            #expect(back.steps.map(\.device) == [fleet.id("sup-a"), fleet.id("sup-b"), fleet.id("sup-c")])
+            #expect(stopElapsed < .seconds(15))
+            fleet.devices["sup-d"]?.process.signal(SIGCONT)
+            #expect(try await eventually(timeout: .seconds(8)) {
+                try await !fleet.serves("sup-d", "/pipe/modules/middle/fibo")
+            })
+            #expect(try await fleet.run("pipe", #"{"n": 6}"#).result == .number(10946))
+        } catch {
+            restarted?.stop()
+            await fleet.stop()
+            throw error
+        }
+        restarted?.stop()
+        await fleet.stop()
+    }
+
+    @Test("no capable device left: degraded with the reason, active again once a device qualifies")
+    func noCapableDevice() async throws {
+        let fleet = try await DeploymentProcessTests.fleet(["sup-a", "sup-b"], probeInterval: .seconds(1))
+        do {
+            _ = try await fleet.server.client.label(fleet.id("sup-b"), ["special": "yes"])
+            let applied = try await fleet.apply("name: lonely\nsteps:\n  - name: f\n    module: fibo@^1.1\n    function: fibo\n    require: { labels: { special: \"yes\" } }\n")
+            #expect(applied.deployment?.step("f")?.device == fleet.id("sup-b"), "\(applied.body)")
+
+            fleet.devices["sup-b"]?.process.signal(SIGKILL)
+            #expect(try await eventually(timeout: .seconds(8)) {
+                let deployment = try await fleet.server.client.deployment("lonely")
+                return deployment.status == .degraded && deployment.reason?.contains("special") == true
+            })
+            let degraded = try await fleet.server.client.deployment("lonely")
+            #expect(degraded.reason?.contains("retried whenever the fleet changes") == true, "\(degraded.reason ?? "")")
+            let refused = try await fleet.run("lonely", #"{"n": 5}"#)
+            #expect(!refused.success)
+
+            _ = try await fleet.server.client.label(fleet.id("sup-a"), ["special": "yes"])
+            #expect(try await eventually(timeout: .seconds(8)) {
+                let deployment = try await fleet.server.client.deployment("lonely")
+                return deployment.status == .active && deployment.step("f")?.device == fleet.id("sup-a")
+            })
+            #expect(try await fleet.run("lonely", #"{"n": 5}"#).result == .number(5))
+        } catch {
+            await fleet.stop()
+            throw error
+        }
+        await fleet.stop()
+    }
+
+    @Test("SIGKILL of the orchestrator during a deploy: after a restart the deploy finishes, consistently")
+    func orchestratorCrash() async throws {
+        let directory = TemporaryDirectory.make()
+        let token = DeploymentProcessTests.token
+        let serverArguments = [
+            "server", "--port", "{port}", "--data-dir", directory, "--registry", Repository.registry, "--no-mdns",
+            "--supervisor-token", token, "--deploy-timeout", "3", "--log-level", "warning",
+        ]
+        var server = try await ChildProcess.startTide(serverArguments, readyPath: "/healthz")
+        let base = "http://127.0.0.1:\(server.port)"
+        let operatorToken = try String(contentsOfFile: directory + "/operator.token", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        var supervisors: [String: ChildProcess] = [:]
+        defer {
+            for process in supervisors.values { process.stop() }
+            server.stop()
+        }
+        for name in ["sup-a", "sup-b"] {
+            supervisors[name] = try await DeploymentProcessTests.supervisor(name, directory: TemporaryDirectory.make(), orchestrator: base)
+        }
+        let client = TideClient(baseURL: base, token: operatorToken)
+        #expect(try await eventually(timeout: .seconds(10)) { try await client.devices(status: .alive).count == 2 })
+        let devices = try await client.devices()
+        let a = try #require(devices.first { $0.name == "sup-a" }).id
+        let b = try #require(devices.first { $0.name == "sup-b" }).id
+
+        _ = try await client.label(a, ["role": "sup-a"])
+        // sup-a hangs, so the push to it is in flight when the server dies.
+        supervisors["sup-a"]?.signal(SIGSTOP)
+        let applied = try await HTTPProbe.post(
+            base + "/api/v1/deployments?wait=false", json: Self.crashManifest, contentType: "application/yaml",
+            token: operatorToken)
+        #expect(applied.status == 202, "\(applied.body)")
+        try await Task.sleep(for: .milliseconds(300))
+        server.signal(SIGKILL)
+        try await Task.sleep(for: .milliseconds(100))
+        let stored = try TideStore(path: directory + "/tide.sqlite").deployments()
+        #expect(stored.map(\.name) == ["crash"])
+        #expect(stored.first?.status == .deploying)
+
+        let port = server.port
+        server = try await ChildProcess.startTide(serverArguments, port: port, readyPath: "/healthz")
+        #expect(try await eventually(timeout: .seconds(15)) { try await client.deployment("crash").status == .active })
+        let finished = try await client.deployment("crash")
+        #expect(finished.step("f")?.device == b)
+        #expect(Set(finished.installed.keys).isSubset(of: [a, b]))
+        #expect(try await client.run("crash", inputs: ["n": .number(7)]).result == .number(13))
+
+        // The hung device wakes up; whatever it installed late is removed.
+        supervisors["sup-a"]?.signal(SIGCONT)
+        #expect(try await eventually(timeout: .seconds(8)) {
+            let answer = try await HTTPProbe.post(
+                "http://127.0.0.1:\(supervisors["sup-a"]?.port ?? 0)/crash/modules/f/fibo?param0=1&wait=true", json: "{}")
+            return answer.status == 404
+        })
+        #expect(try await eventually(timeout: .seconds(8)) { try await client.deployment("crash").installed[a] == nil })
+    }
+
+    /// One step that would rather run on sup-a.
+    static let crashManifest = "name: crash\nsteps:\n  - name: f\n    module: fibo@^1.1\n    function: fibo\n    prefer: { labels: { role: sup-a } }\n"
+}
