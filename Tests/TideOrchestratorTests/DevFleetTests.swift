@@ -26,7 +26,9 @@ struct DevFleetTests {
         #expect(camera.capabilities.interfaces.contains("take_image"))
         #expect(camera.capabilities.labels["zone"] == "lobby")
 
-        for manifest in ["fibo.yaml", "temperature-stats.yaml", "lobby-camera.yaml", "wasmiot-fibo.json"] {
+        let manifests = try FileManager.default.contentsOfDirectory(atPath: Repository.root + "/manifests").sorted()
+        #expect(manifests == ["fibo-dag.yaml", "fibo.yaml", "lobby-camera.yaml", "temperature-stats.yaml", "wasmiot-fibo.json"])
+        for manifest in manifests {
             let plan = try await TideProcess.run(["plan", Repository.root + "/manifests/" + manifest] + common)
             #expect(plan.status == 0, "\(manifest): \(plan.stderr)")
         }
@@ -44,6 +46,7 @@ struct DevFleetTests {
                 return (1900...2400).contains(mean)
             }),
             ("lobby-camera.yaml", "lobby-camera", "{}", { $0 == .number(1) }),
+            ("fibo-dag.yaml", "fibo-dag", #"{"n": 6}"#, { $0 == .number(5) }),
         ]
         for run in runs {
             let yaml = try String(contentsOfFile: Repository.root + "/manifests/" + run.file, encoding: .utf8)
