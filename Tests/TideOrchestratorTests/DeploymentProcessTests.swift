@@ -40,12 +40,13 @@ struct DeploymentProcessTests {
 
     /// A server with the bundled registry and supervisors labelled `role: <name>`.
     /// `probeInterval` zero keeps the health monitor off: a killed device stays alive in the inventory.
-    static func fleet(_ names: [String], deployTimeout: Duration = .seconds(10), probeInterval: Duration = .zero)
-        async throws -> Fleet
-    {
+    static func fleet(
+        _ names: [String], deployTimeout: Duration = .seconds(10), probeInterval: Duration = .zero,
+        reconcileInterval: Duration = .seconds(5), rebalanceGain: Double? = nil
+    ) async throws -> Fleet {
         let server = try await TestServer.start(
             probeInterval: probeInterval, bundledRegistry: Repository.registry, supervisorToken: Self.token,
-            deployTimeout: deployTimeout)
+            deployTimeout: deployTimeout, reconcileInterval: reconcileInterval, rebalanceGain: rebalanceGain)
         var processes: [String: (ChildProcess, String)] = [:]
         for name in names {
             let directory = TemporaryDirectory.make()

@@ -145,6 +145,40 @@ struct FailoverTests {
         await fleet.stop()
     }
 
+    @Test("with --rebalance, a step moves back to its preferred device once it returns")
+    func rebalance() async throws {
+        let fleet = try await DeploymentProcessTests.fleet(
+            ["sup-a", "sup-b"], probeInterval: .seconds(1), reconcileInterval: .seconds(1), rebalanceGain: 0.5)
+        var restarted: ChildProcess?
+        do {
+            let applied = try await fleet.apply("name: home\nsteps:\n  - name: f\n    module: fibo@^1.1\n    function: fibo\n    prefer: { labels: { role: sup-a } }\n")
+            #expect(applied.deployment?.step("f")?.device == fleet.id("sup-a"), "\(applied.body)")
+            fleet.devices["sup-a"]?.process.signal(SIGKILL)
+            #expect(try await eventually(timeout: .seconds(8)) {
+                let deployment = try await fleet.server.client.deployment("home")
+                return deployment.status == .active && deployment.step("f")?.device == fleet.id("sup-b")
+            })
+            let port = try #require(fleet.devices["sup-a"]?.process.port)
+            let directory = try #require(fleet.devices["sup-a"]?.dataDirectory)
+            restarted = try await DeploymentProcessTests.supervisor(
+                "sup-a", directory: directory, orchestrator: fleet.server.baseURL, port: port)
+            #expect(try await eventually(timeout: .seconds(10)) {
+                let deployment = try await fleet.server.client.deployment("home")
+                return deployment.status == .active && deployment.step("f")?.device == fleet.id("sup-a")
+            })
+            let moves = try fleet.server.store().events(limit: 1000).filter { $0.kind == .deploymentStepMoved }
+            #expect(moves.last?.message.contains("rebalance") == true, "\(moves.map(\.message))")
+            #expect(try await fleet.run("home", #"{"n": 10}"#).steps.first?.device == fleet.id("sup-a"))
+            #expect(try await eventually(timeout: .seconds(5)) { try await !fleet.serves("sup-b", "/home/modules/f/fibo") })
+        } catch {
+            restarted?.stop()
+            await fleet.stop()
+            throw error
+        }
+        restarted?.stop()
+        await fleet.stop()
+    }
+
     @Test("SIGKILL of the orchestrator during a deploy: after a restart the deploy finishes, consistently")
     func orchestratorCrash() async throws {
         let directory = TemporaryDirectory.make()

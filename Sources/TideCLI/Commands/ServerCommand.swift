@@ -80,6 +80,13 @@ struct ServerCommand: AsyncParsableCommand {
         "Seconds between full passes over every deployment (a dead device is acted on at once).", valueName: "seconds"))
     var reconcileInterval = 5.0
 
+    @Flag(help: "Move work back, one step per reconcile pass, when a fresh placement is clearly better (default: work stays where it moved).")
+    var rebalance = false
+
+    @Option(name: .customLong("rebalance-gain"), help: ArgumentHelp(
+        "With --rebalance: the plan score gain worth a move (a matched preferred label is 1).", valueName: "score"))
+    var rebalanceGain = 0.5
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -89,6 +96,7 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("--probe-interval must be >= 0; --probe-timeout, --quick-recheck and --heartbeat-timeout > 0")
         }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        guard rebalanceGain > 0 else { throw ValidationError("--rebalance-gain must be > 0") }
         guard deployTimeout > 0, reconcileInterval > 0 else {
             throw ValidationError("--deploy-timeout and --reconcile-interval must be > 0")
         }
@@ -127,7 +135,8 @@ struct ServerCommand: AsyncParsableCommand {
             supervisorToken: supervisorToken ?? ProcessInfo.processInfo.environment["TIDE_SUPERVISOR_TOKEN"],
             publicURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
             deployTimeout: .milliseconds(Int64(deployTimeout * 1000)),
-            reconcileInterval: .milliseconds(Int64(reconcileInterval * 1000)))
+            reconcileInterval: .milliseconds(Int64(reconcileInterval * 1000)),
+            rebalanceGain: rebalance ? rebalanceGain : nil)
         do {
             try await OrchestratorServer(configuration: configuration, logger: logger).run()
         } catch let error as ServerError {

@@ -279,9 +279,7 @@ actor DeploymentController {
         _ deployment: inout Deployment, entries: [String: RegistryEntry], excluded: Set<DeviceID>,
         because failures: [DeviceID: String]
     ) async throws {
-        let prepared = PreparedManifest(
-            manifest: deployment.manifest, source: deployment.source, entries: entries, pins: deployment.pins,
-            requirements: Dictionary(deployment.pins.map { ($0.step, StepRequirements(capabilities: $0.needs)) }) { a, _ in a })
+        let prepared = prepared(deployment, entries: entries)
         let plan = try await planner.place(
             prepared, current: deployment.plan, excluded: excluded, load: load(excluding: deployment.name))
         var events: [NewFleetEvent] = []

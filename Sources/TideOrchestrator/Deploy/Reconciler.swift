@@ -15,6 +15,9 @@ struct Reconciler: Service {
     /// How long to let devices report in after a start before reconciling (their heartbeats tell
     /// which nodes they already run).
     let settle: Duration
+    /// When set, active deployments move back (one step per pass) when a fresh placement scores at
+    /// least this much higher.
+    let rebalanceGain: Double?
     let logger: Logger
 
     func run() async throws {
@@ -48,6 +51,11 @@ struct Reconciler: Service {
             if fleetChanged || ContinuousClock.now - lastPass >= tick {
                 await controller.reconcileAll()
                 lastPass = ContinuousClock.now
+                if let rebalanceGain {
+                    for deployment in await controller.list() where deployment.status == .active {
+                        await controller.rebalance(deployment.name, minimumGain: rebalanceGain)
+                    }
+                }
             }
         }
     }

@@ -75,7 +75,7 @@ public struct OrchestratorServer: Sendable {
             monitor,
             Reconciler(
                 controller: controller, store: store, bus: bus, tick: configuration.reconcileInterval,
-                settle: configuration.heartbeatTimeout, logger: logger),
+                settle: configuration.heartbeatTimeout, rebalanceGain: configuration.rebalanceGain, logger: logger),
         ]
         if let serviceType = configuration.mdnsServiceType {
             services.append(DiscoveryService(inventory: inventory, registrar: registrar, serviceType: serviceType, logger: logger))

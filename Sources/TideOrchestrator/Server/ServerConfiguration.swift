@@ -35,6 +35,9 @@ public struct ServerConfiguration: Sendable {
     public var deployTimeout: Duration
     /// Between full reconciliation passes over every deployment (device failures act at once).
     public var reconcileInterval: Duration
+    /// nil: work stays where it moved. Otherwise the score gain that makes the reconciler move a
+    /// step back (one step per pass).
+    public var rebalanceGain: Double?
 
     public init(
         dataDirectory: String, host: String = "127.0.0.1", port: Int = 3000, requireAuth: Bool = true,
@@ -43,7 +46,8 @@ public struct ServerConfiguration: Sendable {
         healthPolicy: HealthPolicy = .default, registrationTimeout: Duration = .seconds(3),
         maxBodyBytes: Int = 1 << 20, maxPackageBytes: Int = 64 << 20, bundledRegistry: String? = nil,
         mdnsServiceType: String? = nil, supervisorToken: String? = nil, publicURL: String? = nil,
-        deployTimeout: Duration = .seconds(30), reconcileInterval: Duration = .seconds(5)
+        deployTimeout: Duration = .seconds(30), reconcileInterval: Duration = .seconds(5),
+        rebalanceGain: Double? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
@@ -63,6 +67,7 @@ public struct ServerConfiguration: Sendable {
         self.publicURL = publicURL
         self.deployTimeout = deployTimeout
         self.reconcileInterval = reconcileInterval
+        self.rebalanceGain = rebalanceGain
     }
 
     public var databasePath: String { dataDirectory + "/tide.sqlite" }

@@ -30,7 +30,8 @@ final class TestServer: Sendable {
         quickRecheck: Duration = .milliseconds(150), heartbeatTimeout: Duration = .milliseconds(1500),
         suspectAfter: Int = 1, deadAfter: Int = 3, maxBodyBytes: Int = 1 << 20, registrationTimeout: Duration = .seconds(5),
         bundledRegistry: String? = nil, mdnsServiceType: String? = nil,
-        dataDirectory: String? = nil, supervisorToken: String? = nil, deployTimeout: Duration = .seconds(30)
+        dataDirectory: String? = nil, supervisorToken: String? = nil, deployTimeout: Duration = .seconds(30),
+        reconcileInterval: Duration = .seconds(5), rebalanceGain: Double? = nil
     ) async throws -> TestServer {
         let directory = dataDirectory ?? TemporaryDirectory.make()
         var logger = Logger(label: "test.server")
@@ -41,7 +42,8 @@ final class TestServer: Sendable {
             heartbeatTimeout: heartbeatTimeout,
             healthPolicy: try HealthPolicy(suspectAfter: suspectAfter, deadAfter: deadAfter),
             registrationTimeout: registrationTimeout, maxBodyBytes: maxBodyBytes, bundledRegistry: bundledRegistry,
-            mdnsServiceType: mdnsServiceType, supervisorToken: supervisorToken, deployTimeout: deployTimeout)
+            mdnsServiceType: mdnsServiceType, supervisorToken: supervisorToken, deployTimeout: deployTimeout,
+            reconcileInterval: reconcileInterval, rebalanceGain: rebalanceGain)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
             defer { continuation.finish() }

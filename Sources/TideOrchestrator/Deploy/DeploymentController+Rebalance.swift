@@ -1,0 +1,75 @@
+import Foundation
+import TideModel
+import TideSolver
+
+/// The optional rebalance (`tide server --rebalance`): work that moved because a device failed
+/// stays where it is by default; with rebalancing on, a deployment whose placement is clearly
+/// worse than a fresh one moves back, one step at a time.
+extension DeploymentController {
+    /// Moves at most one step of `name`, the one whose move alone gains the most, when that gain
+    /// is at least `minimumGain` (in plan score units; a fully matched preferred label is 1).
+    func rebalance(_ name: String, minimumGain: Double) async {
+        _ = try? await queue.run(name) { await self.rebalanceNow(name, minimumGain: minimumGain) }
+    }
+
+    private func rebalanceNow(_ name: String, minimumGain: Double) async {
+        guard var deployment = deployments[name], deployment.status == .active, let current = deployment.plan,
+            let entries = try? await pinnedEntries(deployment)
+        else { return }
+        let prepared = prepared(deployment, entries: entries)
+        let request = prepared.request
+        let fleet = await planner.snapshot(excluded: [], load: load(excluding: name))
+        let solver = Solver()
+        guard let fresh = try? solver.solve(request, fleet: fleet) else { return }
+        let assignment = request.steps.map { current.device(of: $0.name) ?? DeviceID("") }
+        let base = solver.totalScore(of: assignment, for: request, fleet: fleet)
+        guard base.isFinite else { return }
+        var best: (index: Int, device: DeviceID, score: Double)?
+        for (index, step) in request.steps.enumerated() {
+            guard let target = fresh.device(of: step.name), target != assignment[index] else { continue }
+            var candidate = assignment
+            candidate[index] = target
+            let score = solver.totalScore(of: candidate, for: request, fleet: fleet)
+            if score > (best?.score ?? base) { best = (index, target, score) }
+        }
+        guard let best, best.score - base >= minimumGain else { return }
+        let stepName = request.steps[best.index].name
+        guard var placement = fresh.steps.first(where: { $0.step == stepName }),
+            let position = current.steps.firstIndex(where: { $0.step == stepName }),
+            let stateIndex = deployment.steps.firstIndex(where: { $0.step == stepName })
+        else { return }
+        let from = deployment.steps[stateIndex].device
+        placement.kept = false
+        var plan = current
+        for index in plan.steps.indices { plan.steps[index].kept = true }
+        plan.steps[position] = placement
+        deployment.plan = plan
+        deployment.generation += 1
+        deployment.steps[stateIndex].device = best.device
+        deployment.steps[stateIndex].state = .pending
+        deployment.steps[stateIndex].error = nil
+        let gain = String(format: "%.2f", best.score - base)
+        do {
+            try save(deployment, events: [
+                event(
+                    .deploymentStepMoved, deployment,
+                    "\(name): step \(stepName) moves from \(from?.rawValue ?? "nowhere") to \(best.device) (rebalance: the plan scores \(gain) higher)",
+                    device: best.device,
+                    extra: [
+                        "step": .string(stepName), "from": from.map { .string($0.rawValue) } ?? .null,
+                        "to": .string(best.device.rawValue), "reason": .string("rebalance"), "gain": .number(best.score - base),
+                    ])
+            ])
+        } catch {
+            logger.error("\(error)")
+            return
+        }
+        await deploy(name, giveUp: .degrade)
+    }
+
+    func prepared(_ deployment: Deployment, entries: [String: RegistryEntry]) -> PreparedManifest {
+        PreparedManifest(
+            manifest: deployment.manifest, source: deployment.source, entries: entries, pins: deployment.pins,
+            requirements: Dictionary(deployment.pins.map { ($0.step, StepRequirements(capabilities: $0.needs)) }) { a, _ in a })
+    }
+}
