@@ -73,6 +73,9 @@ struct FailoverTests {
             #expect(move?.message.contains("dead") == true, "\(move?.message ?? "")")
             let statuses = events.filter { $0.kind == .deploymentStatusChanged }.compactMap { $0.details?["status"]?.stringValue }
             #expect(statuses.suffix(2) == ["degraded", "active"])
+            let recovered = events.last { $0.kind == .deploymentStatusChanged }
+            #expect(recovered?.message.contains("ms degraded") == true, "\(recovered?.message ?? "")")
+            #expect((recovered?.details?["previousForMs"]?.numberValue ?? 10_000) < 5_000)
             // Only the moved step and the step feeding it were pushed again: sup-c kept generation 1.
             #expect(deployment.installed[fleet.id("sup-c")]?.generation == 1)
             #expect((deployment.installed[fleet.id("sup-a")]?.generation ?? 0) > 1)

@@ -26,6 +26,8 @@ public struct Deployment: Sendable, Codable, Equatable {
     /// Grows with every apply and every re-placement; devices refuse nodes older than theirs.
     public var generation: Int64
     public var status: DeploymentStatus
+    /// Since when `status` holds.
+    public var statusSince: Date?
     /// Why the deployment is `degraded` or `failed`.
     public var reason: String?
     public var manifest: DeploymentManifest

@@ -19,21 +19,21 @@ struct WasmiotManifestRoutes {
             return try Response.json(["id": deployment.name], status: .created)
         }
         group.get("file/manifest") { _, _ in try Response.json(await controller.list()) }
-        group.get("file/manifest/{id}") { _, context in
-            let id = try context.parameters.require("id")
+        group.get("file/manifest/{name}") { _, context in
+            let id = try context.parameters.require("name")
             guard let deployment = await controller.deployment(id) else { throw APIError.notFound("no manifest \"\(id)\"") }
             return try Response.json(deployment)
         }
-        group.post("file/manifest/{id}") { _, context in
-            let id = try context.parameters.require("id")
+        group.post("file/manifest/{name}") { _, context in
+            let id = try context.parameters.require("name")
             guard let deployment = await controller.deployNow(id) else { throw APIError.notFound("no manifest \"\(id)\"") }
             return try Response.json(deployment, status: deployment.status == .failed ? .badGateway : .ok)
         }
-        group.delete("file/manifest/{id}") { _, context in
-            try Response.json(try await controller.remove(try context.parameters.require("id")))
+        group.delete("file/manifest/{name}") { _, context in
+            try Response.json(try await controller.remove(try context.parameters.require("name")))
         }
-        group.post("execute/{id}") { request, context in
-            let id = try context.parameters.require("id")
+        group.post("execute/{name}") { request, context in
+            let id = try context.parameters.require("name")
             var inputs: [String: JSONValue] = [:]
             for (key, value) in request.uri.queryParameters {
                 guard let number = Double(String(value)) else {

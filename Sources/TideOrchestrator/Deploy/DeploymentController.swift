@@ -111,6 +111,7 @@ actor DeploymentController {
             name: name, generation: (existing?.generation ?? 0) + 1, status: status, manifest: prepared.manifest,
             source: prepared.source, packages: prepared.packages, pins: prepared.pins, plan: plan, steps: [],
             installed: existing?.installed ?? [:], createdAt: existing?.createdAt ?? now, updatedAt: now)
+        deployment.statusSince = now
         deployment.steps = plan.steps.map { placement in
             let before = existing?.step(placement.step)
             let unchanged = before?.device == placement.device && before?.state == .running
@@ -332,12 +333,22 @@ actor DeploymentController {
 
     func setStatus(_ deployment: inout Deployment, _ status: DeploymentStatus, message: String) async {
         let previous = deployment.status
-        deployment.status = status
-        deployment.updatedAt = Date()
+        let now = Date()
         var extra: [String: JSONValue] = ["status": .string(status.rawValue), "previous": .string(previous.rawValue)]
+        let since = deployment.statusSince
+        if let since {
+            // How long the previous status lasted: for `degraded` -> `active`, the outage.
+            extra["previousForMs"] = .number((now.timeIntervalSince(since) * 1000).rounded())
+        }
+        if status != previous { deployment.statusSince = now }
+        deployment.status = status
+        deployment.updatedAt = now
         if let reason = deployment.reason { extra["reason"] = .string(reason) }
+        let text = previous == .degraded && status == .active
+            ? message + " after \(Int((now.timeIntervalSince(since ?? now) * 1000).rounded())) ms degraded"
+            : message
         do {
-            try save(deployment, events: [event(.deploymentStatusChanged, deployment, message, extra: extra)])
+            try save(deployment, events: [event(.deploymentStatusChanged, deployment, text, extra: extra)])
         } catch {
             logger.error("\(error)")
         }
