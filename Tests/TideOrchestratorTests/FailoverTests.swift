@@ -182,6 +182,41 @@ struct FailoverTests {
         await fleet.stop()
     }
 
+    @Test("a supervisor that keeps dying and returning is damped: shown by tide device show, and no new work lands on it")
+    func flappingSupervisor() async throws {
+        let fleet = try await DeploymentProcessTests.fleet(["sup-a", "sup-b"], probeInterval: .seconds(1))
+        var current = fleet.devices["sup-a"]?.process
+        do {
+            let port = try #require(current?.port)
+            let directory = try #require(fleet.devices["sup-a"]?.dataDirectory)
+            let flapper = fleet.id("sup-a")
+            for _ in 0..<2 {
+                current?.signal(SIGKILL)
+                #expect(try await eventually(timeout: .seconds(5)) { try await fleet.server.client.device(flapper).status == .dead })
+                current = try await DeploymentProcessTests.supervisor(
+                    "sup-a", directory: directory, orchestrator: fleet.server.baseURL, port: port)
+                #expect(try await eventually(timeout: .seconds(5)) { try await fleet.server.client.device(flapper).status == .alive })
+            }
+            #expect(try await fleet.server.client.device(flapper).dampedUntil != nil)
+            let shown = try await TideProcess.run([
+                "device", "show", flapper.rawValue, "--server", fleet.server.baseURL, "--data-dir", fleet.server.dataDirectory,
+            ])
+            #expect(shown.stdout.lowercased().contains("damped"), "\(shown.stdout)")
+
+            let applied = try await fleet.apply("name: steady\nsteps:\n  - name: f\n    module: fibo@^1.1\n    function: fibo\n    prefer: { labels: { role: sup-a } }\n")
+            let deployment = try #require(applied.deployment, "\(applied.body)")
+            #expect(deployment.step("f")?.device == fleet.id("sup-b"))
+            let rejection = deployment.plan?.steps.first?.rejected.first { $0.device == flapper }
+            #expect(rejection?.reason.singular.contains("damped") == true, "\(String(describing: rejection))")
+        } catch {
+            current?.stop()
+            await fleet.stop()
+            throw error
+        }
+        current?.stop()
+        await fleet.stop()
+    }
+
     @Test("SIGKILL of the orchestrator during a deploy: after a restart the deploy finishes, consistently")
     func orchestratorCrash() async throws {
         let directory = TemporaryDirectory.make()
