@@ -21,6 +21,11 @@ final class FakeDevice: Sendable {
     /// Qualified host functions it reports (`tide.imports`).
     let imports: [String]
     private let state: Mutex<(behaviour: Behaviour, healthRequests: Int)>
+    /// Deployment nodes received on `POST /deploy` and ids removed with `DELETE /deploy/{id}`, in order.
+    private let deploys = Mutex<(nodes: [JSONValue], removed: [String])>(([], []))
+
+    var receivedNodes: [JSONValue] { deploys.withLock { $0.nodes } }
+    var removedDeployments: [String] { deploys.withLock { $0.removed } }
     private let task: Task<Void, any Error>
 
     /// The description as the device sends it, spacing and key order included.
@@ -60,6 +65,18 @@ final class FakeDevice: Sendable {
         let router = Router()
         router.get(".well-known/wasmiot-device-description") { _, _ in try await shared.answer(health: false) }
         router.get("health") { _, _ in try await shared.answer(health: true) }
+        // Like a wasmiot supervisor: accepts any node, answers without Tide's fields.
+        router.post("deploy") { request, _ in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let node = try JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))
+            shared.owner.withLock { $0 }?.deploys.withLock { $0.nodes.append(node) }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status": "success"}"#)))
+        }
+        router.delete("deploy/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            shared.owner.withLock { $0 }?.deploys.withLock { $0.removed.append(id) }
+            return Response(status: .ok)
+        }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
