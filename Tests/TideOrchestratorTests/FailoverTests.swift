@@ -182,7 +182,7 @@ struct FailoverTests {
         await fleet.stop()
     }
 
-    @Test("a supervisor that keeps dying and returning is damped: shown by tide device show, and no new work lands on it")
+    @Test("a supervisor that keeps dying and returning is damped: shown by tide device show, no new work while others can take it")
     func flappingSupervisor() async throws {
         let fleet = try await DeploymentProcessTests.fleet(["sup-a", "sup-b"], probeInterval: .seconds(1))
         var current = fleet.devices["sup-a"]?.process
@@ -208,6 +208,14 @@ struct FailoverTests {
             #expect(deployment.step("f")?.device == fleet.id("sup-b"))
             let rejection = deployment.plan?.steps.first?.rejected.first { $0.device == flapper }
             #expect(rejection?.reason.singular.contains("damped") == true, "\(String(describing: rejection))")
+
+            // When the flapping device is the only one left, it takes the step rather than nobody.
+            fleet.devices["sup-b"]?.process.signal(SIGKILL)
+            #expect(try await eventually(timeout: .seconds(6)) {
+                let moved = try await fleet.server.client.deployment("steady")
+                return moved.status == .active && moved.step("f")?.device == flapper
+            })
+            #expect(try await fleet.run("steady", #"{"n": 9}"#).result == .number(34))
         } catch {
             current?.stop()
             await fleet.stop()

@@ -29,6 +29,16 @@ import TideSolver
               expect: ["a": nil, "b": "is flapping (damped)"])
     }
 
+    @Test func dampedKeepsTheWorkItHas() {
+        let filter = DampedFilter()
+        let index = fleet([device("a"), device("b", damped: true), device("c", damped: true)])
+        let stepContext = context(request([step("s")]), current: "b")
+        #expect(filter.rejection(of: device("b", damped: true), for: stepContext) == nil)
+        #expect(filter.rejection(of: device("c", damped: true), for: stepContext)?.singular == "is flapping (damped)")
+        let passing = filter.passing(for: stepContext, in: index)
+        #expect(passing.contains(0) && passing.contains(1) && !passing.contains(2))
+    }
+
     @Test func pinned() {
         let pinned = step("s", require: StepConstraints(device: DeviceID("b")))
         check(PinnedDeviceFilter(), [device("a"), device("b")], pinned, expect: ["a": "is not the required device b", "b": nil])

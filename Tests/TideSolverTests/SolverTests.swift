@@ -162,6 +162,16 @@ import TideSolver
         #expect(try solver.solve(pipeline, fleet: shaky, current: before).steps[0].device == DeviceID("b"))
     }
 
+    @Test func aDampedDeviceKeepsItsStepOnReplan() throws {
+        let pipeline = request([step("one")])
+        let solver = Solver()
+        let before = try solver.solve(pipeline, fleet: fleet([device("a"), device("b", cpu: 0.5)]))
+        let flapping = fleet([device("a", damped: true), device("b", cpu: 0.5)])
+        #expect(solver.affectedSteps(pipeline, fleet: flapping, current: before).isEmpty)
+        #expect(try solver.replan(pipeline, fleet: flapping, current: before).steps[0].device == DeviceID("a"))
+        #expect(try solver.solve(pipeline, fleet: flapping).steps[0].device == DeviceID("b"))
+    }
+
     @Test func stickinessKeepsAStepWhereItRunsWhenScoresAreClose() throws {
         let pipeline = request([step("one")])
         let before = PlacementPlan(

@@ -25,6 +25,7 @@ extension DeploymentController {
             return
         case .active, .degraded: break
         }
+        let reasonBefore = deployment.reason
         var lost: [DeviceID: String] = [:]
         for device in deployment.devices {
             guard let found = await inventory.device(device) else {
@@ -55,8 +56,10 @@ extension DeploymentController {
             try await replace(&deployment, entries: entries, excluded: Set(lost.keys), because: lost)
         } catch {
             let reason = "\(Self.message(error)); retried whenever the fleet changes"
-            if deployment.reason != reason {
-                deployment.reason = reason
+            deployment.reason = reason
+            if reason == reasonBefore {
+                try? save(deployment, events: [])  // nothing new to tell
+            } else {
                 await setStatus(&deployment, .degraded, message: "deployment \(name) stays degraded: \(reason)")
             }
             return

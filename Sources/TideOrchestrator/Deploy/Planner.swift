@@ -104,25 +104,32 @@ struct Planner: Sendable {
     func place(
         _ prepared: PreparedManifest, current: PlacementPlan? = nil, excluded: Set<DeviceID> = [], load: [DeviceID: Int]
     ) async throws -> PlacementPlan {
-        let fleet = await snapshot(excluded: excluded, load: load)
-        do {
-            if let current {
-                return try Solver().replan(prepared.request, fleet: fleet, current: current)
-            }
+        func solve(_ fleet: FleetIndex) throws(PlacementError) -> PlacementPlan {
+            if let current { return try Solver().replan(prepared.request, fleet: fleet, current: current) }
             return try Solver().solve(prepared.request, fleet: fleet)
+        }
+        do {
+            return try solve(await snapshot(excluded: excluded, load: load))
         } catch {
+            // Damping keeps new work off flapping devices, but a step is better on a flapping
+            // device than on none: as a last resort, damped devices count as settled.
+            if error.description.contains("damped"),
+                let plan = try? solve(await snapshot(excluded: excluded, load: load, ignoringDamping: true))
+            {
+                return plan
+            }
             throw APIError(
                 .unprocessableContent, code: "unplaceable", error.description,
                 details: ["reasons": .string(error.description)])
         }
     }
 
-    func snapshot(excluded: Set<DeviceID>, load: [DeviceID: Int]) async -> FleetIndex {
+    func snapshot(excluded: Set<DeviceID>, load: [DeviceID: Int], ignoringDamping: Bool = false) async -> FleetIndex {
         let now = Date()
         let fleet = await inventory.list().map { device in
             var entry = FleetDevice(
                 device: device, imports: Self.reportedImports(of: device), placedSteps: load[device.id] ?? 0,
-                damped: device.isDamped(at: now))
+                damped: !ignoringDamping && device.isDamped(at: now))
             if excluded.contains(device.id) { entry.status = .dead }
             return entry
         }
