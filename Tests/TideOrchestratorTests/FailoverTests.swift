@@ -225,6 +225,18 @@ struct FailoverTests {
         await fleet.stop()
     }
 
+    @Test("SIGTERM stops the server within seconds: the reconciler ends with the graceful shutdown")
+    func gracefulStop() async throws {
+        let directory = TemporaryDirectory.make()
+        let arguments = ["server", "--port", "{port}", "--data-dir", directory, "--registry", "none", "--no-mdns", "--log-level", "warning"]
+        let server = try await ChildProcess.startTide(arguments, readyPath: "/healthz")
+        defer { server.stop() }
+        server.signal(SIGTERM)
+        let sent = ContinuousClock.now
+        while server.process.isRunning, ContinuousClock.now - sent < .seconds(8) { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!server.process.isRunning, "tide server did not stop within 8 s of SIGTERM: \(server.output())")
+    }
+
     @Test("SIGKILL of the orchestrator during a deploy: after a restart the deploy finishes, consistently")
     func orchestratorCrash() async throws {
         let directory = TemporaryDirectory.make()

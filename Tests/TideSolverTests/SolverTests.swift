@@ -162,6 +162,17 @@ import TideSolver
         #expect(try solver.solve(pipeline, fleet: shaky, current: before).steps[0].device == DeviceID("b"))
     }
 
+    @Test func rejectionsAreListedUpToTheCapWithTheTotal() throws {
+        let devices = (0..<60).map { device(String(format: "d%02d", $0)) }
+        let pinned = request([step("s", require: StepConstraints(device: DeviceID("d07")))])
+        let plan = try Solver().solve(pinned, fleet: fleet(devices))
+        #expect(plan.steps[0].device == DeviceID("d07"))
+        #expect(plan.steps[0].rejected.count == 50)
+        #expect(plan.steps[0].rejectedCount == 59)
+        let few = try Solver().solve(pinned, fleet: fleet(Array(devices.prefix(10))))
+        #expect(few.steps[0].rejected.count == 9 && few.steps[0].rejectedCount == nil)
+    }
+
     @Test func aDampedDeviceKeepsItsStepOnReplan() throws {
         let pipeline = request([step("one")])
         let solver = Solver()

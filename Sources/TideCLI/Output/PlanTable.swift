@@ -21,6 +21,8 @@ enum PlanTable {
         let reasons = Dictionary(grouping: placement.rejected, by: \.reason)
             .map { reason, devices in "\(devices.count) \(devices.count == 1 ? reason.singular : reason.plural)" }
             .sorted()
-        return reasons.isEmpty ? "-" : reasons.joined(separator: "; ")
+        guard !reasons.isEmpty else { return "-" }
+        let more = (placement.rejectedCount ?? placement.rejected.count) - placement.rejected.count
+        return reasons.joined(separator: "; ") + (more > 0 ? "; \(more) more devices rejected (first \(placement.rejected.count) listed)" : "")
     }
 }

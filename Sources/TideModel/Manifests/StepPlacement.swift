@@ -7,6 +7,9 @@ public struct StepPlacement: Sendable, Codable, Equatable {
     public var breakdown: [ScoreComponent]
     /// Devices that failed a hard constraint, sorted by id; empty when rejections are not recorded.
     public var rejected: [DeviceRejection]
+    /// How many devices were rejected in all, when `rejected` lists only the first of them; nil
+    /// when it lists every one.
+    public var rejectedCount: Int?
     /// True when a re-plan kept the step where it was.
     public var kept: Bool
 

@@ -36,6 +36,7 @@ struct PreparedManifest: Sendable {
 struct Planner: Sendable {
     let inventory: Inventory
     let registry: PackageRegistry
+    let reportedImports = ReportedImports()
 
     /// The dry run of `POST /api/v1/plan`: nothing is stored.
     func plan(_ text: [UInt8], fileName: String, load: [DeviceID: Int] = [:]) async throws -> PlanResponse {
@@ -128,7 +129,7 @@ struct Planner: Sendable {
         let now = Date()
         let fleet = await inventory.list().map { device in
             var entry = FleetDevice(
-                device: device, imports: Self.reportedImports(of: device), placedSteps: load[device.id] ?? 0,
+                device: device, imports: reportedImports.imports(of: device), placedSteps: load[device.id] ?? 0,
                 damped: !ignoringDamping && device.isDamped(at: now))
             if excluded.contains(device.id) { entry.status = .dead }
             return entry
@@ -147,10 +148,5 @@ struct Planner: Sendable {
             pending.append(contentsOf: entry.record.dependencies.keys.sorted())
         }
         return result
-    }
-
-    /// Qualified host functions a Tide supervisor reports in its description (`tide.imports`).
-    static func reportedImports(of device: Device) -> [String] {
-        device.description.value["tide"]?["imports"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 }

@@ -21,8 +21,14 @@ struct Reconciler: Service {
     let logger: Logger
 
     func run() async throws {
+        // Ends with the server's graceful shutdown (SIGTERM), not only on cancellation.
+        try await cancelWhenGracefulShutdown { try await loop() }
+    }
+
+    private func loop() async throws {
         var cursor = try store.latestEventID()
         try await Task.sleep(for: settle)
+        guard !Task.isCancelled else { return }
         await controller.reconcileAll()
         var lastPass = ContinuousClock.now
         while !Task.isCancelled {

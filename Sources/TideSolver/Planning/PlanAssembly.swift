@@ -27,10 +27,12 @@ extension Solver {
             }
             let rejected = options.recordRejections
                 ? rejections(for: context, in: fleet, feasible: problem.feasible[t]) : []
-            return StepPlacement(
+            var placement = StepPlacement(
                 step: context.step.name, device: deviceID, score: breakdown.reduce(0) { $0 + $1.weighted },
-                breakdown: breakdown, rejected: rejected,
+                breakdown: breakdown, rejected: Array(rejected.prefix(options.maxRejectionsPerStep)),
                 kept: kept.contains(context.step.name) && context.currentDevice == deviceID)
+            if rejected.count > options.maxRejectionsPerStep { placement.rejectedCount = rejected.count }
+            return placement
         }
         let deployment = problem.contexts.first?.request.deployment ?? ""
         return PlacementPlan(deployment: deployment, steps: steps, method: method)

@@ -3,6 +3,9 @@ public struct SolverOptions: Sendable, Equatable {
     /// List every rejected device with its reason in each step's placement. Turn off for large
     /// fleets when only the decision matters; an unplaceable step is always explained.
     public var recordRejections: Bool
+    /// At most this many rejected devices are listed per step (the first by id); `rejectedCount`
+    /// has the total. Keeps plans small on large fleets.
+    public var maxRejectionsPerStep: Int
     /// How many of its best devices each step brings into the joint search (at least the number of
     /// steps is always taken), and how many joint devices each co-located pair or group adds.
     public var candidatesPerStep: Int
@@ -14,9 +17,10 @@ public struct SolverOptions: Sendable, Equatable {
 
     public init(
         recordRejections: Bool = true, candidatesPerStep: Int = 6, exactStepLimit: Int = 8, nodeBudget: Int = 200_000,
-        beamWidth: Int = 32
+        beamWidth: Int = 32, maxRejectionsPerStep: Int = 50
     ) {
         self.recordRejections = recordRejections
+        self.maxRejectionsPerStep = maxRejectionsPerStep
         self.candidatesPerStep = candidatesPerStep
         self.exactStepLimit = exactStepLimit
         self.nodeBudget = nodeBudget
