@@ -167,7 +167,7 @@ import TideSolver
         let pinned = request([step("s", require: StepConstraints(device: DeviceID("d07")))])
         let plan = try Solver().solve(pinned, fleet: fleet(devices))
         #expect(plan.steps[0].device == DeviceID("d07"))
-        #expect(plan.steps[0].rejected.count == 50)
+        #expect(plan.steps[0].rejected.count == 20)
         #expect(plan.steps[0].rejectedCount == 59)
         let few = try Solver().solve(pinned, fleet: fleet(Array(devices.prefix(10))))
         #expect(few.steps[0].rejected.count == 9 && few.steps[0].rejectedCount == nil)

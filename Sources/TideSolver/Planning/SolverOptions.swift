@@ -17,7 +17,7 @@ public struct SolverOptions: Sendable, Equatable {
 
     public init(
         recordRejections: Bool = true, candidatesPerStep: Int = 6, exactStepLimit: Int = 8, nodeBudget: Int = 200_000,
-        beamWidth: Int = 32, maxRejectionsPerStep: Int = 50
+        beamWidth: Int = 32, maxRejectionsPerStep: Int = 20
     ) {
         self.recordRejections = recordRejections
         self.maxRejectionsPerStep = maxRejectionsPerStep

@@ -5,9 +5,10 @@ import NIOHTTP1
 import NIOPosix
 import TideModel
 
-/// Many fake supervisors in one process, for monitor benchmarks: each listens on its own loopback
-/// address (127.77.x.y) and the same port, answers `/health`, and can be made to refuse (closed),
-/// hang, or stop its heartbeats. Simulated devices: labelled as such in their description.
+/// Many fake supervisors in one process, for the monitor and deploy benchmarks: each listens on its
+/// own loopback address (127.77.x.y) and the same port, answers `/health` and its description, and
+/// can be made to refuse (closed) or hang. With a deploy agent, it also takes `POST /deploy` and
+/// `DELETE /deploy/<id>` (no Wasm runs). Simulated devices: labelled as such in their description.
 final class SimulatedFleet: Sendable {
     enum Mode: Sendable {
         case healthy
@@ -40,7 +41,8 @@ final class SimulatedFleet: Sendable {
 
     static func host(_ index: Int) -> String { "127.77.\(index / 250).\(index % 250 + 1)" }
 
-    static func start(count: Int, port: Int) async throws -> SimulatedFleet {
+    /// Binds `count` devices on `port`. `agent` handles their deploys; without one, `/deploy` is 404.
+    static func start(count: Int, port: Int, agent: SimulatedDeployAgent? = nil) async throws -> SimulatedFleet {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let modes = NIOLockedValueBox<[DeviceID: Mode]>([:])
         let connections = NIOLockedValueBox<[DeviceID: [any Channel]]>([:])
@@ -54,8 +56,10 @@ final class SimulatedFleet: Sendable {
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { channel in
                     connections.withLockedValue { $0[id, default: []].append(channel) }
-                    return channel.pipeline.configureHTTPServerPipeline().flatMap {
-                        channel.pipeline.addHandler(HealthHandler(id: id, modes: modes))
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                        try channel.pipeline.syncOperations.addHandler(
+                            SimulatedDeviceHandler(member: member, modes: modes, agent: agent))
                     }
                 }
                 .bind(host: member.host, port: port).get()
@@ -89,31 +93,5 @@ final class SimulatedFleet: Sendable {
             "supervisorInterfaces": ["fd_write", "millis"],
             "tide": ["id": .string(member.id.rawValue), "name": .string(member.id.rawValue), "labels": ["simulated": "true"]],
         ]
-    }
-}
-
-/// Answers `GET /health` (and the description) for one simulated device.
-private final class HealthHandler: ChannelInboundHandler, Sendable {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
-
-    let id: DeviceID
-    let modes: NIOLockedValueBox<[DeviceID: SimulatedFleet.Mode]>
-
-    init(id: DeviceID, modes: NIOLockedValueBox<[DeviceID: SimulatedFleet.Mode]>) {
-        self.id = id
-        self.modes = modes
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .end = unwrapInboundIn(data) else { return }
-        if modes.withLockedValue({ $0[id] }) == .hanging { return }
-        let body = ByteBuffer(string: #"{"cpuUsage": 0.1, "memoryUsage": 0.3}"#)
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Content-Length", value: String(body.readableBytes))
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 }
