@@ -225,6 +225,39 @@ struct FailoverTests {
         await fleet.stop()
     }
 
+    @Test("a restarted supervisor restores its node; at the current generation it is kept, not pushed again")
+    func supervisorRestart() async throws {
+        let fleet = try await DeploymentProcessTests.fleet(["sup-a", "sup-b"], probeInterval: .seconds(1))
+        var restarted: ChildProcess?
+        do {
+            let applied = try await fleet.apply("name: kept\nsteps:\n  - name: f\n    module: fibo@^1.1\n    function: fibo\n    require: { labels: { role: sup-b } }\n")
+            let before = try #require(applied.deployment?.installed[fleet.id("sup-b")], "\(applied.body)")
+            let port = try #require(fleet.devices["sup-b"]?.process.port)
+            let directory = try #require(fleet.devices["sup-b"]?.dataDirectory)
+            fleet.devices["sup-b"]?.process.signal(SIGKILL)
+            restarted = try await DeploymentProcessTests.supervisor(
+                "sup-b", directory: directory, orchestrator: fleet.server.baseURL, port: port)
+            // It serves the restored node by itself, before the server acts.
+            #expect(try await fleet.serves("sup-b", "/kept/modules/f/fibo"))
+            #expect(try await eventually(timeout: .seconds(8)) {
+                let alive = try await fleet.server.client.devices(status: .alive).count
+                let status = try await fleet.server.client.deployment("kept").status
+                return alive == 2 && status == .active
+            })
+            try await Task.sleep(for: .seconds(2))  // a few heartbeats and reconcile passes
+            let after = try await fleet.server.client.deployment("kept")
+            #expect(after.status == .active)
+            #expect(after.installed[fleet.id("sup-b")] == before)
+            #expect(try await fleet.run("kept", #"{"n": 11}"#).result == .number(89))
+        } catch {
+            restarted?.stop()
+            await fleet.stop()
+            throw error
+        }
+        restarted?.stop()
+        await fleet.stop()
+    }
+
     @Test("SIGTERM stops the server within seconds: the reconciler ends with the graceful shutdown")
     func gracefulStop() async throws {
         let directory = TemporaryDirectory.make()
