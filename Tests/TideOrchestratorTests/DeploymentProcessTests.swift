@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TideModel
 
@@ -11,12 +12,28 @@ struct DeploymentProcessTests {
     struct Fleet {
         let server: TestServer
         let devices: [String: (process: ChildProcess, id: DeviceID, dataDirectory: String)]
+        /// Supervisors a test restarted; stopped with the fleet.
+        let restarted = Restarted()
+
+        final class Restarted: Sendable {
+            let processes = Mutex<[ChildProcess]>([])
+        }
 
         func url(_ name: String) -> String { "http://127.0.0.1:\(devices[name]?.process.port ?? 0)" }
         func id(_ name: String) -> DeviceID { devices[name]?.id ?? DeviceID("missing") }
 
+        /// Starts supervisor `name` again with its data directory and port: a reboot.
+        func restart(_ name: String) async throws -> ChildProcess {
+            guard let device = devices[name] else { throw TestServerError(message: "no supervisor \(name)") }
+            let process = try await DeploymentProcessTests.supervisor(
+                name, directory: device.dataDirectory, orchestrator: server.baseURL, port: device.process.port)
+            restarted.processes.withLock { $0.append(process) }
+            return process
+        }
+
         func stop() async {
             for device in devices.values { device.process.stop() }
+            for process in restarted.processes.withLock({ $0 }) { process.stop() }
             await server.stop()
         }
 
@@ -75,8 +92,17 @@ struct DeploymentProcessTests {
             ], port: port)
     }
 
-    func fleet(_ names: [String], deployTimeout: Duration = .seconds(10)) async throws -> Fleet {
-        try await Self.fleet(names, deployTimeout: deployTimeout)
+    /// Runs `body` on a fresh fleet and stops every process it started, also when `body` throws.
+    static func withFleet(
+        _ names: [String], deployTimeout: Duration = .seconds(10), probeInterval: Duration = .zero,
+        reconcileInterval: Duration = .seconds(5), rebalanceGain: Double? = nil, _ body: (Fleet) async throws -> Void
+    ) async throws {
+        let fleet = try await fleet(
+            names, deployTimeout: deployTimeout, probeInterval: probeInterval, reconcileInterval: reconcileInterval,
+            rebalanceGain: rebalanceGain)
+        do {
+            try await body(fleet)
+        }
     }
 
     static func chain(name: String = "chain", first: String, second: String) -> String {
@@ -96,8 +122,7 @@ struct DeploymentProcessTests {
 
     @Test("apply a two-device chain, run it, update it with one move, delete it from every device")
     func lifecycle() async throws {
-        let fleet = try await fleet(["sup-a", "sup-b", "sup-c"])
-        do {
+        try await Self.withFleet(["sup-a", "sup-b", "sup-c"]) { fleet in
             let created = try await fleet.apply(Self.chain(first: "sup-a", second: "sup-b"))
             #expect(created.status == 201, "\(created.body)")
             let deployment = try #require(created.deployment)
@@ -149,17 +174,12 @@ struct DeploymentProcessTests {
             let kinds = try fleet.server.store().events(limit: 1000).map(\.kind)
             #expect(kinds.contains(.deploymentApplied) && kinds.contains(.deploymentStepChanged))
             #expect(kinds.contains(.deploymentStatusChanged) && kinds.contains(.deploymentRemoved))
-        } catch {
-            await fleet.stop()
-            throw error
         }
-        await fleet.stop()
     }
 
     @Test("bad manifests are refused with the reason and nothing is stored or pushed")
     func refusals() async throws {
-        let fleet = try await fleet(["sup-a"])
-        do {
+        try await Self.withFleet(["sup-a"]) { fleet in
             let unsatisfiable = try await fleet.apply("name: old\nsteps:\n  - name: f\n    module: fibo@^9\n    function: fibo\n")
             #expect(unsatisfiable.status == 422)
             #expect(errorOf(unsatisfiable.body)?.code == "unsatisfiable")
@@ -177,19 +197,14 @@ struct DeploymentProcessTests {
 
             let missing = try await fleet.server.request(.POST, "/api/v1/deployments/nothing/run", body: "{}")
             #expect(missing.status == 404)
-        } catch {
-            await fleet.stop()
-            throw error
+            #expect(try fleet.server.store().deployments().isEmpty)
+            #expect(try await fleet.server.request(.GET, "/api/v1/deployments").body == "[]")
         }
-        #expect(try fleet.server.store().deployments().isEmpty)
-        #expect(try await fleet.server.request(.GET, "/api/v1/deployments").body == "[]")
-        await fleet.stop()
     }
 
     @Test("a device dead at deploy time: its step moves to another capable device and the pipeline runs")
     func deviceDiesDuringDeploy() async throws {
-        let fleet = try await fleet(["sup-a", "sup-b"], deployTimeout: .seconds(3))
-        do {
+        try await Self.withFleet(["sup-a", "sup-b"], deployTimeout: .seconds(3)) { fleet in
             // Killed, but not yet detected: the monitor is off in this server.
             fleet.devices["sup-a"]?.process.signal(SIGKILL)
             let yaml = """
@@ -221,10 +236,6 @@ struct DeploymentProcessTests {
             #expect(doomed.installed.isEmpty)
             let refused = try await fleet.server.request(.POST, "/api/v1/deployments/doomed/run", body: "{}")
             #expect(refused.status == 409)
-        } catch {
-            await fleet.stop()
-            throw error
         }
-        await fleet.stop()
     }
 }

@@ -48,9 +48,7 @@ struct FailoverTests {
 
     @Test("SIGKILL, then SIGSTOP, of the middle device: the pipeline runs again through a new placement; returning devices lose their stale instance")
     func middleDeviceFails() async throws {
-        let fleet = try await DeploymentProcessTests.fleet(["sup-a", "sup-b", "sup-c", "sup-d"], probeInterval: .seconds(1))
-        var restarted: ChildProcess?
-        do {
+        try await DeploymentProcessTests.withFleet(["sup-a", "sup-b", "sup-c", "sup-d"], probeInterval: .seconds(1)) { fleet in
             let applied = try await fleet.apply(Self.pipeline(fleet))
             #expect(applied.deployment?.status == .active, "\(applied.body)")
             #expect(applied.deployment?.step("middle")?.device == fleet.id("sup-b"))
@@ -81,10 +79,7 @@ struct FailoverTests {
             #expect((deployment.installed[fleet.id("sup-a")]?.generation ?? 0) > 1)
 
             // sup-b comes back with its persisted (now stale) node; the server deletes it.
-            let port = try #require(fleet.devices["sup-b"]?.process.port)
-            let directory = try #require(fleet.devices["sup-b"]?.dataDirectory)
-            restarted = try await DeploymentProcessTests.supervisor(
-                "sup-b", directory: directory, orchestrator: fleet.server.baseURL, port: port)
+            _ = try await fleet.restart("sup-b")
             #expect(try await eventually(timeout: .seconds(8)) {
                 try await !fleet.serves("sup-b", "/pipe/modules/middle/fibo")
             })
@@ -108,19 +103,12 @@ struct FailoverTests {
                 try await !fleet.serves("sup-d", "/pipe/modules/middle/fibo")
             })
             #expect(try await fleet.run("pipe", #"{"n": 6}"#).result == .number(10946))
-        } catch {
-            restarted?.stop()
-            await fleet.stop()
-            throw error
         }
-        restarted?.stop()
-        await fleet.stop()
     }
 
     @Test("no capable device left: degraded with the reason, active again once a device qualifies")
     func noCapableDevice() async throws {
-        let fleet = try await DeploymentProcessTests.fleet(["sup-a", "sup-b"], probeInterval: .seconds(1))
-        do {
+        try await DeploymentProcessTests.withFleet(["sup-a", "sup-b"], probeInterval: .seconds(1)) { fleet in
             _ = try await fleet.server.client.label(fleet.id("sup-b"), ["special": "yes"])
             let applied = try await fleet.apply("name: lonely\nsteps:\n  - name: f\n    module: fibo@^1.1\n    function: fibo\n    require: { labels: { special: \"yes\" } }\n")
             #expect(applied.deployment?.step("f")?.device == fleet.id("sup-b"), "\(applied.body)")
@@ -141,19 +129,13 @@ struct FailoverTests {
                 return deployment.status == .active && deployment.step("f")?.device == fleet.id("sup-a")
             })
             #expect(try await fleet.run("lonely", #"{"n": 5}"#).result == .number(5))
-        } catch {
-            await fleet.stop()
-            throw error
         }
-        await fleet.stop()
     }
 
     @Test("with --rebalance, a step moves back to its preferred device once it returns")
     func rebalance() async throws {
-        let fleet = try await DeploymentProcessTests.fleet(
-            ["sup-a", "sup-b"], probeInterval: .seconds(1), reconcileInterval: .seconds(1), rebalanceGain: 0.5)
-        var restarted: ChildProcess?
-        do {
+        try await DeploymentProcessTests.withFleet(
+            ["sup-a", "sup-b"], probeInterval: .seconds(1), reconcileInterval: .seconds(1), rebalanceGain: 0.5) { fleet in
             let applied = try await fleet.apply("name: home\nsteps:\n  - name: f\n    module: fibo@^1.1\n    function: fibo\n    prefer: { labels: { role: sup-a } }\n")
             #expect(applied.deployment?.step("f")?.device == fleet.id("sup-a"), "\(applied.body)")
             fleet.devices["sup-a"]?.process.signal(SIGKILL)
@@ -161,10 +143,7 @@ struct FailoverTests {
                 let deployment = try await fleet.server.client.deployment("home")
                 return deployment.status == .active && deployment.step("f")?.device == fleet.id("sup-b")
             })
-            let port = try #require(fleet.devices["sup-a"]?.process.port)
-            let directory = try #require(fleet.devices["sup-a"]?.dataDirectory)
-            restarted = try await DeploymentProcessTests.supervisor(
-                "sup-a", directory: directory, orchestrator: fleet.server.baseURL, port: port)
+            _ = try await fleet.restart("sup-a")
             #expect(try await eventually(timeout: .seconds(10)) {
                 let deployment = try await fleet.server.client.deployment("home")
                 return deployment.status == .active && deployment.step("f")?.device == fleet.id("sup-a")
@@ -173,28 +152,18 @@ struct FailoverTests {
             #expect(moves.last?.message.contains("rebalance") == true, "\(moves.map(\.message))")
             #expect(try await fleet.run("home", #"{"n": 10}"#).steps.first?.device == fleet.id("sup-a"))
             #expect(try await eventually(timeout: .seconds(5)) { try await !fleet.serves("sup-b", "/home/modules/f/fibo") })
-        } catch {
-            restarted?.stop()
-            await fleet.stop()
-            throw error
         }
-        restarted?.stop()
-        await fleet.stop()
     }
 
     @Test("a supervisor that keeps dying and returning is damped: shown by tide device show, no new work while others can take it")
     func flappingSupervisor() async throws {
-        let fleet = try await DeploymentProcessTests.fleet(["sup-a", "sup-b"], probeInterval: .seconds(1))
-        var current = fleet.devices["sup-a"]?.process
-        do {
-            let port = try #require(current?.port)
-            let directory = try #require(fleet.devices["sup-a"]?.dataDirectory)
+        try await DeploymentProcessTests.withFleet(["sup-a", "sup-b"], probeInterval: .seconds(1)) { fleet in
+            var current = fleet.devices["sup-a"]?.process
             let flapper = fleet.id("sup-a")
             for _ in 0..<2 {
                 current?.signal(SIGKILL)
                 #expect(try await eventually(timeout: .seconds(5)) { try await fleet.server.client.device(flapper).status == .dead })
-                current = try await DeploymentProcessTests.supervisor(
-                    "sup-a", directory: directory, orchestrator: fleet.server.baseURL, port: port)
+                current = try await fleet.restart("sup-a")
                 #expect(try await eventually(timeout: .seconds(5)) { try await fleet.server.client.device(flapper).status == .alive })
             }
             #expect(try await fleet.server.client.device(flapper).dampedUntil != nil)
@@ -216,27 +185,16 @@ struct FailoverTests {
                 return moved.status == .active && moved.step("f")?.device == flapper
             })
             #expect(try await fleet.run("steady", #"{"n": 9}"#).result == .number(34))
-        } catch {
-            current?.stop()
-            await fleet.stop()
-            throw error
         }
-        current?.stop()
-        await fleet.stop()
     }
 
     @Test("a restarted supervisor restores its node; at the current generation it is kept, not pushed again")
     func supervisorRestart() async throws {
-        let fleet = try await DeploymentProcessTests.fleet(["sup-a", "sup-b"], probeInterval: .seconds(1))
-        var restarted: ChildProcess?
-        do {
+        try await DeploymentProcessTests.withFleet(["sup-a", "sup-b"], probeInterval: .seconds(1)) { fleet in
             let applied = try await fleet.apply("name: kept\nsteps:\n  - name: f\n    module: fibo@^1.1\n    function: fibo\n    require: { labels: { role: sup-b } }\n")
             let before = try #require(applied.deployment?.installed[fleet.id("sup-b")], "\(applied.body)")
-            let port = try #require(fleet.devices["sup-b"]?.process.port)
-            let directory = try #require(fleet.devices["sup-b"]?.dataDirectory)
             fleet.devices["sup-b"]?.process.signal(SIGKILL)
-            restarted = try await DeploymentProcessTests.supervisor(
-                "sup-b", directory: directory, orchestrator: fleet.server.baseURL, port: port)
+            _ = try await fleet.restart("sup-b")
             // It serves the restored node by itself, before the server acts.
             #expect(try await fleet.serves("sup-b", "/kept/modules/f/fibo"))
             #expect(try await eventually(timeout: .seconds(8)) {
@@ -249,13 +207,7 @@ struct FailoverTests {
             #expect(after.status == .active)
             #expect(after.installed[fleet.id("sup-b")] == before)
             #expect(try await fleet.run("kept", #"{"n": 11}"#).result == .number(89))
-        } catch {
-            restarted?.stop()
-            await fleet.stop()
-            throw error
         }
-        restarted?.stop()
-        await fleet.stop()
     }
 
     @Test("SIGTERM stops the server within seconds: the reconciler ends with the graceful shutdown")
