@@ -102,7 +102,11 @@ struct DeploymentProcessTests {
             rebalanceGain: rebalanceGain)
         do {
             try await body(fleet)
+        } catch {
+            await fleet.stop()
+            throw error
         }
+        await fleet.stop()
     }
 
     static func chain(name: String = "chain", first: String, second: String) -> String {
