@@ -388,7 +388,7 @@ actor DeploymentController {
             throw APIError.internalError(error.description)
         }
         deployments[name] = nil
-        if let stored { await publish([stored]) }
+        announce(stored.map { [$0] } ?? [])
         return DeploymentRemoval(name: name, cleaned: cleaned, unreachable: unreachable)
     }
 
@@ -470,16 +470,15 @@ actor DeploymentController {
         // What these devices report is to be compared with the new desired state afresh.
         for device in Set(deployment.installed.keys).union(deployment.devices) { observations[device] = nil }
         deployments[deployment.name] = deployment
-        if !stored.isEmpty {
-            let bus = self.bus
-            for event in stored { logger.info("\(event.message)") }
-            Task { await bus.published(stored) }
-        }
+        announce(stored)
     }
 
-    func publish(_ stored: [FleetEvent]) async {
+    /// Logs committed events and wakes the readers waiting for them.
+    func announce(_ stored: [FleetEvent]) {
+        guard !stored.isEmpty else { return }
         for event in stored { logger.info("\(event.message)") }
-        await bus.published(stored)
+        let bus = self.bus
+        Task { await bus.published(stored) }
     }
 
     func event(

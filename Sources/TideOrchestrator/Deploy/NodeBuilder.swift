@@ -37,7 +37,7 @@ struct NodeBuilder: Sendable {
         }
         let parameters = function.parameters.enumerated().map { index, parameter in
             NodeDocument.Endpoint.Parameter(
-                name: "param\(index)", description: parameter.name, schema: Self.schema(parameter.type))
+                name: "param\(index)", description: parameter.name, schema: WasmiotModuleRoutes.schema(parameter.type.rawValue))
         }
         let bytes = function.result == .bytes
         return NodeDocument.Endpoint(
@@ -45,7 +45,7 @@ struct NodeBuilder: Sendable {
             method: function.method.rawValue, request: .init(parameters: parameters),
             response: .init(
                 media_type: bytes ? "application/octet-stream" : "application/json",
-                schema: function.result.map(Self.schema) ?? .null))
+                schema: function.result.map { WasmiotModuleRoutes.schema($0.rawValue) } ?? .null))
     }
 
     private func node(_ steps: [ManifestStep]) throws(APIError) -> NodeDocument {
@@ -100,14 +100,6 @@ struct NodeBuilder: Sendable {
                 binary: entry.record.moduleDigest,
                 other: Dictionary(data.map { ($0.file, $0.digest) }) { first, _ in first }),
             dependencies: entry.record.dependencies.keys.sorted())
-    }
-
-    static func schema(_ type: PackageValueType) -> JSONValue {
-        switch type {
-        case .i32, .i64: ["type": "integer"]
-        case .f32, .f64: ["type": "number"]
-        case .bytes: ["type": "string", "format": "binary"]
-        }
     }
 
     /// The node's encoding and the digest that tells whether a device already has it (computed
