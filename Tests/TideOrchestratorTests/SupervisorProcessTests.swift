@@ -95,4 +95,35 @@ struct SupervisorProcessTests {
         let count = try await HTTPProbe.get(consumerURL + "/chain-1/modules/sink/last?wait=true")
         #expect(count.body.contains("55"), "\(count.body)")
     }
+
+    @Test("a supervisor hands back its start-up pages and keeps deploying, running and heartbeating")
+    func startupPagesReleased() async throws {
+        let server = try await TestServer.start(bundledRegistry: Repository.registry)
+        let device = try await ChildProcess.startTide([
+            "supervisor", "--port", "{port}", "--name", "sup-lean", "--data-dir", TemporaryDirectory.make(),
+            "--orchestrator", server.baseURL, "--release-startup-pages-after", "0.5", "--log-level", "info",
+        ])
+        defer {
+            device.stop()
+            Task { await server.stop() }
+        }
+        #expect(try await eventually(timeout: .seconds(10)) { device.output().contains("of start-up pages") })
+        // "released 36.7 MiB of start-up pages; resident 43.5 MiB -> 9.1 MiB"
+        let line = try #require(device.output().split(separator: "\n").first { $0.contains("of start-up pages") })
+        let sizes = line.split(separator: " ").enumerated().compactMap { index, word -> Double? in
+            index > 0 && Double(word) != nil ? Double(word) : nil
+        }
+        #expect(sizes.count == 3, "\(line)")
+        if sizes.count == 3 { #expect(sizes[2] < sizes[1], "resident memory went down: \(line)") }
+
+        let fibo = try await server.client.packageVersion("fibo", "1.0.0")
+        let url = "http://127.0.0.1:\(device.port)"
+        let endpoint = #"{"url": "\#(url)", "path": "/lean/modules/fibo/fibo", "method": "get", "request": {"parameters": [{"name": "param0", "in": "query", "required": true, "schema": {"type": "integer"}}]}, "response": {"media_type": "application/json", "schema": {"type": "integer"}}}"#
+        let node = #"{"deploymentId": "lean", "modules": [{"id": "fibo@1.0.0", "name": "fibo", "urls": {"binary": "\#(server.baseURL)/file/module/fibo@1.0.0/wasm", "description": "\#(server.baseURL)/file/module/fibo@1.0.0/description", "other": {}}, "sha256": {"binary": "\#(fibo.module.sha256)"}}], "endpoints": {"fibo": {"fibo": \#(endpoint)}}, "instructions": {"modules": {"fibo": {"fibo": {"from": \#(endpoint), "to": null}}}}, "mounts": {}, "generation": 1}"#
+        let deployed = try await HTTPProbe.post(url + "/deploy", json: node)
+        #expect((200..<300).contains(deployed.status), "\(deployed.body)")
+        let call = try await HTTPProbe.get(url + "/lean/modules/fibo/fibo?param0=10&wait=true")
+        #expect(call.status == 200 && call.body.contains("\"value\":55"), "\(call.body)")
+        #expect(try await eventually(timeout: .seconds(5)) { try await server.client.devices(status: .alive).map(\.name) == ["sup-lean"] })
+    }
 }

@@ -58,6 +58,13 @@ struct SupervisorCommand: AsyncParsableCommand {
     @Option(name: .customLong("advertise-address"), help: ArgumentHelp("The IPv4 address to announce in TXT address= (default: --host).", valueName: "ip"))
     var advertiseAddress: String?
 
+    @Option(
+        name: .customLong("release-startup-pages-after"),
+        help: ArgumentHelp(
+            "Seconds after start to hand back the code pages only starting needed (clean, reloaded on use); 0 keeps them.",
+            valueName: "seconds"))
+    var releaseStartupPagesAfter = 5.0
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -70,6 +77,7 @@ struct SupervisorCommand: AsyncParsableCommand {
         guard maxMemoryPages >= 1, maxMemoryPages <= 65536 else { throw ValidationError("--max-memory-pages must be 1-65536") }
         guard callTimeout > 0 else { throw ValidationError("--call-timeout must be more than 0") }
         guard maxConcurrentCalls >= 1 else { throw ValidationError("--max-concurrent-calls must be at least 1") }
+        guard releaseStartupPagesAfter >= 0 else { throw ValidationError("--release-startup-pages-after must be at least 0") }
         if let orchestrator, !(orchestrator.hasPrefix("http://") || orchestrator.hasPrefix("https://")) {
             throw ValidationError("--orchestrator must be an http or https URL")
         }
@@ -96,7 +104,8 @@ struct SupervisorCommand: AsyncParsableCommand {
             heartbeatInterval: .milliseconds(Int64(heartbeatInterval * 1000)),
             limits: ExecutionLimits(
                 maxMemoryPages: maxMemoryPages, fuelPerCall: fuel == 0 ? nil : fuel,
-                deadline: .milliseconds(Int64(callTimeout * 1000)), maxConcurrentCalls: maxConcurrentCalls))
+                deadline: .milliseconds(Int64(callTimeout * 1000)), maxConcurrentCalls: maxConcurrentCalls),
+            releaseStartupPagesAfter: releaseStartupPagesAfter > 0 ? .milliseconds(Int64(releaseStartupPagesAfter * 1000)) : nil)
         let announcement = Announcement()
         defer { announcement.stop() }
         let advertised = advertise ? (advertiseAddress ?? host) : nil

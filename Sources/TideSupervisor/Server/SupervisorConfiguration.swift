@@ -27,6 +27,10 @@ public struct SupervisorConfiguration: Sendable {
     /// How this supervisor is reached, for result URLs (`http://host:port`); default: the request's
     /// Host header, else the bound address.
     public var publicURL: String?
+    /// When set, clean start-up pages of the executable and libraries are handed back to the
+    /// kernel this long after start (`StartupPageRelease`). Only for a process that is nothing
+    /// but a supervisor; nil in `tide dev` and tests, where the process plays other roles.
+    public var releaseStartupPagesAfter: Duration?
 
     public init(
         host: String = "127.0.0.1", port: Int = 5000, name: String? = nil, dataDirectory: String = ".tide-supervisor",
@@ -34,7 +38,8 @@ public struct SupervisorConfiguration: Sendable {
         heartbeatInterval: Duration = .seconds(1), limits: ExecutionLimits = ExecutionLimits(),
         maxJSONBodyBytes: Int = 1 << 20, maxCallBodyBytes: Int = 16 << 20, maxDownloadBytes: Int = 64 << 20,
         downloadTimeout: Duration = .seconds(30), chainTimeout: Duration = .seconds(10), historyMaxEntries: Int = 1000,
-        historyMaxAge: Duration = .seconds(3600), publicURL: String? = nil
+        historyMaxAge: Duration = .seconds(3600), publicURL: String? = nil,
+        releaseStartupPagesAfter: Duration? = nil
     ) {
         self.host = host
         self.port = port
@@ -53,5 +58,6 @@ public struct SupervisorConfiguration: Sendable {
         self.historyMaxEntries = historyMaxEntries
         self.historyMaxAge = historyMaxAge
         self.publicURL = publicURL
+        self.releaseStartupPagesAfter = releaseStartupPagesAfter
     }
 }

@@ -84,11 +84,15 @@ public struct SupervisorServer: Sendable {
                 deployments: await deployer.states.map { .init(id: $0.id, generation: $0.generation) })
         }
 
+        var services: [any Service] = [heartbeat]
+        if let delay = configuration.releaseStartupPagesAfter {
+            services.append(StartupPageReleaseService(delay: delay, logger: logger))
+        }
         let host = configuration.host
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "tide-supervisor"),
-            services: [heartbeat],
+            services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 boundPort.withLock { $0 = port }
