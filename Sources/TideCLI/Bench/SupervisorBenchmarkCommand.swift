@@ -5,12 +5,12 @@ import TideSupervisor
 import WAT
 
 /// `tide bench supervisor`: call overhead, instantiation, the stats workload, fib(30), HTTP round
-/// trips (in-process), the idle memory of a `tide supervisor` process, and optionally fib(30) under
-/// wasmtime on the same .wasm in the same run.
+/// trips (in-process), the memory of `tide supervisor` processes idle and in service, and
+/// optionally fib(30) under wasmtime on the same .wasm in the same run.
 struct SupervisorBenchmarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "supervisor",
-        abstract: "Time the supervisor: Wasm call overhead, instantiation, workloads, HTTP round trip, idle RSS.",
+        abstract: "Time the supervisor: Wasm call overhead, instantiation, workloads, HTTP round trip, supervisor memory.",
         discussion: """
             With --reference-python PATH (a Python with the wasmtime package), the same fib(30) module also \
             runs under wasmtime (scripts/bench/wasmtime_reference.py) and the ratio is reported.
@@ -25,9 +25,7 @@ struct SupervisorBenchmarkCommand: AsyncParsableCommand {
         var benchmark = "supervisor"
         var build = BuildMode.current
         var inProcess: SupervisorBenchmarkReport
-        var idleSupervisorRSSBytes: Int
-        /// Of that, memory not backed by files: shared library and binary text is file-backed and shared.
-        var idleSupervisorAnonymousBytes: Int
+        var memory: SupervisorMemoryReport
         var wasmtime: JSONValue?
         var fib30WasmKitOverWasmtime: Double?
         var goals: [String: Bool]
@@ -37,21 +35,15 @@ struct SupervisorBenchmarkCommand: AsyncParsableCommand {
         let inProcess = try await SupervisorBenchmark.run(registry: FileManager.default.fileExists(atPath: registry) ? registry : nil, httpCalls: httpCalls)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tide-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let supervisor = try ServerProcess.start(arguments: [
-            "supervisor", "--port", "0", "--data-dir", directory, "--heartbeat-interval", "0", "--log-level", "info",
-        ])
-        try await Task.sleep(for: .seconds(2))
-        let idle = supervisor.memory().rss
-        let anonymous = supervisor.anonymousMemory()
-        supervisor.stop()
+        let memory = try await SupervisorMemoryReport.measure(directory: directory)
 
         var report = Report(
-            inProcess: inProcess, idleSupervisorRSSBytes: idle, idleSupervisorAnonymousBytes: anonymous,
+            inProcess: inProcess, memory: memory,
             goals: [
                 "noopCallUnder5us": inProcess.noopCallMicros <= 5,
                 "instantiateUnder10ms": inProcess.instantiateMillis <= 10,
                 "httpP50Under1ms": inProcess.httpRoundTripP50Micros <= 1000,
-                "idleRSSUnder20MB": idle <= 20_000_000,
+                "idleRSSUnder20MB": memory.idleRSSBytes <= 20_000_000,
             ])
         if let python = referencePython {
             let module = directory + "-fib.wasm"
