@@ -24,6 +24,16 @@ import TideSupervisor
         #expect(ProcessMapping.parse(line: "2000-1000 r--p 0 fe:00 1 /x") == nil, "an empty or inverted range is not a mapping")
     }
 
+    /// /proc files say their size is 0; a reader that trusts that (or stops after one page) sees
+    /// only the first mappings.
+    @Test func readsProcFilesToTheEnd() throws {
+        let maps = try #require(ProcFiles.read("/proc/self/maps"))
+        #expect(maps.utf8.count > 4096, "the test process maps dozens of libraries")
+        #expect(maps.contains("[stack]"))
+        #expect(maps.hasSuffix("\n"))
+        #expect(ProcFiles.read("/proc/self/no-such-file") == nil)
+    }
+
     @Test func releasesOnlyReadOnlyPagesOfLoadedObjects() {
         let text = """
             1000-5000 r--p 00000000 fe:00 10 /usr/bin/tide

@@ -50,9 +50,13 @@ public enum ProcFiles {
         return CPUTimes(busy: total - idle, total: total)
     }
 
+    /// Reads to the end of the file. /proc files report a size of 0, and
+    /// `FileManager.contents(atPath:)` stops after the first 4 KiB of them.
     public static func read(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let data = try? handle.readToEnd() else { return nil }
+        return String(decoding: data ?? Data(), as: UTF8.self)
     }
 
     public static func cpuUsage(from old: CPUTimes, to new: CPUTimes) -> Double {
