@@ -24,6 +24,8 @@ struct SupervisorBenchmarkCommand: AsyncParsableCommand {
     struct Report: Encodable {
         var benchmark = "supervisor"
         var build = BuildMode.current
+        /// Which binary ran: `.build-layout/...` is the hot-code layout of scripts/build-release.
+        var executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         var inProcess: SupervisorBenchmarkReport
         var memory: SupervisorMemoryReport
         var wasmtime: JSONValue?
