@@ -17,7 +17,8 @@ public enum StartupPageRelease {
     /// Nil where /proc is not available (not Linux, or a restricted /proc).
     public static func run() -> Outcome? {
         #if os(Linux)
-            guard let before = residentBytes(), let maps = ProcFiles.read("/proc/self/maps") else { return nil }
+            let before = Int(UsageMonitor.residentBytes())
+            guard before > 0, let maps = ProcFiles.read("/proc/self/maps") else { return nil }
             let descriptor = open("/proc/self/pagemap", O_RDONLY)
             guard descriptor >= 0 else { return nil }
             defer { close(descriptor) }
@@ -33,19 +34,7 @@ public enum StartupPageRelease {
                     }
                 }
             }
-            return Outcome(residentBefore: before, residentAfter: residentBytes() ?? before, releasedBytes: released)
-        #else
-            return nil
-        #endif
-    }
-
-    /// Resident set size of this process, from /proc/self/statm.
-    public static func residentBytes() -> Int? {
-        #if os(Linux)
-            guard let text = ProcFiles.read("/proc/self/statm") else { return nil }
-            let fields = text.split(separator: " ")
-            guard fields.count >= 2, let pages = Int(fields[1]) else { return nil }
-            return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+            return Outcome(residentBefore: before, residentAfter: Int(UsageMonitor.residentBytes()), releasedBytes: released)
         #else
             return nil
         #endif
