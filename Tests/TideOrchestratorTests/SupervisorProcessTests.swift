@@ -126,4 +126,15 @@ struct SupervisorProcessTests {
         #expect(call.status == 200 && call.body.contains("\"value\":55"), "\(call.body)")
         #expect(try await eventually(timeout: .seconds(5)) { try await server.client.devices(status: .alive).map(\.name) == ["sup-lean"] })
     }
+
+    @Test("a negative --release-startup-pages-after is refused before anything starts")
+    func negativeReleaseDelay() async throws {
+        let directory = TemporaryDirectory.make()
+        let refused = try await TideProcess.run([
+            "supervisor", "--port", "0", "--data-dir", directory, "--release-startup-pages-after=-1",
+        ])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--release-startup-pages-after must be at least 0"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/device-id"), "no device identity was created")
+    }
 }
