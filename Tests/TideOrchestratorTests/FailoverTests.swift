@@ -210,6 +210,25 @@ struct FailoverTests {
         }
     }
 
+    @Test("a supervisor restarted without its node gets it pushed again; the deployment stays active without a status event")
+    func lostNodePushedAgain() async throws {
+        try await DeploymentProcessTests.withFleet(["sup-a", "sup-b"], probeInterval: .seconds(1)) { fleet in
+            let applied = try await fleet.apply("name: lost\nsteps:\n  - name: f\n    module: fibo@^1.1\n    function: fibo\n    require: { labels: { role: sup-b } }\n")
+            #expect(applied.deployment?.status == .active, "\(applied.body)")
+            let device = try #require(fleet.devices["sup-b"])
+            device.process.signal(SIGKILL)
+            try FileManager.default.removeItem(atPath: device.dataDirectory + "/deployments")
+            _ = try await fleet.restart("sup-b")
+            #expect(try await eventually(timeout: .seconds(15)) { try await fleet.serves("sup-b", "/lost/modules/f/fibo") },
+                "the server pushed the node again")
+            #expect(try await fleet.run("lost", #"{"n": 11}"#).result == .number(89))
+            let statuses = try fleet.server.store().events(limit: 1000).filter { $0.kind == .deploymentStatusChanged }
+            let repeats = statuses.filter { $0.details?["previous"]?.stringValue == "active" && $0.details?["status"]?.stringValue == "active" }
+            #expect(repeats.isEmpty, "\(repeats.map(\.message))")
+            #expect(try await fleet.server.client.deployment("lost").status == .active)
+        }
+    }
+
     @Test("SIGTERM stops the server within seconds: the reconciler ends with the graceful shutdown")
     func gracefulStop() async throws {
         let directory = TemporaryDirectory.make()

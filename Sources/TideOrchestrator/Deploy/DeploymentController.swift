@@ -347,8 +347,11 @@ actor DeploymentController {
         let text = previous == .degraded && status == .active
             ? message + " after \(Int((now.timeIntervalSince(since ?? now) * 1000).rounded())) ms degraded"
             : message
+        // A re-push that leaves an active deployment active is not news; `degraded` -> `degraded`
+        // is (a retry failed, with its reason).
+        let news = status != previous || status != .active
         do {
-            try save(deployment, events: [event(.deploymentStatusChanged, deployment, text, extra: extra)])
+            try save(deployment, events: news ? [event(.deploymentStatusChanged, deployment, text, extra: extra)] : [])
         } catch {
             logger.error("\(error)")
         }
