@@ -161,9 +161,14 @@ struct DeploymentProcessTests {
             #expect(afterMove.steps.map(\.device) == [fleet.id("sup-a"), fleet.id("sup-c")])
             #expect(afterMove.result == .number(1))  // a fresh sink on sup-c
 
-            // Applying the same manifest again changes nothing on the devices.
+            // Applying the same manifest again changes nothing: not the devices, not the generation.
             let same = try await fleet.apply(Self.chain(first: "sup-a", second: "sup-c"))
+            #expect(same.status == 200, "\(same.body)")
             #expect(same.deployment?.installed == moved.installed)
+            #expect(same.deployment?.generation == 2)
+            #expect(try await fleet.server.client.deployment("chain").generation == 2)
+            let unchanged = try fleet.server.store().events(limit: 1000).last { $0.kind == .deploymentApplied }
+            #expect(unchanged?.message == "deployment chain unchanged (generation 2): the same manifest and package versions are active")
 
             let removed = try await fleet.server.request(.DELETE, "/api/v1/deployments/chain")
             #expect(removed.status == 200, "\(removed.body)")

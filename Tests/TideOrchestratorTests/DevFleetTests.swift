@@ -65,10 +65,11 @@ struct DevFleetTests {
         #expect(cameraSteps.first?.device == camera.id)
         #expect(cameraSteps.dropFirst().first.flatMap { $0.value?.numberValue }.map { (0...2).contains($0) } == true)
 
-        // The same through the CLI: apply again (an update, nothing moves), run, list, remove.
+        // The same through the CLI: apply again (unchanged: same generation, nothing pushed), run, list, remove.
         let reapplied = try await TideProcess.run(["deploy", "apply", Repository.root + "/manifests/fibo.yaml"] + common)
         #expect(reapplied.status == 0, "\(reapplied.stderr)")
-        #expect(reapplied.stdout.contains("fibo: active, generation 2"), "\(reapplied.stdout)")
+        #expect(reapplied.stdout.contains("deployment fibo unchanged (generation 1)"), "\(reapplied.stdout)")
+        #expect(reapplied.stdout.contains("fibo: active, generation 1"), "\(reapplied.stdout)")
         let cliRun = try await TideProcess.run(["run", "fibo", "n=12"] + common)
         #expect(cliRun.status == 0 && cliRun.stdout.contains("result: 144"), "\(cliRun.stdout) \(cliRun.stderr)")
         let badInput = try await TideProcess.run(["run", "fibo", "m=3"] + common)

@@ -69,6 +69,8 @@ actor DeploymentController {
     {
         let prepared = try await planner.prepare(text, fileName: fileName)
         let name = prepared.manifest.name
+        let unchanged = try await queue.run(name) { try await self.keepIfUnchanged(prepared) }
+        if let unchanged { return (unchanged, false, true) }
         let staged = try await queue.run(name) { try await self.stage(prepared) }
         let work = Task { try await queue.run(name) { await self.deploy(name) } }
         guard wait else { return (staged.deployment, staged.created, false) }
@@ -84,6 +86,21 @@ actor DeploymentController {
         }
         if let settled { return (settled, staged.created, true) }
         return (deployments[name] ?? staged.deployment, staged.created, false)
+    }
+
+    /// An active deployment applied again with the same manifest and the same package versions
+    /// stays as it is, generation included; the apply is recorded as an event.
+    private func keepIfUnchanged(_ prepared: PreparedManifest) throws -> Deployment? {
+        guard let existing = deployments[prepared.manifest.name], existing.status == .active,
+            existing.manifest == prepared.manifest, existing.pins == prepared.pins, existing.packages == prepared.packages
+        else { return nil }
+        try save(existing, events: [
+            event(
+                .deploymentApplied, existing,
+                "deployment \(existing.name) unchanged (generation \(existing.generation)): the same manifest and package versions are active",
+                extra: ["unchanged": .bool(true)])
+        ])
+        return existing
     }
 
     /// Stores and places a manifest without pushing it (status `pending`; wasmiot's two-step deploy).
