@@ -11,8 +11,12 @@ extension TideClient {
     /// Creates the deployment `manifest` (YAML or JSON text) names, or updates it when one of that
     /// name exists. With `wait`, the answer comes once the deploy has settled (active, degraded or
     /// failed, or still deploying when the server's wait ran out); without, at once with status `deploying`.
-    public func apply(manifest: [UInt8], json: Bool, wait: Bool = true) async throws(ClientError) -> Deployment {
-        let path = "/api/v1/deployments" + (wait ? "" : "?wait=false")
+    /// `fileName` (the operator's file, without its directory) is what manifest errors name.
+    public func apply(manifest: [UInt8], json: Bool, fileName: String? = nil, wait: Bool = true) async throws(ClientError)
+        -> Deployment
+    {
+        let query = (wait ? [] : ["wait=false"]) + (fileName.map { ["file=" + queryEscaped($0)] } ?? [])
+        let path = "/api/v1/deployments" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         let answer = try await exchange(
             .POST, path, body: Data(manifest), contentType: json ? "application/json" : "application/yaml",
             timeout: wait ? max(timeout, Self.applyTimeout) : timeout)

@@ -84,8 +84,10 @@ public struct TideClient: Sendable {
     // MARK: Deployments
 
     /// A dry run: where each step of `manifest` (YAML or JSON text) would run.
-    public func plan(manifest: [UInt8], json: Bool) async throws(ClientError) -> PlanResponse {
-        let answer = try await exchange(.POST, "/api/v1/plan", body: Data(manifest), contentType: json ? "application/json" : "application/yaml")
+    /// `fileName` (the operator's file, without its directory) is what manifest errors name.
+    public func plan(manifest: [UInt8], json: Bool, fileName: String? = nil) async throws(ClientError) -> PlanResponse {
+        let path = "/api/v1/plan" + (fileName.map { "?file=" + queryEscaped($0) } ?? "")
+        let answer = try await exchange(.POST, path, body: Data(manifest), contentType: json ? "application/json" : "application/yaml")
         return try decode(PlanResponse.self, answer, what: "POST /api/v1/plan")
     }
 
@@ -179,6 +181,11 @@ public struct TideClient: Sendable {
     /// `text` as one path segment.
     func escaped(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "&", "="])) ?? text
+    }
+
+    /// A query value: also `+`, which servers may read as a space.
+    func queryEscaped(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "&", "=", "+"])) ?? text
     }
 }
 

@@ -56,6 +56,26 @@ struct PlanAPITests {
         #expect(invalid.status == 422)
         #expect(errorOf(invalid.body)?.code == "invalid_manifest")
         #expect(errorOf(invalid.body)?.message.contains("line 4") == true, "\(invalid.body)")
+        #expect(errorOf(invalid.body)?.message.hasPrefix("manifest.yaml line 4") == true, "\(invalid.body)")
+
+        // Errors name the operator's file when the client says which it is (the CLI does).
+        let named = try await server.request(.POST, "/api/v1/plan?file=lobby%20v2.yaml", body: broken, contentType: "application/yaml")
+        #expect(named.status == 422)
+        #expect(errorOf(named.body)?.message.hasPrefix("lobby v2.yaml line 4") == true, "\(named.body)")
+        for bad in ["..%2Fetc%2Fpasswd", "a%0Ab.yaml", "..", String(repeating: "x", count: 256)] {
+            let refused = try await server.request(.POST, "/api/v1/plan?file=\(bad)", body: broken, contentType: "application/yaml")
+            #expect(refused.status == 400, "\(bad): \(refused.body)")
+            #expect(errorOf(refused.body)?.message == "file must be a file name: no slashes or control characters, at most 255 characters")
+        }
+        let directory = TemporaryDirectory.make()
+        let file = directory + "/broken-fibo.yaml"
+        try Data(broken.utf8).write(to: URL(fileURLWithPath: file))
+        let common = ["--server", server.baseURL, "--data-dir", server.dataDirectory]
+        let planned = try await TideProcess.run(["plan", file] + common)
+        #expect(planned.status != 0 && planned.stderr.contains("broken-fibo.yaml line 4"), "\(planned.stderr)")
+        let applied = try await TideProcess.run(["deploy", "apply", file] + common)
+        #expect(applied.status != 0 && applied.stderr.contains("broken-fibo.yaml line 4"), "\(applied.stderr)")
+        #expect(try server.store().deployments().isEmpty, "nothing was stored")
 
         let table = try await TideProcess.run(["plan", Repository.root + "/manifests/fibo.yaml", "--server", server.baseURL, "--data-dir", server.dataDirectory])
         #expect(table.status == 0, "\(table.stderr)")

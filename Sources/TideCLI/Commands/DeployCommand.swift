@@ -35,18 +35,19 @@ struct DeployCommand: AsyncParsableCommand {
         func run() async throws {
             let manifest = try ManifestFile.read(file)
             let json = file.hasSuffix(".json")
+            let fileName = URL(fileURLWithPath: file).lastPathComponent
             let client = try client.client()
             if dryRun {
-                let answer = try await call { try await client.plan(manifest: manifest, json: json) }
+                let answer = try await call { try await client.plan(manifest: manifest, json: json, fileName: fileName) }
                 return print(try output.json ? Formatting.json(answer) : PlanTable.render(answer))
             }
             if noWait {
-                let deployment = try await call { try await client.apply(manifest: manifest, json: json, wait: false) }
+                let deployment = try await call { try await client.apply(manifest: manifest, json: json, fileName: fileName, wait: false) }
                 if output.json { return print(try Formatting.json(deployment)) }
                 print("\(deployment.name): \(deployment.status.rawValue), generation \(deployment.generation)")
                 return print("follow it with `tide deploy show \(deployment.name)` or `tide events --follow`")
             }
-            let deployment = try await applyFollowing(client, manifest: manifest, json: json)
+            let deployment = try await applyFollowing(client, manifest: manifest, json: json, fileName: fileName)
             if output.json {
                 print(try Formatting.json(deployment))
             } else {
@@ -64,7 +65,7 @@ struct DeployCommand: AsyncParsableCommand {
 
         /// POSTs the manifest and waits for the deploy to settle, printing the deployment's events
         /// meanwhile (not with --json, which keeps stdout for the final JSON).
-        func applyFollowing(_ client: TideClient, manifest: [UInt8], json: Bool) async throws -> Deployment {
+        func applyFollowing(_ client: TideClient, manifest: [UInt8], json: Bool, fileName: String) async throws -> Deployment {
             var follower: Task<DeployProgress.Position, Never>?
             if !output.json, let cursor = try? await client.events(tail: 1).cursor {
                 let start = DeployProgress.Position(
@@ -74,7 +75,7 @@ struct DeployCommand: AsyncParsableCommand {
             }
             let outcome: Result<Deployment, ClientError>
             do throws(ClientError) {
-                outcome = .success(try await client.apply(manifest: manifest, json: json))
+                outcome = .success(try await client.apply(manifest: manifest, json: json, fileName: fileName))
             } catch {
                 outcome = .failure(error)
             }

@@ -19,7 +19,10 @@ struct PlanCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure("cannot read \(file): \(error.localizedDescription)")
         }
-        let answer = try await call { try await client.client().plan(manifest: bytes, json: file.hasSuffix(".json")) }
+        let fileName = URL(fileURLWithPath: file).lastPathComponent
+        let answer = try await call {
+            try await client.client().plan(manifest: bytes, json: file.hasSuffix(".json"), fileName: fileName)
+        }
         if output.json { return print(try Formatting.json(answer)) }
         print(PlanTable.render(answer))
     }

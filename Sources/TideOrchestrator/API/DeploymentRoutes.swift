@@ -11,10 +11,9 @@ struct DeploymentRoutes {
         group.post("deployments") { request, _ in
             let body = try await request.bodyData(limit: maxBodyBytes)
             guard !body.isEmpty else { throw APIError.badRequest("the request body is empty; send a manifest (YAML or JSON)") }
-            let json = request.headers[.contentType]?.contains("json") ?? false
             let wait = try Self.flag(request.query("wait"), name: "wait", default: true)
             let (deployment, created, settled) = try await controller.apply(
-                Array(body), fileName: json ? "manifest.json" : "manifest.yaml", wait: wait)
+                Array(body), fileName: try request.manifestFileName(), wait: wait)
             return try Response.json(deployment, status: !settled ? .accepted : created ? .created : .ok)
         }
         group.get("deployments") { _, _ in

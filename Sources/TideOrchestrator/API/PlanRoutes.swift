@@ -12,8 +12,7 @@ struct PlanRoutes {
         group.post("plan") { request, _ in
             let body = try await request.bodyData(limit: maxBodyBytes)
             guard !body.isEmpty else { throw APIError.badRequest("the request body is empty; send a manifest (YAML or JSON)") }
-            let json = request.headers[.contentType]?.contains("json") ?? false
-            return try Response.json(try await planner.plan(Array(body), fileName: json ? "manifest.json" : "manifest.yaml"))
+            return try Response.json(try await planner.plan(Array(body), fileName: try request.manifestFileName()))
         }
     }
 }
