@@ -11,9 +11,7 @@ import TideSupervisor
         defer { Task { await supervisor.stop(); await files.stop() } }
 
         var node = NodeBuilder(id: "dep-fibo")
-        node.module(
-            "fibo", url: origin + "/fibo.wasm", sha256: BlobCache.digest(of: try Fixtures.fibo),
-            functions: [.init(name: "fibo", parameters: [NodeBuilder.integer], result: NodeBuilder.integer)])
+        try node.fibo(at: origin)
         let deployed = try await supervisor.deploy(node)
         #expect(deployed.status == 200, "\(deployed.text)")
 

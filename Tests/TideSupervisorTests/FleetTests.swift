@@ -53,7 +53,7 @@ import TideSupervisor
         let dataDirectory = temporaryDirectory()
         let first = try await startSupervisor(dataDirectory: dataDirectory)
         var node = NodeBuilder(id: "dep-keep", generation: 4)
-        node.module("fibo", url: origin + "/fibo.wasm", functions: [.init(name: "fibo", parameters: [NodeBuilder.integer], result: NodeBuilder.integer)])
+        try node.fibo(at: origin, digest: false)
         node.module("mathlib", url: origin + "/mathlib.wasm", functions: [])
         node.module(
             "classifier", url: origin + "/classifier.wasm", dependencies: ["mathlib"],

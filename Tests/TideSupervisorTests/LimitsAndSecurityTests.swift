@@ -58,7 +58,7 @@ import TideSupervisor
             limits: ExecutionLimits(fuelPerCall: 100_000_000, deadline: .seconds(60), maxConcurrentCalls: 3))
         defer { Task { await supervisor.stop(); await files.stop() } }
         var node = NodeBuilder(id: "dep-many")
-        node.module("fibo", url: origin + "/fibo.wasm", functions: [.init(name: "fibo", parameters: [NodeBuilder.integer], result: NodeBuilder.integer)])
+        try node.fibo(at: origin, digest: false)
         node.module("stats", url: origin + "/stats.wasm", functions: [.init(name: "mean", parameters: [NodeBuilder.binary], result: NodeBuilder.number)])
         #expect(try await supervisor.deploy(node).status == 200)
 
@@ -87,7 +87,7 @@ import TideSupervisor
         let supervisor = try await startSupervisor(token: "s3cret")
         defer { Task { await supervisor.stop(); await files.stop() } }
         var node = NodeBuilder(id: "dep-token")
-        node.module("fibo", url: origin + "/fibo.wasm", functions: [.init(name: "fibo", parameters: [NodeBuilder.integer], result: NodeBuilder.integer)])
+        try node.fibo(at: origin, digest: false)
 
         #expect(try await supervisor.deploy(node).status == 401)
         #expect(try await supervisor.deploy(node, token: "wrong").status == 403)

@@ -73,9 +73,7 @@ import TideSupervisor
         #expect(outcome.residentAfter < outcome.residentBefore)
 
         var node = NodeBuilder(id: "dep-after-release")
-        node.module(
-            "fibo", url: origin + "/fibo.wasm", sha256: BlobCache.digest(of: try Fixtures.fibo),
-            functions: [.init(name: "fibo", parameters: [NodeBuilder.integer], result: NodeBuilder.integer)])
+        try node.fibo(at: origin)
         let deployed = try await supervisor.deploy(node)
         #expect(deployed.status == 200, "\(deployed.text)")
         let result = try await supervisor.call("dep-after-release", "fibo", "fibo", query: "param0=20").json()

@@ -44,24 +44,21 @@ final class ServerProcess {
         return Int(rest[rest.index(after: colon)...].prefix(while: \.isNumber))
     }
 
-    /// Resident and peak resident memory in bytes, from /proc.
     /// Resident memory not backed by files (the process's own heap and stacks), in bytes.
-    func anonymousMemory() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("RssAnon:") })
+    func anonymousMemory() -> Int { kibibytes("RssAnon", in: "status") }
+
+    /// Resident and peak resident memory in bytes, from /proc.
+    func memory() -> (rss: Int, peak: Int) { (kibibytes("VmRSS", in: "status"), kibibytes("VmHWM", in: "status")) }
+
+    /// Pages the process touched since its referenced bits were last cleared (`clear_refs`), in bytes.
+    func referencedMemory() -> Int { kibibytes("Referenced", in: "smaps_rollup") }
+
+    /// A `Name:   123 kB` line of /proc/<pid>/<file>, in bytes; 0 when absent.
+    private func kibibytes(_ field: String, in file: String) -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/\(file)", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") })
         else { return 0 }
         return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
-    }
-
-    func memory() -> (rss: Int, peak: Int) {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8) else {
-            return (0, 0)
-        }
-        func field(_ name: String) -> Int {
-            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return 0 }
-            return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
-        }
-        return (field("VmRSS"), field("VmHWM"))
     }
 
     /// User plus system CPU time the process has used, from /proc/PID/stat.

@@ -46,14 +46,7 @@ struct SupervisorMemoryReport: Encodable {
         try await Task.sleep(for: .seconds(10))
         return SupervisorMemoryReport(
             idleRSSBytes: released.rss, idleAnonymousBytes: released.anonymous, idleRSSKeepingStartupPagesBytes: kept.rss,
-            inServiceRSSBytes: inService, inServiceReferencedBytes: Self.referenced(pid: pid),
+            inServiceRSSBytes: inService, inServiceReferencedBytes: supervisor.referencedMemory(),
             inServiceAnonymousBytes: supervisor.anonymousMemory())
-    }
-
-    private static func referenced(pid: Int32) -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8),
-            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Referenced:") })
-        else { return 0 }
-        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
     }
 }

@@ -69,9 +69,12 @@ actor DeploymentController {
     {
         let prepared = try await planner.prepare(text, fileName: fileName)
         let name = prepared.manifest.name
-        let unchanged = try await queue.run(name) { try await self.keepIfUnchanged(prepared) }
-        if let unchanged { return (unchanged, false, true) }
-        let staged = try await queue.run(name) { try await self.stage(prepared) }
+        let staged = try await queue.run(name) { () async throws -> (deployment: Deployment, created: Bool, unchanged: Bool) in
+            if let kept = try await self.keepIfUnchanged(prepared) { return (kept, false, true) }
+            let staged = try await self.stage(prepared)
+            return (staged.deployment, staged.created, false)
+        }
+        if staged.unchanged { return (staged.deployment, false, true) }
         let work = Task { try await queue.run(name) { await self.deploy(name) } }
         guard wait else { return (staged.deployment, staged.created, false) }
         let settled = await withTaskGroup(of: Deployment?.self) { group in

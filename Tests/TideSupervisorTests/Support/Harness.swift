@@ -167,6 +167,14 @@ struct NodeBuilder {
     }
 
     static var integer: [String: Any] { ["type": "integer"] }
+
+    /// The fixture fibo module served at `<origin>/fibo.wasm`, with its `fibo(integer) -> integer`;
+    /// with `digest`, its sha256 too.
+    mutating func fibo(at origin: String, digest: Bool = true) throws {
+        module(
+            "fibo", url: origin + "/fibo.wasm", sha256: digest ? BlobCache.digest(of: try Fixtures.fibo) : nil,
+            functions: [.init(name: "fibo", parameters: [Self.integer], result: Self.integer)])
+    }
     static var number: [String: Any] { ["type": "number"] }
     static var binary: [String: Any] { ["type": "string", "format": "binary"] }
 
