@@ -79,10 +79,32 @@ struct ArchiveRejectionTests {
 
     @Test func truncatedAndCorrupt() {
         var tar = TarBuilder.archive { $0.entry("a.bin", contents: [UInt8](repeating: 1, count: 1000)) }
-        #expect(message(Array(tar.prefix(700))) == #"archive entry "a.bin" is truncated: it needs 812 more bytes but the upload ends after 188"#)
+        #expect(message(Array(tar.prefix(700))) == #"archive entry "a.bin" is truncated: it needs 836 more bytes but the upload ends after 188"#)
         tar[10] ^= 0xFF
         #expect(message(tar) == "archive is not a tar file: the block at byte 0 is not a valid tar header (checksum mismatch)")
         #expect(message(Array("not a tar at all".utf8)) == "archive is truncated: it needs 496 more bytes but the upload ends after 16")
         #expect(message([UInt8](repeating: 0, count: 1024)) == "archive contains no files")
+    }
+
+    @Test func cutShortOnABlockBoundaryOrInThePadding() {
+        let complete = TarBuilder.archive { $0.entry("a.bin", contents: [UInt8](repeating: 1, count: 1000)) }
+        #expect(message(complete) == nil)
+        let withoutEndMarker = Array(complete.prefix(512 + 1024))
+        #expect(message(withoutEndMarker) == "archive is truncated: it needs 512 more bytes but the upload ends after 0")
+        let inThePadding = Array(complete.prefix(512 + 1010))
+        #expect(message(inThePadding) == #"archive entry "a.bin" is truncated: it needs 14 more bytes but the upload ends after 1010"#)
+    }
+
+    @Test func paxRecordLengthThatWouldOverflow() {
+        var builder = TarBuilder()
+        builder.entry("PaxHeader/a", type: "x", contents: Array("9223372036854775807 path=a\n".utf8))
+        builder.entry("a", contents: [1])
+        builder.end()
+        #expect(message(builder.bytes) == #"archive entry "PaxHeader/a" has an invalid extended header: malformed record at byte 0"#)
+        var huge = TarBuilder()
+        huge.entry("PaxHeader/b", type: "x", contents: Array("28 size=9223372036854775807\n".utf8))
+        huge.entry("b", contents: [1])
+        huge.end()
+        #expect(message(huge.bytes) == #"archive entry "b" takes the package over the size limit of 268435456 bytes"#)
     }
 }

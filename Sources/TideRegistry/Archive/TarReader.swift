@@ -16,16 +16,16 @@ struct TarReader {
         self.limits = limits
     }
 
+    /// Reads up to the end-of-archive marker (an all-zero block); an upload that stops before it
+    /// was cut short and is refused, even when it stops on a block boundary.
     mutating func readEntries() throws(PackageArchiveError) -> [TarEntry] {
         var entries: [TarEntry] = []
         while true {
             let remaining = bytes.count - offset
             if remaining < TarHeader.blockSize {
-                if bytes[offset...].contains(where: { $0 != 0 }) {
-                    throw PackageArchiveError(
-                        entry: nil, reason: .truncated(needed: TarHeader.blockSize - remaining, available: remaining))
-                }
-                break
+                if hasPending { throw PackageArchiveError(entry: nil, reason: .extendedHeaderWithoutEntry) }
+                throw PackageArchiveError(
+                    entry: nil, reason: .truncated(needed: TarHeader.blockSize - remaining, available: remaining))
             }
             guard let header = try TarHeader.read(bytes, at: offset) else { break }
             offset += TarHeader.blockSize
@@ -103,15 +103,17 @@ struct TarReader {
         return TarEntry(rawName: name, path: path, isDirectory: false, contents: try content(size: size, entry: name))
     }
 
-    /// The `size` bytes after the current header; moves past them and their padding.
+    /// The `size` bytes after the current header; moves past them and their padding to a whole
+    /// block, both of which must be there.
     private mutating func content(size: Int, entry: String) throws(PackageArchiveError) -> [UInt8] {
         let available = bytes.count - offset
-        guard size <= available else {
-            throw PackageArchiveError(entry: entry, reason: .truncated(needed: size - available, available: available))
+        let padding = (TarHeader.blockSize - size % TarHeader.blockSize) % TarHeader.blockSize
+        guard size <= available, padding <= available - size else {
+            let needed = size <= available ? padding - (available - size) : size - available + padding
+            throw PackageArchiveError(entry: entry, reason: .truncated(needed: needed, available: available))
         }
         let contents = Array(bytes[offset..<offset + size])
-        let padded = (size + TarHeader.blockSize - 1) / TarHeader.blockSize * TarHeader.blockSize
-        offset = min(bytes.count, offset + padded)
+        offset += size + padding
         return contents
     }
 
@@ -122,7 +124,7 @@ struct TarReader {
             if data[index] == 0 { break }
             guard let space = data[index...].firstIndex(of: UInt8(ascii: " ")),
                   let length = Int(String(decoding: data[index..<space], as: UTF8.self)),
-                  length > space - index, index + length <= data.count,
+                  length > space - index, length <= data.count - index,
                   data[index + length - 1] == UInt8(ascii: "\n")
             else {
                 throw PackageArchiveError(entry: entry, reason: .invalidExtendedHeader("malformed record at byte \(index)"))
