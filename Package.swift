@@ -28,9 +28,10 @@ let package = Package(
         .target(name: "TideModel", swiftSettings: swiftSettings),
         .target(name: "TideWasm", swiftSettings: swiftSettings),
         .target(name: "TideResolver", dependencies: ["TideModel"], swiftSettings: swiftSettings),
+        .target(name: "TideYAML", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         .target(
             name: "TideManifest",
-            dependencies: ["TideModel", .product(name: "Yams", package: "Yams")],
+            dependencies: ["TideModel", "TideYAML", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(name: "TideSolver", dependencies: ["TideModel"], swiftSettings: swiftSettings),
@@ -43,7 +44,7 @@ let package = Package(
         .target(
             name: "TideRegistry",
             dependencies: [
-                "TideModel", "TideWasm",
+                "TideModel", "TideWasm", "TideYAML",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -55,9 +56,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TideHTTP",
+            dependencies: [
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TideOrchestrator",
             dependencies: [
-                "TideModel", "TideStore", "TideRegistry", "TideResolver", "TideDiscovery", "TideManifest", "TideSolver",
+                "TideModel", "TideStore", "TideHTTP", "TideRegistry", "TideResolver", "TideDiscovery", "TideManifest", "TideSolver",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,7 +92,7 @@ let package = Package(
         .target(
             name: "TideSupervisor",
             dependencies: [
-                "TideModel",
+                "TideModel", "TideHTTP",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WasmKitWASI", package: "WasmKit"),
                 .product(name: "WAT", package: "WasmKit"),
@@ -135,6 +146,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TideManifestTests", dependencies: ["TideManifest", "TideModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "TideYAMLTests", dependencies: ["TideYAML"], swiftSettings: swiftSettings),
         .testTarget(name: "TideSolverTests", dependencies: ["TideSolver", "TideModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TideDiscoveryTests", dependencies: ["TideDiscovery", "CAvahi"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,4 +1,5 @@
 import TideModel
+import TideYAML
 import Yams
 
 /// Reads deployment manifests: Tide's own form in YAML or JSON, and the wasmiot form
@@ -8,7 +9,7 @@ public enum ManifestParser {
     public static func parse(_ text: String, fileName: String = "manifest.yaml") throws(ManifestError) -> DeploymentManifest {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try BoundedYAML.compose(text)
         } catch {
             throw ManifestError(fileName: fileName, issues: [syntaxIssue(error)])
         }
@@ -40,16 +41,15 @@ public enum ManifestParser {
         return try parse(text, fileName: fileName)
     }
 
-    private static func syntaxIssue(_ error: any Error) -> ManifestIssue {
-        guard let error = error as? YamlError else {
-            return ManifestIssue(line: nil, path: "", message: "not valid YAML: \(error)")
-        }
+    private static func syntaxIssue(_ error: BoundedYAMLError) -> ManifestIssue {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-            .composer(_, let problem, let mark, _):
+        case .tooDeep(_, let line):
+            return ManifestIssue(line: line, path: "", message: error.message)
+        case .syntax(.scanner(_, let problem, let mark, _)), .syntax(.parser(_, let problem, let mark, _)),
+            .syntax(.composer(_, let problem, let mark, _)):
             return ManifestIssue(line: mark.line, path: "", message: "not valid YAML: \(problem)")
-        default:
-            return ManifestIssue(line: nil, path: "", message: "not valid YAML: \(error)")
+        case .syntax:
+            return ManifestIssue(line: nil, path: "", message: error.message)
         }
     }
 }

@@ -183,4 +183,14 @@ import TideManifest
             "manifest.json line 4: steps[0].require.memory: \"lots\" is not a size; use e.g. 256MiB or 268435456",
         ])
     }
+
+    @Test func deepNestingIsRefusedWithTheLimit() {
+        let deepJSON = "{\"name\": \"deep\", \"steps\": " + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "}"
+        let refusal = "lists and mappings nest deeper than 64 levels; the document is refused before it is read"
+        #expect(problems(deepJSON, fileName: "deep.json") == ["deep.json line 1: " + refusal])
+        let deepLabels = String(repeating: "{a: ", count: 100_000) + "x" + String(repeating: "}", count: 100_000)
+        #expect(problems(header + "    require: {labels: " + deepLabels + "}\n") == ["manifest.yaml line 6: " + refusal])
+        let deepWasmiot = "{\"name\": \"w\", \"sequence\": " + String(repeating: "[", count: 100_000) + "}"
+        #expect(problems(deepWasmiot) == ["manifest.yaml line 1: " + refusal])
+    }
 }

@@ -33,4 +33,24 @@ struct TideJSONTests {
             #expect(TideJSON.describe(error, in: data) == message)
         }
     }
+
+    @Test("a number too large for a double is named as such, not as a wrong type")
+    func outOfRangeNumber() {
+        let data = Data(#"{"inputs": {"n": 1e400}}"#.utf8)
+        do {
+            _ = try TideJSON.decoder().decode(RunRequest.self, from: data)
+            Issue.record("decoded 1e400")
+        } catch {
+            #expect(TideJSON.describe(error, in: data)
+                == "invalid value at inputs.n: the number is out of range: numbers must fit in a 64-bit float (at most about 1.8e308)")
+        }
+    }
+
+    @Test("JSON nested past the decoder's depth limit is an error, not a crash")
+    func deepNesting() {
+        let data = Data((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8)
+        #expect(throws: (any Error).self) { try TideJSON.decoder().decode(JSONValue.self, from: data) }
+        let object = Data(("{\"inputs\": " + String(repeating: "{\"a\": ", count: 5_000) + "1" + String(repeating: "}", count: 5_001)).utf8)
+        #expect(throws: (any Error).self) { try TideJSON.decoder().decode(RunRequest.self, from: object) }
+    }
 }

@@ -252,4 +252,15 @@ struct ManifestRuleTests {
             #"package.yaml line 9: functions.fibo.parameters[0].type: "int" is not a type; use i32, i64, f32, f64 or bytes"#,
         ])
     }
+
+    @Test func deeplyNestedListsAreRefusedBeforeParsing() {
+        let nested = String(repeating: "- ", count: 10_000) + "x"
+        #expect(issues("name: fibo\nfiles:\n" + nested + "\n") == [
+            "package.yaml line 3: lists and mappings nest deeper than 64 levels; the document is refused before it is read",
+        ])
+        let flow = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(issues("name: fibo\nfiles: " + flow + "\n") == [
+            "package.yaml line 2: lists and mappings nest deeper than 64 levels; the document is refused before it is read",
+        ])
+    }
 }

@@ -1,4 +1,5 @@
 import TideModel
+import TideYAML
 import Yams
 
 extension PackageManifest {
@@ -6,7 +7,7 @@ extension PackageManifest {
     public init(yaml text: String) throws(PackageManifestError) {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try BoundedYAML.compose(text)
         } catch {
             throw PackageManifestError(issues: [Self.syntaxIssue(error)])
         }
@@ -31,21 +32,19 @@ extension PackageManifest {
         try self.init(yaml: text)
     }
 
-    private static func syntaxIssue(_ error: any Error) -> ManifestIssue {
-        let invalid = "not valid YAML"
-        guard let error = error as? YamlError else {
-            return ManifestIssue(line: nil, path: "", message: "\(invalid): \(error)")
-        }
+    private static func syntaxIssue(_ error: BoundedYAMLError) -> ManifestIssue {
         switch error {
-        case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+        case .tooDeep(_, let line):
+            return ManifestIssue(line: line, path: "", message: error.message)
+        case .syntax(.scanner(let context, let problem, let mark, _)),
+             .syntax(.parser(let context, let problem, let mark, _)),
+             .syntax(.composer(let context, let problem, let mark, _)):
             let during = context.map { " (\($0.text) on line \($0.mark.line))" } ?? ""
-            return ManifestIssue(line: mark.line, column: mark.column, path: "", message: "\(invalid): \(problem)\(during)")
-        case .reader(let problem, _, _, _):
-            return ManifestIssue(line: nil, path: "", message: "\(invalid): \(problem)")
-        default:
-            return ManifestIssue(line: nil, path: "", message: "\(invalid): \(error)")
+            return ManifestIssue(line: mark.line, column: mark.column, path: "", message: "not valid YAML: \(problem)\(during)")
+        case .syntax(.reader(let problem, _, _, _)):
+            return ManifestIssue(line: nil, path: "", message: "not valid YAML: \(problem)")
+        case .syntax:
+            return ManifestIssue(line: nil, path: "", message: error.message)
         }
     }
 }
