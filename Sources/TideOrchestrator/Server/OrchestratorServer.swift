@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import TideHTTP
 import TideModel
 import TideRegistry
 import TideStore
@@ -111,6 +112,7 @@ public struct OrchestratorServer: Sendable {
         let host = configuration.host
         let app = Application(
             router: router,
+            server: .tide(),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "tide"),
             services: services,
             onServerRunning: { channel in

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import Synchronization
+import TideHTTP
 import TideModel
 
 /// `tide supervisor`: the device agent. Serves the wasmiot device endpoints, runs deployed Wasm
@@ -91,6 +92,7 @@ public struct SupervisorServer: Sendable {
         let host = configuration.host
         let app = Application(
             router: router,
+            server: .tide(),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "tide-supervisor"),
             services: services,
             onServerRunning: { channel in

@@ -1,0 +1,40 @@
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Hummingbird's HTTP/1.1 child channel with the connection rules every Tide server keeps:
+/// HTTP/1.0 clients see the connection closed after their response, and a connection that
+/// neither reads nor writes for `idleTimeout` is closed.
+public struct TideHTTP1Channel: ServerChildChannel {
+    public typealias Value = HTTP1Channel.Value
+
+    let base: HTTP1Channel
+
+    public init(responder: @escaping HTTPChannelHandler.Responder, idleTimeout: TimeAmount) {
+        base = HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout))
+    }
+
+    public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            let pipeline = channel.pipeline.syncOperations
+            let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try pipeline.addHandler(HTTP10ConnectionClose(), position: .after(decoder))
+            return value
+        }
+    }
+
+    public func handle(value: Value, logger: Logger) async {
+        await base.handle(value: value, logger: logger)
+    }
+}
+
+extension HTTPServerBuilder {
+    /// How long a connection may sit without reading or writing before it is closed.
+    public static let defaultIdleTimeout: TimeAmount = .seconds(30)
+
+    /// The HTTP/1.1 server every Tide process runs (see `TideHTTP1Channel`).
+    public static func tide(idleTimeout: TimeAmount = defaultIdleTimeout) -> HTTPServerBuilder {
+        .init { responder in TideHTTP1Channel(responder: responder, idleTimeout: idleTimeout) }
+    }
+}
