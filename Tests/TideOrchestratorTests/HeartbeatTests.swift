@@ -59,4 +59,28 @@ struct HeartbeatTests {
         #expect(badID.status == 400)
         #expect(try server.store().allDevices().map(\.id) == [DeviceID("gw-real")])
     }
+
+    @Test("forged health values and oversized reports are refused; the stored health stays as it was")
+    func forgedValues() async throws {
+        let server = try await TestServer.start()
+        let device = try await FakeDevice.start(tideID: "gw-forged")
+        defer { Task { await server.stop(); await device.stop() } }
+        let registered = try await server.client.addDevice(address: device.address)
+        let good = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-forged", cpu: 0.25), token: .some(nil))
+        #expect(good.status == 200, "\(good.body)")
+
+        let negative = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-forged", cpu: -1e308), token: .some(nil))
+        #expect(negative.status == 400)
+        #expect(errorOf(negative.body)?.message == "health.cpuUsage must be a fraction from 0 to 1, not -1e+308")
+        let percent = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-forged", cpu: 96.8), token: .some(nil))
+        #expect(errorOf(percent.body)?.message == "health.cpuUsage must be a fraction from 0 to 1, not 96.8")
+        let many = (0...10_000).map { #"{"id": "d\#($0)", "generation": 1}"# }.joined(separator: ",")
+        let flood = #"{"id": "gw-forged", "health": {"cpuUsage": 0.1, "memoryUsage": 0.1}, "deployments": [\#(many)]}"#
+        let refused = try await server.request(.POST, "/file/device/heartbeat", body: flood, token: .some(nil))
+        #expect(errorOf(refused.body)?.message == "a heartbeat reports at most 10000 deployments, not 10001")
+
+        let stored = try await server.client.device(registered.id)
+        #expect(stored.health?.cpuUsage == 0.25)
+        #expect(await HTTPProbe.answers(server.baseURL + "/healthz"))
+    }
 }

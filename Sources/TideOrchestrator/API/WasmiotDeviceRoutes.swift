@@ -64,6 +64,7 @@ struct WasmiotDeviceRoutes {
         guard DeviceID.isValid(beat.id.rawValue) else {
             throw APIError.badRequest("id must be 1-128 letters, digits, \"-\", \"_\" or \".\"")
         }
+        if let problem = beat.problem { throw APIError.badRequest(problem) }
         if await inventory.recordHeartbeat(beat) {
             let observe = onHeartbeat
             Task { await observe(beat) }
