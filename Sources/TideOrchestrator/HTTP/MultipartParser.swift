@@ -17,11 +17,17 @@ enum MultipartParser {
         guard let boundary = boundary(in: contentType) else {
             throw MultipartError(message: "multipart/form-data without a boundary parameter")
         }
+        guard (1...maximumBoundaryLength).contains(boundary.utf8.count) else {
+            throw MultipartError(message: "the multipart boundary must be 1-\(maximumBoundaryLength) characters (RFC 2046)")
+        }
         let delimiter = Array("--\(boundary)".utf8)
         var positions: [Int] = []
         var index = 0
         while let found = find(delimiter, in: body, from: index) {
             positions.append(found)
+            guard positions.count <= maximumParts + 1 else {
+                throw MultipartError(message: "the multipart body has more than \(maximumParts) parts")
+            }
             index = found + delimiter.count
         }
         guard positions.count >= 2 else { throw MultipartError(message: "the multipart body has no parts") }
@@ -29,7 +35,7 @@ enum MultipartParser {
         for (start, end) in zip(positions, positions.dropFirst()) {
             var cursor = start + delimiter.count
             if body[cursor...].starts(with: [13, 10]) { cursor += 2 }
-            guard let headerEnd = find([13, 10, 13, 10], in: body, from: cursor), headerEnd < end else {
+            guard let headerEnd = find([13, 10, 13, 10], in: body, from: cursor, before: end) else {
                 throw MultipartError(message: "a multipart part has no header end")
             }
             let headerText = String(decoding: body[cursor..<headerEnd], as: UTF8.self)
@@ -69,11 +75,18 @@ enum MultipartParser {
         return nil
     }
 
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+    /// The most parts one body may have (a package has at most 1,000 files).
+    static let maximumParts = 1_000
+    /// RFC 2046 allows boundaries of 1 to 70 characters.
+    static let maximumBoundaryLength = 70
+
+    /// The first position of `needle` at or after `start` that ends by `before` (default: the end).
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int, before limit: Int? = nil) -> Int? {
+        let end = min(limit ?? haystack.count, haystack.count)
+        guard !needle.isEmpty, end >= needle.count, start <= end - needle.count else { return nil }
         let first = needle[0]
         var index = start
-        while index <= haystack.count - needle.count {
+        while index <= end - needle.count {
             if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
             index += 1
         }
