@@ -89,5 +89,14 @@ struct DevFleetTests {
         #expect(deployed.status == 200, "\(deployed.body)")
         let executed = try await HTTPProbe.post(base + "/execute/\(id)?param0=20", json: "", token: token)
         #expect(try TideJSON.decoder().decode(RunResult.self, from: Data(executed.body.utf8)).result == .number(6765), "\(executed.body)")
+
+        // Storing the same manifest again must not stage a generation the devices do not run.
+        let restaged = try await HTTPProbe.post(base + "/file/manifest", json: wasmiot, token: token)
+        #expect(restaged.status == 409, "\(restaged.body)")
+        #expect(restaged.body.contains("deployment \(id) already exists (active, generation 1); update it with tide deploy apply"), "\(restaged.body)")
+        let kept = try TideJSON.decoder().decode(Deployment.self, from: Data(try await HTTPProbe.get(base + "/file/manifest/\(id)", token: token).body.utf8))
+        #expect(kept.status == .active && kept.generation == 1)
+        let again = try await HTTPProbe.post(base + "/execute/\(id)?param0=20", json: "", token: token)
+        #expect(try TideJSON.decoder().decode(RunResult.self, from: Data(again.body.utf8)).result == .number(6765), "\(again.body)")
     }
 }

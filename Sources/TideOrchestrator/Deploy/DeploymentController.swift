@@ -110,8 +110,19 @@ actor DeploymentController {
     func stageOnly(_ text: [UInt8], fileName: String) async throws -> Deployment {
         let prepared = try await planner.prepare(text, fileName: fileName)
         return try await queue.run(prepared.manifest.name) {
-            try await self.stage(prepared, status: .pending).deployment
+            try await self.refuseRestaging(prepared.manifest.name)
+            return try await self.stage(prepared, status: .pending).deployment
         }
+    }
+
+    /// Staging replaces only a deployment that was never pushed: staging over one that runs would
+    /// describe a generation no device has, and its runs would be refused until the next push.
+    private func refuseRestaging(_ name: String) throws {
+        guard let existing = deployments[name], existing.status != .pending else { return }
+        throw APIError(
+            .conflict, code: "deployment_exists",
+            "deployment \(name) already exists (\(existing.status.rawValue), generation \(existing.generation)); "
+                + "update it with tide deploy apply (POST /api/v1/deployments) or remove it first (DELETE /file/manifest/\(name))")
     }
 
     /// Pushes a stored deployment now and returns the outcome; nil when there is none.
