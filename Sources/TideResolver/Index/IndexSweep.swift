@@ -56,7 +56,7 @@ public enum IndexSweep {
                 return SweepOutcome(
                     package: name, version: version, status: .unsatisfiable,
                     explanation: options.includeExplanations ? explanation.lines : nil)
-            case .providerFailure, .internalInconsistency:
+            case .providerFailure, .internalInconsistency, .tooComplex:
                 return SweepOutcome(package: name, version: version, status: .failed, error: error.description)
             }
         }

@@ -22,9 +22,17 @@ struct PubGrubSolver {
     private var active: [Int32] = []
     private var isActive: [Bool]
     private var pinnedYanked: [(package: Int32, index: Int)] = []
+    /// Conflicts resolved so far, and how many may be before the run gives up: PubGrub is
+    /// exponential in the worst case, and requirements come from clients.
+    private var conflicts = 0
+    private let conflictLimit: Int
 
-    init(catalog: PackageCatalog) {
+    /// The default conflict budget, far above the few dozen real registries need.
+    static let defaultConflictLimit = 50_000
+
+    init(catalog: PackageCatalog, conflictLimit: Int = PubGrubSolver.defaultConflictLimit) {
         self.catalog = catalog
+        self.conflictLimit = conflictLimit
         byPackage = Array(repeating: [], count: catalog.count)
         accumulated = (0..<catalog.count).map { Term.anything(Int32($0)) }
         decided = Array(repeating: -1, count: catalog.count)
@@ -126,6 +134,8 @@ struct PubGrubSolver {
     // MARK: - Conflict resolution
 
     private mutating func resolveConflict(_ conflict: Int32) throws(SolverStop) -> Int32 {
+        conflicts += 1
+        guard conflicts <= conflictLimit else { throw .error(.tooComplex(conflictLimit: conflictLimit)) }
         var current = conflict
         while true {
             let terms = incompatibilities[Int(current)].terms

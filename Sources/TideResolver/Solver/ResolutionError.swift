@@ -6,12 +6,17 @@ public enum ResolutionError: Error, Sendable, Hashable, CustomStringConvertible 
     case providerFailure(package: String, reason: String)
     /// A broken solver invariant; please report it with the input that caused it.
     case internalInconsistency(String)
+    /// The search resolved `limit` conflicts without finishing: the requirements are too intricate
+    /// to settle in bounded time.
+    case tooComplex(conflictLimit: Int)
 
     public var description: String {
         switch self {
         case .unsatisfiable(let explanation): explanation.description
         case .providerFailure(let package, let reason): "could not read package \(package): \(reason)"
         case .internalInconsistency(let detail): "internal resolver error: \(detail)"
+        case .tooComplex(let limit):
+            "resolution gave up after \(limit) conflicts between versions; narrow the version ranges of the requirements"
         }
     }
 

@@ -11,14 +11,19 @@ public struct Resolver: Sendable {
     public let provider: any PackageProvider
     /// How the root is called in explanations ("Because root depends on ...").
     public var rootName: String
+    /// Conflicts the search may resolve before it gives up with `.tooComplex`.
+    public var conflictLimit: Int
 
-    public init(provider: any PackageProvider, rootName: String = "root") {
+    public init(provider: any PackageProvider, rootName: String = "root", conflictLimit: Int = Resolver.defaultConflictLimit) {
         self.provider = provider
         self.rootName = rootName
+        self.conflictLimit = conflictLimit
     }
 
+    public static let defaultConflictLimit = PubGrubSolver.defaultConflictLimit
+
     public func resolve(_ requirements: [PackageDependency]) throws(ResolutionError) -> Resolution {
-        var session = ResolverSession(provider: provider, rootName: rootName)
+        var session = ResolverSession(provider: provider, rootName: rootName, conflictLimit: conflictLimit)
         return try session.resolve(requirements)
     }
 
@@ -32,16 +37,18 @@ public struct Resolver: Sendable {
 struct ResolverSession {
     let catalog: PackageCatalog
     let rootName: String
+    let conflictLimit: Int
 
-    init(provider: any PackageProvider, rootName: String = "root") {
+    init(provider: any PackageProvider, rootName: String = "root", conflictLimit: Int = Resolver.defaultConflictLimit) {
         catalog = PackageCatalog(provider: provider)
         self.rootName = rootName
+        self.conflictLimit = conflictLimit
     }
 
     mutating func resolve(
         _ requirements: [PackageDependency], explain: Bool = true
     ) throws(ResolutionError) -> Resolution {
-        var solver = PubGrubSolver(catalog: catalog)
+        var solver = PubGrubSolver(catalog: catalog, conflictLimit: conflictLimit)
         do {
             let chosen = try solver.solve(requirements)
             return Resolution(packages: chosen.map { package, index in
