@@ -139,6 +139,38 @@ struct PackageAPITests {
         #expect(errorOf(garbage.body)?.message.hasPrefix("the upload is not a usable package archive") == true)
     }
 
+    @Test("hostile uploads (pax length overflow, cut-short tar, deeply nested package.yaml) are refused; the server keeps serving")
+    func hostileUploads() async throws {
+        let server = try await TestServer.start(bundledRegistry: Repository.registry)
+        defer { Task { await server.stop() } }
+        let before = try snapshot(server)
+
+        // A pax record whose length field is Int.max, written over a real pax record of the same size.
+        let longName = String(repeating: "a", count: 150)
+        var tar = try PackageArchive(files: [longName: [1, 2, 3]]).tar()
+        let record = Array("9223372036854775807 path=".utf8)
+        let recordLength = Int(String(decoding: tar[512...].prefix { $0 != UInt8(ascii: " ") }, as: UTF8.self)) ?? 0
+        let forged = record + Array(repeating: UInt8(ascii: "a"), count: recordLength - record.count - 1) + [UInt8(ascii: "\n")]
+        tar.replaceSubrange(512..<(512 + recordLength), with: forged)
+        let overflow = try await server.request(.POST, "/api/v1/packages", bytes: tar, contentType: "application/x-tar")
+        #expect(overflow.status == 400)
+        #expect(errorOf(overflow.body)?.message.hasSuffix("has an invalid extended header: malformed record at byte 0") == true, "\(overflow.body)")
+
+        let complete = try PackageFixture("fibo", edit: PackageFixture.version("4.0.0")).tar()
+        let cut = try await server.request(.POST, "/api/v1/packages", bytes: Array(complete.dropLast(1024)), contentType: "application/x-tar")
+        #expect(cut.status == 400)
+        #expect(errorOf(cut.body)?.message.hasSuffix("archive is truncated: it needs 512 more bytes but the upload ends after 0") == true, "\(cut.body)")
+
+        let nested = try PackageFixture("fibo", edit: { PackageFixture.version("4.0.1")($0) + "\nx: " + String(repeating: "[", count: 10_000) + "\n" })
+        let deep = try await server.request(.POST, "/api/v1/packages", bytes: try nested.tar(), contentType: "application/x-tar")
+        #expect(deep.status == 422, "\(deep.body)")
+        #expect(errorOf(deep.body)?.message.contains("lists and mappings nest deeper than 64 levels") == true, "\(deep.body)")
+
+        let after = try snapshot(server)
+        #expect(after.versions == before.versions && after.blobs == before.blobs && after.events == before.events)
+        #expect(try await server.request(.GET, "/healthz").status == 200)
+    }
+
     @Test("multipart upload of the package's files")
     func multipart() async throws {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
