@@ -73,13 +73,13 @@ public actor Deployer {
     /// Removes the deployment, its instances and its files. False when there was none.
     public func remove(_ id: String) -> Bool {
         guard SafeName.isValid(id) else { return false }
-        let removed = deployments.removeValue(forKey: id)
+        // Only a Bool is kept, so the instances are freed here unless a call still runs.
+        let removed = deployments.removeValue(forKey: id) != nil
         let stored = store.storedIDs().contains(id)
         store.remove(id: id)
-        // The instances are gone now unless a call still runs (it lets go when it ends).
         HeapTrim.releaseFreePages()
-        if removed != nil { logger.info("removed deployment \(id)") }
-        return removed != nil || stored
+        if removed { logger.info("removed deployment \(id)") }
+        return removed || stored
     }
 
     /// Rebuilds the deployments persisted in the data directory; a broken one is logged and skipped.
