@@ -50,7 +50,7 @@ import WasmKit
         let signature = try CallSignature(
             function: "mean", type: FunctionType(parameters: [.i32, .i32], results: [.f64]), endpoint: endpoint)
         #expect(signature.parameters.map(\.kind) == [.bytes])
-        #expect(signature.parameters[0].names == ["param0", "param0", "data"])
+        #expect(signature.parameters[0].names == ["param0", "data"])
         #expect(signature.result == .scalars([.f64]))
         let capture = try CallSignature(
             function: "capture", type: FunctionType(parameters: [], results: [.i64]),

@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import Testing
+import TideModel
 import TideSupervisor
 
 @Suite struct LimitsAndSecurityTests {
@@ -209,7 +210,8 @@ import TideSupervisor
 
     @Test func oversizedBodiesAreRefused() async throws {
         let configuration = SupervisorConfiguration(
-            port: 0, dataDirectory: temporaryDirectory(), heartbeatInterval: .zero, maxJSONBodyBytes: 2048, maxCallBodyBytes: 4096)
+            port: 0, dataDirectory: temporaryDirectory(), heartbeatInterval: .zero, maxJSONBodyBytes: 2048,
+            nodeLimits: DeploymentNodeLimits(maxBytes: 2048), maxCallBodyBytes: 4096)
         let supervisor = try await startServer { onRunning in
             try await SupervisorServer(configuration: configuration, logger: testLogger).run(handleSignals: false, onRunning: onRunning)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TideModel
 import TideSupervisor
 
 struct SupervisorCommand: AsyncParsableCommand {
@@ -52,6 +53,26 @@ struct SupervisorCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-concurrent-calls"), help: "Calls running at once; more wait in line.")
     var maxConcurrentCalls = 8
 
+    @Option(name: .customLong("max-node-bytes"), help: "Largest deployment node (POST /deploy), in bytes.")
+    var maxNodeBytes = DeploymentNodeLimits().maxBytes
+
+    @Option(name: .customLong("max-node-modules"), help: "Modules one deployment node may list.")
+    var maxNodeModules = DeploymentNodeLimits().maxModules
+
+    @Option(name: .customLong("max-node-functions"), help: "Functions one module of a deployment node may declare.")
+    var maxNodeFunctions = DeploymentNodeLimits().maxFunctionsPerModule
+
+    @Option(
+        name: .customLong("download-timeout"),
+        help: ArgumentHelp("Seconds one download of a deployment (headers and body) may take.", valueName: "seconds"))
+    var downloadTimeout = 30.0
+
+    @Option(name: .customLong("max-download-bytes"), help: "Largest binary or data file a deployment may download, in bytes.")
+    var maxDownloadBytes = 64 << 20
+
+    @Option(name: .customLong("max-chain-hops"), help: "Chained calls one request may start, one after another (X-Tide-Hops).")
+    var maxChainHops = 32
+
     @Flag(help: "Announce the device over mDNS (_webthing._tcp with TXT path, tls, address, and Tide's id and version).")
     var advertise = false
 
@@ -77,6 +98,12 @@ struct SupervisorCommand: AsyncParsableCommand {
         guard maxMemoryPages >= 1, maxMemoryPages <= 65536 else { throw ValidationError("--max-memory-pages must be 1-65536") }
         guard callTimeout > 0 else { throw ValidationError("--call-timeout must be more than 0") }
         guard maxConcurrentCalls >= 1 else { throw ValidationError("--max-concurrent-calls must be at least 1") }
+        guard maxNodeBytes >= 1024 else { throw ValidationError("--max-node-bytes must be at least 1024") }
+        guard maxNodeModules >= 1 else { throw ValidationError("--max-node-modules must be at least 1") }
+        guard maxNodeFunctions >= 1 else { throw ValidationError("--max-node-functions must be at least 1") }
+        guard downloadTimeout > 0, downloadTimeout <= 3600 else { throw ValidationError("--download-timeout must be more than 0 and at most 3600") }
+        guard maxDownloadBytes >= 1 else { throw ValidationError("--max-download-bytes must be at least 1") }
+        guard maxChainHops >= 1 else { throw ValidationError("--max-chain-hops must be at least 1") }
         guard releaseStartupPagesAfter >= 0 else { throw ValidationError("--release-startup-pages-after must be at least 0") }
         if let orchestrator, !(orchestrator.hasPrefix("http://") || orchestrator.hasPrefix("https://")) {
             throw ValidationError("--orchestrator must be an http or https URL")
@@ -105,6 +132,10 @@ struct SupervisorCommand: AsyncParsableCommand {
             limits: ExecutionLimits(
                 maxMemoryPages: maxMemoryPages, fuelPerCall: fuel == 0 ? nil : fuel,
                 deadline: .milliseconds(Int64(callTimeout * 1000)), maxConcurrentCalls: maxConcurrentCalls),
+            nodeLimits: DeploymentNodeLimits(
+                maxBytes: maxNodeBytes, maxModules: maxNodeModules, maxFunctionsPerModule: maxNodeFunctions),
+            maxDownloadBytes: maxDownloadBytes, downloadTimeout: .milliseconds(Int64(downloadTimeout * 1000)),
+            maxChainHops: maxChainHops,
             releaseStartupPagesAfter: releaseStartupPagesAfter > 0 ? .milliseconds(Int64(releaseStartupPagesAfter * 1000)) : nil)
         let announcement = Announcement()
         defer { announcement.stop() }

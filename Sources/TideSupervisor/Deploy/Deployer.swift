@@ -12,10 +12,15 @@ public actor Deployer {
     private let store: DeploymentStore
     private let fetcher: BlobFetcher
     private let logger: Logger
+    private let nodeLimits: DeploymentNodeLimits
     private var deployments: [String: Deployment] = [:]
 
-    init(runtime: WasmRuntime, directory: DataDirectory, fetcher: BlobFetcher, logger: Logger) {
+    init(
+        runtime: WasmRuntime, directory: DataDirectory, fetcher: BlobFetcher, nodeLimits: DeploymentNodeLimits = .init(),
+        logger: Logger
+    ) {
         self.runtime = runtime
+        self.nodeLimits = nodeLimits
         self.directory = directory
         self.cache = fetcher.cache
         self.store = DeploymentStore(directory: directory)
@@ -29,13 +34,14 @@ public actor Deployer {
         deployments.values.map { DeploymentState(id: $0.id, generation: $0.generation) }.sorted { $0.id < $1.id }
     }
 
-    /// Installs the node in `body` (JSON), replacing a deployment of the same id once ready.
+    /// Installs the node in `body` (JSON), replacing a deployment of the same id once ready. The
+    /// node's limits are checked before anything is downloaded.
     public func deploy(json body: [UInt8]) async throws(SupervisorError) -> DeploymentState {
         let node: DeploymentNode
         do {
-            node = try TideJSON.decoder().decode(DeploymentNode.self, from: Data(body))
+            node = try DeploymentNode.decode(body, limits: nodeLimits)
         } catch {
-            throw .badRequest("the deployment node is not valid: \(TideJSON.describe(error, in: Data(body)))")
+            throw SupervisorError(error.kind == .tooLarge ? .tooLarge : .badRequest, error.message)
         }
         let plan = try DeploymentPlan(node)
         if let current = deployments[plan.id], current.generation > plan.generation {
@@ -44,8 +50,11 @@ public actor Deployer {
         }
         var digests: DeploymentStore.Digests = [:]
         for module in plan.modules {
+            let runtime = self.runtime
+            let name = module.name
             let binary = try await fetcher.fetch(
-                module.binaryURL, expected: module.binarySHA256, what: "the binary of module \(module.name)")
+                module.binaryURL, expected: module.binarySHA256, what: "the binary of module \(module.name)"
+            ) { bytes throws(SupervisorError) in _ = try runtime.parse(bytes, module: name) }
             var other: [String: String] = [:]
             for file in module.files {
                 other[file.mount] = try await fetcher.fetch(
@@ -64,11 +73,13 @@ public actor Deployer {
     /// Removes the deployment, its instances and its files. False when there was none.
     public func remove(_ id: String) -> Bool {
         guard SafeName.isValid(id) else { return false }
-        let removed = deployments.removeValue(forKey: id)
+        // Only a Bool is kept, so the instances are freed here unless a call still runs.
+        let removed = deployments.removeValue(forKey: id) != nil
         let stored = store.storedIDs().contains(id)
         store.remove(id: id)
-        if removed != nil { logger.info("removed deployment \(id)") }
-        return removed != nil || stored
+        HeapTrim.releaseFreePages()
+        if removed { logger.info("removed deployment \(id)") }
+        return removed || stored
     }
 
     /// Rebuilds the deployments persisted in the data directory; a broken one is logged and skipped.

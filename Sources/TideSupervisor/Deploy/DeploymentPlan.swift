@@ -1,3 +1,5 @@
+import TideModel
+
 /// A deployment node checked for everything that can be checked without the network: safe names,
 /// URLs, digests, dependencies that exist and form no cycle, mounts that name known files.
 public struct DeploymentPlan: Sendable, Equatable {

@@ -18,8 +18,10 @@ public enum ProcFiles {
         for line in text.split(separator: "\n") {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == ":" })
             guard fields.count >= 2, let kib = UInt64(fields[1]) else { continue }
-            if fields[0] == "MemTotal" { total = kib * 1024 }
-            if fields[0] == "MemAvailable" { available = kib * 1024 }
+            let (bytes, overflow) = kib.multipliedReportingOverflow(by: 1024)
+            guard !overflow else { continue }
+            if fields[0] == "MemTotal" { total = bytes }
+            if fields[0] == "MemAvailable" { available = bytes }
         }
         guard let total else { return nil }
         return MemoryInfo(totalBytes: total, availableBytes: available ?? total)
@@ -40,12 +42,18 @@ public enum ProcFiles {
         return (name, clock)
     }
 
-    /// The aggregate `cpu` line of /proc/stat: busy = total - idle - iowait.
+    /// The aggregate `cpu` line of /proc/stat: busy = total - idle - iowait; nil when the counters
+    /// do not add up in 64 bits.
     public static func parseStat(_ text: String) -> CPUTimes? {
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") }) else { return nil }
         let values = line.split(separator: " ").dropFirst().compactMap { UInt64($0) }
         guard values.count >= 4 else { return nil }
-        let total = values.prefix(8).reduce(0, +)
+        var total: UInt64 = 0
+        for value in values.prefix(8) {
+            let (sum, overflow) = total.addingReportingOverflow(value)
+            guard !overflow else { return nil }
+            total = sum
+        }
         let idle = values[3] + (values.count > 4 ? values[4] : 0)
         return CPUTimes(busy: total - idle, total: total)
     }
@@ -56,7 +64,7 @@ public enum ProcFiles {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         guard let data = try? handle.readToEnd() else { return nil }
-        return String(decoding: data ?? Data(), as: UTF8.self)
+        return String(decoding: data, as: UTF8.self)
     }
 
     public static func cpuUsage(from old: CPUTimes, to new: CPUTimes) -> Double {

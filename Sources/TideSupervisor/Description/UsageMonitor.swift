@@ -17,8 +17,14 @@ public actor UsageMonitor {
         previous = ProcFiles.read("/proc/stat").flatMap(ProcFiles.parseStat).map { ($0, ContinuousClock.now) }
     }
 
+    /// Both values always within 0...1, whatever /proc says.
     public func health() -> Heartbeat.Health {
-        Heartbeat.Health(cpuUsage: cpuUsage(), memoryUsage: memoryUsage())
+        Heartbeat.Health(cpuUsage: Self.share(cpuUsage()), memoryUsage: Self.share(memoryUsage()))
+    }
+
+    /// `value` within 0...1; anything not finite is 0.
+    public static func share(_ value: Double) -> Double {
+        value.isFinite ? min(1, max(0, value)) : 0
     }
 
     private func cpuUsage() -> Double {

@@ -15,38 +15,62 @@ public enum ArgumentCaster {
         }
     }
 
-    /// `text` as a value of `type`. Integers accept decimal text (signed, or unsigned up to the
-    /// type's width) and whole-numbered decimals such as `3.0`; floats accept any decimal, `nan`
-    /// and `inf`.
+    /// `text` as a value of `type`, read exactly or refused. Integers accept decimal text only
+    /// (signed, or unsigned up to the type's width; a whole-numbered decimal such as `3.0` or `3e2`
+    /// too), never hexadecimal, and never clamp: i32 takes -2147483648...4294967295, i64
+    /// -9223372036854775808...18446744073709551615. Floats accept decimal text, rounded to the
+    /// nearest value of the type, and `nan`, `inf`, `infinity`; a finite text too large for the type
+    /// is refused rather than made infinite.
     public static func cast(_ text: String, to type: ValueType, name: String) throws(SupervisorError) -> Value {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let shown = "\"\(trimmed.prefix(40))\""
         switch numericType(type) {
         case .i32:
-            guard let value = integer(trimmed), value >= Int64(Int32.min), value <= Int64(UInt32.max) else {
-                throw .badRequest("\(name) must be a 32-bit integer, got \"\(trimmed.prefix(40))\"")
-            }
-            return .i32(UInt32(truncatingIfNeeded: value))
+            let bits = try integer(trimmed, name: name, shown: shown, min: UInt64(1) << 31, max: UInt64(UInt32.max), width: 32)
+            return .i32(UInt32(truncatingIfNeeded: bits))
         case .i64:
-            if let value = integer(trimmed) { return .i64(UInt64(bitPattern: value)) }
-            if let value = UInt64(trimmed) { return .i64(value) }
-            throw .badRequest("\(name) must be a 64-bit integer, got \"\(trimmed.prefix(40))\"")
+            return .i64(try integer(trimmed, name: name, shown: shown, min: UInt64(1) << 63, max: UInt64.max, width: 64))
         case .f32:
-            guard let value = Float(trimmed) else { throw .badRequest("\(name) must be a number, got \"\(trimmed.prefix(40))\"") }
+            guard DecimalText.isFloat(trimmed), let value = Float(trimmed) else {
+                throw .badRequest("\(name) must be a decimal number, got \(shown)")
+            }
+            guard value.isFinite || DecimalText.isNonFinite(trimmed) else {
+                throw .badRequest("\(name) is out of the range of a 32-bit float (about ±3.4e38), got \(shown)")
+            }
             return .f32(value.bitPattern)
         case .f64:
-            guard let value = Double(trimmed) else { throw .badRequest("\(name) must be a number, got \"\(trimmed.prefix(40))\"") }
+            guard DecimalText.isFloat(trimmed), let value = Double(trimmed) else {
+                throw .badRequest("\(name) must be a decimal number, got \(shown)")
+            }
+            guard value.isFinite || DecimalText.isNonFinite(trimmed) else {
+                throw .badRequest("\(name) is out of the range of a 64-bit float (about ±1.8e308), got \(shown)")
+            }
             return .f64(value.bitPattern)
         case nil:
             throw .badRequest("\(name) has a type that cannot be passed over HTTP")
         }
     }
 
-    private static func integer(_ text: String) -> Int64? {
-        if let value = Int64(text) { return value }
-        guard let double = Double(text), double.isFinite, double.rounded() == double,
-            double >= -9.223372036854775808e18, double < 9.223372036854775808e18
-        else { return nil }
-        return Int64(double)
+    /// The two's-complement bits of a whole number from -`min` to `max`.
+    private static func integer(
+        _ text: String, name: String, shown: String, min: UInt64, max: UInt64, width: Int
+    ) throws(SupervisorError) -> UInt64 {
+        let range = "-\(min) to \(max)"
+        switch DecimalText.integer(text) {
+        case .value(let negative, let magnitude):
+            if negative {
+                guard magnitude <= min else { throw .badRequest("\(name) is out of the range of a \(width)-bit integer (\(range)), got \(shown)") }
+                return 0 &- magnitude
+            }
+            guard magnitude <= max else { throw .badRequest("\(name) is out of the range of a \(width)-bit integer (\(range)), got \(shown)") }
+            return magnitude
+        case .tooLarge:
+            throw .badRequest("\(name) is out of the range of a \(width)-bit integer (\(range)), got \(shown)")
+        case .notWhole:
+            throw .badRequest("\(name) must be a whole number for a \(width)-bit integer, got \(shown)")
+        case .notDecimal:
+            throw .badRequest("\(name) must be a \(width)-bit integer in decimal digits (no hexadecimal), got \(shown)")
+        }
     }
 
     /// A scalar result: integers exact (i32 and i64 read as signed), floats in their shortest form.

@@ -1,3 +1,5 @@
+import TideModel
+
 /// What a call request carried: query parameters, JSON body fields (by name or position),
 /// multipart files (by field name) and a raw body.
 public struct CallInputs: Sendable, Equatable {

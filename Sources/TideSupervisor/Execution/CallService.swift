@@ -13,11 +13,16 @@ public final class CallService: Sendable {
     let gate: CallGate
     let client: HTTPClient
     let chainTimeout: Duration
+    /// Chained calls one request may start, one after another.
+    let maxChainHops: Int
     let logger: Logger
+
+    /// The header that counts the chained calls before this one (0 or absent: a client's call).
+    public static let hopsHeader = "X-Tide-Hops"
 
     init(
         deployer: Deployer, history: RequestHistory, runtime: WasmRuntime, client: HTTPClient, chainTimeout: Duration,
-        logger: Logger
+        maxChainHops: Int = 32, logger: Logger
     ) {
         self.deployer = deployer
         self.history = history
@@ -25,14 +30,20 @@ public final class CallService: Sendable {
         gate = CallGate(capacity: runtime.limits.maxConcurrentCalls, maxWaiting: runtime.limits.maxQueuedCalls)
         self.client = client
         self.chainTimeout = chainTimeout
+        self.maxChainHops = maxChainHops
         self.logger = logger
     }
 
     /// Starts the call and returns its request id at once; the work goes on in the background.
-    /// `baseURL` (`http://host:port`) is how callers reach this supervisor, for result URLs.
+    /// `baseURL` (`http://host:port`) is how callers reach this supervisor, for result URLs;
+    /// `hops` is how many chained calls led to this one (`X-Tide-Hops`), refused past the limit.
     public func start(
-        deploymentId: String, module: String, function: String, inputs: CallInputs, baseURL: String
+        deploymentId: String, module: String, function: String, inputs: CallInputs, baseURL: String, hops: Int = 0
     ) async throws(SupervisorError) -> String {
+        guard hops <= maxChainHops else {
+            throw .badRequest(
+                "this call is hop \(hops) of a chain (\(Self.hopsHeader): \(hops)), more than the limit of \(maxChainHops) chained calls (tide supervisor --max-chain-hops); a step's \"to\" probably leads back to an earlier step")
+        }
         let deploymentId = try SafeName.check(deploymentId, as: "deployment id")
         let module = try SafeName.check(module, as: "module name")
         let function = try SafeName.check(function, as: "function name")
@@ -50,7 +61,8 @@ public final class CallService: Sendable {
         let next = deployment.plan.instruction(module: module, function: function)?.to
         Task {
             let finished = await self.execute(
-                entry, instance: instance, signature: signature, bound: bound, next: next, baseURL: baseURL)
+                entry, instance: instance, signature: signature, bound: bound, next: next, baseURL: baseURL,
+                hops: hops + 1)
             await self.history.finish(finished)
         }
         return requestID
@@ -58,7 +70,7 @@ public final class CallService: Sendable {
 
     private func execute(
         _ entry: HistoryEntry, instance: ModuleInstance, signature: CallSignature, bound: ArgumentBinder.Bound,
-        next: DeploymentNode.Endpoint?, baseURL: String
+        next: DeploymentNode.Endpoint?, baseURL: String, hops: Int
     ) async -> HistoryEntry {
         var entry = entry
         let started = ContinuousClock.now
@@ -70,7 +82,7 @@ public final class CallService: Sendable {
             await gate.leave()
             let outcome = try result.get()
             try await record(outcome, signature: signature, in: &entry, baseURL: baseURL)
-            if let next { try await forward(outcome, signature: signature, to: next, entry: &entry) }
+            if let next { try await forward(outcome, signature: signature, to: next, hops: hops, entry: &entry) }
             entry.status = .done
             entry.success = true
         } catch {
@@ -120,9 +132,9 @@ public final class CallService: Sendable {
     }
 
     /// Calls the next step with this step's output (`param0`, or the body for bytes) and keeps the
-    /// next step's resultUrl as this request's result.
+    /// next step's resultUrl as this request's result. `hops` goes along as `X-Tide-Hops`.
     private func forward(
-        _ outcome: ModuleInstance.Outcome, signature: CallSignature, to next: DeploymentNode.Endpoint,
+        _ outcome: ModuleInstance.Outcome, signature: CallSignature, to next: DeploymentNode.Endpoint, hops: Int,
         entry: inout HistoryEntry
     ) async throws(SupervisorError) {
         var address = next.address
@@ -139,6 +151,7 @@ public final class CallService: Sendable {
             request = HTTPClientRequest(url: address)
             request.method = next.method?.lowercased() == "post" ? .POST : .GET
         }
+        request.headers.replaceOrAdd(name: Self.hopsHeader, value: String(hops))
         let resultURL: String
         do {
             let response = try await client.execute(request, timeout: .seconds(Int64(chainTimeout.components.seconds)))

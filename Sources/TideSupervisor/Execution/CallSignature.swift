@@ -37,8 +37,10 @@ public struct CallSignature: Sendable, Equatable {
         var cursor = 0
         let wasm = type.parameters
         for (index, parameter) in declared.enumerated() {
-            var names = ["param\(index)", parameter.name]
-            if let description = parameter.description, SafeName.isValid(description) { names.append(description) }
+            var names = ["param\(index)"]
+            for alias in [parameter.name, parameter.description].compactMap({ $0 }) where !names.contains(alias) {
+                if alias == parameter.name || SafeName.isValid(alias) { names.append(alias) }
+            }
             if Self.isBinary(parameter.schema) {
                 guard cursor + 1 < wasm.count, wasm[cursor] == .i32, wasm[cursor + 1] == .i32 else {
                     throw .deployFailed(

@@ -50,13 +50,24 @@ struct CallRoutes: Sendable {
             try Self.readBody(try await request.bodyBytes(limit: maxBodyBytes), contentType: request.headers[.contentType], into: &inputs)
         }
         let base = baseURL(request)
+        let hops = try Self.hops(HTTPField.Name(CallService.hopsHeader).flatMap { request.headers[$0] })
         let id = try await calls.start(
-            deploymentId: deploymentId, module: module, function: function, inputs: inputs, baseURL: base)
+            deploymentId: deploymentId, module: module, function: function, inputs: inputs, baseURL: base, hops: hops)
         guard wait else { return try Response.json(Accepted(resultUrl: "\(base)/request-history/\(id)")) }
         guard let entry = await history.completed(id) else {
             throw SupervisorError.notFound("request \(id) left the history before it finished")
         }
         return try Response.json(entry)
+    }
+
+    /// The `X-Tide-Hops` count: absent is 0, else decimal digits.
+    static func hops(_ header: String?) throws(SupervisorError) -> Int {
+        guard let header else { return 0 }
+        let text = header.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty, text.count <= 9, text.utf8.allSatisfy({ (48...57).contains($0) }), let value = Int(text) else {
+            throw .badRequest("\(CallService.hopsHeader) must be a whole decimal number of chained calls, got \"\(text.prefix(40))\"")
+        }
+        return value
     }
 
     static func readBody(_ body: [UInt8], contentType: String?, into inputs: inout CallInputs) throws(SupervisorError) {

@@ -15,7 +15,13 @@ struct DeployRoutes: Sendable {
     func add(to router: Router<SupervisorRequestContext>) {
         router.post("deploy") { request, _ in
             try request.requireToken(token)
-            let body = try await request.bodyBytes(limit: maxBodyBytes)
+            let body: [UInt8]
+            do {
+                body = try await request.bodyBytes(limit: maxBodyBytes)
+            } catch {
+                throw SupervisorError.tooLarge(
+                    "the deployment node is larger than the limit of \(maxBodyBytes) bytes (tide supervisor --max-node-bytes)")
+            }
             let state = try await deployer.deploy(json: body)
             return try Response.json(Deployed(status: "deployed", deploymentId: state.id, generation: state.generation))
         }

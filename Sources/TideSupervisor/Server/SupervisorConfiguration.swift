@@ -1,3 +1,5 @@
+import TideModel
+
 /// Everything `tide supervisor` can be told.
 public struct SupervisorConfiguration: Sendable {
     public var host: String
@@ -13,8 +15,10 @@ public struct SupervisorConfiguration: Sendable {
     public var token: String?
     public var heartbeatInterval: Duration
     public var limits: ExecutionLimits
-    /// Largest JSON body (deployment nodes, registrations).
+    /// Largest JSON body of `/register`.
     public var maxJSONBodyBytes: Int
+    /// How large a deployment node may be (its bytes, modules, functions, ...).
+    public var nodeLimits: DeploymentNodeLimits
     /// Largest call body (raw bytes or multipart files).
     public var maxCallBodyBytes: Int
     /// Largest downloaded binary or data file.
@@ -22,6 +26,9 @@ public struct SupervisorConfiguration: Sendable {
     public var downloadTimeout: Duration
     /// How long forwarding an output to the next step may take.
     public var chainTimeout: Duration
+    /// Chained calls one request may start one after another, counted in `X-Tide-Hops`; a call
+    /// past it is refused, which ends a chain that loops across devices.
+    public var maxChainHops: Int
     public var historyMaxEntries: Int
     public var historyMaxAge: Duration
     /// How this supervisor is reached, for result URLs (`http://host:port`); default: the request's
@@ -36,8 +43,10 @@ public struct SupervisorConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 5000, name: String? = nil, dataDirectory: String = ".tide-supervisor",
         profile: DeviceProfile = DeviceProfile(), orchestratorURL: String? = nil, token: String? = nil,
         heartbeatInterval: Duration = .seconds(1), limits: ExecutionLimits = ExecutionLimits(),
-        maxJSONBodyBytes: Int = 1 << 20, maxCallBodyBytes: Int = 16 << 20, maxDownloadBytes: Int = 64 << 20,
-        downloadTimeout: Duration = .seconds(30), chainTimeout: Duration = .seconds(10), historyMaxEntries: Int = 1000,
+        maxJSONBodyBytes: Int = 1 << 20, nodeLimits: DeploymentNodeLimits = DeploymentNodeLimits(),
+        maxCallBodyBytes: Int = 16 << 20, maxDownloadBytes: Int = 64 << 20,
+        downloadTimeout: Duration = .seconds(30), chainTimeout: Duration = .seconds(10),
+        maxChainHops: Int = 32, historyMaxEntries: Int = 1000,
         historyMaxAge: Duration = .seconds(3600), publicURL: String? = nil,
         releaseStartupPagesAfter: Duration? = nil
     ) {
@@ -51,10 +60,12 @@ public struct SupervisorConfiguration: Sendable {
         self.heartbeatInterval = heartbeatInterval
         self.limits = limits
         self.maxJSONBodyBytes = maxJSONBodyBytes
+        self.nodeLimits = nodeLimits
         self.maxCallBodyBytes = maxCallBodyBytes
         self.maxDownloadBytes = maxDownloadBytes
         self.downloadTimeout = downloadTimeout
         self.chainTimeout = chainTimeout
+        self.maxChainHops = maxChainHops
         self.historyMaxEntries = historyMaxEntries
         self.historyMaxAge = historyMaxAge
         self.publicURL = publicURL

@@ -41,13 +41,14 @@ public struct SupervisorServer: Sendable {
         let cache = try BlobCache(root: directory.blobsRoot)
         let fetcher = BlobFetcher(
             client: client, cache: cache, timeout: configuration.downloadTimeout, maxBytes: configuration.maxDownloadBytes)
-        let deployer = Deployer(runtime: runtime, directory: directory, fetcher: fetcher, logger: logger)
+        let deployer = Deployer(
+            runtime: runtime, directory: directory, fetcher: fetcher, nodeLimits: configuration.nodeLimits, logger: logger)
         _ = await deployer.restore()
         let history = RequestHistory(
             directory: directory, maxEntries: configuration.historyMaxEntries, maxAge: configuration.historyMaxAge)
         let calls = CallService(
             deployer: deployer, history: history, runtime: runtime, client: client,
-            chainTimeout: configuration.chainTimeout, logger: logger)
+            chainTimeout: configuration.chainTimeout, maxChainHops: configuration.maxChainHops, logger: logger)
         let usage = UsageMonitor(simulatedMemoryBytes: configuration.profile.simulatedMemoryBytes)
         let link = OrchestratorLink(url: configuration.orchestratorURL)
         let boundPort = Mutex(configuration.port)
@@ -70,7 +71,7 @@ public struct SupervisorServer: Sendable {
             describe: describe, usage: usage, link: link, token: configuration.token,
             maxBodyBytes: configuration.maxJSONBodyBytes
         ).add(to: router)
-        DeployRoutes(deployer: deployer, token: configuration.token, maxBodyBytes: configuration.maxJSONBodyBytes)
+        DeployRoutes(deployer: deployer, token: configuration.token, maxBodyBytes: configuration.nodeLimits.maxBytes)
             .add(to: router)
         CallRoutes(
             calls: calls, history: history, maxBodyBytes: configuration.maxCallBodyBytes,

@@ -1,5 +1,3 @@
-import TideModel
-
 /// One device's share of a deployment, as the orchestrator POSTs it to `/deploy`: the wasmiot
 /// node plus Tide's optional fields (`generation`, per-module `sha256` and `dependencies`).
 public struct DeploymentNode: Sendable, Codable, Equatable {
