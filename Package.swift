@@ -11,6 +11,11 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tide", targets: ["TideCLI"]),
+        // The light cores as libraries, for the fuzz package under Fuzz/ (it depends on this one by path).
+        .library(name: "TideModel", targets: ["TideModel"]),
+        .library(name: "TideWasm", targets: ["TideWasm"]),
+        .library(name: "TideRegistry", targets: ["TideRegistry"]),
+        .library(name: "TideManifest", targets: ["TideManifest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
