@@ -35,8 +35,6 @@ let package = Package(
         fuzzTarget("description", ["TideModel"]),
         fuzzTarget("heartbeat", ["TideModel"]),
         fuzzTarget("version-range", ["TideModel"]),
-        // TODO(deploy-node): enable once TideModel has `DeploymentNode.decode(_:limits:)` (it moves
-        // there from TideSupervisor): move Disabled/fuzz-deploy-node to Sources/ and uncomment.
-        // fuzzTarget("deploy-node", ["TideModel"]),
+        fuzzTarget("deploy-node", ["TideModel"]),
     ]
 )

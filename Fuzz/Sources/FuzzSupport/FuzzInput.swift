@@ -4,26 +4,11 @@ public enum FuzzInput {
     /// packages); the cap keeps each execution short so that a run covers more ground.
     public static let maximumSize = 64 * 1024
 
-    /// Inputs opening more brackets than this are skipped by the harnesses that reach Yams.
-    public static let maximumOpenBrackets = 200
-
     /// The input as bytes, or nil when it is larger than ``maximumSize``.
     public static func bytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8]? {
         guard size <= maximumSize else { return nil }
         guard let data, size > 0 else { return [] }
         return Array(UnsafeBufferPointer(start: data, count: size))
-    }
-
-    /// Whether the input nests flow collections deeply enough to overflow the stack in Yams'
-    /// composer, a known crash being fixed in main.
-    // lead's depth check removes this
-    public static func nestsTooDeeply(_ bytes: [UInt8]) -> Bool {
-        var open = 0
-        for byte in bytes where byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
-            open += 1
-            if open > maximumOpenBrackets { return true }
-        }
-        return false
     }
 
     /// Stops the run when a property the parser promises does not hold: libFuzzer reports it as

@@ -3,8 +3,6 @@ import TideModel
 
 /// A deploy node as the supervisor reads `POST /deploy`: `DeploymentNode.decode(_:limits:)` with
 /// the default `DeploymentNodeLimits`, the error's message on failure.
-///
-/// Disabled until `DeploymentNode.decode(_:limits:)` is in TideModel (see Fuzz/Package.swift).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDeployNodeTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let bytes = FuzzInput.bytes(data, size) else { return 0 }
