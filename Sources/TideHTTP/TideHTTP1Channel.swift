@@ -11,8 +11,13 @@ public struct TideHTTP1Channel: ServerChildChannel {
 
     let base: HTTP1Channel
 
-    public init(responder: @escaping HTTPChannelHandler.Responder, idleTimeout: TimeAmount) {
-        base = HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout))
+    public init(
+        responder: @escaping HTTPChannelHandler.Responder, idleTimeout: TimeAmount,
+        additionalChannelHandlers: @escaping @Sendable () -> [any RemovableChannelHandler] = { [] }
+    ) {
+        base = HTTP1Channel(
+            responder: responder,
+            configuration: .init(additionalChannelHandlers: additionalChannelHandlers(), idleTimeout: idleTimeout))
     }
 
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
@@ -33,8 +38,14 @@ extension HTTPServerBuilder {
     /// How long a connection may sit without reading or writing before it is closed.
     public static let defaultIdleTimeout: TimeAmount = .seconds(30)
 
-    /// The HTTP/1.1 server every Tide process runs (see `TideHTTP1Channel`).
-    public static func tide(idleTimeout: TimeAmount = defaultIdleTimeout) -> HTTPServerBuilder {
-        .init { responder in TideHTTP1Channel(responder: responder, idleTimeout: idleTimeout) }
+    /// The HTTP/1.1 server every Tide process runs (see `TideHTTP1Channel`); the handlers are
+    /// made anew for each connection and sit after HTTP decoding.
+    public static func tide(
+        idleTimeout: TimeAmount = defaultIdleTimeout,
+        additionalChannelHandlers: @autoclosure @escaping @Sendable () -> [any RemovableChannelHandler] = []
+    ) -> HTTPServerBuilder {
+        .init { responder in
+            TideHTTP1Channel(responder: responder, idleTimeout: idleTimeout, additionalChannelHandlers: additionalChannelHandlers)
+        }
     }
 }

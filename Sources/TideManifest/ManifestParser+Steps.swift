@@ -16,12 +16,18 @@ extension YAMLReader {
             guard case .mapping(let mapping) = node else { return nil }
             return mapping.first { $0.key.scalar?.string == "name" }?.value.scalar?.string
         }
+        // Where each name is first declared, so that "is it an earlier step" is one lookup.
+        var firstDeclared: [String: Int] = [:]
+        for (index, name) in declared.enumerated() {
+            if let name, firstDeclared[name] == nil { firstDeclared[name] = index }
+        }
         var steps: [ManifestStep] = []
         var nearNodes: [(step: Int, name: String, node: Node, path: String)] = []
         var complete = true
         for (index, stepNode) in sequence.enumerated() {
             let path = "steps[\(index)]"
-            guard let step = step(stepNode, at: path, index: index, declared: declared, nearNodes: &nearNodes) else {
+            guard let step = step(
+                stepNode, at: path, index: index, declared: declared, firstDeclared: firstDeclared, nearNodes: &nearNodes) else {
                 complete = false
                 continue
             }
@@ -29,7 +35,8 @@ extension YAMLReader {
         }
         guard complete else { return nil }
         let names = steps.map(\.name)
-        for near in nearNodes where !names.contains(near.name) || names[near.step] == near.name {
+        let known = Set(names)
+        for near in nearNodes where !known.contains(near.name) || names[near.step] == near.name {
             let problem = names[near.step] == near.name ? "a step cannot be near itself" : "\"\(near.name)\" is not a step of this manifest"
             report(near.node, near.path, problem)
         }
@@ -37,11 +44,10 @@ extension YAMLReader {
     }
 
     private mutating func step(
-        _ node: Node, at path: String, index: Int, declared: [String?],
+        _ node: Node, at path: String, index: Int, declared: [String?], firstDeclared: [String: Int],
         nearNodes: inout [(step: Int, name: String, node: Node, path: String)]
     ) -> ManifestStep? {
-        var earlier: [String] = []
-        for case let name? in declared[..<index] where !earlier.contains(name) { earlier.append(name) }
+        let earlier = EarlierSteps(index: index, declared: declared, firstDeclared: firstDeclared)
         guard let fields = fields(of: node, at: path, allowed: ManifestKeys.step) else { return nil }
         var name: String?
         var module: ModuleReference?
@@ -56,7 +62,7 @@ extension YAMLReader {
             switch field.key {
             case "name":
                 name = self.name(field.value, at: fieldPath)
-                if let taken = name, let other = declared[..<index].firstIndex(of: taken) {
+                if let taken = name, let other = firstDeclared[taken], other < index {
                     report(field.value, fieldPath, "\"\(taken)\" is already the name of steps[\(other)]")
                     valid = false
                 }
@@ -97,20 +103,21 @@ extension YAMLReader {
             require: require, prefer: prefer, onFailure: policy)
     }
 
-    private mutating func inputs(_ node: Node, at path: String, earlier: [String]) -> [String]? {
+    private mutating func inputs(_ node: Node, at path: String, earlier: EarlierSteps) -> [String]? {
         let isSequence = isList(node)
         guard let names = texts(node, at: path) else { return nil }
         var result: [String] = []
+        var listed: Set<String> = []
         var valid = true
         for (offset, name) in names.enumerated() {
             let elementPath = isSequence ? "\(path)[\(offset)]" : path
             guard earlier.contains(name) else {
-                let before = earlier.isEmpty ? "it is the first step" : "steps before it: " + earlier.joined(separator: ", ")
+                let before = earlier.isEmpty ? "it is the first step" : "steps before it: " + earlier.listed
                 report(element(node, offset), elementPath, "\"\(name)\" is not an earlier step (\(before))")
                 valid = false
                 continue
             }
-            if result.contains(name) {
+            if !listed.insert(name).inserted {
                 report(element(node, offset), elementPath, "\"\(name)\" is listed twice")
                 valid = false
             }
@@ -198,5 +205,28 @@ extension YAMLReader {
     private func nearField(of prefer: Node) -> Node? {
         guard case .mapping(let mapping) = prefer else { return nil }
         return mapping.first { $0.key.scalar?.string == "near" }?.value
+    }
+}
+
+/// The steps declared before one step, answered by lookup; the list itself is built only for a
+/// message.
+private struct EarlierSteps {
+    let index: Int
+    let declared: [String?]
+    let firstDeclared: [String: Int]
+
+    var isEmpty: Bool { !declared[..<index].contains { $0 != nil } }
+
+    func contains(_ name: String) -> Bool { firstDeclared[name].map { $0 < index } ?? false }
+
+    /// At most this many earlier steps are named in a message; the rest are counted.
+    static let listedAtMost = 20
+
+    /// The distinct names in declaration order, for a message: `a, b, c` or `a, ..., t and 9,980 more`.
+    var listed: String {
+        var seen: Set<String> = []
+        let names = declared[..<index].compactMap { $0 }.filter { seen.insert($0).inserted }
+        guard names.count > Self.listedAtMost else { return names.joined(separator: ", ") }
+        return names.prefix(Self.listedAtMost).joined(separator: ", ") + " and \(names.count - Self.listedAtMost) more"
     }
 }

@@ -35,6 +35,8 @@ extension YAMLReader {
             return nil
         }
         var steps: [ManifestStep] = []
+        var taken: Set<String> = []
+        var nextSuffix: [String: Int] = [:]
         var valid = true
         for (index, entry) in sequence.enumerated() {
             let path = "sequence[\(index)]"
@@ -60,12 +62,16 @@ extension YAMLReader {
                 valid = false
                 continue
             }
-            var stepName = String(module.package.prefix(60))
-            var suffix = 2
-            while steps.contains(where: { $0.name == stepName }) {
-                stepName = "\(module.package.prefix(60))-\(suffix)"
+            // The next free suffix per package, so that naming stays linear in the number of steps.
+            let base = String(module.package.prefix(60))
+            var stepName = base
+            var suffix = nextSuffix[base] ?? 2
+            while taken.contains(stepName) {
+                stepName = "\(base)-\(suffix)"
                 suffix += 1
             }
+            nextSuffix[base] = suffix
+            taken.insert(stepName)
             steps.append(ManifestStep(
                 name: stepName, package: module.package, versionRange: module.range, function: function,
                 inputs: steps.last.map { [$0.name] } ?? [], require: StepConstraints(device: device)))

@@ -6,11 +6,14 @@ public enum PlacementError: Error, Sendable, Equatable, CustomStringConvertible 
     case unplaceable([UnplaceableStep])
     /// The request itself is inconsistent (an input or `near` naming no step, duplicate names).
     case invalidRequest(String)
+    /// Stopped before it finished (see `PlacementCancellation`), with the reason.
+    case cancelled(String)
 
     public var description: String {
         switch self {
         case .unplaceable(let steps): steps.map(\.description).joined(separator: "\n")
         case .invalidRequest(let message): "invalid placement request: \(message)"
+        case .cancelled(let reason): reason
         }
     }
 }

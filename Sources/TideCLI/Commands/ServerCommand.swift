@@ -87,6 +87,19 @@ struct ServerCommand: AsyncParsableCommand {
         "With --rebalance: the plan score gain worth a move (a matched preferred label is 1).", valueName: "score"))
     var rebalanceGain = 0.5
 
+    @Option(name: .customLong("max-manifest-steps"), help: "Most steps one manifest may have (422 beyond).")
+    var maxManifestSteps = 10_000
+
+    @Option(name: .customLong("plan-time-limit"), help: ArgumentHelp(
+        "Seconds one placement may take, queueing included, before it is answered with 503.", valueName: "seconds"))
+    var planTimeLimit = 30.0
+
+    @Option(name: .customLong("max-concurrent-plans"), help: "Placements run at once, each on its own thread.")
+    var maxConcurrentPlans = 2
+
+    @Option(name: .customLong("max-waiting-plans"), help: "Placements that may queue for a thread (503 beyond).")
+    var maxWaitingPlans = 8
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -96,6 +109,10 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("--probe-interval must be >= 0; --probe-timeout, --quick-recheck and --heartbeat-timeout > 0")
         }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        guard maxManifestSteps >= 1, planTimeLimit > 0, maxConcurrentPlans >= 1, maxWaitingPlans >= 0 else {
+            throw ValidationError(
+                "--max-manifest-steps and --max-concurrent-plans must be >= 1, --plan-time-limit > 0, --max-waiting-plans >= 0")
+        }
         guard rebalanceGain > 0 else { throw ValidationError("--rebalance-gain must be > 0") }
         guard deployTimeout > 0, reconcileInterval > 0 else {
             throw ValidationError("--deploy-timeout and --reconcile-interval must be > 0")
@@ -136,7 +153,9 @@ struct ServerCommand: AsyncParsableCommand {
             publicURL: publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
             deployTimeout: .milliseconds(Int64(deployTimeout * 1000)),
             reconcileInterval: .milliseconds(Int64(reconcileInterval * 1000)),
-            rebalanceGain: rebalance ? rebalanceGain : nil)
+            rebalanceGain: rebalance ? rebalanceGain : nil, maxManifestSteps: maxManifestSteps,
+            planTimeLimit: .milliseconds(Int64(planTimeLimit * 1000)), maxConcurrentPlans: maxConcurrentPlans,
+            maxWaitingPlans: maxWaitingPlans)
         do {
             try await OrchestratorServer(configuration: configuration, logger: logger).run()
         } catch let error as ServerError {

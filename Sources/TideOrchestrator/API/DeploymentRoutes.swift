@@ -8,12 +8,14 @@ struct DeploymentRoutes {
     let maxBodyBytes: Int
 
     func add(to group: RouterGroup<TideRequestContext>) {
-        group.post("deployments") { request, _ in
+        group.post("deployments") { request, context in
             let body = try await request.bodyData(limit: maxBodyBytes)
             guard !body.isEmpty else { throw APIError.badRequest("the request body is empty; send a manifest (YAML or JSON)") }
             let wait = try Self.flag(request.query("wait"), name: "wait", default: true)
-            let (deployment, created, settled) = try await controller.apply(
-                Array(body), fileName: try request.manifestFileName(), wait: wait)
+            let fileName = try request.manifestFileName()
+            let (deployment, created, settled) = try await context.cancellingWhenClientLeaves { cancellation in
+                try await controller.apply(Array(body), fileName: fileName, wait: wait, cancellation: cancellation)
+            }
             return try Response.json(deployment, status: !settled ? .accepted : created ? .created : .ok)
         }
         group.get("deployments") { _, _ in

@@ -9,10 +9,16 @@ struct PlanRoutes {
     let maxBodyBytes: Int
 
     func add(to group: RouterGroup<TideRequestContext>) {
-        group.post("plan") { request, _ in
+        group.post("plan") { request, context in
             let body = try await request.bodyData(limit: maxBodyBytes)
             guard !body.isEmpty else { throw APIError.badRequest("the request body is empty; send a manifest (YAML or JSON)") }
-            return try Response.json(try await planner.plan(Array(body), fileName: try request.manifestFileName()))
+            let fileName = try request.manifestFileName()
+            // The placement stops when the client goes away; see PlacementWorkers for its other limits.
+            let answer = try await context.cancellingWhenClientLeaves { cancellation in
+                try await planner.plan(Array(body), fileName: fileName, cancellation: cancellation)
+            }
+            // A plan of many steps takes a while to encode too: on a placement thread.
+            return Response.jsonBytes(try await planner.workers.run { _ in try TideJSON.encoder().encode(answer) })
         }
     }
 }

@@ -18,8 +18,10 @@ extension DeploymentController {
         else { return }
         let prepared = prepared(deployment, entries: entries)
         let request = prepared.request
-        let fleet = await planner.snapshot(excluded: [], load: load(excluding: name))
         let solver = Solver()
+        // Scoring every single move costs the square of the steps each: large deployments stay put.
+        guard request.steps.count <= solver.options.jointSearchStepLimit else { return }
+        let fleet = await planner.snapshot(excluded: [], load: load(excluding: name))
         guard let fresh = try? solver.solve(request, fleet: fleet) else { return }
         let assignment = request.steps.map { current.device(of: $0.name) ?? DeviceID("") }
         let base = solver.totalScore(of: assignment, for: request, fleet: fleet)

@@ -64,14 +64,15 @@ actor DeploymentController {
     /// Stores the manifest as the desired state of its deployment (new, or an update of the one
     /// with that name) and deploys it. With `wait`, returns once the deploy settled (`settled`),
     /// or after `applyWait`.
-    func apply(_ text: [UInt8], fileName: String, wait: Bool) async throws
+    /// `cancellation` stops the placement (the client went away).
+    func apply(_ text: [UInt8], fileName: String, wait: Bool, cancellation: PlacementCancellation? = nil) async throws
         -> (deployment: Deployment, created: Bool, settled: Bool)
     {
         let prepared = try await planner.prepare(text, fileName: fileName)
         let name = prepared.manifest.name
         let staged = try await queue.run(name) { () async throws -> (deployment: Deployment, created: Bool, unchanged: Bool) in
             if let kept = try await self.keepIfUnchanged(prepared) { return (kept, false, true) }
-            let staged = try await self.stage(prepared)
+            let staged = try await self.stage(prepared, cancellation: cancellation)
             return (staged.deployment, staged.created, false)
         }
         if staged.unchanged { return (staged.deployment, false, true) }
@@ -131,24 +132,27 @@ actor DeploymentController {
         return try? await queue.run(name) { await self.deploy(name) }
     }
 
-    func stage(_ prepared: PreparedManifest, status: DeploymentStatus = .deploying) async throws
-        -> (deployment: Deployment, created: Bool)
-    {
+    func stage(
+        _ prepared: PreparedManifest, status: DeploymentStatus = .deploying, cancellation: PlacementCancellation? = nil
+    ) async throws -> (deployment: Deployment, created: Bool) {
         let name = prepared.manifest.name
         let existing = deployments[name]
-        let plan = try await planner.place(prepared, current: existing?.plan, load: load(excluding: name))
+        let plan = try await planner.place(
+            prepared, current: existing?.plan, load: load(excluding: name), cancellation: cancellation)
         let now = Date()
         var deployment = Deployment(
             name: name, generation: (existing?.generation ?? 0) + 1, status: status, manifest: prepared.manifest,
             source: prepared.source, packages: prepared.packages, pins: prepared.pins, plan: plan, steps: [],
             installed: existing?.installed ?? [:], createdAt: existing?.createdAt ?? now, updatedAt: now)
         deployment.statusSince = now
+        // By name once, so that staging a large deployment stays linear in its steps.
+        let previous = Dictionary((existing?.steps ?? []).map { ($0.step, $0) }) { first, _ in first }
         deployment.steps = plan.steps.map { placement in
-            let before = existing?.step(placement.step)
+            let before = previous[placement.step]
             let unchanged = before?.device == placement.device && before?.state == .running
             return Deployment.Step(step: placement.step, device: placement.device, state: unchanged ? .running : .pending)
         }
-        let moved = plan.steps.filter { !$0.kept && existing?.step($0.step)?.device != nil && existing?.step($0.step)?.device != $0.device }
+        let moved = plan.steps.filter { !$0.kept && previous[$0.step]?.device != nil && previous[$0.step]?.device != $0.device }
         let summary = plan.steps.map { "\($0.step) -> \($0.device)" }.joined(separator: ", ")
         try save(deployment, events: [
             event(

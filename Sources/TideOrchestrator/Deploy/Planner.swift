@@ -36,22 +36,41 @@ struct PreparedManifest: Sendable {
 struct Planner: Sendable {
     let inventory: Inventory
     let registry: PackageRegistry
+    /// Where placements run: off the concurrency pool, bounded, with a time limit.
+    let workers: PlacementWorkers
+    /// Most steps one manifest may have.
+    let maxSteps: Int
     let reportedImports = ReportedImports()
 
+    init(inventory: Inventory, registry: PackageRegistry, workers: PlacementWorkers, maxSteps: Int) {
+        self.inventory = inventory
+        self.registry = registry
+        self.workers = workers
+        self.maxSteps = maxSteps
+    }
+
     /// The dry run of `POST /api/v1/plan`: nothing is stored.
-    func plan(_ text: [UInt8], fileName: String, load: [DeviceID: Int] = [:]) async throws -> PlanResponse {
+    func plan(
+        _ text: [UInt8], fileName: String, load: [DeviceID: Int] = [:], cancellation: PlacementCancellation? = nil
+    ) async throws -> PlanResponse {
         let prepared = try await prepare(text, fileName: fileName)
-        return PlanResponse(plan: try await place(prepared, load: load), pins: prepared.pins)
+        return PlanResponse(plan: try await place(prepared, load: load, cancellation: cancellation), pins: prepared.pins)
     }
 
     func prepare(_ text: [UInt8], fileName: String) async throws -> PreparedManifest {
         let manifest: DeploymentManifest
         do {
-            manifest = try ManifestParser.parse(text, fileName: fileName)
-        } catch {
+            // Parsing a large manifest takes a while: on a placement thread, with the same limits.
+            manifest = try await workers.run { _ in try ManifestParser.parse(text, fileName: fileName) }
+        } catch let error as ManifestError {
             throw APIError(
                 .unprocessableContent, code: "invalid_manifest", error.description,
                 details: ["problems": .array(error.lines.map(JSONValue.string))])
+        }
+        guard manifest.steps.count <= maxSteps else {
+            throw APIError(
+                .unprocessableContent, code: "too_many_steps",
+                "\(fileName): the manifest has \(manifest.steps.count) steps; a manifest may have at most \(maxSteps) (tide server --max-manifest-steps)")
         }
         var requirements: [String: String] = [:]
         for step in manifest.steps {
@@ -102,23 +121,41 @@ struct Planner: Sendable {
     /// Solves the placement. With `current`, steps whose device still qualifies stay where they are
     /// and only the others move. `excluded` devices count as dead (they just failed a push);
     /// `load` is the number of steps of other deployments on each device.
+    /// The solver runs on a placement thread (see `PlacementWorkers`) and stops when
+    /// `cancellation` fires, after the plan time limit, or when the server stops.
     func place(
-        _ prepared: PreparedManifest, current: PlacementPlan? = nil, excluded: Set<DeviceID> = [], load: [DeviceID: Int]
+        _ prepared: PreparedManifest, current: PlacementPlan? = nil, excluded: Set<DeviceID> = [], load: [DeviceID: Int],
+        cancellation: PlacementCancellation? = nil
     ) async throws -> PlacementPlan {
-        func solve(_ fleet: FleetIndex) throws(PlacementError) -> PlacementPlan {
-            if let current { return try Solver().replan(prepared.request, fleet: fleet, current: current) }
-            return try Solver().solve(prepared.request, fleet: fleet)
-        }
-        do {
-            return try solve(await snapshot(excluded: excluded, load: load))
-        } catch {
-            // Damping keeps new work off flapping devices, but a step is better on a flapping
-            // device than on none: as a last resort, damped devices count as settled.
-            if error.description.contains("damped"),
-                let plan = try? solve(await snapshot(excluded: excluded, load: load, ignoringDamping: true))
-            {
-                return plan
+        let request = prepared.request
+        let fleet = await snapshot(excluded: excluded, load: load)
+        // Only needed when damping is what stands in the way, so only when a device is damped.
+        let settled = fleet.undamped.count < fleet.count
+            ? await snapshot(excluded: excluded, load: load, ignoringDamping: true) : fleet
+        let outcome = try await workers.run(cancellation: cancellation) { cancellation in
+            func solve(_ fleet: FleetIndex) throws(PlacementError) -> PlacementPlan {
+                if let current { return try Solver().replan(request, fleet: fleet, current: current, cancellation: cancellation) }
+                return try Solver().solve(request, fleet: fleet, cancellation: cancellation)
             }
+            do throws(PlacementError) {
+                return Result<PlacementPlan, PlacementError>.success(try solve(fleet))
+            } catch {
+                if case .cancelled = error { throw error }
+                // Damping keeps new work off flapping devices, but a step is better on a flapping
+                // device than on none: as a last resort, damped devices count as settled.
+                if error.description.contains("damped") {
+                    do throws(PlacementError) {
+                        return .success(try solve(settled))
+                    } catch {
+                        if case .cancelled = error { throw error }
+                    }
+                }
+                return .failure(error)
+            }
+        }
+        switch outcome {
+        case .success(let plan): return plan
+        case .failure(let error):
             throw APIError(
                 .unprocessableContent, code: "unplaceable", error.description,
                 details: ["reasons": .string(error.description)])

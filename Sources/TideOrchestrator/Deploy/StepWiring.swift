@@ -6,16 +6,30 @@ import TideRegistry
 /// (fan-out, fan-in) is driven by the orchestrator when the pipeline runs.
 struct StepWiring: Sendable {
     let manifest: DeploymentManifest
+    /// Per step name: the steps it feeds, in manifest order (built once, so that wiring a large
+    /// deployment stays linear in its steps).
+    private let fed: [String: [String]]
+    private let byName: [String: ManifestStep]
+
+    init(manifest: DeploymentManifest) {
+        self.manifest = manifest
+        var fed: [String: [String]] = [:]
+        for step in manifest.steps {
+            for input in Set(step.inputs) { fed[input, default: []].append(step.name) }
+        }
+        self.fed = fed
+        byName = Dictionary(manifest.steps.map { ($0.name, $0) }) { first, _ in first }
+    }
 
     /// Steps fed by `step`, in manifest order.
     func successors(of step: String) -> [String] {
-        manifest.steps.filter { $0.inputs.contains(step) }.map(\.name)
+        fed[step] ?? []
     }
 
     /// The step `step` forwards its output to on the device, if its edge is chained.
     func chainedSuccessor(of step: String) -> String? {
         let next = successors(of: step)
-        guard next.count == 1, let only = manifest.step(named: next[0]), only.inputs == [step] else { return nil }
+        guard next.count == 1, let only = byName[next[0]], only.inputs == [step] else { return nil }
         return only.name
     }
 
@@ -25,6 +39,7 @@ struct StepWiring: Sendable {
     /// Refuses a manifest whose steps cannot hand their results on: a bytes result must feed a
     /// bytes parameter, a number a number, and a step fed by several steps takes numbers only.
     static func check(_ prepared: PreparedManifest) throws(APIError) {
+        let byName = Dictionary(prepared.manifest.steps.map { ($0.name, $0) }) { first, _ in first }
         for step in prepared.manifest.steps where !step.inputs.isEmpty {
             guard let function = prepared.function(of: step) else { continue }
             let label = "step \(step.name) (\(step.package).\(step.function))"
@@ -32,7 +47,7 @@ struct StepWiring: Sendable {
                 throw invalid("\(label) takes \(function.parameters.count) parameter(s) but is fed by \(step.inputs.count) step(s): \(step.inputs.joined(separator: ", "))")
             }
             for (index, input) in step.inputs.enumerated() {
-                guard let source = prepared.manifest.step(named: input), let produced = prepared.function(of: source) else { continue }
+                guard let source = byName[input], let produced = prepared.function(of: source) else { continue }
                 let parameter = function.parameters[index]
                 guard let result = produced.result else {
                     throw invalid("\(label) is fed by step \(input), but \(source.package).\(source.function) returns nothing")

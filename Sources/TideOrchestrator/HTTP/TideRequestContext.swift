@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import TideModel
 
 /// The request context of every Tide route: Tide's JSON conventions for encoding.
@@ -7,10 +8,13 @@ public struct TideRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The peer's IP address, for wasmiot registrations that leave out their host.
     public let remoteIP: String?
+    /// The request's connection, to notice a client that went away (see `ConnectionWatch`).
+    let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteIP = source.channel.remoteAddress?.ipAddress
+        channel = source.channel
     }
 
     public var responseEncoder: JSONEncoder { TideJSON.encoder() }

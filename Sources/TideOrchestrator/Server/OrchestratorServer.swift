@@ -61,7 +61,11 @@ public struct OrchestratorServer: Sendable {
                 heartbeatTimeout: configuration.heartbeatTimeout),
             timeout: configuration.probeTimeout, logger: logger)
 
-        let planner = Planner(inventory: inventory, registry: registry)
+        let workers = PlacementWorkers(
+            concurrent: configuration.maxConcurrentPlans, waiting: configuration.maxWaitingPlans,
+            timeLimit: configuration.planTimeLimit, logger: logger)
+        let planner = Planner(
+            inventory: inventory, registry: registry, workers: workers, maxSteps: configuration.maxManifestSteps)
         let controller: DeploymentController
         do {
             controller = try DeploymentController(
@@ -112,7 +116,8 @@ public struct OrchestratorServer: Sendable {
         let host = configuration.host
         let app = Application(
             router: router,
-            server: .tide(),
+            // Notices clients that go away, so that their placements stop.
+            server: .tide(additionalChannelHandlers: [ConnectionWatchHandler()]),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "tide"),
             services: services,
             onServerRunning: { channel in
@@ -130,16 +135,20 @@ public struct OrchestratorServer: Sendable {
             },
             logger: logger)
 
+        // The last service listed is told first: running placements are cancelled before the HTTP
+        // server waits for its requests to finish.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: app), .init(service: PlacementStopper(workers: workers), successTerminationBehavior: .ignore)],
+                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
         do {
-            if handleSignals {
-                try await app.runService()
-            } else {
-                try await app.runService(gracefulShutdownSignals: [])
-            }
+            try await group.run()
         } catch {
+            await workers.shutdown()
             try? await client.shutdown()
             throw error
         }
+        await workers.shutdown()
         try await client.shutdown()
         logger.notice("tide server stopped")
     }

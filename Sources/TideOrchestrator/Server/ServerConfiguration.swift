@@ -38,6 +38,15 @@ public struct ServerConfiguration: Sendable {
     /// nil: work stays where it moved. Otherwise the score gain that makes the reconciler move a
     /// step back (one step per pass).
     public var rebalanceGain: Double?
+    /// Most steps one manifest may have (`--max-manifest-steps`).
+    public var maxManifestSteps: Int
+    /// How long one placement may take, queueing included, before it is answered with 503
+    /// (`--plan-time-limit`).
+    public var planTimeLimit: Duration
+    /// Placements running at once, each on its own thread off the concurrency pool
+    /// (`--max-concurrent-plans`), and how many more may queue before 503 (`--max-waiting-plans`).
+    public var maxConcurrentPlans: Int
+    public var maxWaitingPlans: Int
 
     public init(
         dataDirectory: String, host: String = "127.0.0.1", port: Int = 3000, requireAuth: Bool = true,
@@ -47,8 +56,13 @@ public struct ServerConfiguration: Sendable {
         maxBodyBytes: Int = 1 << 20, maxPackageBytes: Int = 64 << 20, bundledRegistry: String? = nil,
         mdnsServiceType: String? = nil, supervisorToken: String? = nil, publicURL: String? = nil,
         deployTimeout: Duration = .seconds(30), reconcileInterval: Duration = .seconds(5),
-        rebalanceGain: Double? = nil
+        rebalanceGain: Double? = nil, maxManifestSteps: Int = 10_000, planTimeLimit: Duration = .seconds(30),
+        maxConcurrentPlans: Int = 2, maxWaitingPlans: Int = 8
     ) {
+        self.maxManifestSteps = maxManifestSteps
+        self.planTimeLimit = planTimeLimit
+        self.maxConcurrentPlans = maxConcurrentPlans
+        self.maxWaitingPlans = maxWaitingPlans
         self.dataDirectory = dataDirectory
         self.host = host
         self.port = port

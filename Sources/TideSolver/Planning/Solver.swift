@@ -30,16 +30,18 @@ public struct Solver: Sendable {
 
     /// Places every step. With `current`, steps lean towards where they run now (stickiness) but
     /// may move.
+    /// `cancellation` stops it between steps with `PlacementError.cancelled`.
     public func solve(
-        _ request: PlacementRequest, fleet: FleetIndex, current: PlacementPlan? = nil
+        _ request: PlacementRequest, fleet: FleetIndex, current: PlacementPlan? = nil,
+        cancellation: PlacementCancellation? = nil
     ) throws(PlacementError) -> PlacementPlan {
-        try plan(request, fleet: fleet, current: current, keep: [], greedyOnly: false)
+        try plan(request, fleet: fleet, current: current, keep: [], greedyOnly: false, cancellation: cancellation)
     }
 
     /// Re-solves after the fleet changed: steps whose device still qualifies stay where they are
     /// (a suspect device still qualifies: it is not dead yet), and only the others are placed again.
     public func replan(
-        _ request: PlacementRequest, fleet: FleetIndex, current: PlacementPlan
+        _ request: PlacementRequest, fleet: FleetIndex, current: PlacementPlan, cancellation: PlacementCancellation? = nil
     ) throws(PlacementError) -> PlacementPlan {
         try validate(request)
         let affected = Set(affectedSteps(request, fleet: fleet, current: current))
@@ -49,15 +51,17 @@ public struct Solver: Sendable {
             return unchanged
         }
         let keep = request.steps.map(\.name).filter { !affected.contains($0) }
-        return try plan(request, fleet: fleet, current: current, keep: Set(keep), greedyOnly: false)
+        return try plan(
+            request, fleet: fleet, current: current, keep: Set(keep), greedyOnly: false, cancellation: cancellation)
     }
 
     /// The steps `replan` would move: those not in `current`, or whose device is gone from the
     /// fleet or now fails a hard constraint. In manifest order.
     public func affectedSteps(_ request: PlacementRequest, fleet: FleetIndex, current: PlacementPlan) -> [String] {
-        request.steps.indices.compactMap { index in
+        let devices = Self.devices(of: current)
+        return request.steps.indices.compactMap { index in
             let step = request.steps[index]
-            guard let device = current.device(of: step.name), let position = fleet.position(of: device) else {
+            guard let device = devices[step.name], let position = fleet.position(of: device) else {
                 return step.name
             }
             var candidate = fleet.devices[position]
@@ -72,7 +76,12 @@ public struct Solver: Sendable {
     public func solveGreedily(
         _ request: PlacementRequest, fleet: FleetIndex, current: PlacementPlan? = nil
     ) throws(PlacementError) -> PlacementPlan {
-        try plan(request, fleet: fleet, current: current, keep: [], greedyOnly: true)
+        try plan(request, fleet: fleet, current: current, keep: [], greedyOnly: true, cancellation: nil)
+    }
+
+    /// Each step's device in `plan`, by step name (the first, should a name appear twice).
+    static func devices(of plan: PlacementPlan?) -> [String: DeviceID] {
+        Dictionary((plan?.steps ?? []).map { ($0.step, $0.device) }) { first, _ in first }
     }
 
     private func validate(_ request: PlacementRequest) throws(PlacementError) {
@@ -91,24 +100,24 @@ public struct Solver: Sendable {
     }
 
     private func plan(
-        _ request: PlacementRequest, fleet: FleetIndex, current: PlacementPlan?, keep: Set<String>, greedyOnly: Bool
+        _ request: PlacementRequest, fleet: FleetIndex, current: PlacementPlan?, keep: Set<String>, greedyOnly: Bool,
+        cancellation: PlacementCancellation?
     ) throws(PlacementError) -> PlacementPlan {
         try validate(request)
+        let currentDevices = Self.devices(of: current)
         let contexts = request.steps.indices.map { index in
-            StepContext(request: request, index: index, currentDevice: current?.device(of: request.steps[index].name))
+            StepContext(request: request, index: index, currentDevice: currentDevices[request.steps[index].name])
         }
         let pinned: [Int?] = contexts.map { context in
             guard keep.contains(context.step.name), let device = context.currentDevice else { return nil }
             return fleet.position(of: device)
         }
         // A kept step's device already passed every filter (see affectedSteps).
-        let feasible = zip(contexts, pinned).map { context, pinned in
-            if let pinned {
-                var only = DeviceSet(capacity: fleet.count)
-                only.insert(pinned)
-                return only
-            }
-            return feasibleDevices(for: context, in: fleet)
+        var feasible: [DeviceSet] = []
+        feasible.reserveCapacity(contexts.count)
+        for (context, pinned) in zip(contexts, pinned) {
+            if context.index % 256 == 0 { try cancellation?.check() }
+            feasible.append(feasibleSet(for: context, pinned: pinned, in: fleet))
         }
         var unplaceable: [UnplaceableStep] = []
         for (index, context) in contexts.enumerated() where feasible[index].isEmpty && pinned[index] == nil {
@@ -117,11 +126,20 @@ public struct Solver: Sendable {
                 filterOrder: filters.map(\.name)))
         }
         guard unplaceable.isEmpty else { throw .unplaceable(unplaceable) }
+        try cancellation?.check()
 
+        if contexts.count > options.jointSearchStepLimit {
+            return try LinearPlanner(
+                solver: self, contexts: contexts, fleet: fleet, feasible: feasible, pinned: pinned,
+                cancellation: cancellation
+            ).plan(kept: keep)
+        }
         var problem = PlanProblem(contexts: contexts, fleet: fleet, feasible: feasible, solver: self)
         let currentPositions: [Int?] = contexts.map { $0.currentDevice.flatMap(fleet.position(of:)) }
         problem.buildPools(limit: options.candidatesPerStep, pinned: pinned, extra: [currentPositions])
+        try cancellation?.check()
         let greedy = GreedyPlanner.plan(problem)
+        try cancellation?.check()
         if greedyOnly { return assemble(problem, greedy, method: "greedy", kept: keep) }
         problem.include(greedy)
 
@@ -132,11 +150,22 @@ public struct Solver: Sendable {
             best = exact.assignment
             if exact.complete { method = "exact" }
         }
+        try cancellation?.check()
         if method == "beam" {
             let beam = BeamSearch(problem: problem, width: options.beamWidth).search()
             if problem.value(of: beam) > problem.value(of: best) + 1e-9 { best = beam }
         }
+        try cancellation?.check()
         return assemble(problem, best, method: method, kept: keep)
+    }
+
+    /// The devices a step may go to: its kept device only (it already passed every filter, see
+    /// `affectedSteps`), else those passing every filter.
+    private func feasibleSet(for context: StepContext, pinned: Int?, in fleet: FleetIndex) -> DeviceSet {
+        guard let pinned else { return feasibleDevices(for: context, in: fleet) }
+        var only = DeviceSet(capacity: fleet.count)
+        only.insert(pinned)
+        return only
     }
 
     /// The devices that pass every filter.
@@ -171,8 +200,9 @@ extension Solver {
         of assignment: [DeviceID], for request: PlacementRequest, fleet: FleetIndex, current: PlacementPlan? = nil
     ) -> Double {
         guard assignment.count == request.steps.count else { return -.infinity }
+        let currentDevices = Self.devices(of: current)
         let contexts = request.steps.indices.map { index in
-            StepContext(request: request, index: index, currentDevice: current?.device(of: request.steps[index].name))
+            StepContext(request: request, index: index, currentDevice: currentDevices[request.steps[index].name])
         }
         let feasible = contexts.map { feasibleDevices(for: $0, in: fleet) }
         var positions: [Int] = []

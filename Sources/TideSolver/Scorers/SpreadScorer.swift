@@ -14,6 +14,18 @@ public struct SpreadScorer: AffinityScorer {
         return (0..<count).filter { $0 != step.index }.map { AffinityLink(other: $0, weight: share, together: false) }
     }
 
+    public func uniformLink(of step: StepContext) -> UniformLink? {
+        let count = step.request.steps.count
+        guard step.step.preferences.spread, count > 1 else { return nil }
+        return UniformLink(weight: weight * step.step.preferences.weight / Double(count - 1), together: false)
+    }
+
+    public func explainUniform(sharing: [String], sharingCount: Int, device: DeviceID, for step: StepContext) -> String {
+        if sharingCount == 0 { return "no other step of \(step.request.deployment) on \(device)" }
+        let more = sharingCount > sharing.count ? " and \(sharingCount - sharing.count) more" : ""
+        return "shares \(device) with \(sharing.joined(separator: ", "))\(more)"
+    }
+
     public func explain(_ outcomes: [AffinityOutcome], device: DeviceID, for step: StepContext) -> String {
         let sharing = outcomes.filter { !$0.satisfied }.map(\.otherStep)
         if sharing.isEmpty { return "no other step of \(step.request.deployment) on \(device)" }

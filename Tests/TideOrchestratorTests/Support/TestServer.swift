@@ -31,7 +31,8 @@ final class TestServer: Sendable {
         suspectAfter: Int = 1, deadAfter: Int = 3, maxBodyBytes: Int = 1 << 20, registrationTimeout: Duration = .seconds(5),
         bundledRegistry: String? = nil, mdnsServiceType: String? = nil,
         dataDirectory: String? = nil, supervisorToken: String? = nil, deployTimeout: Duration = .seconds(30),
-        reconcileInterval: Duration = .seconds(5), rebalanceGain: Double? = nil
+        reconcileInterval: Duration = .seconds(5), rebalanceGain: Double? = nil, maxManifestSteps: Int = 10_000,
+        planTimeLimit: Duration = .seconds(30), maxConcurrentPlans: Int = 2, maxWaitingPlans: Int = 8
     ) async throws -> TestServer {
         let directory = dataDirectory ?? TemporaryDirectory.make()
         var logger = Logger(label: "test.server")
@@ -43,7 +44,8 @@ final class TestServer: Sendable {
             healthPolicy: try HealthPolicy(suspectAfter: suspectAfter, deadAfter: deadAfter),
             registrationTimeout: registrationTimeout, maxBodyBytes: maxBodyBytes, bundledRegistry: bundledRegistry,
             mdnsServiceType: mdnsServiceType, supervisorToken: supervisorToken, deployTimeout: deployTimeout,
-            reconcileInterval: reconcileInterval, rebalanceGain: rebalanceGain)
+            reconcileInterval: reconcileInterval, rebalanceGain: rebalanceGain, maxManifestSteps: maxManifestSteps,
+            planTimeLimit: planTimeLimit, maxConcurrentPlans: maxConcurrentPlans, maxWaitingPlans: maxWaitingPlans)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
             defer { continuation.finish() }
