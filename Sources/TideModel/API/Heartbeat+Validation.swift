@@ -19,8 +19,8 @@ extension Heartbeat {
             guard deployments.count <= Self.maximumDeployments else {
                 return "a heartbeat reports at most \(Self.maximumDeployments) deployments, not \(deployments.count)"
             }
-            if let bad = deployments.first(where: { $0.id.isEmpty || $0.id.utf8.count > 255 || $0.generation < 0 }) {
-                return "deployment \"\(bad.id.prefix(64))\" must have a name of 1-255 bytes and a generation of 0 or more"
+            if let bad = deployments.first(where: { $0.id.isEmpty || $0.id.count > 255 || $0.generation < 0 }) {
+                return "deployment \"\(bad.id.prefix(64))\" must have a name of 1-255 characters and a generation of 0 or more"
             }
         }
         return nil
