@@ -88,10 +88,16 @@ struct ArchiveReadingTests {
         #expect(try PackageArchive(tar: topFile).files == ["package.yaml": [1]])
     }
 
-    @Test func acceptsArchivesWithoutEndMarkerAndUstarPrefix() throws {
+    /// Every tool writes the end-of-archive block; without it an upload cut between two entries
+    /// would pass for a package with fewer files.
+    @Test func readsUstarPrefixesAndRequiresTheEndMarker() throws {
         var builder = TarBuilder()
         builder.entry("m.bin", contents: [9], prefix: "deep/folder")
         builder.entry("package.yaml", contents: [1])
+        #expect(throws: PackageArchiveError(entry: nil, reason: .truncated(needed: 512, available: 0))) {
+            try PackageArchive(tar: builder.bytes)
+        }
+        builder.end()
         let files = try PackageArchive(tar: builder.bytes).files
         #expect(files == ["deep/folder/m.bin": [9], "package.yaml": [1]])
     }
