@@ -228,13 +228,13 @@ actor DeploymentController {
         let builder = NodeBuilder(deployment: deployment, entries: entries, addresses: addresses, publicURL: publicURL)
         var pending: [(device: DeviceID, endpoint: DeviceEndpoint, body: [UInt8], digest: String)] = []
         do {
+            for index in deployment.steps.indices {
+                if let step = builder.manifestStep(named: deployment.steps[index].step), deployment.steps[index].device != nil {
+                    deployment.steps[index].endpoint = try builder.endpoint(of: step).address
+                }
+            }
             for (device, node) in try builder.nodes() {
                 let (body, digest) = try NodeBuilder.encode(node)
-                for index in deployment.steps.indices where deployment.steps[index].device == device {
-                    if let step = deployment.manifest.step(named: deployment.steps[index].step) {
-                        deployment.steps[index].endpoint = try builder.endpoint(of: step).address
-                    }
-                }
                 if deployment.installed[device].map({ $0.digest == InstalledNode.unconfirmed }) ?? true,
                     observations[device]?.reported[deployment.name] == deployment.generation
                 {
@@ -320,8 +320,9 @@ actor DeploymentController {
             prepared, current: deployment.plan, excluded: excluded, load: load(excluding: deployment.name))
         var events: [NewFleetEvent] = []
         deployment.generation += 1
+        let indices = Dictionary(deployment.steps.indices.map { (deployment.steps[$0].step, $0) }) { first, _ in first }
         for placement in plan.steps {
-            guard let index = deployment.steps.firstIndex(where: { $0.step == placement.step }) else { continue }
+            guard let index = indices[placement.step] else { continue }
             let from = deployment.steps[index].device
             guard from != placement.device else { continue }
             deployment.steps[index].device = placement.device

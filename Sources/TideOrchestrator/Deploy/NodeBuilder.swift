@@ -12,12 +12,29 @@ struct NodeBuilder: Sendable {
     let addresses: [DeviceID: DeviceEndpoint]
     /// The orchestrator's base URL as devices reach it.
     let publicURL: String
+    /// Lookups by step name, built once: a deployment may have 10,000 steps.
+    private let devices: [String: DeviceID]
+    private let manifestSteps: [String: ManifestStep]
+    private let wiring: StepWiring
+
+    init(deployment: Deployment, entries: [String: RegistryEntry], addresses: [DeviceID: DeviceEndpoint], publicURL: String) {
+        self.deployment = deployment
+        self.entries = entries
+        self.addresses = addresses
+        self.publicURL = publicURL
+        devices = Dictionary(deployment.steps.compactMap { step in step.device.map { (step.step, $0) } }) { first, _ in first }
+        manifestSteps = Dictionary(deployment.manifest.steps.map { ($0.name, $0) }) { first, _ in first }
+        wiring = StepWiring(manifest: deployment.manifest)
+    }
+
+    /// The manifest's step of that name.
+    func manifestStep(named name: String) -> ManifestStep? { manifestSteps[name] }
 
     /// Every device's node, by device.
     func nodes() throws(APIError) -> [DeviceID: NodeDocument] {
         var byDevice: [DeviceID: [ManifestStep]] = [:]
         for step in deployment.manifest.steps {
-            guard let device = deployment.step(step.name)?.device else {
+            guard let device = devices[step.name] else {
                 throw APIError.internalError("step \(step.name) of \(deployment.name) has no device")
             }
             byDevice[device, default: []].append(step)
@@ -29,7 +46,7 @@ struct NodeBuilder: Sendable {
 
     /// The endpoint of `step` on its device.
     func endpoint(of step: ManifestStep) throws(APIError) -> NodeDocument.Endpoint {
-        guard let device = deployment.step(step.name)?.device, let address = addresses[device] else {
+        guard let device = devices[step.name], let address = addresses[device] else {
             throw APIError.internalError("step \(step.name) of \(deployment.name) has no reachable device")
         }
         guard let function = entries[step.package]?.package.manifest.function(named: step.function) else {
@@ -49,7 +66,6 @@ struct NodeBuilder: Sendable {
     }
 
     private func node(_ steps: [ManifestStep]) throws(APIError) -> NodeDocument {
-        let wiring = StepWiring(manifest: deployment.manifest)
         var modules: [NodeDocument.Module] = []
         var moduleNames: [String: String] = [:]  // module name -> package
         var endpoints: [String: [String: NodeDocument.Endpoint]] = [:]
@@ -76,7 +92,7 @@ struct NodeBuilder: Sendable {
             let endpoint = try endpoint(of: step)
             endpoints[step.name] = [step.function: endpoint]
             let next = try wiring.chainedSuccessor(of: step.name).flatMap { name throws(APIError) in
-                try deployment.manifest.step(named: name).map { step throws(APIError) in try self.endpoint(of: step) }
+                try manifestSteps[name].map { step throws(APIError) in try self.endpoint(of: step) }
             }
             instructions[step.name] = [step.function: .init(from: nil, to: next)]
             let files = entries[step.package]?.files.filter { $0.role == "data" }.map(\.file).sorted() ?? []
