@@ -18,11 +18,11 @@ struct ConnectionHandlingTests {
         defer { Task { await server.stop() } }
         let closing = try await RawConnection.exchange(port: server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(closing.closedByServer)
-        let kept = try await RawConnection.exchange(port: server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", timeout: .seconds(1))
+        let kept = try await RawConnection.exchange(port: server.port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", linger: .seconds(1))
         #expect(kept.response.hasPrefix("HTTP/1.1 200"))
         #expect(!kept.closedByServer)
         let keepAlive10 = try await RawConnection.exchange(
-            port: server.port, "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", timeout: .seconds(1))
+            port: server.port, "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", linger: .seconds(1))
         #expect(keepAlive10.response.hasPrefix("HTTP/1.1 200"))
         #expect(!keepAlive10.closedByServer)
     }

@@ -62,6 +62,13 @@ struct FailoverTests {
             #expect(moved.result == .number(10946))
             #expect(moved.steps.map(\.device) == [fleet.id("sup-a"), fleet.id("sup-d"), fleet.id("sup-c")])
             #expect(killElapsed < .seconds(20))
+            // The run can pass through the new wiring before the server has recorded the last
+            // push's answer: wait for the deployment to settle before reading its record.
+            #expect(try await eventually(timeout: .seconds(10)) {
+                let deployment = try await fleet.server.client.deployment("pipe")
+                return deployment.status == .active && deployment.generation > 1
+                    && deployment.steps.allSatisfy { $0.state == .running }
+            })
             let deployment = try await fleet.server.client.deployment("pipe")
             #expect(deployment.status == .active)
             #expect(deployment.generation > 1)
