@@ -44,6 +44,11 @@ public struct TideClient: Sendable {
         try await send(.POST, "/api/v1/devices", body: RegisterDeviceRequest(address: address, name: name), as: Device.self)
     }
 
+    /// Trusts a device that entered through an open route: it may take work from now on.
+    public func approveDevice(_ id: DeviceID) async throws(ClientError) -> Device {
+        try await send(.POST, "/api/v1/devices/\(escaped(id.rawValue))/approve", as: Device.self)
+    }
+
     public func removeDevice(_ id: DeviceID) async throws(ClientError) {
         _ = try await exchange(.DELETE, "/api/v1/devices/\(escaped(id.rawValue))", body: nil)
     }

@@ -24,7 +24,7 @@ struct CLITests {
         let table = try await TideProcess.run(["device", "ls"] + common)
         let lines = table.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
-        #expect(lines[0].split(separator: " ", omittingEmptySubsequences: true) == ["ID", "NAME", "ADDRESS", "STATUS", "SINCE", "MEMORY", "INTERFACES"])
+        #expect(lines[0].split(separator: " ", omittingEmptySubsequences: true) == ["ID", "NAME", "ADDRESS", "STATUS", "SINCE", "TRUST", "MEMORY", "INTERFACES"])
         let cells = lines[1].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         #expect(cells.first == id)
         #expect(cells.contains("gw-1") && cells.contains(device.address) && cells.contains("alive"))

@@ -33,7 +33,7 @@ struct FailureDetectionTests {
         let registered = try await server.client.addDevice(address: device.address)
         let beat = #"{"id": "gw-frozen", "health": {"cpuUsage": 0.1, "memoryUsage": 0.2}}"#
         for _ in 0..<5 {
-            _ = try await server.request(.POST, "/file/device/heartbeat", body: beat, token: .some(nil))
+            _ = try await server.request(.POST, "/file/device/heartbeat", body: beat, token: .some(server.fleetToken))
             try await Task.sleep(for: .milliseconds(200))
         }
         // SIGSTOP: nothing closes, nothing answers, heartbeats simply stop.

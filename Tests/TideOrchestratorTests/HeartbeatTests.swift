@@ -20,7 +20,7 @@ struct HeartbeatTests {
         device.behaviour = .failing(status: 500)
         #expect(try await eventually { try await server.client.device(registered.id).status == .dead })
         // The supervisor's HTTP side is broken, but its heartbeats arrive: it is alive.
-        let answer = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-beat-1", cpu: 0.9), token: .some(nil))
+        let answer = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-beat-1", cpu: 0.9), token: .some(server.fleetToken))
         #expect(answer.status == 200)
         #expect(try JSONDecoder().decode(HeartbeatAck.self, from: Data(answer.body.utf8)) == HeartbeatAck(status: "known", device: registered.id))
         device.behaviour = .healthy
@@ -33,7 +33,7 @@ struct HeartbeatTests {
         let server = try await TestServer.start()
         let device = try await FakeDevice.start(tideID: "gw-beat-2")
         defer { Task { await server.stop(); await device.stop() } }
-        let answer = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-beat-2", port: device.port), token: .some(nil))
+        let answer = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-beat-2", port: device.port), token: .some(server.fleetToken))
         #expect(answer.status == 200, "\(answer.body)")
         #expect(try JSONDecoder().decode(HeartbeatAck.self, from: Data(answer.body.utf8)).status == "registered")
         let stored = try await server.client.device(DeviceID("gw-beat-2"))
@@ -47,15 +47,15 @@ struct HeartbeatTests {
         let device = try await FakeDevice.start(tideID: "gw-real")
         defer { Task { await server.stop(); await device.stop() } }
 
-        let noPort = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-ghost"), token: .some(nil))
+        let noPort = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-ghost"), token: .some(server.fleetToken))
         #expect(noPort.status == 404)
         #expect(errorOf(noPort.body)?.message == "device gw-ghost is not registered; send port in the heartbeat or register it first")
 
-        let mismatch = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-claimed", port: device.port), token: .some(nil))
+        let mismatch = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-claimed", port: device.port), token: .some(server.fleetToken))
         #expect(mismatch.status == 409)
         #expect(errorOf(mismatch.body)?.message == "the device at 127.0.0.1:\(device.port) describes itself as gw-real, but the heartbeat says gw-claimed")
 
-        let badID = try await server.request(.POST, "/file/device/heartbeat", body: beat("bad id"), token: .some(nil))
+        let badID = try await server.request(.POST, "/file/device/heartbeat", body: beat("bad id"), token: .some(server.fleetToken))
         #expect(badID.status == 400)
         #expect(try server.store().allDevices().map(\.id) == [DeviceID("gw-real")])
     }
@@ -66,17 +66,17 @@ struct HeartbeatTests {
         let device = try await FakeDevice.start(tideID: "gw-forged")
         defer { Task { await server.stop(); await device.stop() } }
         let registered = try await server.client.addDevice(address: device.address)
-        let good = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-forged", cpu: 0.25), token: .some(nil))
+        let good = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-forged", cpu: 0.25), token: .some(server.fleetToken))
         #expect(good.status == 200, "\(good.body)")
 
-        let negative = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-forged", cpu: -1e308), token: .some(nil))
+        let negative = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-forged", cpu: -1e308), token: .some(server.fleetToken))
         #expect(negative.status == 400)
         #expect(errorOf(negative.body)?.message == "health.cpuUsage must be a fraction from 0 to 1, not -1e+308")
-        let percent = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-forged", cpu: 96.8), token: .some(nil))
+        let percent = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-forged", cpu: 96.8), token: .some(server.fleetToken))
         #expect(errorOf(percent.body)?.message == "health.cpuUsage must be a fraction from 0 to 1, not 96.8")
         let many = (0...10_000).map { #"{"id": "d\#($0)", "generation": 1}"# }.joined(separator: ",")
         let flood = #"{"id": "gw-forged", "health": {"cpuUsage": 0.1, "memoryUsage": 0.1}, "deployments": [\#(many)]}"#
-        let refused = try await server.request(.POST, "/file/device/heartbeat", body: flood, token: .some(nil))
+        let refused = try await server.request(.POST, "/file/device/heartbeat", body: flood, token: .some(server.fleetToken))
         #expect(errorOf(refused.body)?.message == "a heartbeat reports at most 10000 deployments, not 10001")
 
         let stored = try await server.client.device(registered.id)

@@ -27,6 +27,9 @@ struct MDNSDiscoveryTests {
         let device = try #require(try await server.client.devices().first { $0.port == supervisor.port })
         #expect(device.name == "mdns-sup")
         #expect(device.addresses.first == "127.0.0.1")
+        // Anyone can announce a service: a discovered device waits for approval before it gets work.
+        #expect(device.trust == .unverified)
+        #expect(try await server.client.approveDevice(device.id).trust == .operator)
 
         supervisor.signal(SIGKILL)
         #expect(try await eventually(timeout: .seconds(5)) { try await server.client.device(device.id).status == .dead })

@@ -5,24 +5,30 @@ import TideModel
 /// Real `tide supervisor` processes against a real orchestrator.
 @Suite("Supervisor processes with the orchestrator", .serialized)
 struct SupervisorProcessTests {
-    func supervisor(_ name: String, orchestrator: String) async throws -> ChildProcess {
+    func supervisor(_ name: String, orchestrator: String, token: String? = nil) async throws -> ChildProcess {
         try await ChildProcess.startTide([
             "supervisor", "--port", "{port}", "--name", name, "--data-dir", TemporaryDirectory.make(),
             "--orchestrator", orchestrator, "--log-level", "warning",
-        ])
+        ] + (token.map { ["--token", $0] } ?? []))
     }
 
     @Test("supervisors register by heartbeat; SIGKILL and SIGSTOP make them dead, SIGCONT alive (goals in tide bench failover)")
     func detection() async throws {
         let server = try await TestServer.start(probeInterval: .seconds(1), probeTimeout: .milliseconds(800))
-        let first = try await supervisor("sup-kill", orchestrator: server.baseURL)
-        let second = try await supervisor("sup-stop", orchestrator: server.baseURL)
+        let first = try await supervisor("sup-kill", orchestrator: server.baseURL, token: server.fleetToken)
+        let second = try await supervisor("sup-stop", orchestrator: server.baseURL, token: server.fleetToken)
+        let outsider = try await supervisor("sup-outsider", orchestrator: server.baseURL)
         defer {
             first.stop()
             second.stop()
+            outsider.stop()
             Task { await server.stop() }
         }
         #expect(try await eventually(timeout: .seconds(10)) { try await server.client.devices(status: .alive).count == 2 })
+        // Without the fleet token a supervisor's heartbeats are refused, and it says why.
+        #expect(try await eventually(timeout: .seconds(10)) {
+            outsider.output().contains("answered HTTP 401: heartbeats need the fleet's supervisor token")
+        }, "\(outsider.output())")
         let devices = try await server.client.devices()
         let killed = try #require(devices.first { $0.name == "sup-kill" })
         let stopped = try #require(devices.first { $0.name == "sup-stop" })
@@ -101,7 +107,8 @@ struct SupervisorProcessTests {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
         let device = try await ChildProcess.startTide([
             "supervisor", "--port", "{port}", "--name", "sup-lean", "--data-dir", TemporaryDirectory.make(),
-            "--orchestrator", server.baseURL, "--release-startup-pages-after", "0.5", "--log-level", "info",
+            "--orchestrator", server.baseURL, "--token", server.fleetToken, "--release-startup-pages-after", "0.5",
+            "--log-level", "info",
         ])
         defer {
             device.stop()
@@ -120,7 +127,7 @@ struct SupervisorProcessTests {
         let url = "http://127.0.0.1:\(device.port)"
         let endpoint = #"{"url": "\#(url)", "path": "/lean/modules/fibo/fibo", "method": "get", "request": {"parameters": [{"name": "param0", "in": "query", "required": true, "schema": {"type": "integer"}}]}, "response": {"media_type": "application/json", "schema": {"type": "integer"}}}"#
         let node = #"{"deploymentId": "lean", "modules": [{"id": "fibo@1.0.0", "name": "fibo", "urls": {"binary": "\#(server.baseURL)/file/module/fibo@1.0.0/wasm", "description": "\#(server.baseURL)/file/module/fibo@1.0.0/description", "other": {}}, "sha256": {"binary": "\#(fibo.module.sha256)"}}], "endpoints": {"fibo": {"fibo": \#(endpoint)}}, "instructions": {"modules": {"fibo": {"fibo": {"from": \#(endpoint), "to": null}}}}, "mounts": {}, "generation": 1}"#
-        let deployed = try await HTTPProbe.post(url + "/deploy", json: node)
+        let deployed = try await HTTPProbe.post(url + "/deploy", json: node, token: server.fleetToken)
         #expect((200..<300).contains(deployed.status), "\(deployed.body)")
         let call = try await HTTPProbe.get(url + "/lean/modules/fibo/fibo?param0=10&wait=true")
         #expect(call.status == 200 && call.body.contains("\"value\":55"), "\(call.body)")

@@ -40,11 +40,11 @@ struct DeployBenchmarkAPI: Sendable {
         }
     }
 
-    /// Registers a simulated device the way a supervisor without mDNS does; the server then reads
+    /// Registers a simulated device as an operator does (`tide device add`); the server then reads
     /// its description and health.
     func register(_ member: SimulatedFleet.Member, port: Int) async throws(DeployBenchmarkError) {
-        let body = #"{"name": "\#(member.id.rawValue)", "host": "\#(member.host)", "port": \#(port)}"#
-        let answer = try await send(.POST, "/file/device/discovery/register", body: body, operator: false, timeout: .seconds(30))
+        let body = #"{"name": "\#(member.id.rawValue)", "address": "\#(member.host):\#(port)"}"#
+        let answer = try await send(.POST, "/api/v1/devices", body: body, timeout: .seconds(30))
         guard answer.status < 300 else { throw .unexpected("registering \(member.id) at \(member.host)", answer) }
     }
 

@@ -78,6 +78,10 @@ struct MonitorBenchmark: AsyncParsableCommand {
         guard let token = try OperatorToken.read(at: directory + "/" + OperatorToken.fileName) else {
             throw CLIFailure("the benchmark server wrote no operator token")
         }
+        guard let fleetToken = try OperatorToken.read(at: directory + "/" + OperatorToken.supervisorFileName, what: "supervisor token")
+        else {
+            throw CLIFailure("the benchmark server wrote no supervisor token")
+        }
         let base = "http://127.0.0.1:\(server.port)"
 
         // Members: [trial devices for kill, stop, wasmiot][wasmiot-style][the rest heartbeat].
@@ -85,7 +89,7 @@ struct MonitorBenchmark: AsyncParsableCommand {
         let stop = Array(fleet.members[trials..<(2 * trials)])
         let wasmiot = Array(fleet.members[(2 * trials)..<(3 * trials + wasmiotDevices)])
         let beating = NIOLockedValueBox(Set(fleet.members.map(\.id)).subtracting(wasmiot.map(\.id)))
-        let heartbeats = Task { await Self.sendHeartbeats(to: base, beating: beating) }
+        let heartbeats = Task { await Self.sendHeartbeats(to: base, token: fleetToken, beating: beating) }
         defer { heartbeats.cancel() }
 
         try await Task.sleep(for: .seconds(5))
@@ -127,7 +131,7 @@ struct MonitorBenchmark: AsyncParsableCommand {
     }
 
     /// Every second, a heartbeat from each device that still sends them (a Tide supervisor's).
-    static func sendHeartbeats(to base: String, beating: NIOLockedValueBox<Set<DeviceID>>) async {
+    static func sendHeartbeats(to base: String, token: String, beating: NIOLockedValueBox<Set<DeviceID>>) async {
         while !Task.isCancelled {
             let started = ContinuousClock.now
             let ids = beating.withLockedValue { Array($0) }
@@ -139,6 +143,7 @@ struct MonitorBenchmark: AsyncParsableCommand {
                             var request = HTTPClientRequest(url: base + "/file/device/heartbeat")
                             request.method = .POST
                             request.headers.add(name: "Content-Type", value: "application/json")
+                            request.headers.add(name: "Authorization", value: "Bearer \(token)")
                             request.body = .bytes(ByteBuffer(string: #"{"id": "\#(id.rawValue)", "health": {"cpuUsage": 0.1, "memoryUsage": 0.3}}"#))
                             if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)) {
                                 _ = try? await response.body.collect(upTo: 4096)

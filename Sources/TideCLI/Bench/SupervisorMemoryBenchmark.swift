@@ -1,4 +1,5 @@
 import Foundation
+import TideOrchestrator
 
 /// The memory of real `tide supervisor` processes: idle alone (with and without handing back
 /// start-up pages), and in service: heartbeating to a `tide server` that probes it every second.
@@ -34,9 +35,14 @@ struct SupervisorMemoryReport: Encodable {
             "--log-level", "notice",
         ])
         defer { server.stop() }
+        guard let fleetToken = try OperatorToken.read(
+            at: directory + "/server/" + OperatorToken.supervisorFileName, what: "supervisor token")
+        else {
+            throw CLIFailure("the benchmark server wrote no supervisor token")
+        }
         let supervisor = try ServerProcess.start(arguments: [
             "supervisor", "--port", "0", "--data-dir", directory + "/in-service", "--orchestrator",
-            "http://127.0.0.1:\(server.port)", "--log-level", "notice",
+            "http://127.0.0.1:\(server.port)", "--token", fleetToken, "--log-level", "notice",
         ])
         defer { supervisor.stop() }
         try await Task.sleep(for: .seconds(15))

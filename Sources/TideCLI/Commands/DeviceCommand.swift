@@ -6,13 +6,13 @@ import TideModel
 struct DeviceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "device",
-        abstract: "List, inspect, register, label and remove devices.",
-        subcommands: [List.self, Show.self, Add.self, Remove.self, Label.self]
+        abstract: "List, inspect, register, approve, label and remove devices.",
+        subcommands: [List.self, Show.self, Add.self, Approve.self, Remove.self, Label.self]
     )
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "ls", abstract: "List devices: id, name, address, status, since, memory, interfaces.")
+            commandName: "ls", abstract: "List devices: id, name, address, status, since, trust, memory, interfaces.")
         @OptionGroup var client: ClientOptions
         @OptionGroup var output: OutputOptions
         @Option(help: "Only devices with this status (alive, suspect, dead).")
@@ -21,11 +21,11 @@ struct DeviceCommand: AsyncParsableCommand {
         func run() async throws {
             let devices = try await call { try await client.client().devices(status: status) }
             if output.json { return print(try Formatting.json(DeviceList(devices: devices))) }
-            var table = Table(header: ["ID", "NAME", "ADDRESS", "STATUS", "SINCE", "MEMORY", "INTERFACES"])
+            var table = Table(header: ["ID", "NAME", "ADDRESS", "STATUS", "SINCE", "TRUST", "MEMORY", "INTERFACES"])
             for device in devices {
                 table.rows.append([
                     device.id.rawValue, device.name, device.endpoint?.description ?? "-", device.status.rawValue,
-                    Formatting.ago(device.statusSince), Formatting.bytes(device.capabilities.memoryBytes),
+                    Formatting.ago(device.statusSince), device.trust.rawValue, Formatting.bytes(device.capabilities.memoryBytes),
                     String(device.capabilities.interfaces.count),
                 ])
             }
@@ -60,6 +60,27 @@ struct DeviceCommand: AsyncParsableCommand {
             let device = try await call { try await client.client().addDevice(address: address, name: name) }
             if output.json { return print(try Formatting.json(device)) }
             print("\(device.id)  \(device.name)  \(device.endpoint?.description ?? address)  \(device.status.rawValue)")
+        }
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "approve",
+            abstract: "Trust a device that registered itself or was found over mDNS, so that it takes work.",
+            discussion: """
+                Devices that enter through an open route are unverified: listed and watched, but given no \
+                work and never sent the fleet's supervisor token. Approve one after checking that its \
+                address and description are what you expect (tide device show ID). A Tide supervisor \
+                started with the fleet's --token proves itself with its heartbeats and needs no approval.
+                """)
+        @OptionGroup var client: ClientOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Device id.") var id: String
+
+        func run() async throws {
+            let device = try await call { try await client.client().approveDevice(DeviceID(id)) }
+            if output.json { return print(try Formatting.json(device)) }
+            print("approved \(device.id)  \(device.name)  \(device.endpoint?.description ?? "-")")
         }
     }
 

@@ -11,8 +11,13 @@ struct ServerCommand: AsyncParsableCommand {
         discussion: """
             State lives in <data-dir>/tide.sqlite (SQLite, WAL mode). On first start the server writes an \
             operator token to <data-dir>/operator.token (mode 0600); every /api/v1 request needs it as \
-            "Authorization: Bearer <token>". The wasmiot-compatible /file/... routes stay open because \
-            wasmiot supervisors cannot send tokens. SIGINT or SIGTERM shut the server down gracefully.
+            "Authorization: Bearer <token>". Devices prove they belong to the fleet with the supervisor \
+            token (--supervisor-token, else <data-dir>/supervisor.token, created on first start): heartbeats \
+            must carry it, and it is sent with deploys to trusted devices only. Devices that enter through \
+            an open route (wasmiot self-registration, mDNS) are unverified: listed and watched, but given \
+            no work until "tide device approve" or a heartbeat with the token. The wasmiot-compatible \
+            /file/... routes stay open because wasmiot supervisors cannot send tokens (docs/security.md). \
+            SIGINT or SIGTERM shut the server down gracefully.
             """
     )
 
@@ -69,8 +74,12 @@ struct ServerCommand: AsyncParsableCommand {
     var publicURL: String?
 
     @Option(name: .customLong("supervisor-token"), help: ArgumentHelp(
-        "Token sent with deploys to supervisors started with --token (env TIDE_SUPERVISOR_TOKEN).", valueName: "token"))
+        "The fleet's supervisor token: heartbeats must carry it, deploys to trusted devices send it (env TIDE_SUPERVISOR_TOKEN; default: <data-dir>/supervisor.token).",
+        valueName: "token"))
     var supervisorToken: String?
+
+    @Flag(name: .customLong("allow-unverified-devices"), help: "Give work to devices nobody approved (self-registered, found over mDNS); they never get the supervisor token. Labs only.")
+    var allowUnverifiedDevices = false
 
     @Option(name: .customLong("deploy-timeout"), help: ArgumentHelp(
         "Seconds a device may take to download, check and start its share of a deployment.", valueName: "seconds"))
@@ -155,7 +164,7 @@ struct ServerCommand: AsyncParsableCommand {
             reconcileInterval: .milliseconds(Int64(reconcileInterval * 1000)),
             rebalanceGain: rebalance ? rebalanceGain : nil, maxManifestSteps: maxManifestSteps,
             planTimeLimit: .milliseconds(Int64(planTimeLimit * 1000)), maxConcurrentPlans: maxConcurrentPlans,
-            maxWaitingPlans: maxWaitingPlans)
+            maxWaitingPlans: maxWaitingPlans, allowUnverifiedDevices: allowUnverifiedDevices)
         do {
             try await OrchestratorServer(configuration: configuration, logger: logger).run()
         } catch let error as ServerError {

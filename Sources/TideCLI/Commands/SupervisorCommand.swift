@@ -11,7 +11,8 @@ struct SupervisorCommand: AsyncParsableCommand {
         discussion: """
             Serves the wasmiot device endpoints (description, health, register, deploy, function calls, \
             request history). Deployments persist in <data-dir> and are served again after a restart. \
-            With a token, /deploy, DELETE /deploy/<id> and /register need "Authorization: Bearer <token>". \
+            With a token, /deploy, DELETE /deploy/<id> and /register need "Authorization: Bearer <token>", \
+            and heartbeats carry it: a Tide server refuses heartbeats without its supervisor token. \
             A device profile (YAML) sets the name, labels, simulated peripherals and simulated memory and \
             CPU; see docs/supervisor.md. SIGINT or SIGTERM shut the supervisor down gracefully.
             """
@@ -35,7 +36,7 @@ struct SupervisorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Orchestrator base URL to send heartbeats to (POST /register can set it later).", valueName: "url"))
     var orchestrator: String?
 
-    @Option(help: "Token that /deploy and /register require (env TIDE_SUPERVISOR_TOKEN).")
+    @Option(help: "The fleet's supervisor token (the server's <data-dir>/supervisor.token): sent with heartbeats, required by /deploy and /register (env TIDE_SUPERVISOR_TOKEN).")
     var token: String?
 
     @Option(name: .customLong("heartbeat-interval"), help: ArgumentHelp("Seconds between heartbeats; 0 turns them off.", valueName: "seconds"))

@@ -11,6 +11,7 @@ enum DeviceDetails {
             "addresses:   \(device.addresses.joined(separator: ", ")) (port \(device.port))",
             "status:      \(device.status.rawValue) since \(TideJSON.formatTimestamp(device.statusSince)) (\(Formatting.ago(device.statusSince)))",
             "reason:      \(device.statusReason)",
+            "trust:       \(Self.trust(device.trust))",
             "memory:      \(Formatting.bytes(capabilities.memoryBytes))",
         ]
         if let cpu = capabilities.cpuName {
@@ -35,5 +36,13 @@ enum DeviceDetails {
         lines.append("interfaces:  \(capabilities.interfaces.count)")
         for name in capabilities.interfaces { lines.append("  \(name)") }
         return lines.joined(separator: "\n")
+    }
+
+    static func trust(_ trust: DeviceTrust) -> String {
+        switch trust {
+        case .operator: "operator (added or approved by an operator)"
+        case .token: "token (its heartbeats carry the fleet's supervisor token)"
+        case .unverified: "unverified (registered itself or was found over mDNS): no work until tide device approve"
+        }
     }
 }

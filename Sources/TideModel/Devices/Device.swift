@@ -21,11 +21,14 @@ public struct Device: Sendable, Codable, Equatable, Identifiable {
     public var lastSeen: Date
     /// Set while the device flaps (keeps dying and returning): new work waits until then.
     public var dampedUntil: Date?
+    /// Whether the device gets work and the fleet's credentials, and why.
+    public var trust: DeviceTrust
 
     public init(
         id: DeviceID, name: String, addresses: [String], port: Int, status: DeviceStatus, statusSince: Date,
         statusReason: String, description: RawJSON, capabilities: DeviceCapabilities, labels: [String: String],
-        health: HealthReport?, firstSeen: Date, lastSeen: Date, dampedUntil: Date? = nil
+        health: HealthReport?, firstSeen: Date, lastSeen: Date, dampedUntil: Date? = nil,
+        trust: DeviceTrust = .operator
     ) {
         self.id = id
         self.name = name
@@ -41,6 +44,7 @@ public struct Device: Sendable, Codable, Equatable, Identifiable {
         self.firstSeen = firstSeen
         self.lastSeen = lastSeen
         self.dampedUntil = dampedUntil
+        self.trust = trust
     }
 
     /// Whether new work should avoid this device at `time` because it flaps.

@@ -29,6 +29,8 @@ public enum FleetEventKind: String, Sendable, Codable, CaseIterable {
     case deviceLabelsChanged = "device.labels"
     case deviceRemoved = "device.removed"
     case deviceDamped = "device.damped"
+    /// An unverified device became trusted: approved by an operator, or it proved the fleet token.
+    case deviceTrusted = "device.trusted"
     case packagePublished = "package.published"
     case packageYanked = "package.yanked"
     case packageUnyanked = "package.unyanked"

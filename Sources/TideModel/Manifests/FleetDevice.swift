@@ -17,11 +17,13 @@ public struct FleetDevice: Sendable, Codable, Equatable {
     public var placedSteps: Int
     /// Flapping between alive and dead recently; no new work until it settles.
     public var damped: Bool
+    /// Trusted by the operator or by proof; unverified devices get no work.
+    public var verified: Bool
 
     public init(
         id: DeviceID, status: DeviceStatus = .alive, interfaces: [String] = [], imports: [String] = [],
         memoryBytes: UInt64, labels: [String: String] = [:], cpuUsage: Double = 0, memoryUsage: Double = 0,
-        placedSteps: Int = 0, damped: Bool = false
+        placedSteps: Int = 0, damped: Bool = false, verified: Bool = true
     ) {
         self.id = id
         self.status = status
@@ -33,17 +35,20 @@ public struct FleetDevice: Sendable, Codable, Equatable {
         self.memoryUsage = memoryUsage
         self.placedSteps = placedSteps
         self.damped = damped
+        self.verified = verified
     }
 
     /// The solver's view of an inventory device. `imports` are the qualified host imports the
     /// device reports (Tide supervisors); wasmiot devices report only bare `interfaces`.
-    public init(device: Device, imports: [String] = [], placedSteps: Int = 0, damped: Bool = false) {
+    public init(
+        device: Device, imports: [String] = [], placedSteps: Int = 0, damped: Bool = false, verified: Bool? = nil
+    ) {
         self.init(
             id: device.id, status: device.status, interfaces: device.capabilities.interfaces, imports: imports,
             memoryBytes: device.capabilities.memoryBytes,
             labels: device.capabilities.labels.merging(device.labels) { _, set in set },
             cpuUsage: device.health?.cpuUsage ?? 0, memoryUsage: device.health?.memoryUsage ?? 0,
-            placedSteps: placedSteps, damped: damped)
+            placedSteps: placedSteps, damped: damped, verified: verified ?? device.trust.isTrusted)
     }
 
     /// Memory not in use, in bytes.

@@ -14,6 +14,7 @@ struct DeviceRoutes {
         group.get("devices/{id}") { _, context in try await show(context) }
         group.patch("devices/{id}") { request, context in try await patch(request, context) }
         group.delete("devices/{id}") { _, context in try await remove(context) }
+        group.post("devices/{id}/approve") { _, context in try await approve(context) }
     }
 
     func list(_ request: Request) async throws -> Response {
@@ -39,7 +40,7 @@ struct DeviceRoutes {
         if let name = body.name, name.isEmpty || name.count > 200 {
             throw APIError.badRequest("name must be 1-200 characters")
         }
-        let (device, created) = try await registrar.register(endpoint, name: body.name)
+        let (device, created) = try await registrar.register(endpoint, name: body.name, trust: .operator)
         return .jsonBytes(DeviceJSON.encode(device), status: created ? .created : .ok)
     }
 
@@ -52,6 +53,12 @@ struct DeviceRoutes {
         let body = try await request.decodeJSON(DevicePatch.self, limit: maxBodyBytes)
         guard let labels = body.labels else { throw APIError.badRequest("nothing to change: send {\"labels\": {...}}") }
         let device = try await mapped { () async throws(InventoryError) in try await inventory.updateLabels(id, labels) }
+        return .jsonBytes(DeviceJSON.encode(device))
+    }
+
+    func approve(_ context: TideRequestContext) async throws -> Response {
+        let id = try deviceID(context)
+        let device = try await mapped { () async throws(InventoryError) in try await inventory.approve(id) }
         return .jsonBytes(DeviceJSON.encode(device))
     }
 
@@ -81,6 +88,7 @@ func mapped<T>(_ body: () async throws(InventoryError) -> T) async throws(APIErr
         case .unknownDevice: throw APIError.notFound(error.description)
         case .invalidLabel(let message): throw APIError.badRequest(message)
         case .store(let storeError): throw APIError.internalError(storeError.description)
+        case .trustedDeviceElsewhere: throw APIError(.conflict, code: "trusted_device_elsewhere", error.description)
         }
     }
 }

@@ -1,13 +1,19 @@
 import Foundation
 import Hummingbird
+import Logging
 import TideModel
 
 /// The wasmiot orchestrator's device routes, open without a token because wasmiot supervisors
-/// cannot send one: `GET /file/device` and `POST /file/device/discovery/register`.
+/// cannot send one: `GET /file/device` and `POST /file/device/discovery/register`. What enters
+/// through them is unverified (no work, no credentials) until an operator approves it. Tide's own
+/// heartbeat route needs the fleet's supervisor token.
 struct WasmiotDeviceRoutes {
     let inventory: Inventory
     let registrar: DeviceRegistrar
     let maxBodyBytes: Int
+    /// The fleet's supervisor token, which every heartbeat must carry.
+    let fleetToken: String
+    let logger: Logger
     /// Told about every heartbeat of a known device, after it was recorded (without delaying the answer).
     var onHeartbeat: @Sendable (Heartbeat) async -> Void = { _ in }
 
@@ -60,6 +66,7 @@ struct WasmiotDeviceRoutes {
     /// A Tide supervisor's heartbeat. An unknown device is registered first, at the address the
     /// heartbeat came from and the port it names.
     func heartbeat(_ request: Request, _ context: TideRequestContext) async throws -> Response {
+        try BearerToken.requireFleetToken(fleetToken, in: request)
         let beat = try await request.decodeJSON(Heartbeat.self, limit: maxBodyBytes)
         guard DeviceID.isValid(beat.id.rawValue) else {
             throw APIError.badRequest("id must be 1-128 letters, digits, \"-\", \"_\" or \".\"")
@@ -73,7 +80,7 @@ struct WasmiotDeviceRoutes {
         guard let host = context.remoteIP, let port = beat.port, (1...65535).contains(port) else {
             throw APIError.notFound("device \(beat.id) is not registered; send port in the heartbeat or register it first")
         }
-        let (device, _) = try await registrar.register(DeviceEndpoint(host: host, port: port), name: beat.name)
+        let (device, _) = try await registrar.register(DeviceEndpoint(host: host, port: port), name: beat.name, trust: .token)
         guard device.id == beat.id else {
             throw APIError(
                 .conflict, code: "id_mismatch",
@@ -83,26 +90,30 @@ struct WasmiotDeviceRoutes {
         return try .json(HeartbeatAck(status: "registered", device: device.id))
     }
 
+    /// Self-registration, open to anyone: the server connects only to the caller's own address (the
+    /// body's `host` and `addresses` are not used, so that the route is no port scanner), and a
+    /// failure answers the same whatever was found there; the reason goes to the server's log.
     func register(_ request: Request, _ context: TideRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(Registration.self, limit: maxBodyBytes)
-        let candidates = [body.host] + (body.addresses ?? []).map(Optional.some) + [context.remoteIP]
-        guard let host = candidates.compactMap({ $0 }).first(where: { !$0.isEmpty }) else {
-            throw APIError.badRequest("missing field host (and no addresses to use instead)")
+        guard let caller = context.remoteIP else {
+            throw APIError.badRequest("cannot tell the address this request came from")
         }
         if let name = body.name, name.isEmpty || name.count > 200 {
             throw APIError.badRequest("name must be 1-200 characters")
         }
-        for address in body.addresses ?? [] {
-            do {
-                _ = try DeviceEndpoint(parsing: address, defaultPort: 1)
-            } catch {
-                throw APIError.badRequest("invalid address \"\(address)\" in addresses")
-            }
-        }
         let port = body.port ?? 5000
         guard (1...65535).contains(port) else { throw APIError.badRequest("port must be 1-65535, got \(port)") }
-        let endpoint = DeviceEndpoint(host: host, port: port)
-        _ = try await registrar.register(endpoint, name: body.name, addresses: body.addresses ?? [])
+        let endpoint = DeviceEndpoint(host: caller, port: port)
+        do {
+            _ = try await registrar.register(endpoint, name: body.name, trust: .unverified)
+        } catch let error as APIError where error.status == .conflict {
+            throw error
+        } catch {
+            logger.notice("self-registration of \(endpoint) refused: \((error as? APIError)?.message ?? "\(error)")")
+            throw APIError(
+                .badGateway, code: "device_unusable",
+                "the device at \(endpoint) could not be registered; the server's log says why")
+        }
         return Response(status: .noContent)
     }
 }

@@ -213,9 +213,11 @@ actor DeploymentController {
     func push(_ deployment: inout Deployment, entries: [String: RegistryEntry]) async -> [DeviceID: String] {
         var failures: [DeviceID: String] = [:]
         var addresses: [DeviceID: DeviceEndpoint] = [:]
+        var trusted: Set<DeviceID> = []
         for device in deployment.devices {
-            if let endpoint = await inventory.device(device)?.endpoint {
+            if let known = await inventory.device(device), let endpoint = known.endpoint {
                 addresses[device] = endpoint
+                if known.trust.isTrusted { trusted.insert(device) }
             } else {
                 failures[device] = "device \(device) is no longer in the inventory"
             }
@@ -226,7 +228,7 @@ actor DeploymentController {
             return failures
         }
         let builder = NodeBuilder(deployment: deployment, entries: entries, addresses: addresses, publicURL: publicURL)
-        var pending: [(device: DeviceID, endpoint: DeviceEndpoint, body: [UInt8], digest: String)] = []
+        var pending: [(device: DeviceID, endpoint: DeviceEndpoint, body: [UInt8], digest: String, trusted: Bool)] = []
         do {
             for index in deployment.steps.indices {
                 if let step = builder.manifestStep(named: deployment.steps[index].step), deployment.steps[index].device != nil {
@@ -249,7 +251,9 @@ actor DeploymentController {
                     }
                     continue
                 }
-                if let address = addresses[device] { pending.append((device, address, body, digest)) }
+                if let address = addresses[device] {
+                    pending.append((device, address, body, digest, trusted.contains(device)))
+                }
             }
         } catch {
             for device in deployment.devices { failures[device] = error.message }
@@ -268,7 +272,7 @@ actor DeploymentController {
             for item in pending {
                 group.addTask {
                     do throws(ProbeError) {
-                        try await supervisors.deploy(item.body, to: item.endpoint, timeout: timeout)
+                        try await supervisors.deploy(item.body, to: item.endpoint, trusted: item.trusted, timeout: timeout)
                         return (item.device, item.digest, nil)
                     } catch {
                         return (item.device, item.digest, error)
@@ -433,11 +437,11 @@ actor DeploymentController {
 
     /// `DELETE /deploy/<name>` on each device, concurrently.
     func removeNodes(_ name: String, from devices: [DeviceID]) async -> (cleaned: [DeviceID], unreachable: [DeviceID: String]) {
-        var targets: [(DeviceID, DeviceEndpoint)] = []
+        var targets: [(DeviceID, DeviceEndpoint, Bool)] = []
         var unreachable: [DeviceID: String] = [:]
         for device in devices {
-            if let endpoint = await inventory.device(device)?.endpoint {
-                targets.append((device, endpoint))
+            if let known = await inventory.device(device), let endpoint = known.endpoint {
+                targets.append((device, endpoint, known.trust.isTrusted))
             } else {
                 unreachable[device] = "not in the inventory"
             }
@@ -445,10 +449,10 @@ actor DeploymentController {
         let supervisors = self.supervisors
         let timeout = min(deployTimeout, .seconds(5))
         let outcomes = await withTaskGroup(of: (DeviceID, ProbeError?).self) { group in
-            for (device, endpoint) in targets {
+            for (device, endpoint, trusted) in targets {
                 group.addTask {
                     do throws(ProbeError) {
-                        try await supervisors.remove(name, from: endpoint, timeout: timeout)
+                        try await supervisors.remove(name, from: endpoint, trusted: trusted, timeout: timeout)
                         return (device, nil)
                     } catch {
                         return (device, error)

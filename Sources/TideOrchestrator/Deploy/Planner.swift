@@ -40,13 +40,19 @@ struct Planner: Sendable {
     let workers: PlacementWorkers
     /// Most steps one manifest may have.
     let maxSteps: Int
+    /// Unverified devices take work too (`--allow-unverified-devices`).
+    let allowUnverified: Bool
     let reportedImports = ReportedImports()
 
-    init(inventory: Inventory, registry: PackageRegistry, workers: PlacementWorkers, maxSteps: Int) {
+    init(
+        inventory: Inventory, registry: PackageRegistry, workers: PlacementWorkers, maxSteps: Int,
+        allowUnverified: Bool = false
+    ) {
         self.inventory = inventory
         self.registry = registry
         self.workers = workers
         self.maxSteps = maxSteps
+        self.allowUnverified = allowUnverified
     }
 
     /// The dry run of `POST /api/v1/plan`: nothing is stored.
@@ -167,7 +173,7 @@ struct Planner: Sendable {
         let fleet = await inventory.list().map { device in
             var entry = FleetDevice(
                 device: device, imports: reportedImports.imports(of: device), placedSteps: load[device.id] ?? 0,
-                damped: !ignoringDamping && device.isDamped(at: now))
+                damped: !ignoringDamping && device.isDamped(at: now), verified: allowUnverified ? true : nil)
             if excluded.contains(device.id) { entry.status = .dead }
             return entry
         }

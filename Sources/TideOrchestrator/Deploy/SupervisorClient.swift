@@ -11,23 +11,33 @@ struct SupervisorClient: Sendable {
     static let maxDownloadBytes = 16 << 20
 
     let client: HTTPClient
-    /// Bearer token for `/deploy` on supervisors started with `--token`.
+    /// The fleet's supervisor token, which supervisors started with `--token` require on
+    /// `/deploy`. Sent with deploys and removals to trusted devices only, never with calls or to
+    /// URLs that devices name.
     let token: String?
 
     /// Pushes a node; returns once the device has downloaded, checked and started it.
-    func deploy(_ body: [UInt8], to endpoint: DeviceEndpoint, timeout: Duration) async throws(ProbeError) {
+    func deploy(_ body: [UInt8], to endpoint: DeviceEndpoint, trusted: Bool, timeout: Duration) async throws(ProbeError) {
         var request = HTTPClientRequest(url: endpoint.baseURL + "/deploy")
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: body))
+        if trusted { authorize(&request) }
         _ = try await send(request, endpoint: endpoint, what: "POST /deploy", timeout: timeout, accept: [200, 201])
     }
 
     /// Removes a deployment from a device; a device that does not have it is fine.
-    func remove(_ deployment: String, from endpoint: DeviceEndpoint, timeout: Duration) async throws(ProbeError) {
+    func remove(_ deployment: String, from endpoint: DeviceEndpoint, trusted: Bool, timeout: Duration)
+        async throws(ProbeError)
+    {
         var request = HTTPClientRequest(url: endpoint.baseURL + "/deploy/" + deployment)
         request.method = .DELETE
+        if trusted { authorize(&request) }
         _ = try await send(request, endpoint: endpoint, what: "DELETE /deploy/\(deployment)", timeout: timeout, accept: [200, 204, 404])
+    }
+
+    private func authorize(_ request: inout HTTPClientRequest) {
+        if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
     }
 
     /// Calls a step synchronously (`?wait=true`) and returns its request-history entry.
@@ -74,8 +84,6 @@ struct SupervisorClient: Sendable {
         _ request: HTTPClientRequest, endpoint: DeviceEndpoint, what: String, timeout: Duration, accept: Set<UInt>,
         limit: Int = maxAnswerBytes
     ) async throws(ProbeError) -> [UInt8] {
-        var request = request
-        if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
         let status: HTTPResponseStatus
         let body: ByteBuffer
         do {

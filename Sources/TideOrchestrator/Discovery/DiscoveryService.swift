@@ -53,7 +53,8 @@ struct DiscoveryService: Service {
         }
         let endpoint = DeviceEndpoint(host: address, port: Int(instance.port))
         do {
-            let (device, created) = try await registrar.register(endpoint, name: instance.name, addresses: instance.addresses)
+            let (device, created) = try await registrar.register(
+                endpoint, name: instance.name, addresses: instance.addresses, trust: .unverified)
             await names.remember(instance.name, device.id)
             if created { logger.notice("discovered \(instance.name) at \(endpoint) over mDNS: \(device.id)") }
         } catch {

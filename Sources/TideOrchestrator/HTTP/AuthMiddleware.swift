@@ -8,17 +8,35 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard let header = request.headers[.authorization] else {
-            throw Self.unauthorized("this endpoint needs an operator token: send \"Authorization: Bearer <token>\"")
-        }
+        try BearerToken.require(
+            token, in: request, missing: "this endpoint needs an operator token: send \"Authorization: Bearer <token>\"",
+            wrong: "the operator token is not valid for this server")
+        return try await next(request, context)
+    }
+}
+
+/// Checks of `Authorization: Bearer <token>`.
+enum BearerToken {
+    /// Throws 401 (`missing`) when the header is absent, 401 when it is not a bearer token, 403
+    /// (`wrong`) when the token differs from `expected`.
+    static func require(_ expected: String, in request: Request, missing: String, wrong: String) throws(APIError) {
+        guard let header = request.headers[.authorization] else { throw unauthorized(missing) }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            throw Self.unauthorized("the Authorization header must be \"Bearer <token>\"")
+            throw unauthorized("the Authorization header must be \"Bearer <token>\"")
         }
-        guard constantTimeEqual(Array(parts[1].utf8), Array(token.utf8)) else {
-            throw APIError(.forbidden, code: "forbidden", "the operator token is not valid for this server")
+        guard constantTimeEqual(Array(parts[1].utf8), Array(expected.utf8)) else {
+            throw APIError(.forbidden, code: "forbidden", wrong)
         }
-        return try await next(request, context)
+    }
+
+    /// The fleet's supervisor token, which heartbeats carry.
+    static func requireFleetToken(_ expected: String, in request: Request) throws(APIError) {
+        try require(
+            expected, in: request,
+            missing: "heartbeats need the fleet's supervisor token: start the supervisor with --token (the server's "
+                + "--supervisor-token, or the file supervisor.token in its data directory)",
+            wrong: "the supervisor token is not valid for this server")
     }
 
     private static func unauthorized(_ message: String) -> APIError {

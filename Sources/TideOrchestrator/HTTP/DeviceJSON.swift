@@ -38,6 +38,9 @@ enum DeviceJSON {
         writer.key("statusReason")
         writer.string(device.statusReason)
         writer.comma()
+        writer.key("trust")
+        writer.string(device.trust.rawValue)
+        writer.comma()
         writer.key("description")
         let head = writer.bytes
         writer = JSONWriter(capacity: 512)

@@ -7,7 +7,8 @@ public struct DeviceRegistrar: Sendable {
     let inventory: Inventory
     let timeout: Duration
 
-    public func register(_ endpoint: DeviceEndpoint, name: String? = nil, addresses: [String] = [])
+    /// `trust` is what the calling route vouches for (see `Inventory.register`).
+    public func register(_ endpoint: DeviceEndpoint, name: String? = nil, addresses: [String] = [], trust: DeviceTrust)
         async throws -> (device: Device, created: Bool)
     {
         let description: (raw: RawJSON, parsed: DeviceDescription)
@@ -20,8 +21,10 @@ public struct DeviceRegistrar: Sendable {
                 .badGateway, code: "device_unusable", "cannot register \(endpoint): \(error.message)",
                 details: ["address": .string(endpoint.description), "reason": .string(error.kind.rawValue)])
         }
-        return try await inventory.register(
-            endpoint: endpoint, name: name, addresses: addresses, description: description.raw,
-            parsed: description.parsed, health: health)
+        return try await mapped { () async throws(InventoryError) in
+            try await inventory.register(
+                endpoint: endpoint, name: name, addresses: addresses, description: description.raw,
+                parsed: description.parsed, health: health, trust: trust)
+        }
     }
 }

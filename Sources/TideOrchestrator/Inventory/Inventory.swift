@@ -73,9 +73,11 @@ public actor Inventory {
 
     /// Adds the device that answered at `endpoint`, or updates the known device at that address
     /// (or with the id it reports). Returns the stored device and whether it is new.
+    /// `trust` is what the route vouches for: an open route (`.unverified`) adds an unverified
+    /// device and may refresh a trusted one only at an address it is already known at.
     public func register(
         endpoint: DeviceEndpoint, name: String?, addresses extraAddresses: [String], description raw: RawJSON,
-        parsed: DeviceDescription, health: HealthReport
+        parsed: DeviceDescription, health: HealthReport, trust: DeviceTrust
     ) throws(InventoryError) -> (device: Device, created: Bool) {
         let now = Date()
         let existingID = parsed.reportedID.flatMap { devices[$0] != nil ? $0 : nil } ?? endpoints[endpoint]
@@ -83,7 +85,16 @@ public actor Inventory {
         for address in extraAddresses where !addresses.contains(address) { addresses.append(address) }
 
         if let existingID, var device = devices[existingID] {
+            if !trust.isTrusted, device.trust.isTrusted, !Self.endpoints(of: device).contains(endpoint) {
+                throw .trustedDeviceElsewhere(device.id, claimed: endpoint.description)
+            }
+            if !trust.isTrusted, device.trust.isTrusted {
+                // Known here already: refresh what it says, keep where else it is reached.
+                addresses = device.addresses
+            }
             let previousStatus = device.status
+            let previousTrust = device.trust
+            device.trust = Self.stronger(device.trust, trust)
             device.name = name ?? parsed.reportedName ?? device.name
             device.addresses = addresses
             device.port = endpoint.port
@@ -104,6 +115,9 @@ public actor Inventory {
             if previousStatus != .alive {
                 newEvents.append(Self.statusEvent(device, from: previousStatus, evidence: "registration", at: now))
             }
+            if previousTrust != device.trust {
+                newEvents.append(Self.trustEvent(device, at: now))
+            }
             try commit(device, events: newEvents)
             liveness[device.id]?.consecutiveFailures = 0
             liveness[device.id]?.consecutiveRefusals = 0
@@ -114,14 +128,25 @@ public actor Inventory {
             id: parsed.reportedID ?? freshID(), name: name ?? parsed.reportedName ?? endpoint.description,
             addresses: addresses, port: endpoint.port, status: .alive, statusSince: now,
             statusReason: "registered at \(endpoint)", description: raw, capabilities: parsed.capabilities,
-            labels: [:], health: health, firstSeen: now, lastSeen: now)
+            labels: [:], health: health, firstSeen: now, lastSeen: now, trust: trust)
         let event = NewFleetEvent(
             time: now, kind: .deviceRegistered, device: device.id,
-            message: "device \(device.name) (\(device.id)) registered at \(endpoint)",
+            message: "device \(device.name) (\(device.id)) registered at \(endpoint)"
+                + (trust.isTrusted ? "" : ", unverified: no work until an operator approves it"),
             details: ["memoryBytes": .number(Double(device.capabilities.memoryBytes)),
-                      "interfaces": .number(Double(device.capabilities.interfaces.count))])
+                      "interfaces": .number(Double(device.capabilities.interfaces.count)),
+                      "trust": .string(trust.rawValue)])
         try commit(device, events: [event])
         return (device, true)
+    }
+
+    /// An operator vouches for the device: it may take work and receive the fleet's token.
+    public func approve(_ id: DeviceID) throws(InventoryError) -> Device {
+        guard var device = devices[id] else { throw .unknownDevice(id) }
+        guard device.trust != .operator else { return device }
+        device.trust = .operator
+        try commit(device, events: [Self.trustEvent(device, at: Date())])
+        return device
     }
 
     /// Forgets a device. Its events stay in the log.
@@ -186,8 +211,17 @@ public actor Inventory {
 
     /// A heartbeat from a Tide supervisor: proof of life like a successful probe. Returns false
     /// when the device is unknown.
+    /// Heartbeats carry the fleet token, so an unverified device that sends one becomes trusted.
     public func recordHeartbeat(_ heartbeat: Heartbeat) -> Bool {
-        guard devices[heartbeat.id] != nil else { return false }
+        guard var device = devices[heartbeat.id] else { return false }
+        if !device.trust.isTrusted {
+            device.trust = .token
+            do {
+                try commit(device, events: [Self.trustEvent(device, at: Date())])
+            } catch {
+                logger.error("cannot record that \(device.id) proved the fleet token: \(error)")
+            }
+        }
         lastHeartbeat[heartbeat.id] = Date()
         keepHealth(heartbeat.id, HealthReport(cpuUsage: heartbeat.health.cpuUsage, memoryUsage: heartbeat.health.memoryUsage, receivedAt: Date()))
         apply(.heartbeat, to: heartbeat.id, detail: "heartbeat received")
@@ -324,6 +358,26 @@ public actor Inventory {
         for event in stored { logger.info("\(event.message)") }
         let events = self.events
         Task { await events.published(stored) }
+    }
+
+    /// Operator approval outranks token proof, which outranks none.
+    private static func stronger(_ lhs: DeviceTrust, _ rhs: DeviceTrust) -> DeviceTrust {
+        let rank: (DeviceTrust) -> Int = { trust in
+            switch trust {
+            case .operator: 2
+            case .token: 1
+            case .unverified: 0
+            }
+        }
+        return rank(lhs) >= rank(rhs) ? lhs : rhs
+    }
+
+    private static func trustEvent(_ device: Device, at time: Date) -> NewFleetEvent {
+        let how = device.trust == .operator ? "approved by an operator" : "proved the fleet token"
+        return NewFleetEvent(
+            time: time, kind: .deviceTrusted, device: device.id,
+            message: "device \(device.name) (\(device.id)) is trusted: \(how)",
+            details: ["trust": .string(device.trust.rawValue)])
     }
 
     private func freshID() -> DeviceID {

@@ -6,12 +6,18 @@ public enum InventoryError: Error, CustomStringConvertible, Equatable {
     case unknownDevice(DeviceID)
     case invalidLabel(String)
     case store(StoreError)
+    /// An open route named a trusted device that answers somewhere else.
+    case trustedDeviceElsewhere(DeviceID, claimed: String)
 
     public var description: String {
         switch self {
         case .unknownDevice(let id): "no device with id \"\(id)\""
         case .invalidLabel(let reason): reason
         case .store(let error): error.description
+        case .trustedDeviceElsewhere(let id, let claimed):
+            "the device at \(claimed) says it is \(id), a trusted device that answers at another address; an open route cannot move "
+                + "a trusted device: its supervisor moves it with a heartbeat carrying the fleet token, or an operator with "
+                + "tide device add"
         }
     }
 }

@@ -31,6 +31,11 @@ public struct OrchestratorServer: Sendable {
             throw ServerError(error.description)
         }
         let token = try loadToken()
+        let fleetToken = try loadSupervisorToken()
+        if configuration.allowUnverifiedDevices {
+            logger.warning(
+                "--allow-unverified-devices: devices that registered themselves or were found over mDNS take work without an operator's approval")
+        }
 
         let bus: EventBus
         let inventory: Inventory
@@ -65,12 +70,13 @@ public struct OrchestratorServer: Sendable {
             concurrent: configuration.maxConcurrentPlans, waiting: configuration.maxWaitingPlans,
             timeLimit: configuration.planTimeLimit, logger: logger)
         let planner = Planner(
-            inventory: inventory, registry: registry, workers: workers, maxSteps: configuration.maxManifestSteps)
+            inventory: inventory, registry: registry, workers: workers, maxSteps: configuration.maxManifestSteps,
+            allowUnverified: configuration.allowUnverifiedDevices)
         let controller: DeploymentController
         do {
             controller = try DeploymentController(
                 store: store, bus: bus, inventory: inventory, planner: planner,
-                supervisors: SupervisorClient(client: client, token: configuration.supervisorToken),
+                supervisors: SupervisorClient(client: client, token: fleetToken),
                 publicURL: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)",
                 deployTimeout: configuration.deployTimeout, logger: logger)
         } catch {
@@ -92,7 +98,8 @@ public struct OrchestratorServer: Sendable {
         router.add(middleware: ErrorMiddleware())
         router.get("healthz") { _, _ in try Response.json(["status": "ok"]) }
         WasmiotDeviceRoutes(
-            inventory: inventory, registrar: registrar, maxBodyBytes: configuration.maxBodyBytes,
+            inventory: inventory, registrar: registrar, maxBodyBytes: configuration.maxBodyBytes, fleetToken: fleetToken,
+            logger: logger,
             onHeartbeat: { beat in
                 guard let reported = beat.deployments else { return }
                 await controller.observe(beat.id, running: reported)
@@ -160,6 +167,21 @@ public struct OrchestratorServer: Sendable {
                 attributes: [.posixPermissions: 0o700])
         } catch {
             throw ServerError("cannot create the data directory \(configuration.dataDirectory): \(error.localizedDescription)")
+        }
+    }
+
+    /// The fleet's supervisor token: as configured, else from (or created in) the data directory.
+    private func loadSupervisorToken() throws -> String {
+        if let configured = configuration.supervisorToken { return configured }
+        let path = configuration.supervisorTokenPath
+        do {
+            let (token, created) = try OperatorToken.loadOrCreate(at: path, what: "supervisor token")
+            if created {
+                logger.notice("created the fleet's supervisor token at \(path) (mode 0600); start supervisors with --token set to it")
+            }
+            return token
+        } catch {
+            throw ServerError(error.description)
         }
     }
 

@@ -26,8 +26,11 @@ public struct ServerConfiguration: Sendable {
     public var bundledRegistry: String?
     /// The DNS-SD service type to browse for devices; nil turns mDNS discovery off.
     public var mdnsServiceType: String?
-    /// Sent as a bearer token with deploys and removals to supervisors started with `--token`.
+    /// The fleet's supervisor token: heartbeats must carry it, and it is sent with deploys and
+    /// removals to trusted devices only. nil: read from (or created in) `supervisorTokenPath`.
     public var supervisorToken: String?
+    /// Unverified devices (self-registered, found over mDNS) take work too; they never get the token.
+    public var allowUnverifiedDevices: Bool
     /// The base URL devices use to download modules (`http://orchestrator:3000`); nil: the bound
     /// address, which is right only when devices reach the server at that address.
     public var publicURL: String?
@@ -57,7 +60,7 @@ public struct ServerConfiguration: Sendable {
         mdnsServiceType: String? = nil, supervisorToken: String? = nil, publicURL: String? = nil,
         deployTimeout: Duration = .seconds(30), reconcileInterval: Duration = .seconds(5),
         rebalanceGain: Double? = nil, maxManifestSteps: Int = 10_000, planTimeLimit: Duration = .seconds(30),
-        maxConcurrentPlans: Int = 2, maxWaitingPlans: Int = 8
+        maxConcurrentPlans: Int = 2, maxWaitingPlans: Int = 8, allowUnverifiedDevices: Bool = false
     ) {
         self.maxManifestSteps = maxManifestSteps
         self.planTimeLimit = planTimeLimit
@@ -78,6 +81,7 @@ public struct ServerConfiguration: Sendable {
         self.bundledRegistry = bundledRegistry
         self.mdnsServiceType = mdnsServiceType
         self.supervisorToken = supervisorToken
+        self.allowUnverifiedDevices = allowUnverifiedDevices
         self.publicURL = publicURL
         self.deployTimeout = deployTimeout
         self.reconcileInterval = reconcileInterval
@@ -86,4 +90,5 @@ public struct ServerConfiguration: Sendable {
 
     public var databasePath: String { dataDirectory + "/tide.sqlite" }
     public var tokenPath: String { dataDirectory + "/" + OperatorToken.fileName }
+    public var supervisorTokenPath: String { dataDirectory + "/" + OperatorToken.supervisorFileName }
 }

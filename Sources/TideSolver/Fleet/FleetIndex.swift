@@ -7,6 +7,7 @@ public struct FleetIndex: Sendable {
     public let all: DeviceSet
     public let alive: DeviceSet
     public let undamped: DeviceSet
+    public let verified: DeviceSet
     /// The largest free memory of any device, the yardstick of the free-memory scorer.
     public let largestFreeMemory: UInt64
     /// Per device, by position: flat copies for hot loops, which would otherwise copy whole devices.
@@ -30,6 +31,7 @@ public struct FleetIndex: Sendable {
         all = DeviceSet(capacity: count, full: true)
         alive = DeviceSet(capacity: count) { devices[$0].status == .alive }
         undamped = DeviceSet(capacity: count) { !devices[$0].damped }
+        verified = DeviceSet(capacity: count) { devices[$0].verified }
         memoryBytes = devices.map(\.memoryBytes)
         freeMemoryBytes = devices.map(\.freeMemoryBytes)
         cpuUsage = devices.map(\.cpuUsage)

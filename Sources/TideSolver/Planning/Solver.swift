@@ -10,7 +10,7 @@ public struct Solver: Sendable {
     public var options: SolverOptions
 
     public static let defaultFilters: [any PlacementFilter] = [
-        AliveFilter(), DampedFilter(), PinnedDeviceFilter(), AvoidListFilter(), CapabilityFilter(), MemoryFilter(),
+        AliveFilter(), VerifiedFilter(), DampedFilter(), PinnedDeviceFilter(), AvoidListFilter(), CapabilityFilter(), MemoryFilter(),
         LabelFilter(),
     ]
     public static let defaultScorers: [any DeviceScorer] = [

@@ -22,6 +22,7 @@ struct DeviceRecord: Codable, FetchableRecord, PersistableRecord {
     var firstSeen: Date
     var lastSeen: Date
     var dampedUntil: Date?
+    var trust: String
 
     init(_ device: Device) {
         id = device.id.rawValue
@@ -38,11 +39,15 @@ struct DeviceRecord: Codable, FetchableRecord, PersistableRecord {
         firstSeen = device.firstSeen
         lastSeen = device.lastSeen
         dampedUntil = device.dampedUntil
+        trust = device.trust.rawValue
     }
 
     func device() throws(StoreError) -> Device {
         guard let status = DeviceStatus(rawValue: status) else {
             throw .corrupt("device \(id) has unknown status \"\(status)\"")
+        }
+        guard let trust = DeviceTrust(rawValue: trust) else {
+            throw .corrupt("device \(id) has unknown trust \"\(trust)\"")
         }
         let parsed: RawJSON
         do {
@@ -53,6 +58,6 @@ struct DeviceRecord: Codable, FetchableRecord, PersistableRecord {
         return Device(
             id: DeviceID(id), name: name, addresses: addresses, port: port, status: status, statusSince: statusSince,
             statusReason: statusReason, description: parsed, capabilities: capabilities, labels: labels,
-            health: health, firstSeen: firstSeen, lastSeen: lastSeen, dampedUntil: dampedUntil)
+            health: health, firstSeen: firstSeen, lastSeen: lastSeen, dampedUntil: dampedUntil, trust: trust)
     }
 }

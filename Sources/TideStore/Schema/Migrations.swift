@@ -1,4 +1,5 @@
 import GRDB
+import TideModel
 
 /// The database schema, one migration per change. Never edit a migration that has shipped; add one.
 enum Migrations {
@@ -79,6 +80,13 @@ enum Migrations {
                 table.column("status", .text).notNull()
                 table.column("record", .text).notNull()
                 table.column("updated_at", .datetime).notNull()
+            }
+        }
+        // Devices stored before trust existed entered by any route: they are unverified until an
+        // operator approves them or their supervisor proves the fleet token (its next heartbeat).
+        migrator.registerMigration("v5-device-trust") { db in
+            try db.alter(table: "device") { table in
+                table.add(column: "trust", .text).notNull().defaults(to: DeviceTrust.unverified.rawValue)
             }
         }
         return migrator

@@ -6,11 +6,14 @@ import ServiceLifecycle
 import TideModel
 
 /// Posts a heartbeat to `<orchestrator>/file/device/heartbeat` every interval while an
-/// orchestrator is known. Failures are logged at most once a minute and never stop the supervisor.
+/// orchestrator is known, with the fleet token (`--token`) that proves the device belongs to the
+/// fleet. A failure is logged when it first happens, then at most once a minute while it repeats;
+/// none stops the supervisor.
 struct HeartbeatService: Service {
     let link: OrchestratorLink
     let client: HTTPClient
     let interval: Duration
+    let token: String?
     let logger: Logger
     let beat: @Sendable () async -> Heartbeat
 
@@ -20,16 +23,20 @@ struct HeartbeatService: Service {
             return
         }
         await cancelWhenGracefulShutdown {
-            var lastComplaint: ContinuousClock.Instant?
+            // Each kind of failure is logged at most once a minute.
+            var complaints: [String: ContinuousClock.Instant] = [:]
             while !Task.isCancelled {
                 if let url = await link.url {
                     do {
                         try await send(await beat(), to: url)
+                        complaints = [:]
                     } catch {
                         let now = ContinuousClock.now
-                        if lastComplaint.map({ now - $0 >= .seconds(60) }) ?? true {
-                            lastComplaint = now
-                            logger.warning("heartbeat to \(url) failed (repeats are silent for a minute): \(error)")
+                        let what = "\(error)"
+                        complaints = complaints.filter { now - $0.value < .seconds(60) }
+                        if complaints[what] == nil {
+                            complaints[what] = now
+                            logger.warning("heartbeat to \(url) failed (the same failure again is silent for a minute): \(what)")
                         }
                     }
                 }
@@ -42,17 +49,25 @@ struct HeartbeatService: Service {
         var request = HTTPClientRequest(url: base + "/file/device/heartbeat")
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
+        if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
         request.body = .bytes(ByteBuffer(bytes: try TideJSON.encoder().encode(heartbeat)))
         let timeout = max(1, Int64(interval.components.seconds))
         let response = try await client.execute(request, timeout: .seconds(timeout))
-        _ = try await response.body.collect(upTo: 64 << 10)
+        let body = try await response.body.collect(upTo: 64 << 10)
         guard (200..<300).contains(Int(response.status.code)) else {
-            throw HeartbeatFailure(status: Int(response.status.code))
+            throw HeartbeatFailure(status: Int(response.status.code), message: Self.message(of: body))
         }
+    }
+
+    /// The `error.message` of a Tide error answer, if it is one.
+    private static func message(of body: ByteBuffer) -> String? {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView)) else { return nil }
+        return value["error"]?["message"]?.stringValue
     }
 }
 
 struct HeartbeatFailure: Error, CustomStringConvertible {
     let status: Int
-    var description: String { "the orchestrator answered HTTP \(status)" }
+    let message: String?
+    var description: String { "the orchestrator answered HTTP \(status)" + (message.map { ": \($0)" } ?? "") }
 }

@@ -79,7 +79,7 @@ public struct SupervisorServer: Sendable {
         ).add(to: router)
 
         let heartbeat = HeartbeatService(
-            link: link, client: client, interval: configuration.heartbeatInterval, logger: logger
+            link: link, client: client, interval: configuration.heartbeatInterval, token: configuration.token, logger: logger
         ) {
             Heartbeat(
                 id: DeviceID(id), name: name, port: boundPort.withLock { $0 }, sentAt: Date(), health: await usage.health(),

@@ -22,9 +22,11 @@ final class FakeDevice: Sendable {
     let imports: [String]
     private let state: Mutex<(behaviour: Behaviour, healthRequests: Int)>
     /// Deployment nodes received on `POST /deploy` and ids removed with `DELETE /deploy/{id}`, in order.
-    private let deploys = Mutex<(nodes: [JSONValue], removed: [String])>(([], []))
+    /// The Authorization header of every deploy and removal, nil where there was none.
+    private let deploys = Mutex<(nodes: [JSONValue], removed: [String], authorizations: [String?])>(([], [], []))
 
     var receivedNodes: [JSONValue] { deploys.withLock { $0.nodes } }
+    var receivedAuthorizations: [String?] { deploys.withLock { $0.authorizations } }
     var removedDeployments: [String] { deploys.withLock { $0.removed } }
     private let task: Task<Void, any Error>
 
@@ -69,12 +71,18 @@ final class FakeDevice: Sendable {
         router.post("deploy") { request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
             let node = try JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))
-            shared.owner.withLock { $0 }?.deploys.withLock { $0.nodes.append(node) }
+            shared.owner.withLock { $0 }?.deploys.withLock {
+                $0.nodes.append(node)
+                $0.authorizations.append(request.headers[.authorization])
+            }
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status": "success"}"#)))
         }
-        router.delete("deploy/{id}") { _, context in
+        router.delete("deploy/{id}") { request, context in
             let id = try context.parameters.require("id")
-            shared.owner.withLock { $0 }?.deploys.withLock { $0.removed.append(id) }
+            shared.owner.withLock { $0 }?.deploys.withLock {
+                $0.removed.append(id)
+                $0.authorizations.append(request.headers[.authorization])
+            }
             return Response(status: .ok)
         }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

@@ -13,15 +13,18 @@ final class TestServer: Sendable {
     let port: Int
     let dataDirectory: String
     let token: String?
+    /// The fleet's supervisor token, which heartbeats carry.
+    let fleetToken: String
     private let task: Task<Void, any Error>
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var client: TideClient { TideClient(baseURL: baseURL, token: token) }
 
-    private init(port: Int, dataDirectory: String, token: String?, task: Task<Void, any Error>) {
+    private init(port: Int, dataDirectory: String, token: String?, fleetToken: String, task: Task<Void, any Error>) {
         self.port = port
         self.dataDirectory = dataDirectory
         self.token = token
+        self.fleetToken = fleetToken
         self.task = task
     }
 
@@ -32,7 +35,8 @@ final class TestServer: Sendable {
         bundledRegistry: String? = nil, mdnsServiceType: String? = nil,
         dataDirectory: String? = nil, supervisorToken: String? = nil, deployTimeout: Duration = .seconds(30),
         reconcileInterval: Duration = .seconds(5), rebalanceGain: Double? = nil, maxManifestSteps: Int = 10_000,
-        planTimeLimit: Duration = .seconds(30), maxConcurrentPlans: Int = 2, maxWaitingPlans: Int = 8
+        planTimeLimit: Duration = .seconds(30), maxConcurrentPlans: Int = 2, maxWaitingPlans: Int = 8,
+        allowUnverifiedDevices: Bool = false
     ) async throws -> TestServer {
         let directory = dataDirectory ?? TemporaryDirectory.make()
         var logger = Logger(label: "test.server")
@@ -45,7 +49,8 @@ final class TestServer: Sendable {
             registrationTimeout: registrationTimeout, maxBodyBytes: maxBodyBytes, bundledRegistry: bundledRegistry,
             mdnsServiceType: mdnsServiceType, supervisorToken: supervisorToken, deployTimeout: deployTimeout,
             reconcileInterval: reconcileInterval, rebalanceGain: rebalanceGain, maxManifestSteps: maxManifestSteps,
-            planTimeLimit: planTimeLimit, maxConcurrentPlans: maxConcurrentPlans, maxWaitingPlans: maxWaitingPlans)
+            planTimeLimit: planTimeLimit, maxConcurrentPlans: maxConcurrentPlans, maxWaitingPlans: maxWaitingPlans,
+            allowUnverifiedDevices: allowUnverifiedDevices)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
             defer { continuation.finish() }
@@ -58,7 +63,10 @@ final class TestServer: Sendable {
             throw TestServerError(message: "the server stopped before listening")
         }
         let token = requireAuth ? try OperatorToken.read(at: configuration.tokenPath) : nil
-        return TestServer(port: port, dataDirectory: directory, token: token, task: task)
+        guard let fleetToken = try supervisorToken ?? OperatorToken.read(at: configuration.supervisorTokenPath, what: "supervisor token") else {
+            throw TestServerError(message: "the server wrote no supervisor token")
+        }
+        return TestServer(port: port, dataDirectory: directory, token: token, fleetToken: fleetToken, task: task)
     }
 
     func stop() async {

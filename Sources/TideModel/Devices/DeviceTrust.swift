@@ -1,0 +1,13 @@
+/// How a device came to be trusted. Only a trusted device is given work and the fleet's supervisor
+/// token; a device that entered through an open route (wasmiot self-registration, an mDNS
+/// announcement) is listed and watched, but waits for an operator (or its own proof) to trust it.
+public enum DeviceTrust: String, Sendable, Codable, CaseIterable {
+    /// Added or approved through the operator API.
+    case `operator`
+    /// Proved that it holds the fleet's supervisor token (a heartbeat carrying it).
+    case token
+    /// Entered through an open route; nothing proves who runs it.
+    case unverified
+
+    public var isTrusted: Bool { self != .unverified }
+}
