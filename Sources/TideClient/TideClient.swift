@@ -58,6 +58,29 @@ public struct TideClient: Sendable {
         try await send(.PATCH, "/api/v1/devices/\(escaped(id.rawValue))", body: DevicePatch(labels: changes), as: Device.self)
     }
 
+    // MARK: Tokens
+
+    public func tokens() async throws(ClientError) -> [APIToken] {
+        try await send(.GET, "/api/v1/tokens", as: TokenList.self).tokens
+    }
+
+    /// Creates a token; its secret is in the answer and nowhere else.
+    public func createToken(name: String, role: OperatorRole) async throws(ClientError) -> CreatedToken {
+        try await send(.POST, "/api/v1/tokens", body: CreateTokenRequest(name: name, role: role), as: CreatedToken.self)
+    }
+
+    /// The audit log: entries after `after`, or the newest `limit`.
+    public func audit(after: Int64? = nil, limit: Int? = nil) async throws(ClientError) -> AuditPage {
+        var query: [String] = []
+        if let after { query.append("after=\(after)") }
+        if let limit { query.append("limit=\(limit)") }
+        return try await send(.GET, "/api/v1/audit" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), as: AuditPage.self)
+    }
+
+    public func revokeToken(_ id: String) async throws(ClientError) {
+        _ = try await exchange(.DELETE, "/api/v1/tokens/\(escaped(id))", body: nil)
+    }
+
     // MARK: Packages
 
     public func packages() async throws(ClientError) -> [PackageSummary] {

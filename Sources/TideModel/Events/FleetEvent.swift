@@ -43,6 +43,9 @@ public enum FleetEventKind: String, Sendable, Codable, CaseIterable {
     /// A step moved to another device; details hold from, to and the reasons.
     case deploymentStepMoved = "deployment.moved"
     case deploymentRemoved = "deployment.removed"
+    /// An operator token was created or revoked (details: `token`, `name`, `role`, `by`).
+    case tokenCreated = "token.created"
+    case tokenRevoked = "token.revoked"
 }
 
 /// An event not yet written: the store assigns its id.

@@ -10,6 +10,8 @@ public struct TideRequestContext: RequestContext {
     public let remoteIP: String?
     /// The request's connection, to notice a client that went away (see `ConnectionWatch`).
     let channel: any Channel
+    /// The operator token of the request, once the auth middleware has accepted it.
+    public var caller: APIToken?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

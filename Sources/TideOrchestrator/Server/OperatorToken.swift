@@ -10,8 +10,7 @@ public enum OperatorToken {
     /// whether it was created now.
     public static func loadOrCreate(at path: String, what: String = "operator token") throws(OperatorTokenError) -> (token: String, created: Bool) {
         if let existing = try read(at: path, what: what) { return (existing, false) }
-        var generator = SystemRandomNumberGenerator()
-        let token = "tide_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let token = generate()
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else {
             throw .init("cannot create the \(what) at \(path): \(String(cString: strerror(errno)))")
@@ -24,6 +23,12 @@ public enum OperatorToken {
             throw .init("cannot write the \(what) at \(path): \(String(cString: strerror(errno)))")
         }
         return (token, true)
+    }
+
+    /// A new secret: `tide_` and 32 random bytes in hex.
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "tide_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 
     /// The token at `path`, nil when there is no such file.

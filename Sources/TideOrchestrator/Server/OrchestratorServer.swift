@@ -40,8 +40,11 @@ public struct OrchestratorServer: Sendable {
         let bus: EventBus
         let inventory: Inventory
         let registry: PackageRegistry
+        let tokens: OperatorTokens
         do {
             bus = EventBus(latestID: try store.latestEventID())
+            tokens = try OperatorTokens(store: store, bus: bus, logger: logger)
+            if let token { try tokens.adoptBootstrap(secret: token) }
             inventory = try Inventory(store: store, events: bus, policy: configuration.healthPolicy, logger: logger)
             registry = try PackageRegistry(
                 store: store, blobs: BlobStore(root: configuration.dataDirectory), events: bus, logger: logger)
@@ -107,7 +110,8 @@ public struct OrchestratorServer: Sendable {
         ).add(to: router)
         WasmiotModuleRoutes(registry: registry).add(to: router)
         let api = router.group("api/v1")
-        if let token { api.add(middleware: AuthMiddleware(token: token)) }
+        if token != nil { api.add(middleware: AuthMiddleware(tokens: tokens)) }
+        TokenRoutes(tokens: tokens, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
         DeviceRoutes(inventory: inventory, registrar: registrar, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
         EventRoutes(store: store, bus: bus).add(to: api)
         PackageRoutes(
@@ -116,7 +120,7 @@ public struct OrchestratorServer: Sendable {
         PlanRoutes(planner: planner, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
         DeploymentRoutes(controller: controller, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
         let wasmiotDeployments = router.group()
-        if let token { wasmiotDeployments.add(middleware: AuthMiddleware(token: token)) }
+        if token != nil { wasmiotDeployments.add(middleware: AuthMiddleware(tokens: tokens)) }
         WasmiotManifestRoutes(controller: controller, maxBodyBytes: configuration.maxBodyBytes).add(to: wasmiotDeployments)
 
         let logger = self.logger

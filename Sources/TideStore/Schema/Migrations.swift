@@ -89,6 +89,27 @@ enum Migrations {
                 table.add(column: "trust", .text).notNull().defaults(to: DeviceTrust.unverified.rawValue)
             }
         }
+        migrator.registerMigration("v6-api-tokens") { db in
+            try db.create(table: "api_token") { table in
+                table.primaryKey("id", .text)
+                table.column("name", .text).notNull()
+                table.column("role", .text).notNull()
+                table.column("secret_hash", .text).notNull().unique()
+                table.column("created_at", .datetime).notNull()
+                table.column("created_by", .text)
+                table.column("bootstrap", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(table: "audit_entry") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("time", .datetime).notNull()
+                table.column("token", .text).notNull()
+                table.column("name", .text).notNull()
+                table.column("role", .text).notNull()
+                table.column("method", .text).notNull()
+                table.column("path", .text).notNull()
+                table.column("status", .integer).notNull()
+            }
+        }
         return migrator
     }
 }
