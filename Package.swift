@@ -47,9 +47,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TideSigning",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TideRegistry",
             dependencies: [
-                "TideModel", "TideWasm", "TideYAML",
+                "TideModel", "TideWasm", "TideYAML", "TideSigning",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -74,6 +79,7 @@ let package = Package(
             name: "TideOrchestrator",
             dependencies: [
                 "TideModel", "TideStore", "TideHTTP", "TideRegistry", "TideResolver", "TideDiscovery", "TideManifest", "TideSolver",
+                "TideSigning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -97,7 +103,7 @@ let package = Package(
         .target(
             name: "TideSupervisor",
             dependencies: [
-                "TideModel", "TideHTTP",
+                "TideModel", "TideHTTP", "TideSigning",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WasmKitWASI", package: "WasmKit"),
                 .product(name: "WAT", package: "WasmKit"),
@@ -117,7 +123,7 @@ let package = Package(
             name: "TideCLI",
             dependencies: [
                 "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideResolver", "TideRegistry", "TideSupervisor",
-                "TideDiscovery", "TideSolver",
+                "TideDiscovery", "TideSolver", "TideSigning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "WAT", package: "WasmKit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -152,6 +158,7 @@ let package = Package(
         ),
         .testTarget(name: "TideManifestTests", dependencies: ["TideManifest", "TideModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TideYAMLTests", dependencies: ["TideYAML"], swiftSettings: swiftSettings),
+        .testTarget(name: "TideSigningTests", dependencies: ["TideSigning"], swiftSettings: swiftSettings),
         .testTarget(name: "TideSolverTests", dependencies: ["TideSolver", "TideModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TideDiscoveryTests", dependencies: ["TideDiscovery", "CAvahi"], swiftSettings: swiftSettings),
         .testTarget(
@@ -174,7 +181,7 @@ let package = Package(
         .testTarget(
             name: "TideOrchestratorTests",
             dependencies: [
-                "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideRegistry",
+                "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideRegistry", "TideSigning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

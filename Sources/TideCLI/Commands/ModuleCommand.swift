@@ -3,6 +3,7 @@ import Foundation
 import TideClient
 import TideModel
 import TideRegistry
+import TideSigning
 
 struct ModuleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,13 +21,29 @@ struct ModuleCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: ArgumentHelp("The package directory.", valueName: "dir")) var directory: String
+        @Option(help: ArgumentHelp(
+            "Sign it with this private key (tide key create); the signature goes along as package.sig.", valueName: "key-file"))
+        var sign: String?
 
         func run() async throws {
             let archive: [UInt8]
+            var package: PackageArchive
             do {
-                archive = try PackageDirectory.read(at: directory).tar()
+                package = try PackageDirectory.read(at: directory)
             } catch {
                 throw CLIFailure("cannot read the package in \(directory): \(error)")
+            }
+            if let sign {
+                do {
+                    package = try package.signed(with: try PublisherSigningKey.load(path: sign))
+                } catch {
+                    throw CLIFailure("cannot sign the package in \(directory): \(error.message)")
+                }
+            }
+            do {
+                archive = try package.tar()
+            } catch {
+                throw CLIFailure("cannot pack the package in \(directory): \(error)")
             }
             let info = try await call { try await client.client().publish(archive: archive) }
             if output.json { return print(try Formatting.json(info)) }
@@ -107,6 +124,7 @@ enum PackageDetails {
             "version:      \(info.version)\(info.yanked ? " (yanked)" : "")",
             "description:  \(info.description)",
             "published:    \(TideJSON.formatTimestamp(info.publishedAt))",
+            "signed:       \(info.signing.map { signing in signing.signedBy.map { "by \($0)" } ?? "by keys this server does not trust (\(signing.signatures.map(\.key).joined(separator: ", ")))" } ?? "no")",
             "module:       \(info.module.file) (\(Formatting.bytes(UInt64(info.module.size))), sha256 \(info.module.sha256))",
         ]
         if !info.dependencies.isEmpty {

@@ -78,6 +78,17 @@ struct ServerCommand: AsyncParsableCommand {
         valueName: "token"))
     var supervisorToken: String?
 
+    @Option(name: .customLong("trusted-key"), help: ArgumentHelp(
+        "A publisher's public key (tide key create's .pub) whose signatures the server accepts; repeatable.", valueName: "file"))
+    var trustedKeys: [String] = []
+
+    @Flag(name: .customLong("require-signed"), help: "Refuse to publish any package not signed by a trusted key.")
+    var requireSigned = false
+
+    @Option(name: .customLong("require-signed-prefix"), help: ArgumentHelp(
+        "Refuse to publish packages whose name starts with this unless signed by a trusted key; repeatable.", valueName: "prefix"))
+    var requireSignedPrefixes: [String] = []
+
     @Flag(name: .customLong("allow-unverified-devices"), help: "Give work to devices nobody approved (self-registered, found over mDNS); they never get the supervisor token. Labs only.")
     var allowUnverifiedDevices = false
 
@@ -164,7 +175,8 @@ struct ServerCommand: AsyncParsableCommand {
             reconcileInterval: .milliseconds(Int64(reconcileInterval * 1000)),
             rebalanceGain: rebalance ? rebalanceGain : nil, maxManifestSteps: maxManifestSteps,
             planTimeLimit: .milliseconds(Int64(planTimeLimit * 1000)), maxConcurrentPlans: maxConcurrentPlans,
-            maxWaitingPlans: maxWaitingPlans, allowUnverifiedDevices: allowUnverifiedDevices)
+            maxWaitingPlans: maxWaitingPlans, allowUnverifiedDevices: allowUnverifiedDevices, trustedKeyFiles: trustedKeys,
+            requireSignedPrefixes: requireSigned ? [""] : requireSignedPrefixes)
         do {
             try await OrchestratorServer(configuration: configuration, logger: logger).run()
         } catch let error as ServerError {

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import TideModel
 import TideSupervisor
+import TideSigning
 
 struct SupervisorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,6 +57,14 @@ struct SupervisorCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("max-node-bytes"), help: "Largest deployment node (POST /deploy), in bytes.")
     var maxNodeBytes = DeploymentNodeLimits().maxBytes
+
+    @Option(name: .customLong("trusted-key"), help: ArgumentHelp(
+        "A publisher's public key (tide key create's .pub); signatures in deployments are checked against these. Repeatable.",
+        valueName: "file"))
+    var trustedKeys: [String] = []
+
+    @Flag(name: .customLong("require-signed"), help: "Run only modules signed by a trusted key (--trusted-key).")
+    var requireSigned = false
 
     @Option(name: .customLong("max-node-modules"), help: "Modules one deployment node may list.")
     var maxNodeModules = DeploymentNodeLimits().maxModules
@@ -125,6 +134,17 @@ struct SupervisorCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure(error.message)
         }
+        var keys: [PublisherKey] = []
+        for path in trustedKeys {
+            do {
+                keys.append(try PublisherKey.load(path: path))
+            } catch {
+                throw CLIFailure(error.message)
+            }
+        }
+        if requireSigned, keys.isEmpty {
+            throw CLIFailure("--require-signed needs at least one --trusted-key: no module could run")
+        }
         let environmentToken = ProcessInfo.processInfo.environment["TIDE_SUPERVISOR_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let configuration = SupervisorConfiguration(
             host: host, port: port, name: name, dataDirectory: dataDirectory, profile: deviceProfile,
@@ -135,6 +155,7 @@ struct SupervisorCommand: AsyncParsableCommand {
                 deadline: .milliseconds(Int64(callTimeout * 1000)), maxConcurrentCalls: maxConcurrentCalls),
             nodeLimits: DeploymentNodeLimits(
                 maxBytes: maxNodeBytes, maxModules: maxNodeModules, maxFunctionsPerModule: maxNodeFunctions),
+            signatures: SignaturePolicy(trusted: keys, requiredPrefixes: requireSigned ? [""] : []),
             maxDownloadBytes: maxDownloadBytes, downloadTimeout: .milliseconds(Int64(downloadTimeout * 1000)),
             maxChainHops: maxChainHops,
             releaseStartupPagesAfter: releaseStartupPagesAfter > 0 ? .milliseconds(Int64(releaseStartupPagesAfter * 1000)) : nil)

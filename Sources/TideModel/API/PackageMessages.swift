@@ -84,11 +84,13 @@ public struct PackageVersionInfo: Sendable, Codable, Equatable {
     public var functions: [PackageFunctionInfo]
     public var imports: [PackageImportInfo]
     public var files: [PackageFileInfo]
+    /// The package's signatures, when it was published signed.
+    public var signing: PackageSigning?
 
     public init(
         name: String, version: String, description: String, yanked: Bool, publishedAt: Date, module: PackageFileInfo,
         dependencies: [String: String], hostCapabilities: [String], functions: [PackageFunctionInfo],
-        imports: [PackageImportInfo], files: [PackageFileInfo]
+        imports: [PackageImportInfo], files: [PackageFileInfo], signing: PackageSigning? = nil
     ) {
         self.name = name
         self.version = version
@@ -101,6 +103,7 @@ public struct PackageVersionInfo: Sendable, Codable, Equatable {
         self.functions = functions
         self.imports = imports
         self.files = files
+        self.signing = signing
     }
 }
 

@@ -47,6 +47,8 @@ extension DeploymentNode {
             try Self.limit(
                 entry.dependencies?.count ?? 0, limits.maxDependenciesPerModule, "module \(name) lists", "dependencies",
                 "dependencies per module", nil)
+            try Self.limit(
+                entry.signing?.signatures.count ?? 0, 16, "module \(name) lists", "signatures", "signatures per module", nil)
         }
         let sections: [(String, [String: Int])] = [
             ("endpoints", (endpoints ?? [:]).mapValues(\.count)),

@@ -27,13 +27,19 @@ public struct DeploymentNode: Sendable, Codable, Equatable {
         public var urls: URLs
         public var sha256: Digests?
         public var dependencies: [String]?
+        /// Tide's addition: the package's signatures, which a supervisor with trusted publisher keys checks.
+        public var signing: PackageSigning?
 
-        public init(id: String? = nil, name: String, urls: URLs, sha256: Digests? = nil, dependencies: [String]? = nil) {
+        public init(
+            id: String? = nil, name: String, urls: URLs, sha256: Digests? = nil, dependencies: [String]? = nil,
+            signing: PackageSigning? = nil
+        ) {
             self.id = id
             self.name = name
             self.urls = urls
             self.sha256 = sha256
             self.dependencies = dependencies
+            self.signing = signing
         }
     }
 

@@ -106,6 +106,7 @@ struct PackageRoutes {
                 details: ["problems": .array(problems.map(JSONValue.string))])
         case .exists(let message): APIError(.conflict, code: "version_exists", message)
         case .storage(let message): APIError.internalError(message)
+        case .signature(let message): APIError(.unprocessableContent, code: "signature_refused", message)
         }
     }
 }

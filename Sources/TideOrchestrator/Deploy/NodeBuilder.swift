@@ -115,7 +115,7 @@ struct NodeBuilder: Sendable {
             sha256: .init(
                 binary: entry.record.moduleDigest,
                 other: Dictionary(data.map { ($0.file, $0.digest) }) { first, _ in first }),
-            dependencies: entry.record.dependencies.keys.sorted())
+            dependencies: entry.record.dependencies.keys.sorted(), signing: entry.signing)
     }
 
     /// The node's encoding and the digest that tells whether a device already has it (computed

@@ -18,6 +18,7 @@ struct NodeDocument: Sendable, Encodable, Equatable {
         var urls: URLs
         var sha256: Digests
         var dependencies: [String]
+        var signing: PackageSigning?
     }
 
     struct Endpoint: Sendable, Encodable, Equatable {

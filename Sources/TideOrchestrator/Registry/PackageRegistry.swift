@@ -3,6 +3,7 @@ import Logging
 import TideModel
 import TideRegistry
 import TideResolver
+import TideSigning
 import TideStore
 
 /// The package registry: publishing (checked, content-addressed, all or nothing), the index in
@@ -13,10 +14,16 @@ public actor PackageRegistry {
     private let events: EventBus
     private let logger: Logger
     private let validator = PackageValidator()
+    /// Which publisher keys are trusted and which packages must be signed.
+    private let signatures: SignaturePolicy
     /// Package name -> versions, newest first.
     private var entries: [String: [RegistryEntry]] = [:]
 
-    init(store: TideStore, blobs: BlobStore, events: EventBus, logger: Logger) throws(StoreError) {
+    init(
+        store: TideStore, blobs: BlobStore, events: EventBus, logger: Logger,
+        signatures: SignaturePolicy = SignaturePolicy(trusted: [], requiredPrefixes: [])
+    ) throws(StoreError) {
+        self.signatures = signatures
         self.store = store
         self.blobs = blobs
         self.events = events
@@ -97,7 +104,9 @@ public actor PackageRegistry {
 
     /// Publishes a package from its files (package.yaml among them). Nothing is stored unless
     /// everything checks out; blobs written for a failed publish are removed again.
-    public func publish(files: [String: [UInt8]], source: String) throws(PublishError) -> PackageVersionInfo {
+    public func publish(files uploaded: [String: [UInt8]], source: String) throws(PublishError) -> PackageVersionInfo {
+        var files = uploaded
+        let signatureFile = files.removeValue(forKey: PackageSignatureFile.fileName)
         guard let yaml = files[PackageManifest.fileName] else {
             throw .invalid(["the package has no \(PackageManifest.fileName) at its top level"])
         }
@@ -123,6 +132,7 @@ public actor PackageRegistry {
         if let clash = manifest.files.first(where: { $0.name == moduleFileName }) {
             throw .invalid(["data file \(clash.name) has the name of the module file; rename it"])
         }
+        let signing = try checkSignatures(signatureFile, files: files)
 
         var written: [BlobDigest] = []
         var fileRecords: [PackageFileRecord] = []
@@ -166,10 +176,12 @@ public actor PackageRegistry {
             manifest: String(decoding: yaml, as: UTF8.self), metadata: metadata, moduleDigest: module.sha256.hex,
             moduleSize: module.size,
             dependencies: Dictionary(manifest.dependencies.map { ($0.name, $0.range.description) }, uniquingKeysWith: { a, _ in a }),
-            hostCapabilities: package.hostCapabilities, publishedAt: Date())
+            hostCapabilities: package.hostCapabilities, publishedAt: Date(),
+            signing: signing.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) })
         let event = NewFleetEvent(
             time: record.publishedAt, kind: .packagePublished, device: nil,
-            message: "package \(manifest.name) \(versionText) published from \(source)",
+            message: "package \(manifest.name) \(versionText) published from \(source)"
+                + (signing?.signedBy.map { ", signed by \($0)" } ?? ""),
             details: ["package": .string(manifest.name), "version": .string(versionText), "sha256": .string(module.sha256.hex)])
         do {
             let stored = try store.publish(record, files: fileRecords, event: event)
@@ -182,6 +194,23 @@ public actor PackageRegistry {
         }
         logger.info("published \(manifest.name) \(versionText)")
         return entry(manifest.name, versionText)?.info() ?? RegistryEntry(record: record, package: package, files: fileRecords, version: manifest.version).info()
+    }
+
+    /// Applies the signature policy to a package's files and its package.sig, if any; returns what
+    /// to keep of the signatures.
+    private func checkSignatures(_ signatureFile: [UInt8]?, files: [String: [UInt8]]) throws(PublishError) -> PackageSigning? {
+        do {
+            let parsed = try signatureFile.map { bytes throws(SigningError) in try PackageSignatureFile.parse(bytes) }
+            let statement = try PackageArchive(files: files).statement()
+            let signer = try signatures.check(statement, signatures: parsed?.signatures ?? [])
+            guard let parsed, !parsed.signatures.isEmpty else { return nil }
+            return PackageSigning(
+                manifestSha256: statement.manifestSHA256,
+                signatures: parsed.signatures.map { .init(key: $0.key, signature: Data($0.signature).base64EncodedString()) },
+                signedBy: signer.map { "\($0.name) (\($0.id))" })
+        } catch {
+            throw .signature(error.message)
+        }
     }
 
     private func notify(_ event: FleetEvent) {

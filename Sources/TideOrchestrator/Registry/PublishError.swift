@@ -5,9 +5,13 @@ public enum PublishError: Error, CustomStringConvertible, Equatable {
     /// That version exists: published versions are immutable.
     case exists(String)
     case storage(String)
+    /// The signature policy refused it: unsigned where signing is required, a signature that does
+    /// not match, or signed only by keys the server does not trust.
+    case signature(String)
 
     public var description: String {
         switch self {
+        case .signature(let message): message
         case .invalid(let problems): problems.joined(separator: "\n")
         case .exists(let message): message
         case .storage(let message): message

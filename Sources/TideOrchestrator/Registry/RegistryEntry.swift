@@ -16,6 +16,11 @@ struct RegistryEntry: Sendable {
         "/api/v1/packages/\(name)/\(version)/files"
     }
 
+    /// The package's signatures, when it was published signed.
+    var signing: PackageSigning? {
+        record.signing.flatMap { try? JSONDecoder().decode(PackageSigning.self, from: Data($0.utf8)) }
+    }
+
     func info() -> PackageVersionInfo {
         let fileInfos = files.map { file in
             PackageFileInfo(
@@ -39,6 +44,6 @@ struct RegistryEntry: Sendable {
             name: record.name, version: record.version, description: record.description, yanked: record.yanked,
             publishedAt: record.publishedAt, module: module, dependencies: record.dependencies,
             hostCapabilities: record.hostCapabilities, functions: functions, imports: imports,
-            files: fileInfos.filter { $0.role == "data" })
+            files: fileInfos.filter { $0.role == "data" }, signing: signing)
     }
 }

@@ -6,6 +6,7 @@ import ServiceLifecycle
 import TideHTTP
 import TideModel
 import TideRegistry
+import TideSigning
 import TideStore
 
 /// `tide server`: the HTTP API, the inventory and the health monitor over one SQLite database.
@@ -41,13 +42,15 @@ public struct OrchestratorServer: Sendable {
         let inventory: Inventory
         let registry: PackageRegistry
         let tokens: OperatorTokens
+        let signatures = try signaturePolicy()
         do {
             bus = EventBus(latestID: try store.latestEventID())
             tokens = try OperatorTokens(store: store, bus: bus, logger: logger)
             if let token { try tokens.adoptBootstrap(secret: token) }
             inventory = try Inventory(store: store, events: bus, policy: configuration.healthPolicy, logger: logger)
             registry = try PackageRegistry(
-                store: store, blobs: BlobStore(root: configuration.dataDirectory), events: bus, logger: logger)
+                store: store, blobs: BlobStore(root: configuration.dataDirectory), events: bus, logger: logger,
+                signatures: signatures)
         } catch {
             throw ServerError(error.description)
         }
@@ -172,6 +175,23 @@ public struct OrchestratorServer: Sendable {
         } catch {
             throw ServerError("cannot create the data directory \(configuration.dataDirectory): \(error.localizedDescription)")
         }
+    }
+
+    /// Trusted publisher keys and which packages must be signed.
+    private func signaturePolicy() throws -> SignaturePolicy {
+        var keys: [PublisherKey] = []
+        for path in configuration.trustedKeyFiles {
+            do {
+                keys.append(try PublisherKey.load(path: path))
+            } catch {
+                throw ServerError(error.message)
+            }
+        }
+        for key in keys { logger.info("trusted publisher key \(key.name) (\(key.id)) from the given files") }
+        if !configuration.requireSignedPrefixes.isEmpty, keys.isEmpty {
+            throw ServerError("--require-signed needs at least one --trusted-key: nothing could be published")
+        }
+        return SignaturePolicy(trusted: keys, requiredPrefixes: configuration.requireSignedPrefixes)
     }
 
     /// The fleet's supervisor token: as configured, else from (or created in) the data directory.

@@ -31,6 +31,10 @@ public struct ServerConfiguration: Sendable {
     public var supervisorToken: String?
     /// Unverified devices (self-registered, found over mDNS) take work too; they never get the token.
     public var allowUnverifiedDevices: Bool
+    /// Files of trusted publisher keys (`tide key create`'s `.pub`).
+    public var trustedKeyFiles: [String]
+    /// Package name prefixes that must be signed by a trusted key; `""` means every package.
+    public var requireSignedPrefixes: [String]
     /// The base URL devices use to download modules (`http://orchestrator:3000`); nil: the bound
     /// address, which is right only when devices reach the server at that address.
     public var publicURL: String?
@@ -60,7 +64,8 @@ public struct ServerConfiguration: Sendable {
         mdnsServiceType: String? = nil, supervisorToken: String? = nil, publicURL: String? = nil,
         deployTimeout: Duration = .seconds(30), reconcileInterval: Duration = .seconds(5),
         rebalanceGain: Double? = nil, maxManifestSteps: Int = 10_000, planTimeLimit: Duration = .seconds(30),
-        maxConcurrentPlans: Int = 2, maxWaitingPlans: Int = 8, allowUnverifiedDevices: Bool = false
+        maxConcurrentPlans: Int = 2, maxWaitingPlans: Int = 8, allowUnverifiedDevices: Bool = false,
+        trustedKeyFiles: [String] = [], requireSignedPrefixes: [String] = []
     ) {
         self.maxManifestSteps = maxManifestSteps
         self.planTimeLimit = planTimeLimit
@@ -82,6 +87,8 @@ public struct ServerConfiguration: Sendable {
         self.mdnsServiceType = mdnsServiceType
         self.supervisorToken = supervisorToken
         self.allowUnverifiedDevices = allowUnverifiedDevices
+        self.trustedKeyFiles = trustedKeyFiles
+        self.requireSignedPrefixes = requireSignedPrefixes
         self.publicURL = publicURL
         self.deployTimeout = deployTimeout
         self.reconcileInterval = reconcileInterval

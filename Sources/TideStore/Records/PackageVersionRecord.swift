@@ -25,11 +25,13 @@ public struct PackageVersionRecord: Sendable, Equatable, Codable, FetchableRecor
     public var hostCapabilities: [String]
     public var yanked: Bool
     public var publishedAt: Date
+    /// `PackageSigning` as JSON, when the package was published signed.
+    public var signing: String?
 
     public init(
         name: String, version: String, description: String, manifest: String, metadata: String, moduleDigest: String,
         moduleSize: Int, dependencies: [String: String], hostCapabilities: [String], yanked: Bool = false,
-        publishedAt: Date
+        publishedAt: Date, signing: String? = nil
     ) {
         self.name = name
         self.version = version
@@ -42,6 +44,7 @@ public struct PackageVersionRecord: Sendable, Equatable, Codable, FetchableRecor
         self.hostCapabilities = hostCapabilities
         self.yanked = yanked
         self.publishedAt = publishedAt
+        self.signing = signing
     }
 }
 

@@ -99,6 +99,9 @@ enum Migrations {
                 table.column("created_by", .text)
                 table.column("bootstrap", .boolean).notNull().defaults(to: false)
             }
+            try db.alter(table: "package_version") { table in
+                table.add(column: "signing", .text)
+            }
             try db.create(table: "audit_entry") { table in
                 table.autoIncrementedPrimaryKey("id")
                 table.column("time", .datetime).notNull()

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TideModel
+import TideSigning
 
 /// Installs, replaces, restores and removes deployments. A new deployment is downloaded,
 /// verified and instantiated completely before it replaces one with the same id; a failure
@@ -13,13 +14,16 @@ public actor Deployer {
     private let fetcher: BlobFetcher
     private let logger: Logger
     private let nodeLimits: DeploymentNodeLimits
+    /// Publisher keys this device trusts, and which packages must be signed.
+    private let signatures: SignaturePolicy
     private var deployments: [String: Deployment] = [:]
 
     init(
         runtime: WasmRuntime, directory: DataDirectory, fetcher: BlobFetcher, nodeLimits: DeploymentNodeLimits = .init(),
-        logger: Logger
+        signatures: SignaturePolicy = SignaturePolicy(trusted: [], requiredPrefixes: []), logger: Logger
     ) {
         self.runtime = runtime
+        self.signatures = signatures
         self.nodeLimits = nodeLimits
         self.directory = directory
         self.cache = fetcher.cache
@@ -43,6 +47,7 @@ public actor Deployer {
         } catch {
             throw SupervisorError(error.kind == .tooLarge ? .tooLarge : .badRequest, error.message)
         }
+        try signatures.check(node)
         let plan = try DeploymentPlan(node)
         if let current = deployments[plan.id], current.generation > plan.generation {
             throw SupervisorError(
@@ -87,6 +92,8 @@ public actor Deployer {
         for id in store.storedIDs() {
             do {
                 let stored = try store.load(id: id)
+                // The trusted keys may have changed since it was deployed.
+                try signatures.check(stored.node)
                 let plan = try DeploymentPlan(stored.node)
                 clearInstances(of: id)
                 deployments[id] = try install(plan: plan, digests: stored.digests)

@@ -1,4 +1,5 @@
 import TideModel
+import TideSigning
 
 /// Everything `tide supervisor` can be told.
 public struct SupervisorConfiguration: Sendable {
@@ -19,6 +20,8 @@ public struct SupervisorConfiguration: Sendable {
     public var maxJSONBodyBytes: Int
     /// How large a deployment node may be (its bytes, modules, functions, ...).
     public var nodeLimits: DeploymentNodeLimits
+    /// Publisher keys whose signatures this device accepts, and which packages must be signed.
+    public var signatures: SignaturePolicy
     /// Largest call body (raw bytes or multipart files).
     public var maxCallBodyBytes: Int
     /// Largest downloaded binary or data file.
@@ -44,6 +47,7 @@ public struct SupervisorConfiguration: Sendable {
         profile: DeviceProfile = DeviceProfile(), orchestratorURL: String? = nil, token: String? = nil,
         heartbeatInterval: Duration = .seconds(1), limits: ExecutionLimits = ExecutionLimits(),
         maxJSONBodyBytes: Int = 1 << 20, nodeLimits: DeploymentNodeLimits = DeploymentNodeLimits(),
+        signatures: SignaturePolicy = SignaturePolicy(trusted: [], requiredPrefixes: []),
         maxCallBodyBytes: Int = 16 << 20, maxDownloadBytes: Int = 64 << 20,
         downloadTimeout: Duration = .seconds(30), chainTimeout: Duration = .seconds(10),
         maxChainHops: Int = 32, historyMaxEntries: Int = 1000,
@@ -61,6 +65,7 @@ public struct SupervisorConfiguration: Sendable {
         self.limits = limits
         self.maxJSONBodyBytes = maxJSONBodyBytes
         self.nodeLimits = nodeLimits
+        self.signatures = signatures
         self.maxCallBodyBytes = maxCallBodyBytes
         self.maxDownloadBytes = maxDownloadBytes
         self.downloadTimeout = downloadTimeout

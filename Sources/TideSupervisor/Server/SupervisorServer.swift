@@ -42,7 +42,8 @@ public struct SupervisorServer: Sendable {
         let fetcher = BlobFetcher(
             client: client, cache: cache, timeout: configuration.downloadTimeout, maxBytes: configuration.maxDownloadBytes)
         let deployer = Deployer(
-            runtime: runtime, directory: directory, fetcher: fetcher, nodeLimits: configuration.nodeLimits, logger: logger)
+            runtime: runtime, directory: directory, fetcher: fetcher, nodeLimits: configuration.nodeLimits,
+            signatures: configuration.signatures, logger: logger)
         _ = await deployer.restore()
         let history = RequestHistory(
             directory: directory, maxEntries: configuration.historyMaxEntries, maxAge: configuration.historyMaxAge)
