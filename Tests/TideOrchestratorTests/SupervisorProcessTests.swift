@@ -144,4 +144,21 @@ struct SupervisorProcessTests {
         #expect(refused.stderr.contains("--release-startup-pages-after must be at least 0"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory + "/device-id"), "no device identity was created")
     }
+
+    @Test("seconds that are not finite or beyond a year are refused with the option's name, not a crash")
+    func unboundedSeconds() async throws {
+        let cases: [([String], String)] = [
+            (["supervisor", "--port", "0", "--data-dir", TemporaryDirectory.make(), "--call-timeout", "inf"],
+             "--call-timeout must be a number of seconds up to 31536000 (a year), not inf"),
+            (["supervisor", "--port", "0", "--data-dir", TemporaryDirectory.make(), "--heartbeat-interval", "1e300"],
+             "--heartbeat-interval must be a number of seconds up to 31536000 (a year), not 1e+300"),
+            (["server", "--port", "0", "--data-dir", TemporaryDirectory.make(), "--probe-interval", "nan"],
+             "--probe-interval must be a number of seconds up to 31536000 (a year), not nan"),
+        ]
+        for (arguments, message) in cases {
+            let refused = try await TideProcess.run(arguments)
+            #expect(refused.status == 64, "\(arguments): \(refused.status) \(refused.stderr)")
+            #expect(refused.stderr.contains(message), "\(refused.stderr)")
+        }
+    }
 }

@@ -121,6 +121,11 @@ struct ServerCommand: AsyncParsableCommand {
     var maxWaitingPlans = 8
 
     func validate() throws {
+        try SecondsOptions.validate([
+            ("--probe-interval", probeInterval), ("--probe-timeout", probeTimeout), ("--quick-recheck", quickRecheck),
+            ("--heartbeat-timeout", heartbeatTimeout), ("--deploy-timeout", deployTimeout),
+            ("--reconcile-interval", reconcileInterval), ("--plan-time-limit", planTimeLimit),
+        ])
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }

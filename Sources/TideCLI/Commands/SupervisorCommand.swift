@@ -100,6 +100,10 @@ struct SupervisorCommand: AsyncParsableCommand {
     var logLevel = "info"
 
     func validate() throws {
+        try SecondsOptions.validate([
+            ("--heartbeat-interval", heartbeatInterval), ("--call-timeout", callTimeout),
+            ("--download-timeout", downloadTimeout), ("--release-startup-pages-after", releaseStartupPagesAfter),
+        ])
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
