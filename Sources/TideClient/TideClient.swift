@@ -49,6 +49,11 @@ public struct TideClient: Sendable {
         try await send(.POST, "/api/v1/devices/\(escaped(id.rawValue))/approve", as: Device.self)
     }
 
+    /// Stops trusting a device at once: its steps move elsewhere, its heartbeats are refused.
+    public func revokeDevice(_ id: DeviceID) async throws(ClientError) -> Device {
+        try await send(.POST, "/api/v1/devices/\(escaped(id.rawValue))/revoke", as: Device.self)
+    }
+
     public func removeDevice(_ id: DeviceID) async throws(ClientError) {
         _ = try await exchange(.DELETE, "/api/v1/devices/\(escaped(id.rawValue))", body: nil)
     }

@@ -168,4 +168,40 @@ struct DeviceTrustTests {
         let attributes = try FileManager.default.attributesOfItem(atPath: directory + "/supervisor.token")
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }
+
+    @Test("tide device revoke: the device is dead to the fleet at once, its step moves, its heartbeats are refused; approve brings it back")
+    func revoke() async throws {
+        let server = try await TestServer.start(
+            probeInterval: .milliseconds(300), probeTimeout: .milliseconds(500), bundledRegistry: Repository.registry)
+        let first = try await FakeDevice.start(tideID: "gw-first")
+        let second = try await FakeDevice.start(tideID: "gw-second")
+        defer { Task { await server.stop(); await first.stop(); await second.stop() } }
+        _ = try await server.client.addDevice(address: first.address)
+        _ = try await server.client.addDevice(address: second.address)
+        let applied = try await server.request(.POST, "/api/v1/deployments", body: Self.manifest, contentType: "application/yaml")
+        #expect(applied.status == 201, "\(applied.body)")
+        let placed = try #require(try await server.client.deployment("trusty").steps.first?.device)
+        let other = placed == DeviceID("gw-first") ? DeviceID("gw-second") : DeviceID("gw-first")
+
+        let revoked = try await server.client.revokeDevice(placed)
+        #expect(revoked.trust == .revoked && revoked.status == .dead)
+        #expect(revoked.statusReason == "revoked by an operator")
+        #expect(try await eventually(timeout: .seconds(20)) {
+            let deployment = try await server.client.deployment("trusty")
+            return deployment.status == .active && deployment.steps.first?.device == other
+        })
+        let beat = #"{"id": "\#(placed)", "health": {"cpuUsage": 0.1, "memoryUsage": 0.2}}"#
+        let refused = try await server.request(.POST, "/file/device/heartbeat", body: beat, token: .some(server.fleetToken))
+        #expect(refused.status == 403)
+        #expect(errorOf(refused.body)?.code == "device_revoked")
+        let reRegistered = try await Self.register(server, port: placed == DeviceID("gw-first") ? first.port : second.port)
+        #expect(reRegistered.status == 403, "\(reRegistered.body)")
+        // Its supervisor answers probes, but nobody asks: it stays dead.
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await server.client.device(placed).status == .dead)
+        #expect(try server.store().events().contains { $0.kind == .deviceRevoked && $0.device == placed })
+
+        #expect(try await server.client.approveDevice(placed).trust == .operator)
+        #expect(try await eventually(timeout: .seconds(10)) { try await server.client.device(placed).status == .alive })
+    }
 }

@@ -6,8 +6,8 @@ import TideModel
 struct DeviceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "device",
-        abstract: "List, inspect, register, approve, label and remove devices.",
-        subcommands: [List.self, Show.self, Add.self, Approve.self, Remove.self, Label.self]
+        abstract: "List, inspect, register, approve, revoke, label and remove devices.",
+        subcommands: [List.self, Show.self, Add.self, Approve.self, Revoke.self, Remove.self, Label.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -81,6 +81,27 @@ struct DeviceCommand: AsyncParsableCommand {
             let device = try await call { try await client.client().approveDevice(DeviceID(id)) }
             if output.json { return print(try Formatting.json(device)) }
             print("approved \(device.id)  \(device.name)  \(device.endpoint?.description ?? "-")")
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "revoke",
+            abstract: "Stop trusting a device at once: its steps move elsewhere, its heartbeats are refused.",
+            discussion: """
+                For a device that was stolen or misbehaves. It is dead to the fleet from now on: no work, no \
+                probes, no supervisor token, heartbeats answered with 403, even with the fleet's token. Its \
+                events stay. tide device approve brings it back. Rotate the fleet's supervisor token too if the \
+                device held it (docs/security.md).
+                """)
+        @OptionGroup var client: ClientOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Device id.") var id: String
+
+        func run() async throws {
+            let device = try await call { try await client.client().revokeDevice(DeviceID(id)) }
+            if output.json { return print(try Formatting.json(device)) }
+            print("revoked \(device.id)  \(device.name): its steps move elsewhere")
         }
     }
 

@@ -43,6 +43,7 @@ enum DeviceDetails {
         case .operator: "operator (added or approved by an operator)"
         case .token: "token (its heartbeats carry the fleet's supervisor token)"
         case .unverified: "unverified (registered itself or was found over mDNS): no work until tide device approve"
+        case .revoked: "revoked by an operator: dead to the fleet, heartbeats refused, until tide device approve"
         }
     }
 }

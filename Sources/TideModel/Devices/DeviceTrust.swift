@@ -8,6 +8,8 @@ public enum DeviceTrust: String, Sendable, Codable, CaseIterable {
     case token
     /// Entered through an open route; nothing proves who runs it.
     case unverified
+    /// Revoked by an operator: dead to the fleet (no probes, heartbeats refused) until approved again.
+    case revoked
 
-    public var isTrusted: Bool { self != .unverified }
+    public var isTrusted: Bool { self == .operator || self == .token }
 }

@@ -31,6 +31,8 @@ public enum FleetEventKind: String, Sendable, Codable, CaseIterable {
     case deviceDamped = "device.damped"
     /// An unverified device became trusted: approved by an operator, or it proved the fleet token.
     case deviceTrusted = "device.trusted"
+    /// An operator revoked a device: it is dead to the fleet, its steps move elsewhere.
+    case deviceRevoked = "device.revoked"
     case packagePublished = "package.published"
     case packageYanked = "package.yanked"
     case packageUnyanked = "package.unyanked"

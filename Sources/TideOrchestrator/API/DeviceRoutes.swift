@@ -15,6 +15,7 @@ struct DeviceRoutes {
         group.patch("devices/{id}") { request, context in try await patch(request, context) }
         group.delete("devices/{id}") { _, context in try await remove(context) }
         group.post("devices/{id}/approve") { _, context in try await approve(context) }
+        group.post("devices/{id}/revoke") { _, context in try await revoke(context) }
     }
 
     func list(_ request: Request) async throws -> Response {
@@ -62,6 +63,12 @@ struct DeviceRoutes {
         return .jsonBytes(DeviceJSON.encode(device))
     }
 
+    func revoke(_ context: TideRequestContext) async throws -> Response {
+        let id = try deviceID(context)
+        let device = try await mapped { () async throws(InventoryError) in try await inventory.revoke(id) }
+        return .jsonBytes(DeviceJSON.encode(device))
+    }
+
     func remove(_ context: TideRequestContext) async throws -> Response {
         let id = try deviceID(context)
         _ = try await mapped { () async throws(InventoryError) in try await inventory.remove(id, cause: "removed by an operator") }
@@ -89,6 +96,7 @@ func mapped<T>(_ body: () async throws(InventoryError) -> T) async throws(APIErr
         case .invalidLabel(let message): throw APIError.badRequest(message)
         case .store(let storeError): throw APIError.internalError(storeError.description)
         case .trustedDeviceElsewhere: throw APIError(.conflict, code: "trusted_device_elsewhere", error.description)
+        case .revoked: throw APIError(.forbidden, code: "device_revoked", error.description)
         }
     }
 }

@@ -72,6 +72,9 @@ struct WasmiotDeviceRoutes {
             throw APIError.badRequest("id must be 1-128 letters, digits, \"-\", \"_\" or \".\"")
         }
         if let problem = beat.problem { throw APIError.badRequest(problem) }
+        if await inventory.device(beat.id)?.trust == .revoked {
+            throw APIError(.forbidden, code: "device_revoked", InventoryError.revoked(beat.id).description)
+        }
         if await inventory.recordHeartbeat(beat) {
             let observe = onHeartbeat
             Task { await observe(beat) }
@@ -106,7 +109,7 @@ struct WasmiotDeviceRoutes {
         let endpoint = DeviceEndpoint(host: caller, port: port)
         do {
             _ = try await registrar.register(endpoint, name: body.name, trust: .unverified)
-        } catch let error as APIError where error.status == .conflict {
+        } catch let error as APIError where error.status == .conflict || error.code == "device_revoked" {
             throw error
         } catch {
             logger.notice("self-registration of \(endpoint) refused: \((error as? APIError)?.message ?? "\(error)")")

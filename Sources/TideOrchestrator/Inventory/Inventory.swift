@@ -85,6 +85,7 @@ public actor Inventory {
         for address in extraAddresses where !addresses.contains(address) { addresses.append(address) }
 
         if let existingID, var device = devices[existingID] {
+            if device.trust == .revoked, trust != .operator { throw .revoked(device.id) }
             if !trust.isTrusted, device.trust.isTrusted, !Self.endpoints(of: device).contains(endpoint) {
                 throw .trustedDeviceElsewhere(device.id, claimed: endpoint.description)
             }
@@ -149,6 +150,30 @@ public actor Inventory {
         return device
     }
 
+    /// An operator stops trusting a device at once: it is dead to the fleet (so its steps move),
+    /// is no longer probed, and its heartbeats are refused, until an operator approves it again.
+    public func revoke(_ id: DeviceID) throws(InventoryError) -> Device {
+        guard var device = devices[id] else { throw .unknownDevice(id) }
+        guard device.trust != .revoked else { return device }
+        let now = Date()
+        let previous = device.status
+        device.trust = .revoked
+        device.status = .dead
+        device.statusSince = now
+        device.statusReason = "revoked by an operator"
+        var events = [NewFleetEvent(
+            time: now, kind: .deviceRevoked, device: id,
+            message: "device \(device.name) (\(id)) revoked by an operator: no work, no probes, heartbeats refused",
+            details: ["trust": .string(DeviceTrust.revoked.rawValue)])]
+        if previous != .dead { events.append(Self.statusEvent(device, from: previous, evidence: "revoked by an operator", at: now)) }
+        try commit(device, events: events)
+        liveness[id] = Liveness()
+        lastHeartbeat[id] = nil
+        nextProbe[id] = nil
+        pendingHealth[id] = nil
+        return device
+    }
+
     /// Forgets a device. Its events stay in the log.
     public func remove(_ id: DeviceID, cause: String) throws(InventoryError) -> Device {
         guard let device = devices[id] else { throw .unknownDevice(id) }
@@ -195,6 +220,7 @@ public actor Inventory {
 
     /// Applies one probe's outcome.
     public func recordProbe(_ id: DeviceID, _ outcome: Result<HealthReport, ProbeError>) {
+        guard devices[id]?.trust != .revoked else { return }
         switch outcome {
         case .success(let health):
             keepHealth(id, health)
@@ -214,7 +240,8 @@ public actor Inventory {
     /// Heartbeats carry the fleet token, so an unverified device that sends one becomes trusted.
     public func recordHeartbeat(_ heartbeat: Heartbeat) -> Bool {
         guard var device = devices[heartbeat.id] else { return false }
-        if !device.trust.isTrusted {
+        guard device.trust != .revoked else { return true }
+        if device.trust == .unverified {
             device.trust = .token
             do {
                 try commit(device, events: [Self.trustEvent(device, at: Date())])
@@ -230,6 +257,7 @@ public actor Inventory {
 
     /// An mDNS goodbye: suspicion, and a probe at once.
     public func recordAnnouncementWithdrawn(_ id: DeviceID) {
+        guard devices[id]?.trust != .revoked else { return }
         apply(.announcementWithdrawn, to: id, detail: "its mDNS announcement was withdrawn")
     }
 
@@ -245,7 +273,7 @@ public actor Inventory {
             }
         }
         var due: [(id: DeviceID, endpoint: DeviceEndpoint)] = []
-        for device in devices.values {
+        for device in devices.values where device.trust != .revoked {
             guard let endpoint = device.endpoint else { continue }
             if let next = nextProbe[device.id], next > now { continue }
             due.append((device.id, endpoint))
@@ -366,7 +394,7 @@ public actor Inventory {
             switch trust {
             case .operator: 2
             case .token: 1
-            case .unverified: 0
+            case .unverified, .revoked: 0
             }
         }
         return rank(lhs) >= rank(rhs) ? lhs : rhs

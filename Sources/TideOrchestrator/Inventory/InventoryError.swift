@@ -8,12 +8,16 @@ public enum InventoryError: Error, CustomStringConvertible, Equatable {
     case store(StoreError)
     /// An open route named a trusted device that answers somewhere else.
     case trustedDeviceElsewhere(DeviceID, claimed: String)
+    /// The device was revoked; only an operator brings it back.
+    case revoked(DeviceID)
 
     public var description: String {
         switch self {
         case .unknownDevice(let id): "no device with id \"\(id)\""
         case .invalidLabel(let reason): reason
         case .store(let error): error.description
+        case .revoked(let id):
+            "device \(id) was revoked by an operator; only an operator brings it back (tide device approve, or tide device add)"
         case .trustedDeviceElsewhere(let id, let claimed):
             "the device at \(claimed) says it is \(id), a trusted device that answers at another address; an open route cannot move "
                 + "a trusted device: its supervisor moves it with a heartbeat carrying the fleet token, or an operator with "
