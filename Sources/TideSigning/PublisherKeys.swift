@@ -48,6 +48,13 @@ public struct PublisherKey: Sendable, Hashable {
         return key.isValidSignature(signature, for: message)
     }
 
+    /// Every key file of `paths`, as `--trusted-key` options name them.
+    public static func loadAll(_ paths: [String]) throws(SigningError) -> [PublisherKey] {
+        var keys: [PublisherKey] = []
+        for path in paths { keys.append(try load(path: path)) }
+        return keys
+    }
+
     static func keyID(_ raw: [UInt8]) -> String {
         SHA256.hash(data: raw).prefix(8).map { String(format: "%02x", $0) }.joined()
     }

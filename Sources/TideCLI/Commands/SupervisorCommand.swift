@@ -138,13 +138,11 @@ struct SupervisorCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure(error.message)
         }
-        var keys: [PublisherKey] = []
-        for path in trustedKeys {
-            do {
-                keys.append(try PublisherKey.load(path: path))
-            } catch {
-                throw CLIFailure(error.message)
-            }
+        let keys: [PublisherKey]
+        do {
+            keys = try PublisherKey.loadAll(trustedKeys)
+        } catch {
+            throw CLIFailure(error.message)
         }
         if requireSigned, keys.isEmpty {
             throw CLIFailure("--require-signed needs at least one --trusted-key: no module could run")

@@ -57,13 +57,12 @@ final class OperatorTokens: Sendable {
         else {
             throw APIError.badRequest("name must be 1-\(Self.maxNameLength) printable characters")
         }
-        let trimmed = name
         guard tokens.withLock({ $0.count }) < Self.maxTokens else {
             throw APIError(.conflict, code: "too_many_tokens", "this server holds \(Self.maxTokens) tokens already; revoke some first")
         }
         let secret = OperatorToken.generate()
         let token = APIToken(
-            id: "tok-" + Self.randomHex(bytes: 6), name: trimmed, role: role, createdAt: Date(), createdBy: creator?.id,
+            id: "tok-" + Self.randomHex(bytes: 6), name: name, role: role, createdAt: Date(), createdBy: creator?.id,
             bootstrap: false)
         let event = NewFleetEvent(
             time: token.createdAt, kind: .tokenCreated, device: nil,

@@ -179,13 +179,11 @@ public struct OrchestratorServer: Sendable {
 
     /// Trusted publisher keys and which packages must be signed.
     private func signaturePolicy() throws -> SignaturePolicy {
-        var keys: [PublisherKey] = []
-        for path in configuration.trustedKeyFiles {
-            do {
-                keys.append(try PublisherKey.load(path: path))
-            } catch {
-                throw ServerError(error.message)
-            }
+        let keys: [PublisherKey]
+        do {
+            keys = try PublisherKey.loadAll(configuration.trustedKeyFiles)
+        } catch {
+            throw ServerError(error.message)
         }
         for key in keys { logger.info("trusted publisher key \(key.name) (\(key.id)) from the given files") }
         if !configuration.requireSignedPrefixes.isEmpty, keys.isEmpty {
