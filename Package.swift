@@ -28,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swiftwasm/WasmKit.git", from: "0.4.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(name: "TideModel", swiftSettings: swiftSettings),
@@ -49,6 +52,16 @@ let package = Package(
         .target(
             name: "TideSigning",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TideTLS",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -79,8 +92,10 @@ let package = Package(
             name: "TideOrchestrator",
             dependencies: [
                 "TideModel", "TideStore", "TideHTTP", "TideRegistry", "TideResolver", "TideDiscovery", "TideManifest", "TideSolver",
-                "TideSigning",
+                "TideSigning", "TideTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -93,8 +108,9 @@ let package = Package(
         .target(
             name: "TideClient",
             dependencies: [
-                "TideModel",
+                "TideModel", "TideTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
@@ -103,11 +119,13 @@ let package = Package(
         .target(
             name: "TideSupervisor",
             dependencies: [
-                "TideModel", "TideHTTP", "TideSigning",
+                "TideModel", "TideHTTP", "TideSigning", "TideTLS",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WasmKitWASI", package: "WasmKit"),
                 .product(name: "WAT", package: "WasmKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -123,7 +141,7 @@ let package = Package(
             name: "TideCLI",
             dependencies: [
                 "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideResolver", "TideRegistry", "TideSupervisor",
-                "TideDiscovery", "TideSolver", "TideSigning",
+                "TideDiscovery", "TideSolver", "TideSigning", "TideTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "WAT", package: "WasmKit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -147,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "TideSupervisorTests",
             dependencies: [
-                "TideSupervisor", "TideModel",
+                "TideSupervisor", "TideModel", "TideTLS",
                 .product(name: "WAT", package: "WasmKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -159,6 +177,12 @@ let package = Package(
         .testTarget(name: "TideManifestTests", dependencies: ["TideManifest", "TideModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TideYAMLTests", dependencies: ["TideYAML"], swiftSettings: swiftSettings),
         .testTarget(name: "TideSigningTests", dependencies: ["TideSigning"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TideTLSTests",
+            dependencies: [
+                "TideTLS", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "TideSolverTests", dependencies: ["TideSolver", "TideModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TideDiscoveryTests", dependencies: ["TideDiscovery", "CAvahi"], swiftSettings: swiftSettings),
         .testTarget(
@@ -181,7 +205,9 @@ let package = Package(
         .testTarget(
             name: "TideOrchestratorTests",
             dependencies: [
-                "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideRegistry", "TideSigning",
+                "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideRegistry", "TideSigning", "TideTLS",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

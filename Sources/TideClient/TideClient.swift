@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
+import Synchronization
 import TideModel
 
 /// A typed client of the Tide HTTP API, shared by the CLI and the tests.
@@ -13,12 +15,21 @@ public struct TideClient: Sendable {
 
     /// A process-wide client that fails at once when nothing listens, instead of retrying
     /// connections until the deadline: an operator wants "connection refused" now.
-    public static let failFastHTTP: HTTPClient = {
+    public static let failFastHTTP: HTTPClient = failFastHTTP(tls: nil)
+
+    /// Such a client that trusts what `tls` says (the fleet CA). It lives until the process ends,
+    /// like `failFastHTTP`: an HTTPClient must not be released before it is shut down.
+    public static func failFastHTTP(tls: TLSConfiguration?) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = .seconds(5)
         configuration.connectionPool.retryConnectionEstablishment = false
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }()
+        if let tls { configuration.tlsConfiguration = tls }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        keptClients.withLock { $0.append(client) }
+        return client
+    }
+
+    private static let keptClients = Mutex<[HTTPClient]>([])
 
     public init(baseURL: String, token: String?, http: HTTPClient = TideClient.failFastHTTP, timeout: Duration = .seconds(30)) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -208,6 +219,15 @@ public struct TideClient: Sendable {
         if let error = error as? HTTPClientError, error == .deadlineExceeded { return "no answer in time" }
         let text = String(describing: error)
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate verify failed") {
+            return "the server's certificate is not signed by the CA this client trusts: give the fleet CA (the server's <data-dir>/tls/ca.pem) with --ca-cert or TIDE_CA_CERT, and compare its fingerprint with the one the server logs"
+        }
+        if text.contains("WRONG_VERSION_NUMBER") || text.contains("wrong version number") {
+            return "the server does not speak TLS there: it was started with --insecure-http, so use an http:// URL"
+        }
+        if let error = error as? HTTPClientError, error == .remoteConnectionClosed {
+            return "the server closed the connection without an answer (a server that serves HTTPS does that to http://; use https://)"
+        }
         return text
     }
 

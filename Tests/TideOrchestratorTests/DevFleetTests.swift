@@ -9,9 +9,11 @@ struct DevFleetTests {
         let directory = TemporaryDirectory.make()
         let dev = try await ChildProcess.startTide(
             ["dev", "--port", "{port}", "--data-dir", directory, "--registry", Repository.registry, "--log-level", "error"],
-            readyPath: "/healthz")
+            readyPath: "/healthz", scheme: "https")
         defer { dev.stop() }
-        let base = "http://127.0.0.1:\(dev.port)"
+        // HTTPS by default: the CLI trusts the fleet CA it finds in --data-dir.
+        let base = "https://127.0.0.1:\(dev.port)"
+        let http = try HTTPProbe.trusting(caFile: directory + "/tls/ca.pem")
         let common = ["--server", base, "--data-dir", directory]
         #expect(try await eventually(timeout: .seconds(15)) {
             let listed = try await TideProcess.run(["device", "ls", "--json"] + common)
@@ -50,17 +52,17 @@ struct DevFleetTests {
         ]
         for run in runs {
             let yaml = try String(contentsOfFile: Repository.root + "/manifests/" + run.file, encoding: .utf8)
-            let applied = try await HTTPProbe.post(base + "/api/v1/deployments", json: yaml, contentType: "application/yaml", token: token)
+            let applied = try await HTTPProbe.post(base + "/api/v1/deployments", json: yaml, contentType: "application/yaml", token: token, client: http)
             #expect(applied.status == 201, "\(run.file): \(applied.body)")
             let deployment = try TideJSON.decoder().decode(Deployment.self, from: Data(applied.body.utf8))
             #expect(deployment.status == .active, "\(run.file): \(deployment.reason ?? "")")
-            let answer = try await HTTPProbe.post(base + "/api/v1/deployments/\(run.name)/run", json: #"{"inputs": \#(run.inputs)}"#, token: token)
+            let answer = try await HTTPProbe.post(base + "/api/v1/deployments/\(run.name)/run", json: #"{"inputs": \#(run.inputs)}"#, token: token, client: http)
             let result = try TideJSON.decoder().decode(RunResult.self, from: Data(answer.body.utf8))
             #expect(result.success && run.check(result.result), "\(run.file): \(answer.body)")
             #expect(result.steps.count == deployment.steps.count)
         }
         // The camera pipeline runs where the camera is.
-        let camerasRun = try await HTTPProbe.post(base + "/api/v1/deployments/lobby-camera/run", json: "{}", token: token)
+        let camerasRun = try await HTTPProbe.post(base + "/api/v1/deployments/lobby-camera/run", json: "{}", token: token, client: http)
         let cameraSteps = try TideJSON.decoder().decode(RunResult.self, from: Data(camerasRun.body.utf8)).steps
         #expect(cameraSteps.first?.device == camera.id)
         #expect(cameraSteps.dropFirst().first.flatMap { $0.value?.numberValue }.map { (0...2).contains($0) } == true)
@@ -82,21 +84,21 @@ struct DevFleetTests {
 
         // The wasmiot form, through the wasmiot routes: store, deploy, execute.
         let wasmiot = try String(contentsOfFile: Repository.root + "/manifests/wasmiot-fibo.json", encoding: .utf8)
-        let stored = try await HTTPProbe.post(base + "/file/manifest", json: wasmiot, token: token)
+        let stored = try await HTTPProbe.post(base + "/file/manifest", json: wasmiot, token: token, client: http)
         #expect(stored.status == 201, "\(stored.body)")
         let id = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(stored.body.utf8))["id"]?.stringValue)
-        let deployed = try await HTTPProbe.post(base + "/file/manifest/\(id)", json: "", token: token)
+        let deployed = try await HTTPProbe.post(base + "/file/manifest/\(id)", json: "", token: token, client: http)
         #expect(deployed.status == 200, "\(deployed.body)")
-        let executed = try await HTTPProbe.post(base + "/execute/\(id)?param0=20", json: "", token: token)
+        let executed = try await HTTPProbe.post(base + "/execute/\(id)?param0=20", json: "", token: token, client: http)
         #expect(try TideJSON.decoder().decode(RunResult.self, from: Data(executed.body.utf8)).result == .number(6765), "\(executed.body)")
 
         // Storing the same manifest again must not stage a generation the devices do not run.
-        let restaged = try await HTTPProbe.post(base + "/file/manifest", json: wasmiot, token: token)
+        let restaged = try await HTTPProbe.post(base + "/file/manifest", json: wasmiot, token: token, client: http)
         #expect(restaged.status == 409, "\(restaged.body)")
         #expect(restaged.body.contains("deployment \(id) already exists (active, generation 1); update it with tide deploy apply"), "\(restaged.body)")
-        let kept = try TideJSON.decoder().decode(Deployment.self, from: Data(try await HTTPProbe.get(base + "/file/manifest/\(id)", token: token).body.utf8))
+        let kept = try TideJSON.decoder().decode(Deployment.self, from: Data(try await HTTPProbe.get(base + "/file/manifest/\(id)", token: token, client: http).body.utf8))
         #expect(kept.status == .active && kept.generation == 1)
-        let again = try await HTTPProbe.post(base + "/execute/\(id)?param0=20", json: "", token: token)
+        let again = try await HTTPProbe.post(base + "/execute/\(id)?param0=20", json: "", token: token, client: http)
         #expect(try TideJSON.decoder().decode(RunResult.self, from: Data(again.body.utf8)).result == .number(6765), "\(again.body)")
     }
 }

@@ -239,7 +239,7 @@ struct FailoverTests {
     @Test("SIGTERM stops the server within seconds: the reconciler ends with the graceful shutdown")
     func gracefulStop() async throws {
         let directory = TemporaryDirectory.make()
-        let arguments = ["server", "--port", "{port}", "--data-dir", directory, "--registry", "none", "--no-mdns", "--log-level", "warning"]
+        let arguments = ["server", "--insecure-http", "--port", "{port}", "--data-dir", directory, "--registry", "none", "--no-mdns", "--log-level", "warning"]
         let server = try await ChildProcess.startTide(arguments, readyPath: "/healthz")
         defer { server.stop() }
         server.signal(SIGTERM)
@@ -253,7 +253,7 @@ struct FailoverTests {
         let directory = TemporaryDirectory.make()
         let token = DeploymentProcessTests.token
         let serverArguments = [
-            "server", "--port", "{port}", "--data-dir", directory, "--registry", Repository.registry, "--no-mdns",
+            "server", "--insecure-http", "--port", "{port}", "--data-dir", directory, "--registry", Repository.registry, "--no-mdns",
             "--supervisor-token", token, "--deploy-timeout", "3", "--log-level", "warning",
         ]
         var server = try await ChildProcess.startTide(serverArguments, readyPath: "/healthz")

@@ -69,7 +69,7 @@ struct PlacementLimitsTests {
         let directory = TemporaryDirectory.make()
         let server = try await ChildProcess.startTide(
             [
-                "server", "--port", "{port}", "--data-dir", directory, "--registry", Repository.registry, "--no-mdns",
+                "server", "--insecure-http", "--port", "{port}", "--data-dir", directory, "--registry", Repository.registry, "--no-mdns",
                 "--insecure-no-auth", "--log-level", "notice", "--plan-time-limit", "600",
             ], readyPath: "/healthz")
         let device = try await FakeDevice.start(tideID: "node-busy")

@@ -92,7 +92,7 @@ struct DeployBenchmark: AsyncParsableCommand {
         let registryPath = URL(fileURLWithPath: registry).standardizedFileURL.path
         let settings = ["--no-mdns", "--registry", registryPath, "--supervisor-token", "<token>", "--deploy-timeout", "\(deployTimeout)"]
         let server = try ServerProcess.start(arguments: [
-            "server", "--data-dir", directory, "--port", "0", "--log-level", "notice",
+            "server", "--insecure-http", "--data-dir", directory, "--port", "0", "--log-level", "notice",
         ] + settings.map { $0 == "<token>" ? token : $0 })
         defer { stop(server) }
         guard let operatorToken = try OperatorToken.read(at: directory + "/" + OperatorToken.fileName) else {

@@ -28,7 +28,7 @@ struct DiscoveryBenchmark: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let server = try ServerProcess.start(arguments: [
-            "server", "--data-dir", directory + "/server", "--port", "0", "--log-level", "notice", "--registry", "none",
+            "server", "--insecure-http", "--data-dir", directory + "/server", "--port", "0", "--log-level", "notice", "--registry", "none",
         ])
         defer { server.stop() }
         guard let token = try OperatorToken.read(at: directory + "/server/" + OperatorToken.fileName) else {

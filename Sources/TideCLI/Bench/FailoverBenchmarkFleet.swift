@@ -45,7 +45,7 @@ actor FailoverBenchmarkFleet {
         try makeDirectory(data)
         let executable = try FailoverBenchmarkChild.copyExecutable(to: directory + "/tide")
         self.executable = executable
-        let arguments = ["server", "--data-dir", data, "--port", "0"] + serverSettings.map { $0 == "<token>" ? supervisorToken : $0 }
+        let arguments = ["server", "--insecure-http", "--data-dir", data, "--port", "0"] + serverSettings.map { $0 == "<token>" ? supervisorToken : $0 }
         let child = try await FailoverBenchmarkChild.start(executable, arguments, log: directory + "/logs/server.log")
         started.append(child)
         server = child

@@ -49,7 +49,7 @@ struct InventoryBenchmark: AsyncParsableCommand {
         let insertTime = try clock.measure { try store.insert(synthetic) }
 
         let server = try ServerProcess.start(arguments: [
-            "server", "--data-dir", directory, "--port", "0", "--probe-interval", "0", "--log-level", "notice",
+            "server", "--insecure-http", "--data-dir", directory, "--port", "0", "--probe-interval", "0", "--log-level", "notice",
         ])
         defer { server.stop() }
         guard let token = try OperatorToken.read(at: directory + "/" + OperatorToken.fileName) else {

@@ -72,7 +72,7 @@ struct MonitorBenchmark: AsyncParsableCommand {
         })
 
         let server = try ServerProcess.start(arguments: [
-            "server", "--data-dir", directory, "--port", "0", "--log-level", "notice", "--registry", "none",
+            "server", "--insecure-http", "--data-dir", directory, "--port", "0", "--log-level", "notice", "--registry", "none",
         ])
         defer { server.stop() }
         guard let token = try OperatorToken.read(at: directory + "/" + OperatorToken.fileName) else {

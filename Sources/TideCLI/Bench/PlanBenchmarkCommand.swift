@@ -92,7 +92,7 @@ struct PlanBenchmarkCommand: AsyncParsableCommand {
         let registryPath = URL(fileURLWithPath: registry).standardizedFileURL.path
         let largest = steps.max() ?? 0
         let server = try ServerProcess.start(arguments: [
-            "server", "--data-dir", directory, "--port", "0", "--log-level", "notice", "--no-mdns", "--registry", registryPath,
+            "server", "--insecure-http", "--data-dir", directory, "--port", "0", "--log-level", "notice", "--no-mdns", "--registry", registryPath,
             "--max-manifest-steps", "\(max(10_000, largest))", "--max-body-bytes", "\(max(1 << 20, largest * 80))",
             "--plan-time-limit", "300",
         ])

@@ -31,7 +31,7 @@ struct SupervisorMemoryReport: Encodable {
         let released = try await idle(release: "1", label: "released")
 
         let server = try ServerProcess.start(arguments: [
-            "server", "--data-dir", directory + "/server", "--port", "0", "--no-mdns", "--registry", "none",
+            "server", "--insecure-http", "--data-dir", directory + "/server", "--port", "0", "--no-mdns", "--registry", "none",
             "--log-level", "notice",
         ])
         defer { server.stop() }

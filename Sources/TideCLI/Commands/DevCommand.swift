@@ -4,6 +4,7 @@ import Logging
 import TideModel
 import TideOrchestrator
 import TideSupervisor
+import TideTLS
 
 /// `tide dev`: a whole fleet on this machine: the server and five supervisors with different
 /// simulated devices, all on loopback, in one process.
@@ -61,7 +62,7 @@ struct DevCommand: AsyncParsableCommand {
                 bundledRegistry: FileManager.default.fileExists(atPath: registry) ? registry : nil, mdnsServiceType: nil,
                 supervisorToken: token),
             logger: Logger(label: "tide.server"))
-        let base = "http://127.0.0.1:\(port)"
+        let base = "https://127.0.0.1:\(port)"
         let (running, listening) = AsyncStream.makeStream(of: Void.self)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -78,7 +79,8 @@ struct DevCommand: AsyncParsableCommand {
             for (index, profile) in Self.profiles.enumerated() {
                 let configuration = SupervisorConfiguration(
                     port: port + 1 + index, name: profile.name, dataDirectory: dataDirectory + "/dev/" + (profile.name ?? "device-\(index)"),
-                    profile: profile, orchestratorURL: base, token: token)
+                    profile: profile, orchestratorURL: base, token: token,
+                    serverCAFile: ServerCertificates.caCertificatePath(in: dataDirectory))
                 group.addTask {
                     try await SupervisorServer(configuration: configuration, logger: Logger(label: "tide.supervisor")).run(handleSignals: false)
                 }

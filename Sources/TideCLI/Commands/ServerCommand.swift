@@ -9,6 +9,10 @@ struct ServerCommand: AsyncParsableCommand {
         commandName: "server",
         abstract: "Run the orchestrator: HTTP API, device inventory, discovery, failure detection, package registry.",
         discussion: """
+            Serves HTTPS: on first start the server creates a fleet CA and its own certificate in \
+            <data-dir>/tls/ (keys 0600) and logs the CA's fingerprint; client commands run beside the data \
+            directory trust it by itself, elsewhere give them the CA file (--ca-cert) or compare the fingerprint. \
+            --tls-cert/--tls-key/--tls-ca use your own PKI instead; --insecure-http serves plain HTTP. \
             State lives in <data-dir>/tide.sqlite (SQLite, WAL mode). On first start the server writes an \
             operator token to <data-dir>/operator.token (mode 0600); every /api/v1 request needs it as \
             "Authorization: Bearer <token>". Devices prove they belong to the fleet with the supervisor \
@@ -35,6 +39,26 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("insecure-no-auth"), help: "Serve /api/v1 without a token. Local experiments only.")
     var insecureNoAuth = false
+
+    @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP instead of HTTPS: tokens and deployments travel in clear text. Local experiments only.")
+    var insecureHTTP = false
+
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp(
+        "Serve HTTPS with this certificate (PEM, chain allowed) from your own PKI instead of the fleet CA; needs --tls-key and --tls-ca.",
+        valueName: "file"))
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The private key (PEM, unencrypted) of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
+    @Option(name: .customLong("tls-ca"), help: ArgumentHelp(
+        "With --tls-cert: the CA certificate(s) (PEM) that device certificates must chain to.", valueName: "file"))
+    var tlsCA: String?
+
+    @Option(name: .customLong("tls-san"), help: ArgumentHelp(
+        "Another host name or address clients reach the server by, written into the fleet CA's server certificate; repeatable.",
+        valueName: "name"))
+    var tlsNames: [String] = []
 
     @Option(name: .customLong("probe-interval"), help: ArgumentHelp("Seconds between health probes of each device; 0 turns probing off.", valueName: "seconds"))
     var probeInterval = 1.0
@@ -70,7 +94,7 @@ struct ServerCommand: AsyncParsableCommand {
     var mdnsType = "_webthing._tcp"
 
     @Option(name: .customLong("public-url"), help: ArgumentHelp(
-        "The URL devices reach this server at, for module downloads (default: http://<host>:<port>).", valueName: "url"))
+        "The URL devices reach this server at, for module downloads (default: https://<host>:<port>).", valueName: "url"))
     var publicURL: String?
 
     @Option(name: .customLong("supervisor-token"), help: ArgumentHelp(
@@ -142,6 +166,16 @@ struct ServerCommand: AsyncParsableCommand {
         guard deployTimeout > 0, reconcileInterval > 0 else {
             throw ValidationError("--deploy-timeout and --reconcile-interval must be > 0")
         }
+        let pki = [tlsCertificate, tlsKey, tlsCA].compactMap { $0 }
+        guard pki.isEmpty || pki.count == 3 else {
+            throw ValidationError("--tls-cert, --tls-key and --tls-ca go together: give all three, or none for the fleet CA")
+        }
+        if insecureHTTP, !pki.isEmpty || !tlsNames.isEmpty {
+            throw ValidationError("--insecure-http serves plain HTTP; it cannot be combined with --tls-cert, --tls-key, --tls-ca or --tls-san")
+        }
+        if !pki.isEmpty, !tlsNames.isEmpty {
+            throw ValidationError("--tls-san names hosts in the fleet CA's server certificate; with --tls-cert, put them in your certificate")
+        }
         if let publicURL {
             guard let url = URL(string: publicURL), url.scheme == "http" || url.scheme == "https", url.host != nil,
                 url.path.isEmpty || url.path == "/"
@@ -149,6 +183,14 @@ struct ServerCommand: AsyncParsableCommand {
                 throw ValidationError("--public-url must look like http://host:port (no path), not \"\(publicURL)\"")
             }
         }
+    }
+
+    var transport: ServerTransport {
+        if insecureHTTP { return .insecureHTTP }
+        if let tlsCertificate, let tlsKey, let tlsCA {
+            return .operatorPKI(certificateFile: tlsCertificate, keyFile: tlsKey, caFile: tlsCA)
+        }
+        return .fleetCA(extraHosts: tlsNames)
     }
 
     func run() async throws {
@@ -181,7 +223,7 @@ struct ServerCommand: AsyncParsableCommand {
             rebalanceGain: rebalance ? rebalanceGain : nil, maxManifestSteps: maxManifestSteps,
             planTimeLimit: .milliseconds(Int64(planTimeLimit * 1000)), maxConcurrentPlans: maxConcurrentPlans,
             maxWaitingPlans: maxWaitingPlans, allowUnverifiedDevices: allowUnverifiedDevices, trustedKeyFiles: trustedKeys,
-            requireSignedPrefixes: requireSigned ? [""] : requireSignedPrefixes)
+            requireSignedPrefixes: requireSigned ? [""] : requireSignedPrefixes, transport: transport)
         do {
             try await OrchestratorServer(configuration: configuration, logger: logger).run()
         } catch let error as ServerError {

@@ -40,6 +40,11 @@ struct SupervisorCommand: AsyncParsableCommand {
     @Option(help: "The fleet's supervisor token (the server's <data-dir>/supervisor.token): sent with heartbeats, required by /deploy and /register (env TIDE_SUPERVISOR_TOKEN).")
     var token: String?
 
+    @Option(name: .customLong("ca-cert"), help: ArgumentHelp(
+        "The CA certificate (PEM) the orchestrator's HTTPS certificate chains to: the server's <data-dir>/tls/ca.pem (env TIDE_CA_CERT; default: the system's CAs).",
+        valueName: "file"))
+    var caCertificate: String?
+
     @Option(name: .customLong("heartbeat-interval"), help: ArgumentHelp("Seconds between heartbeats; 0 turns them off.", valueName: "seconds"))
     var heartbeatInterval = 1.0
 
@@ -160,7 +165,8 @@ struct SupervisorCommand: AsyncParsableCommand {
             signatures: SignaturePolicy(trusted: keys, requiredPrefixes: requireSigned ? [""] : []),
             maxDownloadBytes: maxDownloadBytes, downloadTimeout: .milliseconds(Int64(downloadTimeout * 1000)),
             maxChainHops: maxChainHops,
-            releaseStartupPagesAfter: releaseStartupPagesAfter > 0 ? .milliseconds(Int64(releaseStartupPagesAfter * 1000)) : nil)
+            releaseStartupPagesAfter: releaseStartupPagesAfter > 0 ? .milliseconds(Int64(releaseStartupPagesAfter * 1000)) : nil,
+            serverCAFile: caCertificate ?? ProcessInfo.processInfo.environment["TIDE_CA_CERT"].flatMap { $0.isEmpty ? nil : $0 })
         let announcement = Announcement()
         defer { announcement.stop() }
         let advertised = advertise ? (advertiseAddress ?? host) : nil

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import ServiceLifecycle
 import TideHTTP
@@ -33,6 +35,8 @@ public struct OrchestratorServer: Sendable {
         }
         let token = try loadToken()
         let fleetToken = try loadSupervisorToken()
+        let tls = try ServerTLS.prepare(configuration, logger: logger)
+        let scheme = configuration.transport.scheme
         if configuration.allowUnverifiedDevices {
             logger.warning(
                 "--allow-unverified-devices: devices that registered themselves or were found over mDNS take work without an operator's approval")
@@ -62,6 +66,8 @@ public struct OrchestratorServer: Sendable {
         clientConfiguration.timeout.connect = .seconds(2)
         // A refused connection is failure evidence now, not something to retry until the deadline.
         clientConfiguration.connectionPool.retryConnectionEstablishment = false
+        // Shown to devices that serve HTTPS: the server's certificate is what they take deployments from.
+        if let tls { clientConfiguration.tlsConfiguration = tls.client }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let probe = DeviceProbe(client: client)
         let registrar = DeviceRegistrar(probe: probe, inventory: inventory, timeout: configuration.registrationTimeout)
@@ -83,7 +89,7 @@ public struct OrchestratorServer: Sendable {
             controller = try DeploymentController(
                 store: store, bus: bus, inventory: inventory, planner: planner,
                 supervisors: SupervisorClient(client: client, token: fleetToken),
-                publicURL: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)",
+                publicURL: configuration.publicURL ?? "\(scheme)://\(configuration.host):\(configuration.port)",
                 deployTimeout: configuration.deployTimeout, logger: logger)
         } catch {
             throw ServerError(error.description)
@@ -128,23 +134,30 @@ public struct OrchestratorServer: Sendable {
 
         let logger = self.logger
         let host = configuration.host
+        // Notices clients that go away, so that their placements stop.
+        let http = HTTPServerBuilder.tide(additionalChannelHandlers: [ConnectionWatchHandler()])
+        let serverBuilder: HTTPServerBuilder
+        do {
+            serverBuilder = try tls.map { try .tls(http, tlsConfiguration: $0.server) } ?? http
+        } catch {
+            throw ServerError("cannot set up TLS: \(error)")
+        }
         let app = Application(
             router: router,
-            // Notices clients that go away, so that their placements stop.
-            server: .tide(additionalChannelHandlers: [ConnectionWatchHandler()]),
+            server: serverBuilder,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "tide"),
             services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 if configuration.publicURL == nil {
                     let reachable = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
-                    await controller.setPublicURL("http://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)")
+                    await controller.setPublicURL("\(scheme)://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)")
                     if reachable != host {
-                        logger.warning("devices download modules from http://\(reachable):\(port), which only devices on this machine reach; set --public-url")
+                        logger.warning("devices download modules from \(scheme)://\(reachable):\(port), which only devices on this machine reach; set --public-url")
                     }
                 }
                 let count = await inventory.count
-                logger.notice("tide server listening on http://\(host):\(port) (\(count) devices, data in \(configuration.dataDirectory))")
+                logger.notice("tide server listening on \(scheme)://\(host):\(port) (\(count) devices, data in \(configuration.dataDirectory))")
                 await onRunning(port)
             },
             logger: logger)

@@ -54,6 +54,8 @@ public struct ServerConfiguration: Sendable {
     /// (`--max-concurrent-plans`), and how many more may queue before 503 (`--max-waiting-plans`).
     public var maxConcurrentPlans: Int
     public var maxWaitingPlans: Int
+    /// HTTPS with the fleet CA (the default), with the operator's PKI, or plain HTTP.
+    public var transport: ServerTransport
 
     public init(
         dataDirectory: String, host: String = "127.0.0.1", port: Int = 3000, requireAuth: Bool = true,
@@ -65,8 +67,10 @@ public struct ServerConfiguration: Sendable {
         deployTimeout: Duration = .seconds(30), reconcileInterval: Duration = .seconds(5),
         rebalanceGain: Double? = nil, maxManifestSteps: Int = 10_000, planTimeLimit: Duration = .seconds(30),
         maxConcurrentPlans: Int = 2, maxWaitingPlans: Int = 8, allowUnverifiedDevices: Bool = false,
-        trustedKeyFiles: [String] = [], requireSignedPrefixes: [String] = []
+        trustedKeyFiles: [String] = [], requireSignedPrefixes: [String] = [],
+        transport: ServerTransport = .fleetCA(extraHosts: [])
     ) {
+        self.transport = transport
         self.maxManifestSteps = maxManifestSteps
         self.planTimeLimit = planTimeLimit
         self.maxConcurrentPlans = maxConcurrentPlans

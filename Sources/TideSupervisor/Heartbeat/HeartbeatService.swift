@@ -32,7 +32,7 @@ struct HeartbeatService: Service {
                         complaints = [:]
                     } catch {
                         let now = ContinuousClock.now
-                        let what = "\(error)"
+                        let what = Self.describe(error)
                         complaints = complaints.filter { now - $0.value < .seconds(60) }
                         if complaints[what] == nil {
                             complaints[what] = now
@@ -57,6 +57,14 @@ struct HeartbeatService: Service {
         guard (200..<300).contains(Int(response.status.code)) else {
             throw HeartbeatFailure(status: Int(response.status.code), message: Self.message(of: body))
         }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "the orchestrator's certificate is not signed by a CA this supervisor trusts: give its fleet CA with --ca-cert (the server's <data-dir>/tls/ca.pem; compare the fingerprint the server logs)"
+        }
+        return text
     }
 
     /// The `error.message` of a Tide error answer, if it is one.

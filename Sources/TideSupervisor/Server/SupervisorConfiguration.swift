@@ -41,6 +41,9 @@ public struct SupervisorConfiguration: Sendable {
     /// kernel this long after start (`StartupPageRelease`). Only for a process that is nothing
     /// but a supervisor; nil in `tide dev` and tests, where the process plays other roles.
     public var releaseStartupPagesAfter: Duration?
+    /// The CA certificate (PEM file) the orchestrator's HTTPS certificate chains to: the fleet CA
+    /// (`<server data-dir>/tls/ca.pem`). nil: the system's CAs.
+    public var serverCAFile: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 5000, name: String? = nil, dataDirectory: String = ".tide-supervisor",
@@ -52,8 +55,9 @@ public struct SupervisorConfiguration: Sendable {
         downloadTimeout: Duration = .seconds(30), chainTimeout: Duration = .seconds(10),
         maxChainHops: Int = 32, historyMaxEntries: Int = 1000,
         historyMaxAge: Duration = .seconds(3600), publicURL: String? = nil,
-        releaseStartupPagesAfter: Duration? = nil
+        releaseStartupPagesAfter: Duration? = nil, serverCAFile: String? = nil
     ) {
+        self.serverCAFile = serverCAFile
         self.host = host
         self.port = port
         self.name = name

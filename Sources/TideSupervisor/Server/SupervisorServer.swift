@@ -6,6 +6,8 @@ import ServiceLifecycle
 import Synchronization
 import TideHTTP
 import TideModel
+import TideTLS
+import NIOSSL
 
 /// `tide supervisor`: the device agent. Serves the wasmiot device endpoints, runs deployed Wasm
 /// modules in WasmKit, keeps deployments across restarts and sends heartbeats.
@@ -36,6 +38,9 @@ public struct SupervisorServer: Sendable {
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.timeout.connect = .seconds(2)
         clientConfiguration.connectionPool.retryConnectionEstablishment = false
+        if let file = configuration.serverCAFile {
+            clientConfiguration.tlsConfiguration = try Self.trusting(caFile: file)
+        }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
 
         let cache = try BlobCache(root: directory.blobsRoot)
@@ -122,6 +127,21 @@ public struct SupervisorServer: Sendable {
         }
         try await client.shutdown()
         logger.notice("tide supervisor stopped")
+    }
+
+    /// Trusts the orchestrator by its fleet CA. Fleet certificates name a role, not every address
+    /// a device may reach the server by, so host names are not checked; the chain is.
+    static func trusting(caFile: String) throws(SupervisorError) -> TLSConfiguration {
+        do {
+            let pem = try String(contentsOfFile: caFile, encoding: .utf8)
+            var tls = try TLSCredentials.trustingClientConfiguration(trustPEM: pem)
+            tls.certificateVerification = .noHostnameVerification
+            return tls
+        } catch let error as TLSError {
+            throw SupervisorError.badRequest("--ca-cert \(caFile): \(error.message)")
+        } catch {
+            throw SupervisorError.badRequest("cannot read the CA certificate \(caFile): \(error.localizedDescription)")
+        }
     }
 
     /// `host:port` made of characters a host name or address can have.

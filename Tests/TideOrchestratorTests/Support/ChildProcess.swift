@@ -18,7 +18,8 @@ final class ChildProcess: @unchecked Sendable {
     /// and waits until `GET readyPath` answers.
     /// `{port}` in the arguments becomes `port`, or a free port.
     static func startTide(
-        _ arguments: [String], port: Int? = nil, readyPath: String = "/health", timeout: Duration = .seconds(20)
+        _ arguments: [String], port: Int? = nil, readyPath: String = "/health", scheme: String = "http",
+        timeout: Duration = .seconds(20)
     ) async throws -> ChildProcess {
         let port = try port ?? FreePort.pick()
         let process = Process()
@@ -34,7 +35,7 @@ final class ChildProcess: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if !process.isRunning { throw TestServerError(message: "tide \(arguments.first ?? "") exited: \(child.output())") }
-            if await HTTPProbe.answers("http://127.0.0.1:\(port)\(readyPath)") { return child }
+            if await HTTPProbe.answers("\(scheme)://127.0.0.1:\(port)\(readyPath)") { return child }
             try await Task.sleep(for: .milliseconds(50))
         }
         child.stop()

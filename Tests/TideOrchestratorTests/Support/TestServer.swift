@@ -15,12 +15,15 @@ final class TestServer: Sendable {
     let token: String?
     /// The fleet's supervisor token, which heartbeats carry.
     let fleetToken: String
+    /// "https" unless the server runs with `.insecureHTTP` (the default here).
+    let scheme: String
     private let task: Task<Void, any Error>
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var baseURL: String { "\(scheme)://127.0.0.1:\(port)" }
     var client: TideClient { TideClient(baseURL: baseURL, token: token) }
 
-    private init(port: Int, dataDirectory: String, token: String?, fleetToken: String, task: Task<Void, any Error>) {
+    private init(port: Int, dataDirectory: String, token: String?, fleetToken: String, scheme: String, task: Task<Void, any Error>) {
+        self.scheme = scheme
         self.port = port
         self.dataDirectory = dataDirectory
         self.token = token
@@ -36,7 +39,8 @@ final class TestServer: Sendable {
         dataDirectory: String? = nil, supervisorToken: String? = nil, deployTimeout: Duration = .seconds(30),
         reconcileInterval: Duration = .seconds(5), rebalanceGain: Double? = nil, maxManifestSteps: Int = 10_000,
         planTimeLimit: Duration = .seconds(30), maxConcurrentPlans: Int = 2, maxWaitingPlans: Int = 8,
-        allowUnverifiedDevices: Bool = false, trustedKeyFiles: [String] = [], requireSignedPrefixes: [String] = []
+        allowUnverifiedDevices: Bool = false, trustedKeyFiles: [String] = [], requireSignedPrefixes: [String] = [],
+        transport: ServerTransport = .insecureHTTP
     ) async throws -> TestServer {
         let directory = dataDirectory ?? TemporaryDirectory.make()
         var logger = Logger(label: "test.server")
@@ -51,7 +55,7 @@ final class TestServer: Sendable {
             reconcileInterval: reconcileInterval, rebalanceGain: rebalanceGain, maxManifestSteps: maxManifestSteps,
             planTimeLimit: planTimeLimit, maxConcurrentPlans: maxConcurrentPlans, maxWaitingPlans: maxWaitingPlans,
             allowUnverifiedDevices: allowUnverifiedDevices, trustedKeyFiles: trustedKeyFiles,
-            requireSignedPrefixes: requireSignedPrefixes)
+            requireSignedPrefixes: requireSignedPrefixes, transport: transport)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
             defer { continuation.finish() }
@@ -67,7 +71,8 @@ final class TestServer: Sendable {
         guard let fleetToken = try supervisorToken ?? OperatorToken.read(at: configuration.supervisorTokenPath, what: "supervisor token") else {
             throw TestServerError(message: "the server wrote no supervisor token")
         }
-        return TestServer(port: port, dataDirectory: directory, token: token, fleetToken: fleetToken, task: task)
+        return TestServer(
+            port: port, dataDirectory: directory, token: token, fleetToken: fleetToken, scheme: transport.scheme, task: task)
     }
 
     func stop() async {
