@@ -97,6 +97,21 @@ public struct TideClient: Sendable {
         _ = try await exchange(.DELETE, "/api/v1/tokens/\(escaped(id))", body: nil)
     }
 
+    // MARK: Join tokens
+
+    /// A token devices enroll with; its secret is in the answer and nowhere else.
+    public func createJoinToken(_ request: CreateJoinTokenRequest) async throws(ClientError) -> CreatedJoinToken {
+        try await send(.POST, "/api/v1/join-tokens", body: request, as: CreatedJoinToken.self)
+    }
+
+    public func joinTokens() async throws(ClientError) -> [JoinToken] {
+        try await send(.GET, "/api/v1/join-tokens", as: JoinTokenList.self).joinTokens
+    }
+
+    public func revokeJoinToken(_ id: String) async throws(ClientError) {
+        _ = try await exchange(.DELETE, "/api/v1/join-tokens/\(escaped(id))", body: nil)
+    }
+
     // MARK: Packages
 
     public func packages() async throws(ClientError) -> [PackageSummary] {

@@ -83,7 +83,7 @@ public struct FleetCA: Sendable {
             }
             return try Certificate(
                 version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: publicKey,
-                notValidBefore: now - 300, notValidAfter: now + validity, issuer: certificate.subject,
+                notValidBefore: now - min(300, validity / 10), notValidAfter: now + validity, issuer: certificate.subject,
                 subject: subject, signatureAlgorithm: .ecdsaWithSHA256, extensions: extensions,
                 issuerPrivateKey: privateKey)
         } catch {

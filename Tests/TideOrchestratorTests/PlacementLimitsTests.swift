@@ -71,6 +71,8 @@ struct PlacementLimitsTests {
             [
                 "server", "--insecure-http", "--port", "{port}", "--data-dir", directory, "--registry", Repository.registry, "--no-mdns",
                 "--insecure-no-auth", "--log-level", "notice", "--plan-time-limit", "600",
+                // A loaded test machine can miss a probe deadline: that must not make the only device unplaceable.
+                "--probe-timeout", "3", "--suspect-after", "3", "--dead-after", "5",
             ], readyPath: "/healthz")
         let device = try await FakeDevice.start(tideID: "node-busy")
         defer {
@@ -83,13 +85,16 @@ struct PlacementLimitsTests {
         // Two large plans at once; the client gives up on the first after half a second, long
         // before a 10,000-step plan is ready even in a release build.
         let manifest = Self.manifest(steps: 10_000, spread: true)
-        func plan(timeout: Duration) async -> Int? {
+        func plan(timeout: Duration) async -> String? {
             var request = HTTPClientRequest(url: base + "/api/v1/plan")
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/yaml")
             request.body = .bytes(ByteBuffer(string: manifest))
-            let response = try? await HTTPClient.shared.execute(request, timeout: .nanoseconds(timeout.inNanoseconds))
-            return response.map { Int($0.status.code) }
+            guard let response = try? await HTTPClient.shared.execute(request, timeout: .nanoseconds(timeout.inNanoseconds)) else {
+                return nil
+            }
+            let body = (try? await response.body.collect(upTo: 1 << 16)).map { String(buffer: $0) } ?? ""
+            return "\(response.status.code) \(body.prefix(300))"
         }
         let abandoned = Task { await plan(timeout: .milliseconds(500)) }
         let kept = Task { await plan(timeout: .seconds(600)) }
@@ -104,7 +109,8 @@ struct PlacementLimitsTests {
             #expect(ContinuousClock.now - asked < .seconds(1), "healthz took \(ContinuousClock.now - asked)")
             try await Task.sleep(for: .milliseconds(200))
         }
-        #expect(await abandoned.value == nil, "the abandoned plan was answered within 0.5 s; make it larger")
+        let early = await abandoned.value
+        #expect(early == nil, "the abandoned plan was answered within 0.5 s (HTTP \(early ?? "")); make it larger")
         let deadline = ContinuousClock.now + .seconds(60)
         while !server.output().contains("placement stopped: the placement was abandoned: the client closed the connection"),
             ContinuousClock.now < deadline
@@ -121,6 +127,6 @@ struct PlacementLimitsTests {
         let sent = ContinuousClock.now
         while server.process.isRunning, ContinuousClock.now - sent < .seconds(15) { try await Task.sleep(for: .milliseconds(20)) }
         #expect(!server.process.isRunning, "tide server did not stop within 15 s of SIGTERM while planning: \(server.output().suffix(2000))")
-        #expect(await last.value != 200, "the last plan was answered before SIGTERM; make it larger")
+        #expect(await last.value?.hasPrefix("200") != true, "the last plan was answered before SIGTERM; make it larger")
     }
 }

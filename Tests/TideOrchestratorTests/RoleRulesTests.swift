@@ -20,6 +20,8 @@ struct RoleRulesTests {
             (.patch, "/api/v1/devices/dev-1", .admin), (.delete, "/api/v1/devices/dev-1", .admin),
             (.post, "/api/v1/devices/dev-1/approve", .admin), (.get, "/api/v1/tokens", .admin),
             (.post, "/api/v1/tokens", .admin), (.delete, "/api/v1/tokens/tok-1", .admin), (.get, "/api/v1/audit", .admin),
+            (.get, "/api/v1/join-tokens", .admin), (.post, "/api/v1/join-tokens", .admin),
+            (.delete, "/api/v1/join-tokens/abc", .admin),
             // A path that only looks like a deployment route is not one.
             (.post, "/api/v1/deploymentsx", .admin), (.post, "/api/v1/deployments/", .deployer),
         ]

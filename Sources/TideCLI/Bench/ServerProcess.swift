@@ -38,7 +38,7 @@ final class ServerProcess {
     }
 
     private static func listeningPort(in text: String) -> Int? {
-        guard let range = text.range(of: "listening on http://") else { return nil }
+        guard let range = text.range(of: "listening on http://") ?? text.range(of: "listening on https://") else { return nil }
         let rest = text[range.upperBound...]
         guard let colon = rest.firstIndex(of: ":") else { return nil }
         return Int(rest[rest.index(after: colon)...].prefix(while: \.isNumber))

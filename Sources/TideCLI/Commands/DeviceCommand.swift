@@ -7,7 +7,7 @@ struct DeviceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "device",
         abstract: "List, inspect, register, approve, revoke, label and remove devices.",
-        subcommands: [List.self, Show.self, Add.self, Approve.self, Revoke.self, Remove.self, Label.self]
+        subcommands: [List.self, Show.self, Add.self, Approve.self, Revoke.self, Remove.self, Label.self, JoinTokenCommand.self]
     )
 
     struct List: AsyncParsableCommand {

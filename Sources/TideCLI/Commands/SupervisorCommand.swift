@@ -4,6 +4,7 @@ import Logging
 import TideModel
 import TideSupervisor
 import TideSigning
+import TideTLS
 
 struct SupervisorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,6 +15,9 @@ struct SupervisorCommand: AsyncParsableCommand {
             request history). Deployments persist in <data-dir> and are served again after a restart. \
             With a token, /deploy, DELETE /deploy/<id> and /register need "Authorization: Bearer <token>", \
             and heartbeats carry it: a Tide server refuses heartbeats without its supervisor token. \
+            Enrolled instead (--join, once; the certificate is kept in <data-dir>/tls/ and renewed before it \
+            expires), the supervisor serves HTTPS with its certificate, takes /deploy and /register only \
+            from the orchestrator's certificate, and its heartbeats are authenticated by its certificate. \
             A device profile (YAML) sets the name, labels, simulated peripherals and simulated memory and \
             CPU; see docs/supervisor.md. SIGINT or SIGTERM shut the supervisor down gracefully.
             """
@@ -44,6 +48,20 @@ struct SupervisorCommand: AsyncParsableCommand {
         "The CA certificate (PEM) the orchestrator's HTTPS certificate chains to: the server's <data-dir>/tls/ca.pem (env TIDE_CA_CERT; default: the system's CAs).",
         valueName: "file"))
     var caCertificate: String?
+
+    @Option(help: ArgumentHelp(
+        "Enroll with this orchestrator (https) on first start: the device makes its key, gets a certificate naming its id, and talks mutual TLS from then on.",
+        valueName: "url"))
+    var join: String?
+
+    @Option(name: .customLong("join-token"), help: ArgumentHelp(
+        "With --join: the token from tide device token create (env TIDE_JOIN_TOKEN).", valueName: "token"))
+    var joinToken: String?
+
+    @Option(name: .customLong("ca-fingerprint"), help: ArgumentHelp(
+        "With --join: the fleet CA's fingerprint (sha256:...), as tide device token create and the server's log print it; or give --ca-cert.",
+        valueName: "fingerprint"))
+    var caFingerprint: String?
 
     @Option(name: .customLong("heartbeat-interval"), help: ArgumentHelp("Seconds between heartbeats; 0 turns them off.", valueName: "seconds"))
     var heartbeatInterval = 1.0
@@ -124,8 +142,39 @@ struct SupervisorCommand: AsyncParsableCommand {
         guard maxDownloadBytes >= 1 else { throw ValidationError("--max-download-bytes must be at least 1") }
         guard maxChainHops >= 1 else { throw ValidationError("--max-chain-hops must be at least 1") }
         guard releaseStartupPagesAfter >= 0 else { throw ValidationError("--release-startup-pages-after must be at least 0") }
+        if let join {
+            guard join.hasPrefix("https://") else { throw ValidationError("--join must be the orchestrator's https:// URL") }
+            guard joinToken ?? ProcessInfo.processInfo.environment["TIDE_JOIN_TOKEN"] != nil else {
+                throw ValidationError("--join needs --join-token (or TIDE_JOIN_TOKEN)")
+            }
+            guard caFingerprint != nil || caCertificate != nil else {
+                throw ValidationError("--join needs --ca-fingerprint (tide device token create prints it) or --ca-cert")
+            }
+            if token != nil { throw ValidationError("an enrolled device proves itself by its certificate: leave out --token with --join") }
+        } else if joinToken != nil || caFingerprint != nil {
+            throw ValidationError("--join-token and --ca-fingerprint go with --join")
+        }
+        if let caFingerprint {
+            do {
+                _ = try CertificateFingerprint(parsing: caFingerprint)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
         if let orchestrator, !(orchestrator.hasPrefix("http://") || orchestrator.hasPrefix("https://")) {
             throw ValidationError("--orchestrator must be an http or https URL")
+        }
+    }
+
+    func joinSettings(caFile: String?) throws -> JoinSettings? {
+        guard let join, let secret = joinToken ?? ProcessInfo.processInfo.environment["TIDE_JOIN_TOKEN"] else { return nil }
+        do {
+            return JoinSettings(
+                url: join.hasSuffix("/") ? String(join.dropLast()) : join, token: secret,
+                caFingerprint: try caFingerprint.map { text throws(TLSError) in try CertificateFingerprint(parsing: text) },
+                caFile: caFile)
+        } catch {
+            throw CLIFailure(error.message)
         }
     }
 
@@ -152,6 +201,7 @@ struct SupervisorCommand: AsyncParsableCommand {
         if requireSigned, keys.isEmpty {
             throw CLIFailure("--require-signed needs at least one --trusted-key: no module could run")
         }
+        let caFile = caCertificate ?? ProcessInfo.processInfo.environment["TIDE_CA_CERT"].flatMap { $0.isEmpty ? nil : $0 }
         let environmentToken = ProcessInfo.processInfo.environment["TIDE_SUPERVISOR_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let configuration = SupervisorConfiguration(
             host: host, port: port, name: name, dataDirectory: dataDirectory, profile: deviceProfile,
@@ -166,7 +216,7 @@ struct SupervisorCommand: AsyncParsableCommand {
             maxDownloadBytes: maxDownloadBytes, downloadTimeout: .milliseconds(Int64(downloadTimeout * 1000)),
             maxChainHops: maxChainHops,
             releaseStartupPagesAfter: releaseStartupPagesAfter > 0 ? .milliseconds(Int64(releaseStartupPagesAfter * 1000)) : nil,
-            serverCAFile: caCertificate ?? ProcessInfo.processInfo.environment["TIDE_CA_CERT"].flatMap { $0.isEmpty ? nil : $0 })
+            serverCAFile: caFile, join: try joinSettings(caFile: caFile))
         let announcement = Announcement()
         defer { announcement.stop() }
         let advertised = advertise ? (advertiseAddress ?? host) : nil

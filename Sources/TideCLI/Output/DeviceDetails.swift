@@ -44,6 +44,7 @@ enum DeviceDetails {
         case .token: "token (its heartbeats carry the fleet's supervisor token)"
         case .unverified: "unverified (registered itself or was found over mDNS): no work until tide device approve"
         case .revoked: "revoked by an operator: dead to the fleet, heartbeats refused, until tide device approve"
+        case .certificate: "certificate (enrolled with a join token; mutual TLS with the fleet CA)"
         }
     }
 }

@@ -52,6 +52,6 @@ public struct Device: Sendable, Codable, Equatable, Identifiable {
 
     /// Where to reach the supervisor: the first address with the device's port.
     public var endpoint: DeviceEndpoint? {
-        addresses.first.map { DeviceEndpoint(host: $0, port: port) }
+        addresses.first.map { DeviceEndpoint(host: $0, port: port, secure: trust == .certificate) }
     }
 }

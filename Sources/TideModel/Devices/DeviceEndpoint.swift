@@ -1,11 +1,24 @@
-/// A `host:port` pair where a device's supervisor answers HTTP.
+/// A `host:port` pair where a device's supervisor answers HTTP, or HTTPS when `secure`.
+/// Two endpoints are the same place when host and port are: `secure` is how to talk there.
 public struct DeviceEndpoint: Hashable, Sendable, CustomStringConvertible {
     public var host: String
     public var port: Int
+    /// The supervisor serves HTTPS with a fleet certificate (an enrolled device).
+    public var secure: Bool
 
-    public init(host: String, port: Int) {
+    public init(host: String, port: Int, secure: Bool = false) {
         self.host = host
         self.port = port
+        self.secure = secure
+    }
+
+    public static func == (lhs: DeviceEndpoint, rhs: DeviceEndpoint) -> Bool {
+        lhs.host == rhs.host && lhs.port == rhs.port
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(host)
+        hasher.combine(port)
     }
 
     /// Parses `host:port`, `[v6]:port` or a bare host (with `defaultPort`).
@@ -46,7 +59,7 @@ public struct DeviceEndpoint: Hashable, Sendable, CustomStringConvertible {
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     /// The base URL of the supervisor at this endpoint.
-    public var baseURL: String { "http://\(description)" }
+    public var baseURL: String { (secure ? "https://" : "http://") + description }
 }
 
 public struct DeviceEndpointError: Error, Equatable, CustomStringConvertible {

@@ -10,6 +10,14 @@ public enum DeviceTrust: String, Sendable, Codable, CaseIterable {
     case unverified
     /// Revoked by an operator: dead to the fleet (no probes, heartbeats refused) until approved again.
     case revoked
+    /// Enrolled with a join token: holds a certificate from the fleet CA naming its id, and talks
+    /// mutual TLS (its heartbeats are authenticated by that certificate, it takes deployments only
+    /// from the server's certificate).
+    case certificate
 
-    public var isTrusted: Bool { self == .operator || self == .token }
+    public var isTrusted: Bool { self == .operator || self == .token || self == .certificate }
+
+    /// Whether deploys to the device carry the fleet's supervisor token: not to unverified or
+    /// revoked devices, and not to enrolled ones, which need no shared secret.
+    public var receivesFleetToken: Bool { self == .operator || self == .token }
 }

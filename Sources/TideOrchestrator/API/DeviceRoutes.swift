@@ -6,6 +6,8 @@ import TideModel
 struct DeviceRoutes {
     let inventory: Inventory
     let registrar: DeviceRegistrar
+    /// Revoking a device revokes its certificates too.
+    let enrollment: Enrollment
     let maxBodyBytes: Int
 
     func add(to group: RouterGroup<TideRequestContext>) {
@@ -65,6 +67,7 @@ struct DeviceRoutes {
 
     func revoke(_ context: TideRequestContext) async throws -> Response {
         let id = try deviceID(context)
+        try enrollment.revokeCertificates(of: id)
         let device = try await mapped { () async throws(InventoryError) in try await inventory.revoke(id) }
         return .jsonBytes(DeviceJSON.encode(device))
     }

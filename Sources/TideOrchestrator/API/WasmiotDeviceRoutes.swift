@@ -11,8 +11,10 @@ struct WasmiotDeviceRoutes {
     let inventory: Inventory
     let registrar: DeviceRegistrar
     let maxBodyBytes: Int
-    /// The fleet's supervisor token, which every heartbeat must carry.
+    /// The fleet's supervisor token, which every heartbeat without a device certificate must carry.
     let fleetToken: String
+    /// Checks device certificates shown over mutual TLS.
+    let enrollment: Enrollment
     let logger: Logger
     /// Told about every heartbeat of a known device, after it was recorded (without delaying the answer).
     var onHeartbeat: @Sendable (Heartbeat) async -> Void = { _ in }
@@ -63,19 +65,27 @@ struct WasmiotDeviceRoutes {
         return try .json(devices)
     }
 
-    /// A Tide supervisor's heartbeat. An unknown device is registered first, at the address the
-    /// heartbeat came from and the port it names.
+    /// A Tide supervisor's heartbeat, authenticated by the device's certificate (mutual TLS) or by
+    /// the fleet token. An unknown device is registered first, at the address the heartbeat came
+    /// from and the port it names; an enrolled one is reached over HTTPS from then on.
     func heartbeat(_ request: Request, _ context: TideRequestContext) async throws -> Response {
-        try BearerToken.requireFleetToken(fleetToken, in: request)
+        let peer = await context.peerCertificate()
+        if peer == nil { try BearerToken.requireFleetToken(fleetToken, in: request) }
         let beat = try await request.decodeJSON(Heartbeat.self, limit: maxBodyBytes)
         guard DeviceID.isValid(beat.id.rawValue) else {
             throw APIError.badRequest("id must be 1-128 letters, digits, \"-\", \"_\" or \".\"")
         }
         if let problem = beat.problem { throw APIError.badRequest(problem) }
-        if await inventory.device(beat.id)?.trust == .revoked {
+        var enrolledLabels: [String: String] = [:]
+        if let peer { enrolledLabels = try enrollment.authenticate(peer, as: beat.id.rawValue) }
+        let known = await inventory.device(beat.id)
+        if known?.trust == .revoked {
             throw APIError(.forbidden, code: "device_revoked", InventoryError.revoked(beat.id).description)
         }
-        if await inventory.recordHeartbeat(beat) {
+        // A device that shows its certificate for the first time is registered again: trusted by
+        // it, and reached over HTTPS.
+        let upgrade = peer != nil && known != nil && known?.trust != .certificate
+        if !upgrade, await inventory.recordHeartbeat(beat) {
             let observe = onHeartbeat
             Task { await observe(beat) }
             return try .json(HeartbeatAck(status: "known", device: beat.id))
@@ -83,11 +93,17 @@ struct WasmiotDeviceRoutes {
         guard let host = context.remoteIP, let port = beat.port, (1...65535).contains(port) else {
             throw APIError.notFound("device \(beat.id) is not registered; send port in the heartbeat or register it first")
         }
-        let (device, _) = try await registrar.register(DeviceEndpoint(host: host, port: port), name: beat.name, trust: .token)
+        let (device, _) = try await registrar.register(
+            DeviceEndpoint(host: host, port: port, secure: peer != nil), name: beat.name, trust: peer != nil ? .certificate : .token)
         guard device.id == beat.id else {
             throw APIError(
                 .conflict, code: "id_mismatch",
                 "the device at \(host):\(port) describes itself as \(device.id), but the heartbeat says \(beat.id)")
+        }
+        if !enrolledLabels.isEmpty {
+            // The join token's labels, for a device that registers with its certificate.
+            let unset = enrolledLabels.filter { device.labels[$0.key] == nil }
+            if !unset.isEmpty { _ = try? await inventory.updateLabels(device.id, unset.mapValues { Optional($0) }) }
         }
         _ = await inventory.recordHeartbeat(beat)
         return try .json(HeartbeatAck(status: "registered", device: device.id))

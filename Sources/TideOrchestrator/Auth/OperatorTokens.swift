@@ -134,7 +134,7 @@ final class OperatorTokens: Sendable {
 
     static func hash(_ secret: String) -> String { BlobDigest(of: Array(secret.utf8)).hex }
 
-    private static func randomHex(bytes count: Int) -> String {
+    static func randomHex(bytes count: Int) -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }

@@ -6,7 +6,11 @@ import TideModel
 enum RoleRules {
     static func required(method: HTTPRequest.Method, path: String) -> OperatorRole {
         let path = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
-        if path == "/api/v1/tokens" || path.hasPrefix("/api/v1/tokens/") || path == "/api/v1/audit" { return .admin }
+        if path == "/api/v1/tokens" || path.hasPrefix("/api/v1/tokens/") || path == "/api/v1/audit"
+            || path == "/api/v1/join-tokens" || path.hasPrefix("/api/v1/join-tokens/")
+        {
+            return .admin
+        }
         if !changes(method: method) { return .viewer }
         if path == "/api/v1/plan" || path == "/api/v1/resolve" { return .viewer }
         if path == "/api/v1/deployments" || path.hasPrefix("/api/v1/deployments/")

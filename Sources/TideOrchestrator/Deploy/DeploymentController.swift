@@ -217,7 +217,7 @@ actor DeploymentController {
         for device in deployment.devices {
             if let known = await inventory.device(device), let endpoint = known.endpoint {
                 addresses[device] = endpoint
-                if known.trust.isTrusted { trusted.insert(device) }
+                if known.trust.receivesFleetToken { trusted.insert(device) }
             } else {
                 failures[device] = "device \(device) is no longer in the inventory"
             }
@@ -441,7 +441,7 @@ actor DeploymentController {
         var unreachable: [DeviceID: String] = [:]
         for device in devices {
             if let known = await inventory.device(device), let endpoint = known.endpoint {
-                targets.append((device, endpoint, known.trust.isTrusted))
+                targets.append((device, endpoint, known.trust.receivesFleetToken))
             } else {
                 unreachable[device] = "not in the inventory"
             }

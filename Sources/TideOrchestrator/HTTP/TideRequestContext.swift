@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import NIOSSL
 import TideModel
+import TideTLS
 
 /// The request context of every Tide route: Tide's JSON conventions for encoding.
 public struct TideRequestContext: RequestContext {
@@ -17,6 +19,13 @@ public struct TideRequestContext: RequestContext {
         coreContext = .init(source: source)
         remoteIP = source.channel.remoteAddress?.ipAddress
         channel = source.channel
+    }
+
+    /// The fleet certificate the client showed over TLS (NIOSSL has checked its chain and
+    /// validity); nil over plain HTTP or when the client showed none.
+    func peerCertificate() async -> PeerCertificate? {
+        guard let certificate = try? await channel.nioSSL_peerCertificate().get() else { return nil }
+        return try? PeerCertificate(certificate)
     }
 
     public var responseEncoder: JSONEncoder { TideJSON.encoder() }

@@ -388,10 +388,12 @@ public actor Inventory {
         Task { await events.published(stored) }
     }
 
-    /// Operator approval outranks token proof, which outranks none.
+    /// A fleet certificate outranks operator approval, which outranks token proof, which
+    /// outranks none.
     private static func stronger(_ lhs: DeviceTrust, _ rhs: DeviceTrust) -> DeviceTrust {
         let rank: (DeviceTrust) -> Int = { trust in
             switch trust {
+            case .certificate: 3
             case .operator: 2
             case .token: 1
             case .unverified, .revoked: 0
@@ -401,7 +403,12 @@ public actor Inventory {
     }
 
     private static func trustEvent(_ device: Device, at time: Date) -> NewFleetEvent {
-        let how = device.trust == .operator ? "approved by an operator" : "proved the fleet token"
+        let how =
+            switch device.trust {
+            case .operator: "approved by an operator"
+            case .certificate: "enrolled: holds a fleet certificate"
+            default: "proved the fleet token"
+            }
         return NewFleetEvent(
             time: time, kind: .deviceTrusted, device: device.id,
             message: "device \(device.name) (\(device.id)) is trusted: \(how)",

@@ -106,12 +106,15 @@ public struct OrchestratorServer: Sendable {
             logger.info("mDNS discovery is off")
         }
 
+        let enrollment = Enrollment(
+            store: store, inventory: inventory, ca: tls?.ca, certificateValidity: configuration.deviceCertificateValidity,
+            logger: logger)
         let router = Router(context: TideRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         router.get("healthz") { _, _ in try Response.json(["status": "ok"]) }
         WasmiotDeviceRoutes(
             inventory: inventory, registrar: registrar, maxBodyBytes: configuration.maxBodyBytes, fleetToken: fleetToken,
-            logger: logger,
+            enrollment: enrollment, logger: logger,
             onHeartbeat: { beat in
                 guard let reported = beat.deployments else { return }
                 await controller.observe(beat.id, running: reported)
@@ -121,7 +124,11 @@ public struct OrchestratorServer: Sendable {
         let api = router.group("api/v1")
         if token != nil { api.add(middleware: AuthMiddleware(tokens: tokens)) }
         TokenRoutes(tokens: tokens, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
-        DeviceRoutes(inventory: inventory, registrar: registrar, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
+        let enrollmentRoutes = EnrollmentRoutes(enrollment: enrollment, maxBodyBytes: configuration.maxBodyBytes)
+        enrollmentRoutes.addTokens(to: api)
+        enrollmentRoutes.addEnroll(to: router)
+        DeviceRoutes(inventory: inventory, registrar: registrar, enrollment: enrollment, maxBodyBytes: configuration.maxBodyBytes)
+            .add(to: api)
         EventRoutes(store: store, bus: bus).add(to: api)
         PackageRoutes(
             registry: registry, maxPackageBytes: configuration.maxPackageBytes, maxBodyBytes: configuration.maxBodyBytes

@@ -1,3 +1,4 @@
+import Foundation
 import TideModel
 
 /// Everything `tide server` can be told.
@@ -56,6 +57,8 @@ public struct ServerConfiguration: Sendable {
     public var maxWaitingPlans: Int
     /// HTTPS with the fleet CA (the default), with the operator's PKI, or plain HTTP.
     public var transport: ServerTransport
+    /// How long the certificate an enrolling device gets is valid.
+    public var deviceCertificateValidity: TimeInterval = 90 * 86_400
 
     public init(
         dataDirectory: String, host: String = "127.0.0.1", port: Int = 3000, requireAuth: Bool = true,

@@ -113,6 +113,26 @@ enum Migrations {
                 table.column("status", .integer).notNull()
             }
         }
+        migrator.registerMigration("v7-enrollment") { db in
+            try db.create(table: "join_token") { table in
+                table.primaryKey("id", .text)
+                table.column("secret_hash", .text).notNull().unique()
+                table.column("created_at", .datetime).notNull()
+                table.column("expires_at", .datetime).notNull()
+                table.column("uses_left", .integer).notNull()
+                table.column("labels", .text).notNull()
+                table.column("created_by", .text)
+            }
+            try db.create(table: "device_certificate") { table in
+                table.primaryKey("serial", .text)
+                table.column("device_id", .text).notNull().indexed()
+                table.column("issued_at", .datetime).notNull()
+                table.column("not_after", .datetime).notNull()
+                table.column("join_token", .text)
+                table.column("labels", .text).notNull().defaults(to: "{}")
+                table.column("revoked_at", .datetime)
+            }
+        }
         return migrator
     }
 }

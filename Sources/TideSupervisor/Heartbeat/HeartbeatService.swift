@@ -6,14 +6,16 @@ import ServiceLifecycle
 import TideModel
 
 /// Posts a heartbeat to `<orchestrator>/file/device/heartbeat` every interval while an
-/// orchestrator is known, with the fleet token (`--token`) that proves the device belongs to the
-/// fleet. A failure is logged when it first happens, then at most once a minute while it repeats;
+/// orchestrator is known, with what proves the device belongs to the fleet: its certificate
+/// (mutual TLS) once enrolled, else the fleet token (`--token`). A failure is logged when it first happens, then at most once a minute while it repeats;
 /// none stops the supervisor.
 struct HeartbeatService: Service {
     let link: OrchestratorLink
     let client: HTTPClient
     let interval: Duration
     let token: String?
+    /// The enrolled device's credentials, read for each heartbeat (they change on renewal).
+    var credentials: CredentialHolder?
     let logger: Logger
     let beat: @Sendable () async -> Heartbeat
 
@@ -49,7 +51,11 @@ struct HeartbeatService: Service {
         var request = HTTPClientRequest(url: base + "/file/device/heartbeat")
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
-        if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
+        if let credentials {
+            request.tlsConfiguration = credentials.clientConfiguration
+        } else if let token {
+            request.headers.add(name: "authorization", value: "Bearer \(token)")
+        }
         request.body = .bytes(ByteBuffer(bytes: try TideJSON.encoder().encode(heartbeat)))
         let timeout = max(1, Int64(interval.components.seconds))
         let response = try await client.execute(request, timeout: .seconds(timeout))

@@ -3,7 +3,7 @@ import Hummingbird
 /// `POST /deploy` and `DELETE /deploy/<deploymentId>`.
 struct DeployRoutes: Sendable {
     let deployer: Deployer
-    let token: String?
+    let authority: ControlAuthority
     let maxBodyBytes: Int
 
     struct Deployed: Encodable {
@@ -13,8 +13,8 @@ struct DeployRoutes: Sendable {
     }
 
     func add(to router: Router<SupervisorRequestContext>) {
-        router.post("deploy") { request, _ in
-            try request.requireToken(token)
+        router.post("deploy") { request, context in
+            try await authority.check(request, context)
             let body: [UInt8]
             do {
                 body = try await request.bodyBytes(limit: maxBodyBytes)
@@ -26,7 +26,7 @@ struct DeployRoutes: Sendable {
             return try Response.json(Deployed(status: "deployed", deploymentId: state.id, generation: state.generation))
         }
         router.delete("deploy/{deploymentId}") { request, context in
-            try request.requireToken(token)
+            try await authority.check(request, context)
             let id = try SafeName.check(try context.parameters.require("deploymentId"), as: "deployment id")
             guard await deployer.remove(id) else { throw SupervisorError.notFound("no deployment \(id) on this device") }
             return try Response.json(Deployed(status: "removed", deploymentId: id, generation: 0))

@@ -7,7 +7,7 @@ struct DeviceRoutes: Sendable {
     let describe: @Sendable () async -> DescriptionDocument
     let usage: UsageMonitor
     let link: OrchestratorLink
-    let token: String?
+    let authority: ControlAuthority
     let maxBodyBytes: Int
 
     struct Registration: Decodable { var url: String }
@@ -16,11 +16,13 @@ struct DeviceRoutes: Sendable {
     func add(to router: Router<SupervisorRequestContext>) {
         router.get(".well-known/wasmiot-device-description") { _, _ in try Response.json(await describe()) }
         router.get("health") { _, _ in try Response.json(await usage.health()) }
-        router.post("register") { request, _ in try await register(request) }
+        router.post("register") { request, context in
+            try await authority.check(request, context)
+            return try await register(request)
+        }
     }
 
     func register(_ request: Request) async throws -> Response {
-        try request.requireToken(token)
         let body = try await request.bodyBytes(limit: maxBodyBytes)
         let registration: Registration
         do {

@@ -44,6 +44,9 @@ public struct SupervisorConfiguration: Sendable {
     /// The CA certificate (PEM file) the orchestrator's HTTPS certificate chains to: the fleet CA
     /// (`<server data-dir>/tls/ca.pem`). nil: the system's CAs.
     public var serverCAFile: String?
+    /// Enroll with this orchestrator on first start (`--join`); later starts use the certificate
+    /// kept in `<data-dir>/tls/`.
+    public var join: JoinSettings?
 
     public init(
         host: String = "127.0.0.1", port: Int = 5000, name: String? = nil, dataDirectory: String = ".tide-supervisor",
@@ -55,8 +58,9 @@ public struct SupervisorConfiguration: Sendable {
         downloadTimeout: Duration = .seconds(30), chainTimeout: Duration = .seconds(10),
         maxChainHops: Int = 32, historyMaxEntries: Int = 1000,
         historyMaxAge: Duration = .seconds(3600), publicURL: String? = nil,
-        releaseStartupPagesAfter: Duration? = nil, serverCAFile: String? = nil
+        releaseStartupPagesAfter: Duration? = nil, serverCAFile: String? = nil, join: JoinSettings? = nil
     ) {
+        self.join = join
         self.serverCAFile = serverCAFile
         self.host = host
         self.port = port

@@ -8,6 +8,8 @@ import TideHTTP
 import TideModel
 import TideTLS
 import NIOSSL
+import HummingbirdCore
+import HummingbirdTLS
 
 /// `tide supervisor`: the device agent. Serves the wasmiot device endpoints, runs deployed Wasm
 /// modules in WasmKit, keeps deployments across restarts and sends heartbeats.
@@ -35,10 +37,27 @@ public struct SupervisorServer: Sendable {
             hostModules: HostModuleCatalog.modules(for: configuration.profile, logger: logger),
             limits: configuration.limits, logger: logger)
 
+        var enrolled = try DeviceCredentials.load(from: directory)
+        if let current = enrolled, current.notValidAfter < Date() {
+            logger.warning(
+                "the device certificate expired at \(current.notValidAfter); \(configuration.join == nil ? "enroll again with --join and a new join token" : "enrolling again")")
+            if configuration.join != nil { enrolled = nil }
+        } else if enrolled != nil, configuration.join != nil {
+            logger.notice("already enrolled (\(directory.tlsRoot)); --join is not needed any more")
+        }
+        if enrolled == nil, let join = configuration.join {
+            enrolled = try await Enroller.enroll(join, deviceID: id, directory: directory, logger: logger)
+        }
+        let credentials = enrolled.map(CredentialHolder.init)
+        let scheme = credentials == nil ? "http" : "https"
+
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.timeout.connect = .seconds(2)
         clientConfiguration.connectionPool.retryConnectionEstablishment = false
-        if let file = configuration.serverCAFile {
+        if let enrolled {
+            // Downloads and chained calls trust the fleet CA; heartbeats and renewal add the certificate.
+            clientConfiguration.tlsConfiguration = try Self.trusting(caPEM: enrolled.caPEM, what: "the fleet CA in \(directory.tlsRoot)")
+        } else if let file = configuration.serverCAFile {
             clientConfiguration.tlsConfiguration = try Self.trusting(caFile: file)
         }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
@@ -56,7 +75,9 @@ public struct SupervisorServer: Sendable {
             deployer: deployer, history: history, runtime: runtime, client: client,
             chainTimeout: configuration.chainTimeout, maxChainHops: configuration.maxChainHops, logger: logger)
         let usage = UsageMonitor(simulatedMemoryBytes: configuration.profile.simulatedMemoryBytes)
-        let link = OrchestratorLink(url: configuration.orchestratorURL)
+        let link = OrchestratorLink(url: configuration.orchestratorURL ?? configuration.join?.url)
+        let authority: ControlAuthority =
+            credentials != nil ? .serverCertificate : configuration.token.map { .token($0) } ?? .anyone
         let boundPort = Mutex(configuration.port)
 
         let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -67,17 +88,17 @@ public struct SupervisorServer: Sendable {
         }
         let baseURL: @Sendable (Request) -> String = { request in
             if let url = configuration.publicURL { return OrchestratorLink.normalize(url) }
-            if let host = request.head.authority, Self.isPlausibleAuthority(host) { return "http://" + host }
-            return "http://\(configuration.host):\(boundPort.withLock { $0 })"
+            if let host = request.head.authority, Self.isPlausibleAuthority(host) { return scheme + "://" + host }
+            return "\(scheme)://\(configuration.host):\(boundPort.withLock { $0 })"
         }
 
         let router = Router(context: SupervisorRequestContext.self)
         router.add(middleware: SupervisorErrorMiddleware())
         DeviceRoutes(
-            describe: describe, usage: usage, link: link, token: configuration.token,
+            describe: describe, usage: usage, link: link, authority: authority,
             maxBodyBytes: configuration.maxJSONBodyBytes
         ).add(to: router)
-        DeployRoutes(deployer: deployer, token: configuration.token, maxBodyBytes: configuration.nodeLimits.maxBytes)
+        DeployRoutes(deployer: deployer, authority: authority, maxBodyBytes: configuration.nodeLimits.maxBytes)
             .add(to: router)
         CallRoutes(
             calls: calls, history: history, maxBodyBytes: configuration.maxCallBodyBytes,
@@ -85,7 +106,8 @@ public struct SupervisorServer: Sendable {
         ).add(to: router)
 
         let heartbeat = HeartbeatService(
-            link: link, client: client, interval: configuration.heartbeatInterval, token: configuration.token, logger: logger
+            link: link, client: client, interval: configuration.heartbeatInterval, token: configuration.token,
+            credentials: credentials, logger: logger
         ) {
             Heartbeat(
                 id: DeviceID(id), name: name, port: boundPort.withLock { $0 }, sentAt: Date(), health: await usage.health(),
@@ -93,13 +115,22 @@ public struct SupervisorServer: Sendable {
         }
 
         var services: [any Service] = [heartbeat]
+        if let credentials {
+            services.append(CertificateRenewal(holder: credentials, link: link, deviceID: id, directory: directory, logger: logger))
+        }
         if let delay = configuration.releaseStartupPagesAfter {
             services.append(StartupPageReleaseService(delay: delay, logger: logger))
         }
         let host = configuration.host
+        let serverBuilder: HTTPServerBuilder
+        do {
+            serverBuilder = try credentials.map { try HTTPServerBuilder.tls(.tide(), tlsConfiguration: $0.serverConfiguration()) } ?? .tide()
+        } catch {
+            throw SupervisorError.internalFailure("cannot set up TLS: \(error)")
+        }
         let app = Application(
             router: router,
-            server: .tide(),
+            server: serverBuilder,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "tide-supervisor"),
             services: services,
             onServerRunning: { channel in
@@ -107,8 +138,8 @@ public struct SupervisorServer: Sendable {
                 boundPort.withLock { $0 = port }
                 let peripherals = configuration.profile.peripherals.map(\.name).joined(separator: ", ")
                 logger.notice(
-                    "tide supervisor \(name) (\(id)) listening on http://\(host):\(port); peripherals: \(peripherals.isEmpty ? "none" : peripherals); data in \(configuration.dataDirectory)")
-                if configuration.token == nil {
+                    "tide supervisor \(name) (\(id)) listening on \(scheme)://\(host):\(port); peripherals: \(peripherals.isEmpty ? "none" : peripherals); data in \(configuration.dataDirectory)")
+                if configuration.token == nil, credentials == nil {
                     logger.warning("no token (--token or TIDE_SUPERVISOR_TOKEN): anyone who can reach this port can deploy code")
                 }
                 await onRunning(port)
@@ -132,15 +163,22 @@ public struct SupervisorServer: Sendable {
     /// Trusts the orchestrator by its fleet CA. Fleet certificates name a role, not every address
     /// a device may reach the server by, so host names are not checked; the chain is.
     static func trusting(caFile: String) throws(SupervisorError) -> TLSConfiguration {
+        let pem: String
         do {
-            let pem = try String(contentsOfFile: caFile, encoding: .utf8)
-            var tls = try TLSCredentials.trustingClientConfiguration(trustPEM: pem)
-            tls.certificateVerification = .noHostnameVerification
-            return tls
-        } catch let error as TLSError {
-            throw SupervisorError.badRequest("--ca-cert \(caFile): \(error.message)")
+            pem = try String(contentsOfFile: caFile, encoding: .utf8)
         } catch {
             throw SupervisorError.badRequest("cannot read the CA certificate \(caFile): \(error.localizedDescription)")
+        }
+        return try trusting(caPEM: pem, what: "--ca-cert \(caFile)")
+    }
+
+    static func trusting(caPEM: String, what: String) throws(SupervisorError) -> TLSConfiguration {
+        do {
+            var tls = try TLSCredentials.trustingClientConfiguration(trustPEM: caPEM)
+            tls.certificateVerification = .noHostnameVerification
+            return tls
+        } catch {
+            throw SupervisorError.badRequest("\(what): \(error.message)")
         }
     }
 

@@ -18,6 +18,8 @@ public struct DataDirectory: Sendable {
     public var deploymentsRoot: String { root + "/deployments" }
     public var historyRoot: String { root + "/history" }
     public var deviceIDPath: String { root + "/device-id" }
+    /// The device's key and certificate and the fleet CA, once enrolled.
+    public var tlsRoot: String { root + "/tls" }
 
     /// Directories of a deployment; `id` must already be a `SafeName`.
     public func deploymentDirectory(_ id: String) -> String { deploymentsRoot + "/" + id }

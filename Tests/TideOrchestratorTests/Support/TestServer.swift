@@ -40,12 +40,12 @@ final class TestServer: Sendable {
         reconcileInterval: Duration = .seconds(5), rebalanceGain: Double? = nil, maxManifestSteps: Int = 10_000,
         planTimeLimit: Duration = .seconds(30), maxConcurrentPlans: Int = 2, maxWaitingPlans: Int = 8,
         allowUnverifiedDevices: Bool = false, trustedKeyFiles: [String] = [], requireSignedPrefixes: [String] = [],
-        transport: ServerTransport = .insecureHTTP
+        transport: ServerTransport = .insecureHTTP, deviceCertificateValidity: TimeInterval = 90 * 86_400
     ) async throws -> TestServer {
         let directory = dataDirectory ?? TemporaryDirectory.make()
         var logger = Logger(label: "test.server")
         logger.logLevel = .critical
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             dataDirectory: directory, host: "127.0.0.1", port: 0, requireAuth: requireAuth,
             probeInterval: probeInterval, probeTimeout: probeTimeout, quickRecheck: quickRecheck,
             heartbeatTimeout: heartbeatTimeout,
@@ -56,8 +56,9 @@ final class TestServer: Sendable {
             planTimeLimit: planTimeLimit, maxConcurrentPlans: maxConcurrentPlans, maxWaitingPlans: maxWaitingPlans,
             allowUnverifiedDevices: allowUnverifiedDevices, trustedKeyFiles: trustedKeyFiles,
             requireSignedPrefixes: requireSignedPrefixes, transport: transport)
+        configuration.deviceCertificateValidity = deviceCertificateValidity
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let task = Task {
+        let task = Task { [configuration] in
             defer { continuation.finish() }
             try await OrchestratorServer(configuration: configuration, logger: logger)
                 .run(handleSignals: false) { port in continuation.yield(port) }

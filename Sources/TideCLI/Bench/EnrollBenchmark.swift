@@ -1,0 +1,158 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import TideClient
+import TideModel
+import TideOrchestrator
+import TideStore
+import TideTLS
+
+/// `tide bench enroll`: how long a device takes to enroll with a `tide server` process (fleet
+/// CA, HTTPS): make a key and a CSR, send them with the join token, get the certificate. Also
+/// what mutual TLS costs per request: heartbeats with a device certificate on a kept-alive
+/// connection against heartbeats with the fleet token over plain HTTP.
+struct EnrollBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enroll",
+        abstract: "Enrollment time (key, CSR, join token, certificate) and the per-heartbeat cost of mutual TLS against plain HTTP.")
+
+    @Option(help: "Devices to enroll, one after another.") var devices = 100
+    @Option(help: "Heartbeats to time on each transport.") var heartbeats = 2000
+
+    struct Report: Encodable {
+        var benchmark = "enroll"
+        var build = BuildMode.current
+        var devices: Int
+        var enrollP50Milliseconds: Double
+        var enrollP99Milliseconds: Double
+        var heartbeats: Int
+        /// One heartbeat after another on one kept-alive connection.
+        var heartbeatMutualTLSMicroseconds: Double
+        var heartbeatPlainHTTPMicroseconds: Double
+        var mutualTLSOverPlain: Double
+        /// Server CPU seconds per 1,000 heartbeats on each transport.
+        var serverCPUPerThousandMutualTLS: Double
+        var serverCPUPerThousandPlain: Double
+        var serverCPURatio: Double
+        var goals: [String: Bool]
+    }
+
+    func validate() throws {
+        guard (1...10_000).contains(devices) else { throw ValidationError("--devices must be 1-10000") }
+        guard (10...1_000_000).contains(heartbeats) else { throw ValidationError("--heartbeats must be 10-1000000") }
+    }
+
+    func run() async throws {
+        let secure = FileManager.default.temporaryDirectory.appendingPathComponent("tide-bench-enroll-\(UUID().uuidString)").path
+        let plain = secure + "-plain"
+        defer {
+            try? FileManager.default.removeItem(atPath: secure)
+            try? FileManager.default.removeItem(atPath: plain)
+        }
+        let common = ["--port", "0", "--log-level", "notice", "--registry", "none", "--no-mdns", "--probe-interval", "0"]
+        let enrolling = try ServerProcess.start(arguments: ["server", "--data-dir", secure] + common)
+        defer { enrolling.stop() }
+        try FileManager.default.createDirectory(atPath: plain, withIntermediateDirectories: true)
+        try TideStore(path: plain + "/tide.sqlite").insert([Self.device("bench-0", trust: .token)])
+        let plainServer = try ServerProcess.start(arguments: ["server", "--insecure-http", "--data-dir", plain] + common)
+        defer { plainServer.stop() }
+
+        let caPEM = try String(contentsOfFile: ServerCertificates.caCertificatePath(in: secure), encoding: .utf8)
+        let trust = try TLSCredentials.trustingClientConfiguration(trustPEM: caPEM)
+        var base = "https://127.0.0.1:\(enrolling.port)"
+        guard let token = try OperatorToken.read(at: secure + "/" + OperatorToken.fileName) else {
+            throw CLIFailure("the benchmark server wrote no operator token")
+        }
+        let api = TideClient(baseURL: base, token: token, http: TideClient.failFastHTTP(tls: trust))
+        let join = try await api.createJoinToken(CreateJoinTokenRequest(ttlSeconds: 3600, uses: devices))
+
+        var times: [Double] = []
+        var first: (id: String, credentials: TLSCredentials)?
+        for index in 0..<devices {
+            let id = "bench-\(index)"
+            let started = ContinuousClock.now
+            let request = try DeviceCertificateRequest.make(deviceID: id)
+            var http = HTTPClientRequest(url: base + "/enroll")
+            http.method = .POST
+            http.tlsConfiguration = trust
+            http.headers.add(name: "content-type", value: "application/json")
+            http.body = .bytes(ByteBuffer(bytes: try TideJSON.encoder().encode(EnrollRequest(joinToken: join.token, deviceId: id, csr: request.csrPEM))))
+            let response = try await HTTPClient.shared.execute(http, timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            guard response.status == .ok else { throw CLIFailure("enrollment \(index) failed: \(String(buffer: body))") }
+            times.append((ContinuousClock.now - started).inMilliseconds)
+            if first == nil {
+                let answer = try TideJSON.decoder().decode(EnrollResponse.self, from: Data(body.readableBytesView))
+                first = (id, try TLSCredentials(certificatePEM: answer.certificate, keyPEM: request.keyPEM, trustPEM: caPEM))
+            }
+        }
+        times.sort()
+        guard let first else { throw CLIFailure("no device enrolled") }
+        // The first enrolled device, as if it had registered (no supervisor answers for it here).
+        enrolling.stop()
+        try TideStore(path: secure + "/tide.sqlite").insert([Self.device(first.id, trust: .certificate)])
+        let server = try ServerProcess.start(arguments: ["server", "--data-dir", secure] + common)
+        defer { server.stop() }
+        base = "https://127.0.0.1:\(server.port)"
+
+        // Heartbeats: the enrolled device over mutual TLS; a token device over plain HTTP.
+        guard let fleetToken = try OperatorToken.read(at: plain + "/" + OperatorToken.supervisorFileName, what: "supervisor token") else {
+            throw CLIFailure("the plain benchmark server wrote no supervisor token")
+        }
+        let beat = #"{"id": "\#(first.id)", "health": {"cpuUsage": 0.1, "memoryUsage": 0.3}}"#
+        let mutualTLS = first.credentials.clientConfiguration()
+        let perRequest = ProcessInfo.processInfo.environment["TIDE_BENCH_PER_REQUEST_TLS"] != nil
+        let mutualClient = TideClient.failFastHTTP(tls: mutualTLS)
+        let mutual = try await Self.time(heartbeats, server: server) {
+            var request = HTTPClientRequest(url: base + "/file/device/heartbeat")
+            if perRequest { request.tlsConfiguration = mutualTLS }
+            return request
+        } body: { beat } client: { perRequest ? HTTPClient.shared : mutualClient }
+        let clear = try await Self.time(heartbeats, server: plainServer) {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(plainServer.port)/file/device/heartbeat")
+            request.headers.add(name: "authorization", value: "Bearer \(fleetToken)")
+            return request
+        } body: { beat } client: { HTTPClient.shared }
+        let ratio = clear.cpu > 0 ? mutual.cpu / clear.cpu : 0
+        print(try Formatting.json(Report(
+            devices: devices, enrollP50Milliseconds: Percentile.of(times, 0.5), enrollP99Milliseconds: Percentile.of(times, 0.99),
+            heartbeats: heartbeats, heartbeatMutualTLSMicroseconds: mutual.wall, heartbeatPlainHTTPMicroseconds: clear.wall,
+            mutualTLSOverPlain: clear.wall > 0 ? mutual.wall / clear.wall : 0,
+            serverCPUPerThousandMutualTLS: mutual.cpu, serverCPUPerThousandPlain: clear.cpu, serverCPURatio: ratio,
+            goals: ["serverCPUUnder2xPlain": ratio < 2, "enrollP99Under1s": Percentile.of(times, 0.99) < 1000])))
+    }
+
+    static func device(_ id: String, trust: DeviceTrust) -> Device {
+        let now = Date()
+        return Device(
+            id: DeviceID(id), name: id, addresses: ["127.0.0.1"], port: 9, status: .alive, statusSince: now,
+            statusReason: "benchmark", description: RawJSON(unchecked: Array(#"{}"#.utf8)),
+            capabilities: DeviceCapabilities(interfaces: [], memoryBytes: 1 << 20, labels: [:]), labels: [:], health: nil,
+            firstSeen: now, lastSeen: now, trust: trust)
+    }
+
+    /// Wall microseconds per heartbeat and server CPU seconds per 1,000, over `count` sequential
+    /// heartbeats (the first 10 warm the connection up and are not counted). A heartbeat that is
+    /// not answered 200 stops the benchmark: the figures would not be about heartbeats.
+    static func time(
+        _ count: Int, server: ServerProcess, request: () -> HTTPClientRequest, body: () -> String, client: () -> HTTPClient
+    ) async throws -> (wall: Double, cpu: Double) {
+        func send() async throws {
+            var next = request()
+            next.method = .POST
+            next.headers.add(name: "content-type", value: "application/json")
+            next.body = .bytes(ByteBuffer(string: body()))
+            let response = try await client().execute(next, timeout: .seconds(10))
+            let answer = try await response.body.collect(upTo: 1 << 16)
+            guard response.status == .ok else { throw CLIFailure("a heartbeat was answered \(response.status.code): \(String(buffer: answer))") }
+        }
+        for _ in 0..<10 { try await send() }
+        let cpuBefore = server.cpuSeconds()
+        let started = ContinuousClock.now
+        for _ in 0..<count { try await send() }
+        let wall = (ContinuousClock.now - started).inSeconds
+        let cpu = server.cpuSeconds() - cpuBefore
+        return (wall / Double(count) * 1_000_000, cpu / Double(count) * 1000)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import TideModel
+
+/// A row of `join_token`: a device enrollment token by the SHA-256 of its secret.
+public struct JoinTokenRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    public static let databaseTableName = "join_token"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: String
+    public var secretHash: String
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var usesLeft: Int
+    /// JSON object of labels.
+    public var labels: String
+    public var createdBy: String?
+
+    public init(_ token: JoinToken, secretHash: String) throws(StoreError) {
+        id = token.id
+        self.secretHash = secretHash
+        createdAt = token.createdAt
+        expiresAt = token.expiresAt
+        usesLeft = token.usesLeft
+        createdBy = token.createdBy
+        do {
+            labels = String(decoding: try JSONEncoder().encode(token.labels), as: UTF8.self)
+        } catch {
+            throw .corrupt("cannot encode the labels of join token \(token.id)")
+        }
+    }
+
+    public func token() throws(StoreError) -> JoinToken {
+        guard let parsed = try? JSONDecoder().decode([String: String].self, from: Data(labels.utf8)) else {
+            throw .corrupt("join token \(id) has unreadable labels")
+        }
+        return JoinToken(id: id, createdAt: createdAt, expiresAt: expiresAt, usesLeft: usesLeft, labels: parsed, createdBy: createdBy)
+    }
+}
+
+/// A row of `device_certificate`: a certificate the fleet CA issued to a device.
+public struct DeviceCertificateRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    public static let databaseTableName = "device_certificate"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    /// Lowercase hex of the serial number.
+    public var serial: String
+    public var deviceId: String
+    public var issuedAt: Date
+    public var notAfter: Date
+    public var joinToken: String?
+    /// JSON object: the join token's labels, given to the device when it registers.
+    public var labels: String
+    public var revokedAt: Date?
+
+    public init(
+        serial: String, deviceId: String, issuedAt: Date, notAfter: Date, joinToken: String?, labels: [String: String] = [:],
+        revokedAt: Date? = nil
+    ) {
+        self.serial = serial
+        self.deviceId = deviceId
+        self.issuedAt = issuedAt
+        self.notAfter = notAfter
+        self.joinToken = joinToken
+        self.labels = (try? JSONEncoder().encode(labels)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        self.revokedAt = revokedAt
+    }
+
+    public var labelValues: [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data(labels.utf8))) ?? [:]
+    }
+}

@@ -1,0 +1,31 @@
+import Hummingbird
+import NIOSSL
+import TideTLS
+
+/// Who may deploy to, remove from and re-point (`/register`) this supervisor.
+enum ControlAuthority: Sendable {
+    /// Anyone who reaches the port (no token, not enrolled): local experiments.
+    case anyone
+    /// Whoever sends `Authorization: Bearer <token>`.
+    case token(String)
+    /// Enrolled: only a peer that shows the fleet's server certificate over TLS.
+    case serverCertificate
+
+    func check(_ request: Request, _ context: SupervisorRequestContext) async throws(SupervisorError) {
+        switch self {
+        case .anyone:
+            return
+        case .token(let token):
+            try request.requireToken(token)
+        case .serverCertificate:
+            let shown = try? await context.channel.nioSSL_peerCertificate().get()
+            guard let shown else {
+                throw SupervisorError(
+                    .unauthorized, "this device is enrolled: it takes deployments only from its orchestrator's certificate (mutual TLS)")
+            }
+            guard (try? PeerCertificate(shown))?.role == .server else {
+                throw SupervisorError(.forbidden, "only the orchestrator's certificate may deploy to this device, not another device's")
+            }
+        }
+    }
+}
