@@ -1,8 +1,8 @@
 import Foundation
 
 /// Reading and writing the PEM files of a fleet identity; keys are written 0600.
-enum PEMFiles {
-    static func read(_ path: String, what: String) throws(TLSError) -> String {
+public enum PEMFiles {
+    public static func read(_ path: String, what: String) throws(TLSError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TLSError("cannot read the \(what) at \(path)")
         }
@@ -13,7 +13,7 @@ enum PEMFiles {
     }
 
     /// Writes through a temporary file and a rename, so that a crash never leaves half a file.
-    static func write(_ text: String, to path: String, secret: Bool) throws(TLSError) {
+    public static func write(_ text: String, to path: String, secret: Bool) throws(TLSError) {
         let temporary = path + ".tmp-\(UInt32.random(in: .min ... .max))"
         let created = FileManager.default.createFile(
             atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: secret ? 0o600 : 0o644])

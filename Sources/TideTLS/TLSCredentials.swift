@@ -59,8 +59,12 @@ public struct TLSCredentials: Sendable {
         return configuration
     }
 
-    /// For a client with no certificate of its own (the CLI) that trusts `trustPEM`.
-    public static func trustingClientConfiguration(trustPEM: String) throws(TLSError) -> TLSConfiguration {
+    /// For a client with no certificate of its own that trusts `trustPEM`. Supervisors leave
+    /// host names unchecked (`checkHostname: false`): they may reach the server by an address its
+    /// certificate does not name; the chain is what they check.
+    public static func trustingClientConfiguration(trustPEM: String, checkHostname: Bool = true) throws(TLSError)
+        -> TLSConfiguration
+    {
         let roots: [NIOSSLCertificate]
         do {
             roots = try NIOSSLCertificate.fromPEMBytes(Array(trustPEM.utf8))
@@ -71,6 +75,19 @@ public struct TLSCredentials: Sendable {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.trustRoots = .certificates(roots)
         configuration.minimumTLSVersion = .tlsv12
+        if !checkHostname { configuration.certificateVerification = .noHostnameVerification }
         return configuration
+    }
+
+    /// The same, reading the CA certificate from `trustFile`; errors name the file.
+    public static func trustingClientConfiguration(trustFile: String, checkHostname: Bool = true) throws(TLSError)
+        -> TLSConfiguration
+    {
+        do {
+            return try trustingClientConfiguration(
+                trustPEM: try PEMFiles.read(trustFile, what: "CA certificate"), checkHostname: checkHostname)
+        } catch {
+            throw error.message.contains(trustFile) ? error : TLSError("\(trustFile): \(error.message)")
+        }
     }
 }

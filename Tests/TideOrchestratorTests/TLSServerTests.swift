@@ -12,10 +12,7 @@ import X509
 @Suite("TLS between clients, server and supervisors", .serialized)
 struct TLSServerTests {
     private func client(_ server: TestServer, trusting caFile: String) throws -> TideClient {
-        TideClient(
-            baseURL: server.baseURL, token: server.token,
-            http: TideClient.failFastHTTP(tls: try TLSCredentials.trustingClientConfiguration(
-                trustPEM: String(contentsOfFile: caFile, encoding: .utf8))))
+        TideClient(baseURL: server.baseURL, token: server.token, http: try HTTPProbe.trusting(caFile: caFile))
     }
 
     /// Another CA's certificate, written to a file.

@@ -60,11 +60,11 @@ struct EnrollBenchmark: AsyncParsableCommand {
 
         let caPEM = try String(contentsOfFile: ServerCertificates.caCertificatePath(in: secure), encoding: .utf8)
         let trust = try TLSCredentials.trustingClientConfiguration(trustPEM: caPEM)
-        var base = "https://127.0.0.1:\(enrolling.port)"
+        let enrollAt = "https://127.0.0.1:\(enrolling.port)"
         guard let token = try OperatorToken.read(at: secure + "/" + OperatorToken.fileName) else {
             throw CLIFailure("the benchmark server wrote no operator token")
         }
-        let api = TideClient(baseURL: base, token: token, http: TideClient.failFastHTTP(tls: trust))
+        let api = TideClient(baseURL: enrollAt, token: token, http: TideClient.failFastHTTP(tls: trust))
         let join = try await api.createJoinToken(CreateJoinTokenRequest(ttlSeconds: 3600, uses: devices))
 
         var times: [Double] = []
@@ -73,7 +73,7 @@ struct EnrollBenchmark: AsyncParsableCommand {
             let id = "bench-\(index)"
             let started = ContinuousClock.now
             let request = try DeviceCertificateRequest.make(deviceID: id)
-            var http = HTTPClientRequest(url: base + "/enroll")
+            var http = HTTPClientRequest(url: enrollAt + "/enroll")
             http.method = .POST
             http.tlsConfiguration = trust
             http.headers.add(name: "content-type", value: "application/json")
@@ -94,21 +94,17 @@ struct EnrollBenchmark: AsyncParsableCommand {
         try TideStore(path: secure + "/tide.sqlite").insert([Self.device(first.id, trust: .certificate)])
         let server = try ServerProcess.start(arguments: ["server", "--data-dir", secure] + common)
         defer { server.stop() }
-        base = "https://127.0.0.1:\(server.port)"
+        let base = "https://127.0.0.1:\(server.port)"
 
         // Heartbeats: the enrolled device over mutual TLS; a token device over plain HTTP.
         guard let fleetToken = try OperatorToken.read(at: plain + "/" + OperatorToken.supervisorFileName, what: "supervisor token") else {
             throw CLIFailure("the plain benchmark server wrote no supervisor token")
         }
         let beat = #"{"id": "\#(first.id)", "health": {"cpuUsage": 0.1, "memoryUsage": 0.3}}"#
-        let mutualTLS = first.credentials.clientConfiguration()
-        let perRequest = ProcessInfo.processInfo.environment["TIDE_BENCH_PER_REQUEST_TLS"] != nil
-        let mutualClient = TideClient.failFastHTTP(tls: mutualTLS)
+        let mutualClient = TideClient.failFastHTTP(tls: first.credentials.clientConfiguration())
         let mutual = try await Self.time(heartbeats, server: server) {
-            var request = HTTPClientRequest(url: base + "/file/device/heartbeat")
-            if perRequest { request.tlsConfiguration = mutualTLS }
-            return request
-        } body: { beat } client: { perRequest ? HTTPClient.shared : mutualClient }
+            HTTPClientRequest(url: base + "/file/device/heartbeat")
+        } body: { beat } client: { mutualClient }
         let clear = try await Self.time(heartbeats, server: plainServer) {
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(plainServer.port)/file/device/heartbeat")
             request.headers.add(name: "authorization", value: "Bearer \(fleetToken)")

@@ -138,8 +138,8 @@ struct MonitorBenchmark: AsyncParsableCommand {
     }
 
     static func trustingFleetCA(in directory: String) throws -> HTTPClient {
-        let pem = try String(contentsOfFile: ServerCertificates.caCertificatePath(in: directory), encoding: .utf8)
-        return TideClient.failFastHTTP(tls: try TLSCredentials.trustingClientConfiguration(trustPEM: pem))
+        TideClient.failFastHTTP(
+            tls: try TLSCredentials.trustingClientConfiguration(trustFile: ServerCertificates.caCertificatePath(in: directory)))
     }
 
     /// Every second, a heartbeat from each device that still sends them (a Tide supervisor's).

@@ -36,12 +36,10 @@ struct ClientOptions: ParsableArguments {
         }
         guard server.hasPrefix("https://"), let caFile else { return TideClient(baseURL: server, token: resolvedToken) }
         do {
-            let trust = try TLSCredentials.trustingClientConfiguration(trustPEM: String(contentsOfFile: caFile, encoding: .utf8))
+            let trust = try TLSCredentials.trustingClientConfiguration(trustFile: caFile)
             return TideClient(baseURL: server, token: resolvedToken, http: TideClient.failFastHTTP(tls: trust))
-        } catch let error as TLSError {
-            throw CLIFailure("\(caFile): \(error.message)")
         } catch {
-            throw CLIFailure("cannot read the CA certificate \(caFile): \(error.localizedDescription)")
+            throw CLIFailure(error.message)
         }
     }
 }

@@ -73,7 +73,7 @@ final class Enrollment: Sendable {
             id: id, createdAt: now, expiresAt: now.addingTimeInterval(ttl), usesLeft: uses, labels: labels,
             createdBy: creator?.id)
         do {
-            try store.insert(try JoinTokenRecord(token, secretHash: Self.hash(secret)))
+            try store.insert(try JoinTokenRecord(token, secretHash: OperatorTokens.hash(secret)))
         } catch {
             throw APIError.internalError(error.description)
         }
@@ -126,7 +126,7 @@ final class Enrollment: Sendable {
         var pem = ""
         let outcome: (JoinTokenUse, DeviceCertificateRecord?)
         do {
-            outcome = try store.useJoinToken(id: id, secretHash: Self.hash(secret), deviceID: request.deviceId, now: now) { token in
+            outcome = try store.useJoinToken(id: id, secretHash: OperatorTokens.hash(secret), deviceID: request.deviceId, now: now) { token in
                 let certificate = try ca.issueDevice(csrPEM: request.csr, deviceID: request.deviceId, validity: certificateValidity, now: now)
                 pem = try certificate.serializeAsPEM().pemString
                 return DeviceCertificateRecord(
@@ -233,8 +233,6 @@ final class Enrollment: Sendable {
         else { return nil }
         return (String(parts[0]), String(parts[1]))
     }
-
-    static func hash(_ secret: String) -> String { OperatorTokens.hash(secret) }
 
     private static func refused(_ message: String) -> APIError {
         APIError(.unauthorized, code: "join_refused", message)

@@ -56,17 +56,12 @@ public struct DeviceCredentials: Sendable {
     func save(to directory: DataDirectory) throws(SupervisorError) {
         try DataDirectory.create(directory.tlsRoot)
         let paths = Self.paths(directory)
-        try Self.write(keyPEM, to: paths.key, mode: 0o600)
-        try Self.write(caPEM, to: paths.ca, mode: 0o644)
-        try Self.write(certificatePEM, to: paths.certificate, mode: 0o644)
-    }
-
-    private static func write(_ text: String, to path: String, mode: Int) throws(SupervisorError) {
-        let temporary = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: mode]),
-            rename(temporary, path) == 0
-        else {
-            throw .internalFailure("cannot write \(path)")
+        do {
+            try PEMFiles.write(keyPEM, to: paths.key, secret: true)
+            try PEMFiles.write(caPEM, to: paths.ca, secret: false)
+            try PEMFiles.write(certificatePEM, to: paths.certificate, secret: false)
+        } catch {
+            throw .internalFailure(error.message)
         }
     }
 }

@@ -21,7 +21,7 @@ enum Enroller {
         let request = try make(deviceID: deviceID)
         let body = EnrollRequest(joinToken: join.token, deviceId: deviceID, csr: request.csrPEM)
         let answer: EnrollResponse = try await post(
-            join.url + "/enroll", body: body, trusting: try trust(caPEM, clientCertificate: nil), what: "enrollment")
+            join.url + "/enroll", body: body, trusting: try SupervisorServer.trusting(caPEM: caPEM, what: "the fleet CA"), what: "enrollment")
         let credentials = try accept(answer, keyPEM: request.keyPEM, caPEM: caPEM, deviceID: deviceID)
         try credentials.save(to: directory)
         logger.notice("enrolled with \(join.url) as \(deviceID); certificate valid until \(credentials.notValidAfter)")
@@ -107,16 +107,6 @@ enum Enroller {
         }
         guard actual == expected else {
             throw .badRequest("the orchestrator's CA is \(actual), not the expected \(expected): refusing to enroll")
-        }
-    }
-
-    private static func trust(_ caPEM: String, clientCertificate: TLSCredentials?) throws(SupervisorError) -> TLSConfiguration {
-        do {
-            var configuration = try TLSCredentials.trustingClientConfiguration(trustPEM: caPEM)
-            configuration.certificateVerification = .noHostnameVerification
-            return configuration
-        } catch {
-            throw .badRequest(error.message)
         }
     }
 

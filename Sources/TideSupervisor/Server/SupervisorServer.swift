@@ -163,20 +163,16 @@ public struct SupervisorServer: Sendable {
     /// Trusts the orchestrator by its fleet CA. Fleet certificates name a role, not every address
     /// a device may reach the server by, so host names are not checked; the chain is.
     static func trusting(caFile: String) throws(SupervisorError) -> TLSConfiguration {
-        let pem: String
         do {
-            pem = try String(contentsOfFile: caFile, encoding: .utf8)
+            return try TLSCredentials.trustingClientConfiguration(trustFile: caFile, checkHostname: false)
         } catch {
-            throw SupervisorError.badRequest("cannot read the CA certificate \(caFile): \(error.localizedDescription)")
+            throw SupervisorError.badRequest("--ca-cert \(error.message)")
         }
-        return try trusting(caPEM: pem, what: "--ca-cert \(caFile)")
     }
 
     static func trusting(caPEM: String, what: String) throws(SupervisorError) -> TLSConfiguration {
         do {
-            var tls = try TLSCredentials.trustingClientConfiguration(trustPEM: caPEM)
-            tls.certificateVerification = .noHostnameVerification
-            return tls
+            return try TLSCredentials.trustingClientConfiguration(trustPEM: caPEM, checkHostname: false)
         } catch {
             throw SupervisorError.badRequest("\(what): \(error.message)")
         }

@@ -18,11 +18,7 @@ enum HTTPProbe {
     /// A client that trusts only the CA in `caFile` (a server's `<data-dir>/tls/ca.pem`); lives
     /// until the test process ends.
     static func trusting(caFile: String) throws -> HTTPClient {
-        var configuration = HTTPClient.Configuration()
-        configuration.tlsConfiguration = try TLSCredentials.trustingClientConfiguration(
-            trustPEM: String(contentsOfFile: caFile, encoding: .utf8))
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return TideClient.failFastHTTP(tls: configuration.tlsConfiguration)
+        TideClient.failFastHTTP(tls: try TLSCredentials.trustingClientConfiguration(trustFile: caFile))
     }
 
     static func answers(_ url: String) async -> Bool {
