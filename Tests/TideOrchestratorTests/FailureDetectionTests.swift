@@ -49,7 +49,7 @@ struct FailureDetectionTests {
 
     @Test("one slow answer makes a device suspect, not dead, and the recheck clears it")
     func hiccup() async throws {
-        let server = try await TestServer.start(probeInterval: .milliseconds(300), probeTimeout: .milliseconds(200))
+        let server = try await TestServer.start(probeInterval: .milliseconds(300), probeTimeout: .seconds(1))
         let device = try await FakeDevice.start()
         defer { Task { await server.stop(); await device.stop() } }
         let registered = try await server.client.addDevice(address: device.address)

@@ -7,7 +7,7 @@ struct HealthMonitorTests {
     @Test("alive -> suspect -> dead -> alive, every change an event with its evidence")
     func transitions() async throws {
         let server = try await TestServer.start(
-            probeInterval: .milliseconds(100), probeTimeout: .milliseconds(200), suspectAfter: 2, deadAfter: 4)
+            probeInterval: .milliseconds(100), probeTimeout: .seconds(2), suspectAfter: 2, deadAfter: 4)
         let device = try await FakeDevice.start()
         defer { Task { await server.stop(); await device.stop() } }
         let client = server.client
