@@ -6,8 +6,16 @@ import Synchronization
 public final class PlacementCancellation: Sendable {
     private let state = Mutex<String?>(nil)
     private let flag = Atomic<Bool>(false)
+    /// Checked by `check()` itself, so that a time limit holds even when the thread that would
+    /// cancel on time is not scheduled (a loaded machine).
+    private let deadline = Mutex<(at: ContinuousClock.Instant, reason: String)?>(nil)
 
     public init() {}
+
+    /// `check()` cancels with `reason` once `instant` has passed.
+    public func cancel(at instant: ContinuousClock.Instant, _ reason: String) {
+        deadline.withLock { $0 = (instant, reason) }
+    }
 
     /// The first reason wins; later calls change nothing.
     public func cancel(_ reason: String) {
@@ -25,6 +33,7 @@ public final class PlacementCancellation: Sendable {
 
     /// Throws `.cancelled` once cancelled.
     public func check() throws(PlacementError) {
+        if !isCancelled, let (at, reason) = deadline.withLock({ $0 }), ContinuousClock.now >= at { cancel(reason) }
         guard isCancelled else { return }
         throw .cancelled(reason ?? "the placement was cancelled")
     }

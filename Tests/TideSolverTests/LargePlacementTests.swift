@@ -79,6 +79,18 @@ import TideSolver
         }
     }
 
+    @Test func aDeadlineStopsThePlacementWithoutAnyOtherThread() throws {
+        let limited = PlacementCancellation()
+        limited.cancel(at: .now + .milliseconds(1), "past the time limit")
+        // 10,000 steps on 2,000 devices take far longer than 1 ms; nothing else calls cancel.
+        #expect(throws: PlacementError.cancelled("past the time limit")) {
+            try Solver().solve(chain(10_000, spread: true), fleet: devices(2_000), cancellation: limited)
+        }
+        let unhurried = PlacementCancellation()
+        unhurried.cancel(at: .now + .seconds(3600), "never")
+        #expect(try Solver().solve(chain(10), fleet: devices(3), cancellation: unhurried).steps.count == 10)
+    }
+
     @Test func aPlacementCancelledWhileRunningStopsSoon() async throws {
         let request = chain(10_000, spread: true)
         let fleet = devices(2_000)

@@ -44,6 +44,7 @@ final class PlacementWorkers: Sendable {
         let id = try admit(token)
         defer { release(id) }
         let limit = timeLimit
+        token.cancel(at: .now + limit, Self.timeLimitMessage(limit))
         let timer = Task {
             try await Task.sleep(for: limit)
             token.cancel(Self.timeLimitMessage(limit))
