@@ -72,6 +72,13 @@ extension TideStore {
         try write("storing certificate \(certificate.serial)") { db in try certificate.insert(db) }
     }
 
+    /// Every certificate, revoked or not, that has not expired at `now`.
+    public func certificates(notExpiredAt now: Date) throws(StoreError) -> [DeviceCertificateRecord] {
+        try read("loading device certificates") { db in
+            try DeviceCertificateRecord.filter(Column("not_after") > now).fetchAll(db)
+        }
+    }
+
     public func certificate(serial: String) throws(StoreError) -> DeviceCertificateRecord? {
         try read("loading certificate \(serial)") { db in try DeviceCertificateRecord.fetchOne(db, key: serial) }
     }

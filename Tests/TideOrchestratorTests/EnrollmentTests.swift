@@ -35,6 +35,20 @@ struct EnrollmentTests {
         return try await HTTPProbe.post(server.baseURL + "/enroll", json: body, client: try http(server))
     }
 
+    /// A heartbeat for `id` over mutual TLS with the given certificate: "<status> <body>".
+    private func heartbeat(_ server: TestServer, id: String, certificatePEM: String, keyPEM: String) async throws -> String {
+        let caPEM = try String(contentsOfFile: server.dataDirectory + "/tls/ca.pem", encoding: .utf8)
+        let credentials = try TLSCredentials(certificatePEM: certificatePEM, keyPEM: keyPEM, trustPEM: caPEM)
+        var request = HTTPClientRequest(url: server.baseURL + "/file/device/heartbeat")
+        request.method = .POST
+        request.tlsConfiguration = credentials.clientConfiguration()
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: #"{"id": "\#(id)", "port": 1, "health": {"cpuUsage": 0.1, "memoryUsage": 0.2}}"#))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 1 << 16)
+        return "\(response.status.code) \(String(buffer: body))"
+    }
+
     @Test("a join token enrolls as many devices as its uses; a refusal takes no use; expired, unknown and stolen ids are refused")
     func joinTokenRules() async throws {
         let server = try await fleetServer()
@@ -56,6 +70,12 @@ struct EnrollmentTests {
         #expect(ca.publicKey.isValidSignature(certificate.signature, for: certificate))
         #expect(try PeerCertificate(certificate).commonName == "dev-a")
         #expect(answer.labels == ["zone": "lab"])
+
+        let log = try await client(server).events().events
+        #expect(log.contains { $0.kind == .joinTokenCreated && $0.details?["joinToken"]?.stringValue == created.joinToken.id && $0.details?["uses"] == 1 })
+        let enrolled = log.filter { $0.kind == .deviceEnrolled }
+        #expect(enrolled.map(\.device) == [DeviceID("dev-a")], "only the accepted enrollment is an event")
+        #expect(enrolled.first?.details?["joinToken"]?.stringValue == created.joinToken.id)
 
         let replayed = try await enroll(server, token: created.token, id: "dev-c")
         #expect(replayed.status == 401 && replayed.body.contains("has been used up"), "\(replayed.body)")
@@ -85,6 +105,7 @@ struct EnrollmentTests {
         try await client(server).revokeJoinToken(second.joinToken.id)
         let revoked = try await enroll(server, token: second.token, id: "dev-f")
         #expect(revoked.status == 401, "\(revoked.body)")
+        #expect(try await client(server).events().events.contains { $0.kind == .joinTokenRevoked && $0.details?["joinToken"]?.stringValue == second.joinToken.id })
     }
 
     @Test("a plain-HTTP server has no fleet CA to enroll devices with, and says so")
@@ -110,16 +131,8 @@ struct EnrollmentTests {
             let key = P256.Signing.PrivateKey()
             let certificate = try ca.issue(
                 role: .device, commonName: id, publicKey: Certificate.PublicKey(key.publicKey), validity: validity, now: now)
-            let credentials = try TLSCredentials(
-                certificatePEM: certificate.serializeAsPEM().pemString, keyPEM: key.pemRepresentation, trustPEM: caPEM)
-            var request = HTTPClientRequest(url: server.baseURL + "/file/device/heartbeat")
-            request.method = .POST
-            request.tlsConfiguration = credentials.clientConfiguration()
-            request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: #"{"id": "\#(id)", "port": 1, "health": {"cpuUsage": 0.1, "memoryUsage": 0.2}}"#))
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-            let body = try await response.body.collect(upTo: 1 << 16)
-            return "\(response.status.code) \(String(buffer: body))"
+            return try await self.heartbeat(
+                server, id: id, certificatePEM: certificate.serializeAsPEM().pemString, keyPEM: key.pemRepresentation)
         }
         // Signed by our CA but never recorded (not issued through enrollment): refused.
         let unrecorded = try await heartbeat(with: ourCA, id: "dev-x", now: Date(), validity: 3600)
@@ -130,6 +143,41 @@ struct EnrollmentTests {
         await #expect(throws: (any Error).self) {
             try await heartbeat(with: ourCA, id: "dev-z", now: Date() - 3 * 86_400, validity: 86_400)
         }
+    }
+
+    @Test("a restarted server still knows every certificate it issued: those in force get in, revoked ones stay out")
+    func certificatesSurviveARestart() async throws {
+        let directory = TemporaryDirectory.make()
+        let first = try await TestServer.start(dataDirectory: directory, transport: .fleetCA(extraHosts: []))
+        let created = try await client(first).createJoinToken(CreateJoinTokenRequest(uses: 2))
+        var issued: [String: (certificate: String, key: String)] = [:]
+        for id in ["dev-kept", "dev-gone"] {
+            let request = try DeviceCertificateRequest.make(deviceID: id)
+            let body = String(decoding: try TideJSON.encoder().encode(EnrollRequest(joinToken: created.token, deviceId: id, csr: request.csrPEM)), as: UTF8.self)
+            let answer = try await HTTPProbe.post(first.baseURL + "/enroll", json: body, client: try http(first))
+            #expect(answer.status == 200, "\(answer.body)")
+            issued[id] = (try TideJSON.decoder().decode(EnrollResponse.self, from: Data(answer.body.utf8)).certificate, request.keyPEM)
+        }
+        let kept = try #require(issued["dev-kept"])
+        let gone = try #require(issued["dev-gone"])
+        // Past authentication, the server tries to register the device at the port its heartbeat
+        // names, where nothing listens here: 502.
+        let before = try await heartbeat(first, id: "dev-kept", certificatePEM: kept.certificate, keyPEM: kept.key)
+        #expect(before.hasPrefix("502") && before.contains("cannot register 127.0.0.1:1"), "\(before)")
+        _ = try? await client(first).revokeDevice(DeviceID("dev-gone"))
+        let revoked = try await heartbeat(first, id: "dev-gone", certificatePEM: gone.certificate, keyPEM: gone.key)
+        #expect(revoked.hasPrefix("403") && revoked.contains("was revoked"), "\(revoked)")
+        await first.stop()
+
+        let second = try await TestServer.start(dataDirectory: directory, transport: .fleetCA(extraHosts: []))
+        defer { Task { await second.stop() } }
+        let after = try await heartbeat(second, id: "dev-kept", certificatePEM: kept.certificate, keyPEM: kept.key)
+        #expect(after.hasPrefix("502") && after.contains("cannot register 127.0.0.1:1"), "\(after)")
+        let stillRevoked = try await heartbeat(second, id: "dev-gone", certificatePEM: gone.certificate, keyPEM: gone.key)
+        #expect(stillRevoked.hasPrefix("403") && stillRevoked.contains("was revoked"), "\(stillRevoked)")
+        // One device's certificate does not speak for another.
+        let impostor = try await heartbeat(second, id: "dev-other", certificatePEM: kept.certificate, keyPEM: kept.key)
+        #expect(impostor.hasPrefix("403") && impostor.contains("cannot speak for device dev-other"), "\(impostor)")
     }
 
     @Test("an enrolled supervisor: mutual TLS heartbeats, deploys only from the server, labels from its token, revoked for good")
@@ -175,6 +223,8 @@ struct EnrollmentTests {
         defer { again.stop() }
         #expect(try await eventually(timeout: .seconds(10)) { again.output().contains("HTTP 403") }, "\(again.output())")
         #expect(try await api.device(device.id).trust == .revoked)
+        let revocations = try await api.events(device: device.id).events.filter { $0.kind == .deviceCertificatesRevoked }
+        #expect(revocations.count == 1 && revocations.first?.details?["certificates"] == 1, "\(revocations)")
     }
 
     @Test("a supervisor refuses to enroll with a server whose CA does not match the fingerprint")
@@ -210,5 +260,7 @@ struct EnrollmentTests {
         let api = try client(server)
         let device = try #require(try await api.devices().first { $0.name == "renewing" })
         #expect(device.status == .alive && device.trust == .certificate)
+        let renewals = try await api.events(device: device.id).events.filter { $0.kind == .deviceRenewed }
+        #expect(!renewals.isEmpty && renewals.allSatisfy { $0.details?["previous"]?.stringValue != $0.details?["serial"]?.stringValue })
     }
 }

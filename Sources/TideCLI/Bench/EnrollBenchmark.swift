@@ -9,16 +9,18 @@ import TideStore
 import TideTLS
 
 /// `tide bench enroll`: how long a device takes to enroll with a `tide server` process (fleet
-/// CA, HTTPS): make a key and a CSR, send them with the join token, get the certificate. Also
-/// what mutual TLS costs per request: heartbeats with a device certificate on a kept-alive
-/// connection against heartbeats with the fleet token over plain HTTP.
+/// CA, HTTPS): make a key and a CSR, send them with the join token, get the certificate. Then
+/// what mutual TLS costs the server against plain HTTP with the fleet token: one device's
+/// heartbeats back to back on a kept-alive connection, and the whole enrolled fleet sending a
+/// heartbeat a second each on its own connection.
 struct EnrollBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enroll",
         abstract: "Enrollment time (key, CSR, join token, certificate) and the per-heartbeat cost of mutual TLS against plain HTTP.")
 
-    @Option(help: "Devices to enroll, one after another.") var devices = 100
-    @Option(help: "Heartbeats to time on each transport.") var heartbeats = 2000
+    @Option(help: "Devices to enroll, one after another; then each sends a heartbeat a second.") var devices = 1000
+    @Option(help: "Heartbeats of one device to time, back to back, on each transport.") var heartbeats = 2000
+    @Option(help: "Seconds to measure the server's CPU over while the fleet sends heartbeats, on each transport.") var seconds = 10
 
     struct Report: Encodable {
         var benchmark = "enroll"
@@ -35,12 +37,21 @@ struct EnrollBenchmark: AsyncParsableCommand {
         var serverCPUPerThousandMutualTLS: Double
         var serverCPUPerThousandPlain: Double
         var serverCPURatio: Double
+        /// Every device a heartbeat a second, each on its own connection: the server's CPU in cores.
+        var fleetSeconds: Int
+        var fleetServerCPUCoresMutualTLS: Double
+        var fleetServerCPUCoresPlain: Double
+        var fleetServerCPURatio: Double
+        var fleetHeartbeatsAnsweredMutualTLS: Int
+        var fleetHeartbeatsAnsweredPlain: Int
+        var fleetHeartbeatsFailed: Int
         var goals: [String: Bool]
     }
 
     func validate() throws {
         guard (1...10_000).contains(devices) else { throw ValidationError("--devices must be 1-10000") }
         guard (10...1_000_000).contains(heartbeats) else { throw ValidationError("--heartbeats must be 10-1000000") }
+        guard (1...600).contains(seconds) else { throw ValidationError("--seconds must be 1-600") }
     }
 
     func run() async throws {
@@ -54,7 +65,7 @@ struct EnrollBenchmark: AsyncParsableCommand {
         let enrolling = try ServerProcess.start(arguments: ["server", "--data-dir", secure] + common)
         defer { enrolling.stop() }
         try FileManager.default.createDirectory(atPath: plain, withIntermediateDirectories: true)
-        try TideStore(path: plain + "/tide.sqlite").insert([Self.device("bench-0", trust: .token)])
+        try TideStore(path: plain + "/tide.sqlite").insert((0..<devices).map { Self.device("bench-\($0)", trust: .token) })
         let plainServer = try ServerProcess.start(arguments: ["server", "--insecure-http", "--data-dir", plain] + common)
         defer { plainServer.stop() }
 
@@ -68,7 +79,7 @@ struct EnrollBenchmark: AsyncParsableCommand {
         let join = try await api.createJoinToken(CreateJoinTokenRequest(ttlSeconds: 3600, uses: devices))
 
         var times: [Double] = []
-        var first: (id: String, credentials: TLSCredentials)?
+        var enrolled: [(id: String, credentials: TLSCredentials)] = []
         for index in 0..<devices {
             let id = "bench-\(index)"
             let started = ContinuousClock.now
@@ -82,16 +93,14 @@ struct EnrollBenchmark: AsyncParsableCommand {
             let body = try await response.body.collect(upTo: 1 << 20)
             guard response.status == .ok else { throw CLIFailure("enrollment \(index) failed: \(String(buffer: body))") }
             times.append((ContinuousClock.now - started).inMilliseconds)
-            if first == nil {
-                let answer = try TideJSON.decoder().decode(EnrollResponse.self, from: Data(body.readableBytesView))
-                first = (id, try TLSCredentials(certificatePEM: answer.certificate, keyPEM: request.keyPEM, trustPEM: caPEM))
-            }
+            let answer = try TideJSON.decoder().decode(EnrollResponse.self, from: Data(body.readableBytesView))
+            enrolled.append((id, try TLSCredentials(certificatePEM: answer.certificate, keyPEM: request.keyPEM, trustPEM: caPEM)))
         }
         times.sort()
-        guard let first else { throw CLIFailure("no device enrolled") }
-        // The first enrolled device, as if it had registered (no supervisor answers for it here).
+        guard let first = enrolled.first else { throw CLIFailure("no device enrolled") }
+        // The enrolled devices, as if they had registered (no supervisor answers for them here).
         enrolling.stop()
-        try TideStore(path: secure + "/tide.sqlite").insert([Self.device(first.id, trust: .certificate)])
+        try TideStore(path: secure + "/tide.sqlite").insert(enrolled.map { Self.device($0.id, trust: .certificate) })
         let server = try ServerProcess.start(arguments: ["server", "--data-dir", secure] + common)
         defer { server.stop() }
         let base = "https://127.0.0.1:\(server.port)"
@@ -111,12 +120,29 @@ struct EnrollBenchmark: AsyncParsableCommand {
             return request
         } body: { beat } client: { HTTPClient.shared }
         let ratio = clear.cpu > 0 ? mutual.cpu / clear.cpu : 0
+
+        let ids = enrolled.map(\.id)
+        let fleetMutual = try await Self.fleetLoad(
+            server: server, url: base + "/file/device/heartbeat", ids: ids, tls: enrolled.map { $0.credentials.clientConfiguration() },
+            bearer: nil, seconds: seconds)
+        let fleetPlain = try await Self.fleetLoad(
+            server: plainServer, url: "http://127.0.0.1:\(plainServer.port)/file/device/heartbeat", ids: ids, tls: nil,
+            bearer: fleetToken, seconds: seconds)
+        let fleetRatio = fleetPlain.serverCPUCores > 0 ? fleetMutual.serverCPUCores / fleetPlain.serverCPUCores : 0
+        let failures = fleetMutual.heartbeatsFailed + fleetPlain.heartbeatsFailed
         print(try Formatting.json(Report(
             devices: devices, enrollP50Milliseconds: Percentile.of(times, 0.5), enrollP99Milliseconds: Percentile.of(times, 0.99),
             heartbeats: heartbeats, heartbeatMutualTLSMicroseconds: mutual.wall, heartbeatPlainHTTPMicroseconds: clear.wall,
             mutualTLSOverPlain: clear.wall > 0 ? mutual.wall / clear.wall : 0,
             serverCPUPerThousandMutualTLS: mutual.cpu, serverCPUPerThousandPlain: clear.cpu, serverCPURatio: ratio,
-            goals: ["serverCPUUnder2xPlain": ratio < 2, "enrollP99Under1s": Percentile.of(times, 0.99) < 1000])))
+            fleetSeconds: seconds, fleetServerCPUCoresMutualTLS: fleetMutual.serverCPUCores,
+            fleetServerCPUCoresPlain: fleetPlain.serverCPUCores, fleetServerCPURatio: fleetRatio,
+            fleetHeartbeatsAnsweredMutualTLS: fleetMutual.heartbeatsAnswered, fleetHeartbeatsAnsweredPlain: fleetPlain.heartbeatsAnswered,
+            fleetHeartbeatsFailed: failures,
+            goals: [
+                "serverCPUUnder2xPlain": ratio < 2, "fleetServerCPUUnder2xPlain": fleetRatio < 2,
+                "fleetHeartbeatsAllAnswered": failures == 0, "enrollP99Under1s": Percentile.of(times, 0.99) < 1000,
+            ])))
     }
 
     static func device(_ id: String, trust: DeviceTrust) -> Device {

@@ -48,6 +48,16 @@ public enum FleetEventKind: String, Sendable, Codable, CaseIterable {
     /// An operator token was created or revoked (details: `token`, `name`, `role`, `by`).
     case tokenCreated = "token.created"
     case tokenRevoked = "token.revoked"
+    /// A join token was created or revoked (details: `joinToken` id; on creation `uses`,
+    /// `expiresAt`, `labels`, `by`).
+    case joinTokenCreated = "join-token.created"
+    case joinTokenRevoked = "join-token.revoked"
+    /// A device enrolled with a join token and got a certificate (details: `joinToken`, `serial`, `notAfter`).
+    case deviceEnrolled = "device.enrolled"
+    /// A device renewed its certificate (details: `serial`, `previous`, `notAfter`).
+    case deviceRenewed = "device.renewed"
+    /// An operator revoked a device's certificates (details: `certificates` = how many were in force).
+    case deviceCertificatesRevoked = "device.certificates_revoked"
 }
 
 /// An event not yet written: the store assigns its id.

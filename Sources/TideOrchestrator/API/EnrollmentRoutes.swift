@@ -26,7 +26,7 @@ struct EnrollmentRoutes {
             return try Response.json(await enrollment.enroll(body))
         }
         router.post("enroll/renew") { request, context in
-            guard let peer = await context.peerCertificate() else {
+            guard let peer = await enrollment.identity(of: context.presentedCertificate()) else {
                 throw APIError(.unauthorized, code: "certificate_required", "renewal needs the device's current certificate (mutual TLS)")
             }
             let body = try await request.decodeJSON(RenewRequest.self, limit: min(maxBodyBytes, 64 << 10))

@@ -69,7 +69,7 @@ struct WasmiotDeviceRoutes {
     /// the fleet token. An unknown device is registered first, at the address the heartbeat came
     /// from and the port it names; an enrolled one is reached over HTTPS from then on.
     func heartbeat(_ request: Request, _ context: TideRequestContext) async throws -> Response {
-        let peer = await context.peerCertificate()
+        let peer = await enrollment.identity(of: context.presentedCertificate())
         if peer == nil { try BearerToken.requireFleetToken(fleetToken, in: request) }
         let beat = try await request.decodeJSON(Heartbeat.self, limit: maxBodyBytes)
         guard DeviceID.isValid(beat.id.rawValue) else {

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Logging
+import NIOSSL
 import TideModel
 import TideStore
 import TideTLS
@@ -24,8 +25,14 @@ final class Enrollment: Sendable {
     private let fingerprint: CertificateFingerprint?
     private let certificateValidity: TimeInterval
     private let logger: Logger
+    private let roster: CertificateRoster
+    private let bus: EventBus
 
-    init(store: TideStore, inventory: Inventory, ca: FleetCA?, certificateValidity: TimeInterval, logger: Logger) {
+    init(
+        store: TideStore, bus: EventBus, inventory: Inventory, ca: FleetCA?, certificateValidity: TimeInterval, logger: Logger
+    ) throws(StoreError) {
+        self.roster = try CertificateRoster(store: store)
+        self.bus = bus
         self.store = store
         self.inventory = inventory
         self.ca = ca
@@ -78,6 +85,13 @@ final class Enrollment: Sendable {
             throw APIError.internalError(error.description)
         }
         logger.notice("join token \(id) created by \(creator?.id ?? "the server's token"): \(uses) use(s) until \(token.expiresAt)")
+        record(NewFleetEvent(
+            time: now, kind: .joinTokenCreated, device: nil,
+            message: "join token \(id) created by \(creator?.label ?? "the server's token"): \(uses) use(s) until \(token.expiresAt.formatted(.iso8601))",
+            details: [
+                "joinToken": .string(id), "uses": .number(Double(uses)), "expiresAt": .string(token.expiresAt.formatted(.iso8601)),
+                "labels": .object(labels.mapValues(JSONValue.string)), "by": creator.map { .string($0.id) } ?? .null,
+            ]))
         return CreatedJoinToken(joinToken: token, token: Self.tokenPrefix + id + "." + secret, caFingerprint: fingerprint.description)
     }
 
@@ -98,6 +112,8 @@ final class Enrollment: Sendable {
         }
         guard deleted else { throw APIError.notFound("no join token \(id)") }
         logger.notice("join token \(id) revoked")
+        record(NewFleetEvent(
+            time: Date(), kind: .joinTokenRevoked, device: nil, message: "join token \(id) revoked", details: ["joinToken": .string(id)]))
     }
 
     func enroll(_ request: EnrollRequest, now: Date = Date()) async throws(APIError) -> EnrollResponse {
@@ -140,7 +156,15 @@ final class Enrollment: Sendable {
         }
         switch outcome {
         case (.accepted(let token), let record?):
+            roster.add(record)
             logger.notice("device \(request.deviceId) enrolled with join token \(token.id) (certificate \(record.serial))")
+            self.record(NewFleetEvent(
+                time: now, kind: .deviceEnrolled, device: DeviceID(request.deviceId),
+                message: "device \(request.deviceId) enrolled with join token \(token.id); its certificate is valid until \(record.notAfter.formatted(.iso8601))",
+                details: [
+                    "joinToken": .string(token.id), "serial": .string(record.serial),
+                    "notAfter": .string(record.notAfter.formatted(.iso8601)),
+                ]))
             return EnrollResponse(
                 deviceId: request.deviceId, certificate: pem, caCertificate: caPEM, notAfter: record.notAfter, labels: token.labels)
         case (.expired(let token), _):
@@ -169,21 +193,22 @@ final class Enrollment: Sendable {
                 .forbidden, code: "wrong_certificate",
                 "the certificate is device \(peer.commonName)'s; it cannot speak for device \(deviceID)")
         }
-        let record: DeviceCertificateRecord?
-        do {
-            record = try store.certificate(serial: peer.serial)
-        } catch {
-            throw APIError.internalError(error.description)
-        }
-        guard let record, record.deviceId == peer.commonName else {
+        guard let record = roster.entry(serial: peer.serial), record.deviceID == peer.commonName else {
             throw APIError(.forbidden, code: "certificate_unknown", "this server has no record of certificate \(peer.serial)")
         }
-        guard record.revokedAt == nil else {
+        guard !record.revoked else {
             throw APIError(
                 .forbidden, code: "certificate_revoked",
                 "the certificate of device \(peer.commonName) was revoked; the device must enroll again with a new join token")
         }
-        return record.labelValues
+        return record.labels
+    }
+
+    /// The fleet identity in a certificate a client showed (NIOSSL has verified it); nil when
+    /// there is none or it names no fleet role and id.
+    func identity(of certificate: NIOSSLCertificate?) -> PeerCertificate? {
+        guard let certificate, let der = try? certificate.toDERBytes() else { return nil }
+        return try? roster.identity(of: der) { () throws(TLSError) in try PeerCertificate(certificate) }
     }
 
     /// A new certificate for the device that shows its current one: renewal before expiry.
@@ -200,7 +225,15 @@ final class Enrollment: Sendable {
                 serial: try PeerCertificate(certificate).serial, deviceId: peer.commonName, issuedAt: now,
                 notAfter: certificate.notValidAfter, joinToken: previous?.joinToken, labels: previous?.labelValues ?? [:])
             try store.insert(record)
+            roster.add(record)
             logger.notice("device \(peer.commonName) renewed its certificate (\(peer.serial) -> \(record.serial))")
+            self.record(NewFleetEvent(
+                time: now, kind: .deviceRenewed, device: DeviceID(peer.commonName),
+                message: "device \(peer.commonName) renewed its certificate; the new one is valid until \(record.notAfter.formatted(.iso8601))",
+                details: [
+                    "serial": .string(record.serial), "previous": .string(peer.serial),
+                    "notAfter": .string(record.notAfter.formatted(.iso8601)),
+                ]))
             return EnrollResponse(
                 deviceId: peer.commonName, certificate: try certificate.serializeAsPEM().pemString, caCertificate: caPEM,
                 notAfter: record.notAfter, labels: [:])
@@ -215,9 +248,28 @@ final class Enrollment: Sendable {
     func revokeCertificates(of deviceID: DeviceID) throws(APIError) {
         do {
             let count = try store.revokeCertificates(of: deviceID.rawValue, at: Date())
-            if count > 0 { logger.notice("revoked \(count) certificate(s) of device \(deviceID)") }
+            roster.revokeAll(of: deviceID.rawValue)
+            if count > 0 {
+                logger.notice("revoked \(count) certificate(s) of device \(deviceID)")
+                record(NewFleetEvent(
+                    time: Date(), kind: .deviceCertificatesRevoked, device: deviceID,
+                    message: "\(count) certificate(s) of device \(deviceID) revoked: it must enroll again with a new join token",
+                    details: ["certificates": .number(Double(count))]))
+            }
         } catch {
             throw APIError.internalError(error.description)
+        }
+    }
+
+    /// Writes an event to the log after the change it describes is stored; a failure to write it
+    /// is logged, the change stands.
+    private func record(_ event: NewFleetEvent) {
+        do {
+            let stored = try store.append(event)
+            let bus = self.bus
+            Task { await bus.published([stored]) }
+        } catch {
+            logger.error("cannot write the event \"\(event.message)\": \(error)")
         }
     }
 

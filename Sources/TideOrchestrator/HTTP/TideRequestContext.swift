@@ -21,11 +21,10 @@ public struct TideRequestContext: RequestContext {
         channel = source.channel
     }
 
-    /// The fleet certificate the client showed over TLS (NIOSSL has checked its chain and
-    /// validity); nil over plain HTTP or when the client showed none.
-    func peerCertificate() async -> PeerCertificate? {
-        guard let certificate = try? await channel.nioSSL_peerCertificate().get() else { return nil }
-        return try? PeerCertificate(certificate)
+    /// The certificate the client showed over TLS (NIOSSL has checked its chain and validity);
+    /// nil over plain HTTP or when the client showed none.
+    func presentedCertificate() async -> NIOSSLCertificate? {
+        try? await channel.nioSSL_peerCertificate().get()
     }
 
     public var responseEncoder: JSONEncoder { TideJSON.encoder() }

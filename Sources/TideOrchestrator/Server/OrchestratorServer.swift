@@ -106,9 +106,14 @@ public struct OrchestratorServer: Sendable {
             logger.info("mDNS discovery is off")
         }
 
-        let enrollment = Enrollment(
-            store: store, inventory: inventory, ca: tls?.ca, certificateValidity: configuration.deviceCertificateValidity,
-            logger: logger)
+        let enrollment: Enrollment
+        do {
+            enrollment = try Enrollment(
+                store: store, bus: bus, inventory: inventory, ca: tls?.ca, certificateValidity: configuration.deviceCertificateValidity,
+                logger: logger)
+        } catch {
+            throw ServerError(error.description)
+        }
         let router = Router(context: TideRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         router.get("healthz") { _, _ in try Response.json(["status": "ok"]) }
