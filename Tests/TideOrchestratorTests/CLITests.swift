@@ -27,7 +27,7 @@ struct CLITests {
         #expect(lines[0].split(separator: " ", omittingEmptySubsequences: true) == ["ID", "NAME", "ADDRESS", "STATUS", "SINCE", "TRUST", "MEMORY", "INTERFACES"])
         let cells = lines[1].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         #expect(cells.first == id)
-        #expect(cells.contains("gw-1") && cells.contains(device.address) && cells.contains("alive"))
+        #expect(cells.contains("gw-1") && cells.contains("http://" + device.address) && cells.contains("alive"))
         #expect(lines[1].contains("256 MiB"))
         #expect(cells.last == "3")
 

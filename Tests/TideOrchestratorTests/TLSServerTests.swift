@@ -115,7 +115,10 @@ struct TLSServerTests {
     func processes() async throws {
         let directory = TemporaryDirectory.make()
         let server = try await ChildProcess.startTide(
-            ["server", "--port", "{port}", "--data-dir", directory, "--registry", "none", "--no-mdns", "--log-level", "notice"],
+            [
+                "server", "--port", "{port}", "--data-dir", directory, "--registry", "none", "--no-mdns", "--log-level", "notice",
+                "--plain-http-devices",
+            ],
             readyPath: "/healthz", scheme: "https")
         defer { server.stop() }
         let certificate = try Certificate(pemEncoded: String(contentsOfFile: directory + "/tls/ca.pem", encoding: .utf8))
@@ -144,7 +147,8 @@ struct TLSServerTests {
         #expect(try await eventually(timeout: .seconds(15)) {
             let answer = try await TideProcess.run(["device", "ls", "--json", "--server", base, "--data-dir", directory])
             let devices = try TideJSON.decoder().decode(DeviceList.self, from: Data(answer.stdout.utf8)).devices
-            return devices.map(\.name) == ["tls-device"] && devices.allSatisfy { $0.status == .alive && $0.trust == .token }
+            return devices.map(\.name) == ["tls-device"]
+                && devices.allSatisfy { $0.status == .alive && $0.trust == .token && $0.transport == "http" }
         })
         #expect(try await eventually(timeout: .seconds(10)) { stranger.output().contains("the orchestrator's certificate is not signed by a CA this supervisor trusts") }, "\(stranger.output())")
     }

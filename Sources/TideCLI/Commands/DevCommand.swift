@@ -56,12 +56,13 @@ struct DevCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "tide.dev")
         let token = try Self.supervisorToken(in: dataDirectory + "/dev")
-        let server = OrchestratorServer(
-            configuration: ServerConfiguration(
-                dataDirectory: dataDirectory, port: port,
-                bundledRegistry: FileManager.default.fileExists(atPath: registry) ? registry : nil, mdnsServiceType: nil,
-                supervisorToken: token),
-            logger: Logger(label: "tide.server"))
+        // The dev fleet's supervisors use the fleet token and serve plain HTTP on loopback.
+        var configuration = ServerConfiguration(
+            dataDirectory: dataDirectory, port: port,
+            bundledRegistry: FileManager.default.fileExists(atPath: registry) ? registry : nil, mdnsServiceType: nil,
+            supervisorToken: token)
+        configuration.plainHTTPDevices = true
+        let server = OrchestratorServer(configuration: configuration, logger: Logger(label: "tide.server"))
         let base = "https://127.0.0.1:\(port)"
         let (running, listening) = AsyncStream.makeStream(of: Void.self)
 

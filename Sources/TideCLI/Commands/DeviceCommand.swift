@@ -12,7 +12,7 @@ struct DeviceCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "ls", abstract: "List devices: id, name, address, status, since, trust, memory, interfaces.")
+            commandName: "ls", abstract: "List devices: id, name, address (https:// for enrolled devices, http:// for devices without a certificate), status, since, trust, memory, interfaces.")
         @OptionGroup var client: ClientOptions
         @OptionGroup var output: OutputOptions
         @Option(help: "Only devices with this status (alive, suspect, dead).")
@@ -24,7 +24,7 @@ struct DeviceCommand: AsyncParsableCommand {
             var table = Table(header: ["ID", "NAME", "ADDRESS", "STATUS", "SINCE", "TRUST", "MEMORY", "INTERFACES"])
             for device in devices {
                 table.rows.append([
-                    device.id.rawValue, device.name, device.endpoint?.description ?? "-", device.status.rawValue,
+                    device.id.rawValue, device.name, device.endpoint?.baseURL ?? "-", device.status.rawValue,
                     Formatting.ago(device.statusSince), device.trust.rawValue, Formatting.bytes(device.capabilities.memoryBytes),
                     String(device.capabilities.interfaces.count),
                 ])

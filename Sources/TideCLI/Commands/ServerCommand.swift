@@ -21,6 +21,9 @@ struct ServerCommand: AsyncParsableCommand {
             an open route (wasmiot self-registration, mDNS) are unverified: listed and watched, but given \
             no work until "tide device approve" or a heartbeat with the token. The wasmiot-compatible \
             /file/... routes stay open because wasmiot supervisors cannot send tokens (docs/security.md). \
+            An HTTPS server accepts devices without a fleet certificate (supervisors started with --token, \
+            wasmiot supervisors) only with --plain-http-devices; wasmiot supervisors also need \
+            --plain-http-port, as they cannot check the fleet CA. Such devices are listed as http://. \
             SIGINT or SIGTERM shut the server down gracefully.
             """
     )
@@ -42,6 +45,14 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP instead of HTTPS: tokens and deployments travel in clear text. Local experiments only.")
     var insecureHTTP = false
+
+    @Flag(name: .customLong("plain-http-devices"), help: "Accept devices without a fleet certificate (supervisors started with --token, wasmiot supervisors): they are reached over plain HTTP and listed as http://. Without it, an HTTPS server takes only enrolled devices.")
+    var plainHTTPDevices = false
+
+    @Option(name: .customLong("plain-http-port"), help: ArgumentHelp(
+        "Also serve the device routes (module downloads, wasmiot registration, heartbeats; no /api/v1) over plain HTTP on this port, and point devices without a certificate there: wasmiot supervisors cannot check the fleet CA. 0 picks a free port. Implies --plain-http-devices.",
+        valueName: "port"))
+    var plainHTTPPort: Int?
 
     @Option(name: .customLong("tls-cert"), help: ArgumentHelp(
         "Serve HTTPS with this certificate (PEM, chain allowed) from your own PKI instead of the fleet CA; needs --tls-key and --tls-ca.",
@@ -173,6 +184,12 @@ struct ServerCommand: AsyncParsableCommand {
         if insecureHTTP, !pki.isEmpty || !tlsNames.isEmpty {
             throw ValidationError("--insecure-http serves plain HTTP; it cannot be combined with --tls-cert, --tls-key, --tls-ca or --tls-san")
         }
+        if let plainHTTPPort {
+            guard (0...65535).contains(plainHTTPPort), plainHTTPPort != port || port == 0 else {
+                throw ValidationError("--plain-http-port must be 0-65535 and not the server's --port \(port)")
+            }
+            if insecureHTTP { throw ValidationError("--plain-http-port is for HTTPS servers; with --insecure-http every route is plain already") }
+        }
         if !pki.isEmpty, !tlsNames.isEmpty {
             throw ValidationError("--tls-san names hosts in the fleet CA's server certificate; with --tls-cert, put them in your certificate")
         }
@@ -207,7 +224,7 @@ struct ServerCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure(error.message)
         }
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             dataDirectory: dataDirectory ?? ProcessInfo.processInfo.environment["TIDE_DATA"] ?? ".tide",
             host: host, port: port, requireAuth: !insecureNoAuth,
             probeInterval: .milliseconds(Int64(probeInterval * 1000)),
@@ -224,6 +241,8 @@ struct ServerCommand: AsyncParsableCommand {
             planTimeLimit: .milliseconds(Int64(planTimeLimit * 1000)), maxConcurrentPlans: maxConcurrentPlans,
             maxWaitingPlans: maxWaitingPlans, allowUnverifiedDevices: allowUnverifiedDevices, trustedKeyFiles: trustedKeys,
             requireSignedPrefixes: requireSigned ? [""] : requireSignedPrefixes, transport: transport)
+        configuration.plainHTTPDevices = plainHTTPDevices
+        configuration.plainHTTPPort = plainHTTPPort
         do {
             try await OrchestratorServer(configuration: configuration, logger: logger).run()
         } catch let error as ServerError {

@@ -12,6 +12,7 @@ enum DeviceDetails {
             "status:      \(device.status.rawValue) since \(TideJSON.formatTimestamp(device.statusSince)) (\(Formatting.ago(device.statusSince)))",
             "reason:      \(device.statusReason)",
             "trust:       \(Self.trust(device.trust))",
+            "transport:   \(device.transport == "https" ? "https (mutual TLS with its fleet certificate)" : "http (plain, no certificate)")",
             "memory:      \(Formatting.bytes(capabilities.memoryBytes))",
         ]
         if let cpu = capabilities.cpuName {

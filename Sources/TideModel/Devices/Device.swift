@@ -51,6 +51,9 @@ public struct Device: Sendable, Codable, Equatable, Identifiable {
     public func isDamped(at time: Date) -> Bool { dampedUntil.map { $0 > time } ?? false }
 
     /// Where to reach the supervisor: the first address with the device's port.
+    /// "https" for an enrolled device (mutual TLS), "http" for one without a fleet certificate.
+    public var transport: String { trust == .certificate ? "https" : "http" }
+
     public var endpoint: DeviceEndpoint? {
         addresses.first.map { DeviceEndpoint(host: $0, port: port, secure: trust == .certificate) }
     }

@@ -42,6 +42,10 @@ actor DeploymentController {
     /// Set once the server knows its bound address (when no public URL was configured).
     func setPublicURL(_ url: String) { publicURL = url }
 
+    /// The plain-HTTP listener's base URL, for devices without a certificate.
+    var plainURL: String?
+    func setPlainURL(_ url: String) { plainURL = url }
+
     func list() -> [Deployment] { deployments.values.sorted { $0.name < $1.name } }
 
     func deployment(_ name: String) -> Deployment? { deployments[name] }
@@ -227,7 +231,7 @@ actor DeploymentController {
             try? save(deployment, events: [])
             return failures
         }
-        let builder = NodeBuilder(deployment: deployment, entries: entries, addresses: addresses, publicURL: publicURL)
+        let builder = NodeBuilder(deployment: deployment, entries: entries, addresses: addresses, publicURL: publicURL, plainURL: plainURL)
         var pending: [(device: DeviceID, endpoint: DeviceEndpoint, body: [UInt8], digest: String, trusted: Bool)] = []
         do {
             for index in deployment.steps.indices {
@@ -484,7 +488,7 @@ actor DeploymentController {
         for device in deployment.devices {
             if let endpoint = await inventory.device(device)?.endpoint { addresses[device] = endpoint }
         }
-        let builder = NodeBuilder(deployment: deployment, entries: entries, addresses: addresses, publicURL: publicURL)
+        let builder = NodeBuilder(deployment: deployment, entries: entries, addresses: addresses, publicURL: publicURL, plainURL: plainURL)
         return try await PipelineRunner(deployment: deployment, builder: builder, supervisors: supervisors).run(inputs: inputs)
     }
 

@@ -12,16 +12,23 @@ struct NodeBuilder: Sendable {
     let addresses: [DeviceID: DeviceEndpoint]
     /// The orchestrator's base URL as devices reach it.
     let publicURL: String
+    /// Its plain-HTTP listener for devices without a certificate (`--plain-http-port`), if any:
+    /// their module URLs point there.
+    let plainURL: String?
     /// Lookups by step name, built once: a deployment may have 10,000 steps.
     private let devices: [String: DeviceID]
     private let manifestSteps: [String: ManifestStep]
     private let wiring: StepWiring
 
-    init(deployment: Deployment, entries: [String: RegistryEntry], addresses: [DeviceID: DeviceEndpoint], publicURL: String) {
+    init(
+        deployment: Deployment, entries: [String: RegistryEntry], addresses: [DeviceID: DeviceEndpoint], publicURL: String,
+        plainURL: String? = nil
+    ) {
         self.deployment = deployment
         self.entries = entries
         self.addresses = addresses
         self.publicURL = publicURL
+        self.plainURL = plainURL
         devices = Dictionary(deployment.steps.compactMap { step in step.device.map { (step.step, $0) } }) { first, _ in first }
         manifestSteps = Dictionary(deployment.manifest.steps.map { ($0.name, $0) }) { first, _ in first }
         wiring = StepWiring(manifest: deployment.manifest)
@@ -40,7 +47,10 @@ struct NodeBuilder: Sendable {
             byDevice[device, default: []].append(step)
         }
         var result: [DeviceID: NodeDocument] = [:]
-        for (device, steps) in byDevice { result[device] = try node(steps) }
+        for (device, steps) in byDevice {
+            let plain = addresses[device].map { !$0.secure } ?? false
+            result[device] = try node(steps, base: plain ? plainURL ?? publicURL : publicURL)
+        }
         return result
     }
 
@@ -65,7 +75,7 @@ struct NodeBuilder: Sendable {
                 schema: function.result.map { WasmiotModuleRoutes.schema($0.rawValue) } ?? .null))
     }
 
-    private func node(_ steps: [ManifestStep]) throws(APIError) -> NodeDocument {
+    private func node(_ steps: [ManifestStep], base: String) throws(APIError) -> NodeDocument {
         var modules: [NodeDocument.Module] = []
         var moduleNames: [String: String] = [:]  // module name -> package
         var endpoints: [String: [String: NodeDocument.Endpoint]] = [:]
@@ -83,7 +93,7 @@ struct NodeBuilder: Sendable {
             }
             guard let entry = entries[package] else { throw APIError.internalError("\(package) is not pinned") }
             moduleNames[name] = package
-            modules.append(module(name, entry))
+            modules.append(module(name, entry, base: base))
             for dependency in entry.record.dependencies.keys.sorted() { try add(module: dependency, package: dependency) }
         }
 
@@ -103,9 +113,9 @@ struct NodeBuilder: Sendable {
             instructions: .init(modules: instructions), mounts: mounts)
     }
 
-    private func module(_ name: String, _ entry: RegistryEntry) -> NodeDocument.Module {
+    private func module(_ name: String, _ entry: RegistryEntry, base orchestrator: String) -> NodeDocument.Module {
         let id = "\(entry.record.name)@\(entry.record.version)"
-        let base = "\(publicURL)/file/module/\(id)"
+        let base = "\(orchestrator)/file/module/\(id)"
         let data = entry.files.filter { $0.role == "data" }
         return NodeDocument.Module(
             id: id, name: name,

@@ -41,6 +41,9 @@ enum DeviceJSON {
         writer.key("trust")
         writer.string(device.trust.rawValue)
         writer.comma()
+        writer.key("transport")
+        writer.string(device.transport)
+        writer.comma()
         writer.key("description")
         let head = writer.bytes
         writer = JSONWriter(capacity: 512)

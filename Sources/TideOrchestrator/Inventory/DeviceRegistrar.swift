@@ -6,11 +6,14 @@ public struct DeviceRegistrar: Sendable {
     let probe: DeviceProbe
     let inventory: Inventory
     let timeout: Duration
+    /// false on an HTTPS server that accepts only devices with a fleet certificate.
+    var acceptsPlainHTTP = true
 
     /// `trust` is what the calling route vouches for (see `Inventory.register`).
     public func register(_ endpoint: DeviceEndpoint, name: String? = nil, addresses: [String] = [], trust: DeviceTrust)
         async throws -> (device: Device, created: Bool)
     {
+        guard endpoint.secure || acceptsPlainHTTP else { throw Self.plainRefused(endpoint) }
         let description: (raw: RawJSON, parsed: DeviceDescription)
         let health: HealthReport
         do {
@@ -26,5 +29,12 @@ public struct DeviceRegistrar: Sendable {
                 endpoint: endpoint, name: name, addresses: addresses, description: description.raw,
                 parsed: description.parsed, health: health, trust: trust)
         }
+    }
+
+    static func plainRefused(_ endpoint: DeviceEndpoint) -> APIError {
+        APIError(
+            .forbidden, code: "plain_http_device",
+            "the device at \(endpoint) has no fleet certificate and would be reached over plain HTTP; this server accepts such devices (wasmiot supervisors, supervisors started with --token) only when started with --plain-http-devices (or --plain-http-port for wasmiot supervisors). Or enroll it: tide supervisor --join",
+            details: ["address": .string(endpoint.description)])
     }
 }

@@ -70,7 +70,8 @@ public struct OrchestratorServer: Sendable {
         if let tls { clientConfiguration.tlsConfiguration = tls.client }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let probe = DeviceProbe(client: client)
-        let registrar = DeviceRegistrar(probe: probe, inventory: inventory, timeout: configuration.registrationTimeout)
+        var registrar = DeviceRegistrar(probe: probe, inventory: inventory, timeout: configuration.registrationTimeout)
+        registrar.acceptsPlainHTTP = configuration.acceptsPlainHTTPDevices
         let monitor = HealthMonitor(
             inventory: inventory, probe: probe,
             schedule: ProbeSchedule(
@@ -117,15 +118,16 @@ public struct OrchestratorServer: Sendable {
         let router = Router(context: TideRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         router.get("healthz") { _, _ in try Response.json(["status": "ok"]) }
-        WasmiotDeviceRoutes(
+        let deviceRoutes = WasmiotDeviceRoutes(
             inventory: inventory, registrar: registrar, maxBodyBytes: configuration.maxBodyBytes, fleetToken: fleetToken,
             enrollment: enrollment, logger: logger,
             onHeartbeat: { beat in
                 guard let reported = beat.deployments else { return }
                 await controller.observe(beat.id, running: reported)
-            }
-        ).add(to: router)
-        WasmiotModuleRoutes(registry: registry).add(to: router)
+            })
+        deviceRoutes.add(to: router)
+        let moduleRoutes = WasmiotModuleRoutes(registry: registry)
+        moduleRoutes.add(to: router)
         let api = router.group("api/v1")
         if token != nil { api.add(middleware: AuthMiddleware(tokens: tokens)) }
         TokenRoutes(tokens: tokens, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
@@ -146,6 +148,20 @@ public struct OrchestratorServer: Sendable {
 
         let logger = self.logger
         let host = configuration.host
+        let reachable = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        // The plain listener for devices without a certificate; the server reports itself running
+        // once that listener is up too, so that every node built from then on points there.
+        let plainPorts: AsyncStream<Int>?
+        if let plainPort = configuration.plainHTTPPort, tls != nil {
+            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+            plainPorts = ports
+            services.append(PlainDeviceListener.application(
+                host: host, port: plainPort, deviceRoutes: deviceRoutes, moduleRoutes: moduleRoutes, logger: logger,
+                onRunning: { port in continuation.yield(port) }))
+        } else {
+            plainPorts = nil
+            if configuration.plainHTTPPort != nil { logger.notice("--plain-http-port is not needed: this server serves plain HTTP already") }
+        }
         // Notices clients that go away, so that their placements stop.
         let http = HTTPServerBuilder.tide(additionalChannelHandlers: [ConnectionWatchHandler()])
         let serverBuilder: HTTPServerBuilder
@@ -161,8 +177,15 @@ public struct OrchestratorServer: Sendable {
             services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
+                if let plainPorts {
+                    var next = plainPorts.makeAsyncIterator()
+                    if let plainPort = await next.next() {
+                        let url = PlainDeviceListener.baseURL(publicURL: configuration.publicURL, reachableHost: reachable, port: plainPort)
+                        await controller.setPlainURL(url)
+                        logger.notice("devices without a fleet certificate (wasmiot supervisors) download modules over plain HTTP from \(url); device routes only")
+                    }
+                }
                 if configuration.publicURL == nil {
-                    let reachable = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
                     await controller.setPublicURL("\(scheme)://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)")
                     if reachable != host {
                         logger.warning("devices download modules from \(scheme)://\(reachable):\(port), which only devices on this machine reach; set --public-url")

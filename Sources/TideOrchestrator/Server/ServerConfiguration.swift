@@ -59,6 +59,18 @@ public struct ServerConfiguration: Sendable {
     public var transport: ServerTransport
     /// How long the certificate an enrolling device gets is valid.
     public var deviceCertificateValidity: TimeInterval = 90 * 86_400
+    /// An HTTPS server accepts devices without a fleet certificate (wasmiot supervisors,
+    /// supervisors started with `--token`), reached over plain HTTP (`--plain-http-devices`).
+    public var plainHTTPDevices = false
+    /// Also serve the device routes over plain HTTP on this port (0: any free one), and point
+    /// such devices' module downloads there (`--plain-http-port`): wasmiot supervisors cannot
+    /// check the fleet CA. Implies `plainHTTPDevices`.
+    public var plainHTTPPort: Int?
+
+    /// Whether devices without a certificate may join (always on a plain-HTTP server).
+    public var acceptsPlainHTTPDevices: Bool {
+        transport == .insecureHTTP || plainHTTPDevices || plainHTTPPort != nil
+    }
 
     public init(
         dataDirectory: String, host: String = "127.0.0.1", port: Int = 3000, requireAuth: Bool = true,

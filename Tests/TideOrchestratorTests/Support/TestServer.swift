@@ -40,7 +40,8 @@ final class TestServer: Sendable {
         reconcileInterval: Duration = .seconds(5), rebalanceGain: Double? = nil, maxManifestSteps: Int = 10_000,
         planTimeLimit: Duration = .seconds(30), maxConcurrentPlans: Int = 2, maxWaitingPlans: Int = 8,
         allowUnverifiedDevices: Bool = false, trustedKeyFiles: [String] = [], requireSignedPrefixes: [String] = [],
-        transport: ServerTransport = .insecureHTTP, deviceCertificateValidity: TimeInterval = 90 * 86_400
+        transport: ServerTransport = .insecureHTTP, deviceCertificateValidity: TimeInterval = 90 * 86_400,
+        plainHTTPDevices: Bool = false, plainHTTPPort: Int? = nil
     ) async throws -> TestServer {
         let directory = dataDirectory ?? TemporaryDirectory.make()
         var logger = Logger(label: "test.server")
@@ -57,6 +58,8 @@ final class TestServer: Sendable {
             allowUnverifiedDevices: allowUnverifiedDevices, trustedKeyFiles: trustedKeyFiles,
             requireSignedPrefixes: requireSignedPrefixes, transport: transport)
         configuration.deviceCertificateValidity = deviceCertificateValidity
+        configuration.plainHTTPDevices = plainHTTPDevices
+        configuration.plainHTTPPort = plainHTTPPort
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task { [configuration] in
             defer { continuation.finish() }

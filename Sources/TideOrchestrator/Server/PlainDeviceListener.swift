@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import TideHTTP
+
+/// `--plain-http-port`: the device routes over plain HTTP beside the HTTPS server, for devices
+/// that cannot check the fleet CA (wasmiot supervisors): module downloads, wasmiot
+/// self-registration and device list, heartbeats with the fleet token. Nothing under `/api/v1`,
+/// no enrollment, no deployments: an operator's credentials never cross it.
+enum PlainDeviceListener {
+    static func application(
+        host: String, port: Int, deviceRoutes: WasmiotDeviceRoutes, moduleRoutes: WasmiotModuleRoutes, logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void
+    ) -> any Service {
+        let router = Router(context: TideRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.get("healthz") { _, _ in try Response.json(["status": "ok"]) }
+        deviceRoutes.add(to: router)
+        moduleRoutes.add(to: router)
+        return Application(
+            router: router,
+            server: .tide(additionalChannelHandlers: [ConnectionWatchHandler()]),
+            configuration: .init(address: .hostname(host, port: port), serverName: "tide"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    /// The listener's base URL as devices reach it: the host of `--public-url` if given, else the
+    /// address the server listens on.
+    static func baseURL(publicURL: String?, reachableHost: String, port: Int) -> String {
+        var host = reachableHost
+        if let publicURL, let components = URLComponents(string: publicURL), let named = components.host { host = named }
+        return "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+    }
+}
