@@ -167,7 +167,7 @@ let package = Package(
         .testTarget(
             name: "TideSupervisorTests",
             dependencies: [
-                "TideSupervisor", "TideModel", "TideTLS",
+                "TideSupervisor", "TideModel", "TideTLS", "TideSigning",
                 .product(name: "WAT", package: "WasmKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

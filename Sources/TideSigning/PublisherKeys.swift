@@ -111,3 +111,13 @@ public struct SigningError: Error, Sendable, Equatable, CustomStringConvertible 
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
+
+extension PublisherKey {
+    /// A set of keys as a server hands it to devices: one `.pub` line each (no newline), sorted,
+    /// and `sha256:<hex>` of the lines joined by newlines, which names the set.
+    public static func handout(_ keys: [PublisherKey]) -> (lines: [String], digest: String) {
+        let lines = Set(keys.map { $0.fileText.trimmingCharacters(in: .whitespacesAndNewlines) }).sorted()
+        let digest = SHA256.hash(data: Data(lines.joined(separator: "\n").utf8))
+        return (lines, "sha256:" + digest.map { String(format: "%02x", $0) }.joined())
+    }
+}

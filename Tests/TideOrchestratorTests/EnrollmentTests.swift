@@ -227,6 +227,44 @@ struct EnrollmentTests {
         #expect(revocations.count == 1 && revocations.first?.details?["certificates"] == 1, "\(revocations)")
     }
 
+    @Test("an enrolled supervisor trusts the server's publisher keys from enrollment on, and follows when they change")
+    func publisherKeysFromTheServer() async throws {
+        let keys = try await SignedPackageTests.keys()
+        let acme = try String(contentsOfFile: keys.directory + "/acme.pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let stranger = try String(contentsOfFile: keys.directory + "/stranger.pub", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let directory = TemporaryDirectory.make()
+        let first = try await TestServer.start(
+            dataDirectory: directory, trustedKeyFiles: [keys.directory + "/acme.pub"], transport: .fleetCA(extraHosts: []))
+        let port = first.port
+        let created = try await client(first).createJoinToken(CreateJoinTokenRequest())
+        let data = TemporaryDirectory.make()
+        let supervisor = try await ChildProcess.startTide([
+            "supervisor", "--port", "{port}", "--name", "keyed", "--data-dir", data, "--join", first.baseURL,
+            "--join-token", created.token, "--ca-fingerprint", created.caFingerprint, "--log-level", "notice",
+        ], scheme: "https")
+        defer { supervisor.stop() }
+        let held = data + "/tls/publisher-keys.json"
+        func heldKeys() throws -> [String] {
+            guard FileManager.default.fileExists(atPath: held) else { return [] }
+            return try JSONDecoder().decode(PublisherKeySet.self, from: Data(contentsOf: URL(fileURLWithPath: held))).keys
+        }
+        #expect(try heldKeys() == [acme], "the enrollment answer brought the server's key")
+        #expect(supervisor.output().contains("trusting the orchestrator's 1 publisher key(s)"), "\(supervisor.output())")
+
+        // The operator changes the server's trusted keys; the device follows within heartbeats.
+        await first.stop()
+        let second = try await TestServer.start(
+            dataDirectory: directory, trustedKeyFiles: [keys.directory + "/stranger.pub"], transport: .fleetCA(extraHosts: []),
+            port: port)
+        defer { Task { await second.stop() } }
+        #expect(try await eventually(timeout: .seconds(15)) { try heldKeys() == [stranger] }, "\(supervisor.output())")
+        #expect(supervisor.output().contains("the orchestrator's publisher keys changed"), "\(supervisor.output())")
+        // Only an enrolled device gets them.
+        let anonymous = try await HTTPProbe.get(second.baseURL + "/enroll/publisher-keys", client: try http(second))
+        #expect(anonymous.status == 401 && anonymous.body.contains("certificate_required"), "\(anonymous.body)")
+    }
+
     @Test("a supervisor refuses to enroll with a server whose CA does not match the fingerprint")
     func wrongFingerprint() async throws {
         let server = try await fleetServer()

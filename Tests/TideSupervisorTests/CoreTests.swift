@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TideModel
+import TideSigning
 import WasmKit
 
 @testable import TideSupervisor
@@ -197,5 +198,33 @@ import WasmKit
             HistoryEntry(requestId: "r5", deploymentId: "d", module: "m", function: "f", status: .pending, success: false, queuedAt: now))
         #expect(await history.entry("r2") == nil)
         #expect(await history.count == 3)
+    }
+}
+
+@Suite("Publisher keys from the orchestrator")
+struct PublisherKeyTrustTests {
+    private func key(_ name: String) -> PublisherKey { PublisherSigningKey.generate(name: name).publicKey }
+
+    @Test("a set is taken only when every key reads and the digest names exactly those keys; it is kept across restarts")
+    func verifyAndKeep() throws {
+        let directory = try DataDirectory(root: FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)").path)
+        try FileManager.default.createDirectory(atPath: directory.tlsRoot, withIntermediateDirectories: true)
+        let local = key("local")
+        let trust = try PublisherKeyTrust(local: SignaturePolicy(trusted: [local], requiredPrefixes: [""]), directory: directory)
+        let acme = key("acme")
+        let handout = PublisherKey.handout([acme])
+        #expect(try trust.replace(with: PublisherKeySet(keys: handout.lines, digest: handout.digest)))
+        #expect(Set(trust.policy.trusted.keys) == [local.id, acme.id])
+        #expect(trust.policy.requiredPrefixes == [""])
+
+        let other = PublisherKey.handout([key("other")])
+        #expect(throws: SupervisorError.self) { try trust.replace(with: PublisherKeySet(keys: other.lines, digest: handout.digest)) }
+        #expect(throws: SupervisorError.self) { try trust.replace(with: PublisherKeySet(keys: ["not a key"], digest: handout.digest)) }
+        let many = PublisherKey.handout((0...PublisherKeySet.maxKeys).map { key("k\($0)") })
+        #expect(throws: SupervisorError.self) { try trust.replace(with: PublisherKeySet(keys: many.lines, digest: many.digest)) }
+        #expect(trust.digest == handout.digest, "a refused set changes nothing")
+
+        let restarted = try PublisherKeyTrust(local: SignaturePolicy(trusted: [], requiredPrefixes: []), directory: directory)
+        #expect(restarted.digest == handout.digest && Set(restarted.policy.trusted.keys) == [acme.id])
     }
 }

@@ -78,13 +78,36 @@ public struct EnrollResponse: Sendable, Codable, Equatable {
     public var caCertificate: String
     public var notAfter: Date
     public var labels: [String: String]
+    /// The publisher keys the server trusts, each as the text of a `.pub` file: the device
+    /// checks package signatures against them (besides its own `--trusted-key`s).
+    public var publisherKeys: PublisherKeySet?
 
-    public init(deviceId: String, certificate: String, caCertificate: String, notAfter: Date, labels: [String: String]) {
+    public init(
+        deviceId: String, certificate: String, caCertificate: String, notAfter: Date, labels: [String: String],
+        publisherKeys: PublisherKeySet? = nil
+    ) {
         self.deviceId = deviceId
         self.certificate = certificate
         self.caCertificate = caCertificate
         self.notAfter = notAfter
         self.labels = labels
+        self.publisherKeys = publisherKeys
+    }
+}
+
+/// The publisher keys a server hands its enrolled devices (`GET /enroll/publisher-keys`, and in
+/// enrollment answers); `digest` names the set, and heartbeat answers carry it so that a device
+/// notices a change.
+public struct PublisherKeySet: Sendable, Codable, Equatable {
+    public static let maxKeys = 256
+    /// `tide-ed25519-public <base64> <name>` lines, sorted.
+    public var keys: [String]
+    /// `sha256:<hex>` of the sorted lines joined by newlines.
+    public var digest: String
+
+    public init(keys: [String], digest: String) {
+        self.keys = keys
+        self.digest = digest
     }
 }
 

@@ -43,8 +43,12 @@ public struct HeartbeatAck: Sendable, Codable, Equatable {
     /// `known`, or `registered` when the heartbeat made the server register the device.
     public var status: String
     public var device: DeviceID
-    public init(status: String, device: DeviceID) {
+    /// For an enrolled device: the digest of the publisher keys the server hands out
+    /// (`PublisherKeySet.digest`); a device holding another set fetches the new one.
+    public var publisherKeys: String?
+    public init(status: String, device: DeviceID, publisherKeys: String? = nil) {
         self.status = status
         self.device = device
+        self.publisherKeys = publisherKeys
     }
 }

@@ -32,6 +32,13 @@ struct EnrollmentRoutes {
             let body = try await request.decodeJSON(RenewRequest.self, limit: min(maxBodyBytes, 64 << 10))
             return try Response.json(enrollment.renew(csr: body.csr, peer: peer))
         }
+        router.get("enroll/publisher-keys") { _, context in
+            guard let peer = await enrollment.identity(of: context.presentedCertificate()) else {
+                throw APIError(.unauthorized, code: "certificate_required", "the publisher keys go to enrolled devices (mutual TLS)")
+            }
+            try enrollment.authenticate(peer, as: nil)
+            return try Response.json(enrollment.publisherKeys)
+        }
         router.get("enroll/ca") { _, _ in
             var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: try enrollment.caCertificate())))
             response.headers[.contentType] = "application/x-pem-file"

@@ -88,7 +88,7 @@ struct WasmiotDeviceRoutes {
         if !upgrade, await inventory.recordHeartbeat(beat) {
             let observe = onHeartbeat
             Task { await observe(beat) }
-            return try .json(HeartbeatAck(status: "known", device: beat.id))
+            return try .json(HeartbeatAck(status: "known", device: beat.id, publisherKeys: peer.map { _ in enrollment.publisherKeys.digest }))
         }
         guard let host = context.remoteIP, let port = beat.port, (1...65535).contains(port) else {
             throw APIError.notFound("device \(beat.id) is not registered; send port in the heartbeat or register it first")
@@ -106,7 +106,7 @@ struct WasmiotDeviceRoutes {
             if !unset.isEmpty { _ = try? await inventory.updateLabels(device.id, unset.mapValues { Optional($0) }) }
         }
         _ = await inventory.recordHeartbeat(beat)
-        return try .json(HeartbeatAck(status: "registered", device: device.id))
+        return try .json(HeartbeatAck(status: "registered", device: device.id, publisherKeys: peer.map { _ in enrollment.publisherKeys.digest }))
     }
 
     /// Self-registration, open to anyone: the server connects only to the caller's own address (the

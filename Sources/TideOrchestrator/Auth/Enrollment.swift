@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOSSL
 import TideModel
+import TideSigning
 import TideStore
 import TideTLS
 import X509
@@ -27,10 +28,15 @@ final class Enrollment: Sendable {
     private let logger: Logger
     private let roster: CertificateRoster
     private let bus: EventBus
+    /// The publisher keys this server trusts, handed to enrolled devices.
+    let publisherKeys: PublisherKeySet
 
     init(
-        store: TideStore, bus: EventBus, inventory: Inventory, ca: FleetCA?, certificateValidity: TimeInterval, logger: Logger
+        store: TideStore, bus: EventBus, inventory: Inventory, ca: FleetCA?, certificateValidity: TimeInterval,
+        publisherKeys: [PublisherKey] = [], logger: Logger
     ) throws(StoreError) {
+        let handout = PublisherKey.handout(publisherKeys)
+        self.publisherKeys = PublisherKeySet(keys: handout.lines, digest: handout.digest)
         self.roster = try CertificateRoster(store: store)
         self.bus = bus
         self.store = store
@@ -166,7 +172,8 @@ final class Enrollment: Sendable {
                     "notAfter": .string(record.notAfter.formatted(.iso8601)),
                 ]))
             return EnrollResponse(
-                deviceId: request.deviceId, certificate: pem, caCertificate: caPEM, notAfter: record.notAfter, labels: token.labels)
+                deviceId: request.deviceId, certificate: pem, caCertificate: caPEM, notAfter: record.notAfter, labels: token.labels,
+                publisherKeys: publisherKeys)
         case (.expired(let token), _):
             throw Self.refused("the join token \(token.id) expired at \(token.expiresAt.formatted(.iso8601)); ask for a new one")
         case (.exhausted(let token), _):
@@ -236,7 +243,7 @@ final class Enrollment: Sendable {
                 ]))
             return EnrollResponse(
                 deviceId: peer.commonName, certificate: try certificate.serializeAsPEM().pemString, caCertificate: caPEM,
-                notAfter: record.notAfter, labels: [:])
+                notAfter: record.notAfter, labels: [:], publisherKeys: publisherKeys)
         } catch let error as TLSError {
             throw APIError(.badRequest, code: "bad_csr", error.message)
         } catch {

@@ -111,7 +111,7 @@ public struct OrchestratorServer: Sendable {
         do {
             enrollment = try Enrollment(
                 store: store, bus: bus, inventory: inventory, ca: tls?.ca, certificateValidity: configuration.deviceCertificateValidity,
-                logger: logger)
+                publisherKeys: Array(signatures.trusted.values), logger: logger)
         } catch {
             throw ServerError(error.description)
         }

@@ -15,15 +15,17 @@ public actor Deployer {
     private let logger: Logger
     private let nodeLimits: DeploymentNodeLimits
     /// Publisher keys this device trusts, and which packages must be signed.
-    private let signatures: SignaturePolicy
+    private let keys: PublisherKeyTrust
+    private var signatures: SignaturePolicy { keys.policy }
     private var deployments: [String: Deployment] = [:]
 
     init(
         runtime: WasmRuntime, directory: DataDirectory, fetcher: BlobFetcher, nodeLimits: DeploymentNodeLimits = .init(),
-        signatures: SignaturePolicy = SignaturePolicy(trusted: [], requiredPrefixes: []), logger: Logger
+        signatures: SignaturePolicy = SignaturePolicy(trusted: [], requiredPrefixes: []), keys: PublisherKeyTrust? = nil,
+        logger: Logger
     ) {
         self.runtime = runtime
-        self.signatures = signatures
+        self.keys = keys ?? PublisherKeyTrust(local: signatures)
         self.nodeLimits = nodeLimits
         self.directory = directory
         self.cache = fetcher.cache

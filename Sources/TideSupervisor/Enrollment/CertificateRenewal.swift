@@ -7,6 +7,7 @@ import ServiceLifecycle
 struct CertificateRenewal: Service {
     let holder: CredentialHolder
     let link: OrchestratorLink
+    let keys: PublisherKeyTrust
     let deviceID: String
     let directory: DataDirectory
     let logger: Logger
@@ -25,7 +26,7 @@ struct CertificateRenewal: Service {
                     continue
                 }
                 do {
-                    let renewed = try await Enroller.renew(current, orchestrator: url, deviceID: deviceID, directory: directory)
+                    let renewed = try await Enroller.renew(current, orchestrator: url, deviceID: deviceID, directory: directory, keys: keys)
                     holder.replace(with: renewed)
                     logger.notice("renewed the device certificate; valid until \(renewed.notValidAfter)")
                 } catch {

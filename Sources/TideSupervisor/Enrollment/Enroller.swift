@@ -15,7 +15,7 @@ enum Enroller {
     static let maxAnswerBytes = 256 << 10
 
     static func enroll(
-        _ join: JoinSettings, deviceID: String, directory: DataDirectory, logger: Logger
+        _ join: JoinSettings, deviceID: String, directory: DataDirectory, keys: PublisherKeyTrust, logger: Logger
     ) async throws(SupervisorError) -> DeviceCredentials {
         let caPEM = try await fleetCA(join)
         let request = try make(deviceID: deviceID)
@@ -25,12 +25,15 @@ enum Enroller {
         let credentials = try accept(answer, keyPEM: request.keyPEM, caPEM: caPEM, deviceID: deviceID)
         try credentials.save(to: directory)
         logger.notice("enrolled with \(join.url) as \(deviceID); certificate valid until \(credentials.notValidAfter)")
+        if let set = answer.publisherKeys, try keys.replace(with: set) {
+            logger.notice("trusting the orchestrator's \(set.keys.count) publisher key(s) (\(set.digest))")
+        }
         return credentials
     }
 
     /// A new certificate (and key) for the same id, asked for with the current certificate.
     static func renew(
-        _ current: DeviceCredentials, orchestrator: String, deviceID: String, directory: DataDirectory
+        _ current: DeviceCredentials, orchestrator: String, deviceID: String, directory: DataDirectory, keys: PublisherKeyTrust
     ) async throws(SupervisorError) -> DeviceCredentials {
         let request = try make(deviceID: deviceID)
         let answer: EnrollResponse = try await post(
@@ -38,6 +41,7 @@ enum Enroller {
             trusting: current.tls.clientConfiguration(), what: "certificate renewal")
         let credentials = try accept(answer, keyPEM: request.keyPEM, caPEM: current.caPEM, deviceID: deviceID)
         try credentials.save(to: directory)
+        if let set = answer.publisherKeys { try keys.replace(with: set) }
         return credentials
     }
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import NIOSSL
 import ServiceLifecycle
 import TideModel
 
@@ -16,6 +17,8 @@ struct HeartbeatService: Service {
     let token: String?
     /// The enrolled device's credentials, read for each heartbeat (they change on renewal).
     var credentials: CredentialHolder?
+    /// Updated when a heartbeat answer names another set of publisher keys than the one held.
+    let keys: PublisherKeyTrust
     let logger: Logger
     let beat: @Sendable () async -> Heartbeat
 
@@ -62,6 +65,26 @@ struct HeartbeatService: Service {
         let body = try await response.body.collect(upTo: 64 << 10)
         guard (200..<300).contains(Int(response.status.code)) else {
             throw HeartbeatFailure(status: Int(response.status.code), message: Self.message(of: body))
+        }
+        if let credentials, let ack = try? JSONDecoder().decode(HeartbeatAck.self, from: Data(body.readableBytesView)),
+            let digest = ack.publisherKeys, digest != keys.digest
+        {
+            try await fetchPublisherKeys(from: base, tls: credentials.clientConfiguration)
+        }
+    }
+
+    /// The orchestrator's publisher keys, over mutual TLS.
+    private func fetchPublisherKeys(from base: String, tls: TLSConfiguration) async throws {
+        var request = HTTPClientRequest(url: base + "/enroll/publisher-keys")
+        request.tlsConfiguration = tls
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 256 << 10)
+        guard response.status == .ok else {
+            throw HeartbeatFailure(status: Int(response.status.code), message: Self.message(of: body))
+        }
+        let set = try JSONDecoder().decode(PublisherKeySet.self, from: Data(body.readableBytesView))
+        if try keys.replace(with: set) {
+            logger.notice("the orchestrator's publisher keys changed: trusting its \(set.keys.count) key(s) (\(set.digest)) besides --trusted-key")
         }
     }
 

@@ -45,8 +45,9 @@ public struct SupervisorServer: Sendable {
         } else if enrolled != nil, configuration.join != nil {
             logger.notice("already enrolled (\(directory.tlsRoot)); --join is not needed any more")
         }
+        let keys = try PublisherKeyTrust(local: configuration.signatures, directory: directory)
         if enrolled == nil, let join = configuration.join {
-            enrolled = try await Enroller.enroll(join, deviceID: id, directory: directory, logger: logger)
+            enrolled = try await Enroller.enroll(join, deviceID: id, directory: directory, keys: keys, logger: logger)
         }
         let credentials = enrolled.map(CredentialHolder.init)
         let scheme = credentials == nil ? "http" : "https"
@@ -67,7 +68,7 @@ public struct SupervisorServer: Sendable {
             client: client, cache: cache, timeout: configuration.downloadTimeout, maxBytes: configuration.maxDownloadBytes)
         let deployer = Deployer(
             runtime: runtime, directory: directory, fetcher: fetcher, nodeLimits: configuration.nodeLimits,
-            signatures: configuration.signatures, logger: logger)
+            keys: keys, logger: logger)
         _ = await deployer.restore()
         let history = RequestHistory(
             directory: directory, maxEntries: configuration.historyMaxEntries, maxAge: configuration.historyMaxAge)
@@ -107,7 +108,7 @@ public struct SupervisorServer: Sendable {
 
         let heartbeat = HeartbeatService(
             link: link, client: client, interval: configuration.heartbeatInterval, token: configuration.token,
-            credentials: credentials, logger: logger
+            credentials: credentials, keys: keys, logger: logger
         ) {
             Heartbeat(
                 id: DeviceID(id), name: name, port: boundPort.withLock { $0 }, sentAt: Date(), health: await usage.health(),
@@ -116,7 +117,7 @@ public struct SupervisorServer: Sendable {
 
         var services: [any Service] = [heartbeat]
         if let credentials {
-            services.append(CertificateRenewal(holder: credentials, link: link, deviceID: id, directory: directory, logger: logger))
+            services.append(CertificateRenewal(holder: credentials, link: link, keys: keys, deviceID: id, directory: directory, logger: logger))
         }
         if let delay = configuration.releaseStartupPagesAfter {
             services.append(StartupPageReleaseService(delay: delay, logger: logger))

@@ -41,13 +41,13 @@ final class TestServer: Sendable {
         planTimeLimit: Duration = .seconds(30), maxConcurrentPlans: Int = 2, maxWaitingPlans: Int = 8,
         allowUnverifiedDevices: Bool = false, trustedKeyFiles: [String] = [], requireSignedPrefixes: [String] = [],
         transport: ServerTransport = .insecureHTTP, deviceCertificateValidity: TimeInterval = 90 * 86_400,
-        plainHTTPDevices: Bool = false, plainHTTPPort: Int? = nil
+        plainHTTPDevices: Bool = false, plainHTTPPort: Int? = nil, port: Int = 0
     ) async throws -> TestServer {
         let directory = dataDirectory ?? TemporaryDirectory.make()
         var logger = Logger(label: "test.server")
         logger.logLevel = .critical
         var configuration = ServerConfiguration(
-            dataDirectory: directory, host: "127.0.0.1", port: 0, requireAuth: requireAuth,
+            dataDirectory: directory, host: "127.0.0.1", port: port, requireAuth: requireAuth,
             probeInterval: probeInterval, probeTimeout: probeTimeout, quickRecheck: quickRecheck,
             heartbeatTimeout: heartbeatTimeout,
             healthPolicy: try HealthPolicy(suspectAfter: suspectAfter, deadAfter: deadAfter),
