@@ -34,6 +34,8 @@ struct DeployBenchmark: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Price the server's dominant operations on the returned deployment (JSON encoding, store writes, description decoding) in this process.")
     var costs = true
     @Flag(help: "Print only the JSON report (no progress lines on stderr).") var json = false
+    @Flag(help: "Run twice in this invocation: over plain HTTP, then with the server on HTTPS (fleet CA) and the simulated devices enrolled (HTTPS with a fleet certificate, pushes over mutual TLS); report both and the ratios of server CPU and wall time.")
+    var tls = false
 
     static let goalMilliseconds = 2000.0
 
@@ -48,37 +50,49 @@ struct DeployBenchmark: AsyncParsableCommand {
     }
 
     func run() async throws {
+        do {
+            let plain = try await variant(tls: false)
+            guard tls else { return print(try Formatting.json(plain)) }
+            let secure = try await variant(tls: true)
+            print(try Formatting.json(DeployBenchmarkReport.TLSComparison(plain: plain, mutualTLS: secure)))
+        } catch let error as DeployBenchmarkError {
+            throw CLIFailure(error.description)
+        }
+    }
+
+    /// One whole run: a fresh data directory, simulated fleet and server, over plain HTTP or TLS.
+    private func variant(tls: Bool) async throws -> DeployBenchmarkReport {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tide-bench-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fleetTLS = tls ? try DeployBenchmarkFleetCA.prepare(in: directory) : nil
+
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = .seconds(5)
         // Every simulated device downloads over its own connection, as separate devices would.
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: devices + 16)
+        if let fleetTLS { configuration.tlsConfiguration = fleetTLS.trust }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let outcome: Result<DeployBenchmarkReport, any Error>
         do {
-            outcome = .success(try await measure(client: client))
+            outcome = .success(try await measure(client: client, directory: directory, fleetTLS: fleetTLS))
         } catch {
             outcome = .failure(error)
         }
         try? await client.shutdown()
-        switch outcome {
-        case .success(let report): print(try Formatting.json(report))
-        case .failure(let error as DeployBenchmarkError): throw CLIFailure(error.description)
-        case .failure(let error): throw error
-        }
+        return try outcome.get()
     }
 
-    private func measure(client: HTTPClient) async throws -> DeployBenchmarkReport {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tide-bench-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-
+    private func measure(client: HTTPClient, directory: String, fleetTLS: DeployBenchmarkFleetCA?) async throws -> DeployBenchmarkReport {
+        // Enrolled devices are never sent the supervisor token; token devices check it.
         let supervisorToken = UUID().uuidString
-        let agent = SimulatedDeployAgent(token: supervisorToken, cache: blobCache, client: client)
+        let agent = SimulatedDeployAgent(token: fleetTLS == nil ? supervisorToken : nil, cache: blobCache, client: client)
         let port = 43_000 + Int.random(in: 0..<2000)
-        let fleet = try await SimulatedFleet.start(count: devices, port: port, agent: agent)
+        let fleet = try await SimulatedFleet.start(count: devices, port: port, agent: agent, tls: fleetTLS?.deviceContext)
         let outcome: Result<DeployBenchmarkReport, any Error>
         do {
-            outcome = .success(try await measure(fleet: fleet, agent: agent, client: client, directory: directory, token: supervisorToken))
+            outcome = .success(try await measure(
+                fleet: fleet, agent: agent, client: client, directory: directory, token: supervisorToken, tls: fleetTLS != nil))
         } catch {
             outcome = .failure(error)
         }
@@ -87,21 +101,26 @@ struct DeployBenchmark: AsyncParsableCommand {
     }
 
     private func measure(
-        fleet: SimulatedFleet, agent: SimulatedDeployAgent, client: HTTPClient, directory: String, token: String
+        fleet: SimulatedFleet, agent: SimulatedDeployAgent, client: HTTPClient, directory: String, token: String, tls: Bool
     ) async throws -> DeployBenchmarkReport {
         let registryPath = URL(fileURLWithPath: registry).standardizedFileURL.path
         let settings = ["--no-mdns", "--registry", registryPath, "--supervisor-token", "<token>", "--deploy-timeout", "\(deployTimeout)"]
+        if tls {
+            // Enrolled devices cannot register by address: they are put in the inventory as if
+            // their first heartbeat had registered them.
+            try DeployBenchmarkFleetCA.enroll(fleet, in: directory)
+        }
         let server = try ServerProcess.start(arguments: [
-            "server", "--insecure-http", "--data-dir", directory, "--port", "0", "--log-level", "notice",
-        ] + settings.map { $0 == "<token>" ? token : $0 })
+            "server", "--data-dir", directory, "--port", "0", "--log-level", "notice",
+        ] + (tls ? [] : ["--insecure-http"]) + settings.map { $0 == "<token>" ? token : $0 })
         defer { stop(server) }
         guard let operatorToken = try OperatorToken.read(at: directory + "/" + OperatorToken.fileName) else {
             throw CLIFailure("the benchmark server wrote no operator token in \(directory)")
         }
-        let api = DeployBenchmarkAPI(base: "http://127.0.0.1:\(server.port)", token: operatorToken, client: client)
+        let api = DeployBenchmarkAPI(base: "\(tls ? "https" : "http")://127.0.0.1:\(server.port)", token: operatorToken, client: client)
 
-        progress("registering \(devices) simulated devices")
-        let registration = try await register(fleet, api: api)
+        progress(tls ? "waiting for \(devices) enrolled simulated devices" : "registering \(devices) simulated devices")
+        let registration = tls ? try await waitAlive(fleet, api: api, since: .now) : try await register(fleet, api: api)
         let trials = DeployBenchmarkTrials(api: api, members: fleet.members, agent: agent)
         let manifest = DeployBenchmarkTrials.manifest(name: "bench-deploy-plan", members: fleet.members)
         progress("plan dry run")
@@ -109,12 +128,14 @@ struct DeployBenchmark: AsyncParsableCommand {
 
         var single: [DeployBenchmarkReport.ManifestTrial] = []
         var answered = ByteBuffer()
+        let cpuBefore = server.cpuSeconds()
         for trial in 0..<self.trials {
             let (result, body) = try await trials.oneManifest(trial: trial)
             progress("one manifest, trial \(trial + 1): \(Int(result.wallMilliseconds)) ms (server \(Int(result.serverMilliseconds)) ms)")
             single.append(result)
             answered = body
         }
+        let serverCPU = (server.cpuSeconds() - cpuBefore) / Double(self.trials)
         var concurrent: [DeployBenchmarkReport.ConcurrentTrial] = []
         for trial in 0..<concurrentTrials {
             let result = try await trials.concurrentSingleSteps(trial: trial)
@@ -138,7 +159,8 @@ struct DeployBenchmark: AsyncParsableCommand {
         var goals = ["oneManifestUnder2s": oneManifest.wallP50Milliseconds < Self.goalMilliseconds]
         if let concurrentVariant { goals["concurrentUnder2s"] = concurrentVariant.wallP50Milliseconds < Self.goalMilliseconds }
         return DeployBenchmarkReport(
-            devices: devices, blobCache: blobCache.rawValue, downloadsCached: blobCache != .none,
+            transport: tls ? "https, devices enrolled (mutual TLS)" : "http", devices: devices, blobCache: blobCache.rawValue,
+            downloadsCached: blobCache != .none, serverCPUSecondsPerManifestTrial: serverCPU,
             serverSettings: settings.joined(separator: " ") + " (probes and heartbeat timeouts at their defaults)",
             registrationSeconds: registration, manifestBytes: manifest.utf8.count, planDryRun: plan, oneManifest: oneManifest,
             concurrentSingleSteps: concurrentVariant, costs: costs, goalMilliseconds: Self.goalMilliseconds, goals: goals)
@@ -164,6 +186,14 @@ struct DeployBenchmark: AsyncParsableCommand {
             return failures
         }
         if let failure = failures.first { throw failure }
+        return try await waitAlive(fleet, api: api, since: started)
+    }
+
+    /// Waits until the server lists every simulated device alive; seconds since `started`.
+    private func waitAlive(_ fleet: SimulatedFleet, api: DeployBenchmarkAPI, since started: ContinuousClock.Instant)
+        async throws(DeployBenchmarkError) -> Double
+    {
+        let members = fleet.members
         let deadline = ContinuousClock.now + .seconds(60)
         var alive = 0
         while ContinuousClock.now < deadline {

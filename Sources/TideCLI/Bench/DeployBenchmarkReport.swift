@@ -4,11 +4,14 @@ import Foundation
 struct DeployBenchmarkReport: Encodable {
     var benchmark = "deploy"
     var build = BuildMode.current
+    var transport: String
     var devices: Int
     /// `none`: every node downloaded its module; `device`: each device cached blobs by digest (as a
     /// Tide supervisor does, so later trials download nothing); `process`: one cache for all devices.
     var blobCache: String
     var downloadsCached: Bool
+    /// The server process's CPU per one-manifest trial (push, downloads served, acknowledgements, removal).
+    var serverCPUSecondsPerManifestTrial: Double
     var serverSettings: String
     var registrationSeconds: Double
     var manifestBytes: Int
@@ -82,4 +85,26 @@ struct DeployBenchmarkReport: Encodable {
 extension Date {
     /// Milliseconds from `earlier` to this date.
     func millisecondsSince(_ earlier: Date) -> Double { timeIntervalSince(earlier) * 1000 }
+}
+
+extension DeployBenchmarkReport {
+    /// `--tls`: the same benchmark over plain HTTP and over TLS, in one invocation.
+    struct TLSComparison: Encodable {
+        var benchmark = "deploy-tls"
+        var plain: DeployBenchmarkReport
+        var mutualTLS: DeployBenchmarkReport
+        var serverCPURatio: Double
+        var oneManifestWallRatio: Double
+        var goals: [String: Bool]
+
+        init(plain: DeployBenchmarkReport, mutualTLS: DeployBenchmarkReport) {
+            self.plain = plain
+            self.mutualTLS = mutualTLS
+            serverCPURatio = plain.serverCPUSecondsPerManifestTrial > 0
+                ? mutualTLS.serverCPUSecondsPerManifestTrial / plain.serverCPUSecondsPerManifestTrial : 0
+            oneManifestWallRatio = plain.oneManifest.wallP50Milliseconds > 0
+                ? mutualTLS.oneManifest.wallP50Milliseconds / plain.oneManifest.wallP50Milliseconds : 0
+            goals = ["serverCPUUnder2xPlain": serverCPURatio < 2]
+        }
+    }
 }

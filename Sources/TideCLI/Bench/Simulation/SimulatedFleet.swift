@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import TideModel
 
 /// Many fake supervisors in one process, for the monitor and deploy benchmarks: each listens on its
@@ -42,7 +43,8 @@ final class SimulatedFleet: Sendable {
     static func host(_ index: Int) -> String { "127.77.\(index / 250).\(index % 250 + 1)" }
 
     /// Binds `count` devices on `port`. `agent` handles their deploys; without one, `/deploy` is 404.
-    static func start(count: Int, port: Int, agent: SimulatedDeployAgent? = nil) async throws -> SimulatedFleet {
+    /// With `tls` they serve HTTPS with that context (one fleet certificate for all, as enrolled devices).
+    static func start(count: Int, port: Int, agent: SimulatedDeployAgent? = nil, tls: NIOSSLContext? = nil) async throws -> SimulatedFleet {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let modes = NIOLockedValueBox<[DeviceID: Mode]>([:])
         let connections = NIOLockedValueBox<[DeviceID: [any Channel]]>([:])
@@ -57,6 +59,7 @@ final class SimulatedFleet: Sendable {
                 .childChannelInitializer { channel in
                     connections.withLockedValue { $0[id, default: []].append(channel) }
                     return channel.eventLoop.makeCompletedFuture {
+                        if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                         try channel.pipeline.syncOperations.addHandler(
                             SimulatedDeviceHandler(member: member, modes: modes, agent: agent))
