@@ -2,7 +2,9 @@
 ///
 /// Required (the wasmiot shape): `platform.memory.bytes` and `supervisorInterfaces`. Optional:
 /// `platform.cpu.humanReadableName`, `platform.cpu.clockSpeed.Hz`, and a Tide supervisor's extra
-/// object `tide` with `id`, `name`, `arch` and `labels`.
+/// object `tide` with `id`, `name`, `arch` and `labels`. Strict about what placement needs,
+/// tolerant of the rest: the CPU's name and clock are informational, so a real wasmiot device's
+/// fractional Hz (908658406.08) is rounded down and a value of another type is left out.
 public struct DeviceDescription: Sendable, Equatable {
     public var capabilities: DeviceCapabilities
     /// The stable id a Tide supervisor reports for itself.
@@ -19,14 +21,9 @@ public struct DeviceDescription: Sendable, Equatable {
         var cpuName: String?
         var cpuClock: UInt64?
         if let cpu = platform["cpu"], cpu != .null {
-            if let name = cpu["humanReadableName"], name != .null {
-                guard let text = name.stringValue else {
-                    throw .init("platform.cpu.humanReadableName is \(name.typeName), not a string")
-                }
-                cpuName = text
-            }
-            if let hz = cpu["clockSpeed"]?["Hz"], hz != .null {
-                cpuClock = try Self.unsigned(hz, at: "platform.cpu.clockSpeed.Hz")
+            cpuName = cpu["humanReadableName"]?.stringValue
+            if let hz = cpu["clockSpeed"]?["Hz"]?.numberValue, hz.isFinite, hz >= 0, hz < 1.8e19 {
+                cpuClock = UInt64(hz.rounded(.down))
             }
         }
 
