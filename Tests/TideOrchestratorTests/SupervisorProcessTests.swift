@@ -83,15 +83,16 @@ struct SupervisorProcessTests {
             for _ in 0..<5 {
                 let answer = try await HTTPProbe.get(url)
                 guard answer.status == 200, let entry = try? JSONDecoder().decode(JSONValue.self, from: Data(answer.body.utf8)),
-                    entry["success"] == .bool(true), let result = entry["result"]?.arrayValue?.first
+                    entry["success"] == .bool(true), let result = entry["result"]
                 else { return false }
-                // wasmiot semantics: the first element is JSON text; a chained step's is the next resultUrl.
-                let value = result.stringValue.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) } ?? result
-                if let text = value.stringValue, text.hasPrefix("http://"), text.contains("/request-history/") {
-                    url = text
+                // wasmiot semantics: a chained step's result is the next resultUrl, bare; a last
+                // step's is [<value as JSON text>, <files>].
+                if let next = result.stringValue {
+                    url = next
                     continue
                 }
-                final = value
+                guard let text = result.arrayValue?.first?.stringValue else { return false }
+                final = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
                 return true
             }
             return false

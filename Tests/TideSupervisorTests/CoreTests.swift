@@ -228,3 +228,17 @@ struct PublisherKeyTrustTests {
         #expect(restarted.digest == handout.digest && Set(restarted.policy.trusted.keys) == [acme.id])
     }
 }
+
+@Suite("Request-history result shapes")
+struct HistoryResultShapeTests {
+    @Test("a value is the wasmiot pair; a forwarded step's result is the next resultUrl as a bare string; both read back")
+    func shapes() throws {
+        let pair = HistoryEntry.ResultField.value(json: "55", files: nil)
+        let next = HistoryEntry.ResultField.next("http://127.0.0.1:5001/request-history/abc")
+        #expect(String(decoding: try JSONEncoder().encode(pair), as: UTF8.self) == #"["55",null]"#)
+        #expect(String(decoding: try JSONEncoder().encode(next), as: UTF8.self) == #""http:\/\/127.0.0.1:5001\/request-history\/abc""#)
+        for field in [pair, next, .value(json: "1", files: ["http://h/f"])] {
+            #expect(try JSONDecoder().decode(HistoryEntry.ResultField.self, from: JSONEncoder().encode(field)) == field)
+        }
+    }
+}

@@ -116,17 +116,17 @@ public final class CallService: Sendable {
         switch signature.result {
         case .bytes:
             let url = urls["result"] ?? ""
-            entry.result = .init(json: Self.jsonString(url), files: fileList)
+            entry.result = .value(json: Self.jsonString(url), files: fileList)
         case .none:
-            entry.result = .init(json: "null", files: fileList)
+            entry.result = .value(json: "null", files: fileList)
         case .scalars:
             let numbers = outcome.values.map(ArgumentCaster.result)
             if numbers.count == 1 {
                 entry.value = numbers[0]
-                entry.result = .init(json: numbers[0].jsonText, files: fileList)
+                entry.result = .value(json: numbers[0].jsonText, files: fileList)
             } else {
                 entry.values = numbers
-                entry.result = .init(json: "[" + numbers.map(\.jsonText).joined(separator: ",") + "]", files: fileList)
+                entry.result = .value(json: "[" + numbers.map(\.jsonText).joined(separator: ",") + "]", files: fileList)
             }
         }
     }
@@ -171,7 +171,7 @@ public final class CallService: Sendable {
             throw SupervisorError(.badGateway, "the next step at \(next.address) failed: \(error)")
         }
         entry.chainedTo = resultURL
-        entry.result = .init(json: Self.jsonString(resultURL), files: entry.result?.files)
+        entry.result = .next(resultURL)
     }
 
     static func jsonString(_ text: String) -> String {

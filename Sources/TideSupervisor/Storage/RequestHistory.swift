@@ -2,7 +2,8 @@ import Foundation
 import TideModel
 
 /// One call's record, as `GET /request-history/<id>` returns it. `result` keeps wasmiot's shape:
-/// `[<the value as JSON text>, <output file URLs or null>]`.
+/// `[<the value as JSON text>, <output file URLs or null>]`, or, for a step that forwarded its
+/// output, the next step's resultUrl as a bare string (what a wasmiot orchestrator follows).
 public struct HistoryEntry: Sendable, Codable, Equatable {
     public enum Status: String, Sendable, Codable { case pending, done, failed }
 
@@ -12,38 +13,44 @@ public struct HistoryEntry: Sendable, Codable, Equatable {
     public var function: String
     public var status: Status
     public var success: Bool
-    public var result: ResultPair?
+    public var result: ResultField?
     /// The value itself (scalar results): integers exact, floats as numbers.
     public var value: ResultNumber?
     public var values: [ResultNumber]?
     /// Output file name -> download URL.
     public var files: [String: String]?
-    /// When the step forwarded its output, the next step's resultUrl (also `result[0]`).
+    /// When the step forwarded its output, the next step's resultUrl (also `result`).
     public var chainedTo: String?
     public var error: String?
     public var queuedAt: Date
     public var finishedAt: Date?
     public var durationMs: Double?
 
-    public struct ResultPair: Sendable, Codable, Equatable {
-        public var json: String
-        public var files: [String]?
-
-        public init(json: String, files: [String]?) {
-            self.json = json
-            self.files = files
-        }
+    public enum ResultField: Sendable, Codable, Equatable {
+        /// `[<the value as JSON text>, <output file URLs or null>]`.
+        case value(json: String, files: [String]?)
+        /// The next step's resultUrl, bare.
+        case next(String)
 
         public init(from decoder: any Decoder) throws {
+            if let url = try? decoder.singleValueContainer().decode(String.self) {
+                self = .next(url)
+                return
+            }
             var container = try decoder.unkeyedContainer()
-            json = try container.decode(String.self)
-            files = try container.decodeIfPresent([String].self)
+            self = .value(json: try container.decode(String.self), files: try container.decodeIfPresent([String].self))
         }
 
         public func encode(to encoder: any Encoder) throws {
-            var container = encoder.unkeyedContainer()
-            try container.encode(json)
-            if let files { try container.encode(files) } else { try container.encodeNil() }
+            switch self {
+            case .value(let json, let files):
+                var container = encoder.unkeyedContainer()
+                try container.encode(json)
+                if let files { try container.encode(files) } else { try container.encodeNil() }
+            case .next(let url):
+                var container = encoder.singleValueContainer()
+                try container.encode(url)
+            }
         }
     }
 }
