@@ -32,6 +32,20 @@ struct DeviceDescriptionTests {
         #expect(negative.capabilities.cpuClockHz == nil)
     }
 
+    @Test("a wasmiot supervisor's cpuUsage is in percent, a Tide supervisor's a fraction")
+    func cpuDialect() throws {
+        let wasmiot = try DeviceDescription(parsing: ["platform": ["memory": ["bytes": 1]], "supervisorInterfaces": []])
+        let tide = try DeviceDescription(parsing: ["platform": ["memory": ["bytes": 1]], "supervisorInterfaces": [], "tide": ["id": "t-1"]])
+        #expect(wasmiot.reportsCPUPercent && !tide.reportsCPUPercent)
+        let now = Date()
+        let percent = try HealthReport(parsing: ["cpuUsage": 96.8, "memoryUsage": 0.4], receivedAt: now).cpuFromPercent()
+        #expect(abs(percent.cpuUsage - 0.968) < 1e-9 && percent.memoryUsage == 0.4)
+        // psutil's first call and busy multi-core hosts: kept within 0...1.
+        #expect(try HealthReport(parsing: ["cpuUsage": 100.0, "memoryUsage": 0.4], receivedAt: now).cpuFromPercent().cpuUsage == 1)
+        #expect(try HealthReport(parsing: ["cpuUsage": 250.0, "memoryUsage": 0.4], receivedAt: now).cpuFromPercent().cpuUsage == 1)
+        #expect(try HealthReport(parsing: ["cpuUsage": 0.0, "memoryUsage": 0.4], receivedAt: now).cpuFromPercent().cpuUsage == 0)
+    }
+
     static let badCases: [(JSONValue, String)] = [
         (JSONValue.array([]), "the description is an array, not a JSON object"),
         (["supervisorInterfaces": []], "missing field platform"),

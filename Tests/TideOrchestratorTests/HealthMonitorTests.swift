@@ -64,5 +64,7 @@ struct HealthMonitorTests {
         #expect(try await eventually {
             (try server.store().device(registered.id)?.lastSeen ?? .distantPast) > registered.lastSeen
         })
+        // The fake answers like a wasmiot supervisor (cpuUsage 25, in percent): probes read it as 0.25.
+        #expect(try await server.client.device(registered.id).health?.cpuUsage == 0.25)
     }
 }

@@ -10,6 +10,9 @@ public struct DeviceDescription: Sendable, Equatable {
     /// The stable id a Tide supervisor reports for itself.
     public var reportedID: DeviceID?
     public var reportedName: String?
+    /// A wasmiot supervisor (no `tide` object) reports `/health` cpuUsage in percent
+    /// (`psutil.cpu_percent`, 0-100); a Tide supervisor reports a fraction, as memoryUsage is.
+    public var reportsCPUPercent = true
 
     public init(parsing json: JSONValue) throws(DeviceDescriptionError) {
         guard case .object = json else { throw .init("the description is \(json.typeName), not a JSON object") }
@@ -43,6 +46,7 @@ public struct DeviceDescription: Sendable, Equatable {
         var labels: [String: String] = [:]
         if let tide = json["tide"], tide != .null {
             guard case .object = tide else { throw .init("tide is \(tide.typeName), not an object") }
+            reportsCPUPercent = false
             if let id = tide["id"], id != .null {
                 guard let text = id.stringValue, DeviceID.isValid(text) else {
                     throw .init("tide.id must be 1-128 letters, digits, \"-\", \"_\" or \".\"")

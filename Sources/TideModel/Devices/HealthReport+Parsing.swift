@@ -12,4 +12,11 @@ extension HealthReport {
         }
         self.init(cpuUsage: try fraction("cpuUsage"), memoryUsage: try fraction("memoryUsage"), receivedAt: receivedAt)
     }
+
+    /// The report of a device that gives cpuUsage in percent (a wasmiot supervisor), as fractions.
+    public func cpuFromPercent() -> HealthReport {
+        var report = self
+        report.cpuUsage = min(max(cpuUsage / 100, 0), 1)
+        return report
+    }
 }

@@ -22,6 +22,8 @@ public actor Inventory {
     private var stableJSON: [DeviceID: DeviceJSON.StablePart] = [:]
     /// Device ids ordered by name then id; dropped when a device is added, renamed or removed.
     private var order: [DeviceID]?
+    /// Devices whose `/health` gives cpuUsage in percent (wasmiot supervisors), from their description.
+    private var cpuInPercent: Set<DeviceID> = []
 
     init(store: TideStore, events: EventBus, policy: HealthPolicy, logger: Logger) throws(StoreError) {
         self.store = store
@@ -31,6 +33,7 @@ public actor Inventory {
         for device in try store.allDevices() {
             devices[device.id] = device
             for endpoint in Self.endpoints(of: device) { endpoints[endpoint] = device.id }
+            if device.description.value["tide"] == nil { cpuInPercent.insert(device.id) }
         }
     }
 
@@ -80,6 +83,7 @@ public actor Inventory {
         parsed: DeviceDescription, health: HealthReport, trust: DeviceTrust
     ) throws(InventoryError) -> (device: Device, created: Bool) {
         let now = Date()
+        let health = parsed.reportsCPUPercent ? health.cpuFromPercent() : health
         let existingID = parsed.reportedID.flatMap { devices[$0] != nil ? $0 : nil } ?? endpoints[endpoint]
         var addresses = [endpoint.host]
         for address in extraAddresses where !addresses.contains(address) { addresses.append(address) }
@@ -186,6 +190,7 @@ public actor Inventory {
             throw .store(error)
         }
         devices[id] = nil
+        cpuInPercent.remove(id)
         stableJSON[id] = nil
         order = nil
         for endpoint in Self.endpoints(of: device) where endpoints[endpoint] == id { endpoints[endpoint] = nil }
@@ -223,7 +228,7 @@ public actor Inventory {
         guard devices[id]?.trust != .revoked else { return }
         switch outcome {
         case .success(let health):
-            keepHealth(id, health)
+            keepHealth(id, cpuInPercent.contains(id) ? health.cpuFromPercent() : health)
             apply(.probeAnswered, to: id, detail: "health probe answered")
         case .failure(let error):
             let failure: ProbeFailure = switch error.kind {
@@ -376,6 +381,9 @@ public actor Inventory {
         if devices[device.id]?.name != device.name { order = nil }
         if let old = devices[device.id] {
             for endpoint in Self.endpoints(of: old) where endpoints[endpoint] == device.id { endpoints[endpoint] = nil }
+        }
+        if devices[device.id]?.description != device.description {
+            if device.description.value["tide"] == nil { cpuInPercent.insert(device.id) } else { cpuInPercent.remove(device.id) }
         }
         devices[device.id] = device
         for endpoint in Self.endpoints(of: device) { endpoints[endpoint] = device.id }

@@ -118,7 +118,9 @@ final class FakeDevice: Sendable {
             guard health else {
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: Self.descriptionText)))
             }
-            return json(["cpuUsage": 0.25, "memoryUsage": 0.5])
+            // As the real ones do: a wasmiot supervisor gives cpuUsage in percent (psutil), a Tide
+            // supervisor a fraction; memoryUsage is a fraction for both.
+            return json(["cpuUsage": tideID == nil ? 25.0 : 0.25, "memoryUsage": 0.5])
         case .notJSON:
             return Response(status: .ok, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: "<html>hello</html>")))
         case .missingMemory:

@@ -51,7 +51,7 @@ final class SimulatedDeviceHandler: ChannelInboundHandler {
         let path = request.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? request.uri
         switch (request.method, path) {
         case (.GET, "/health"):
-            respond(SimulatedAnswer(json: #"{"cpuUsage": 0.1, "memoryUsage": 0.3}"#), context: context)
+            respond(SimulatedAnswer(json: #"{"cpuUsage": 10.0, "memoryUsage": 0.3}"#), context: context)  // percent, as wasmiot
         case (.GET, "/.well-known/wasmiot-device-description"):
             respond(SimulatedAnswer(value: SimulatedFleet.description(of: member)), context: context)
         case (.POST, "/deploy"):
