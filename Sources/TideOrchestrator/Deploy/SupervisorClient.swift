@@ -99,15 +99,18 @@ struct SupervisorClient: Sendable {
         return Array(body.readableBytesView)
     }
 
-    /// The message of an error answer (Tide's `{"error": {"message"}}`, wasmiot's `{"error": text}`), or its text.
+    /// The message of an error answer (Tide's `{"error": {"message"}}`, wasmiot's `{"error": text}`),
+    /// the text of an HTML error page, or the answer's text; at most 300 characters.
     static func errorMessage(_ body: ByteBuffer) -> String {
-        let bytes = Array(body.readableBytesView.prefix(4096))
+        let bytes = Array(body.readableBytesView.prefix(16_384))
         if let json = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) {
             if let message = json["error"]?["message"]?.stringValue ?? json["error"]?.stringValue ?? json["message"]?.stringValue {
-                return message
+                return String(message.prefix(300))
             }
         }
-        let text = String(decoding: bytes.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = String(decoding: bytes, as: UTF8.self)
+        if HTMLText.looksLikeHTML(text) { text = HTMLText.text(of: text) }
+        text = String(text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(300))
         return text.isEmpty ? "(no message)" : text
     }
 
