@@ -85,6 +85,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -167,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "TideSupervisorTests",
             dependencies: [
-                "TideSupervisor", "TideModel", "TideTLS", "TideSigning",
+                "TideSupervisor", "TideModel", "TideTLS", "TideSigning", "TideHTTP",
                 .product(name: "WAT", package: "WasmKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -207,7 +208,7 @@ let package = Package(
         .testTarget(
             name: "TideOrchestratorTests",
             dependencies: [
-                "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideRegistry", "TideSigning", "TideTLS",
+                "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideRegistry", "TideSigning", "TideTLS", "TideHTTP",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Hummingbird", package: "hummingbird"),

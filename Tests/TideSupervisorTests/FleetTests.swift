@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import TideHTTP
 import Testing
 import TideModel
 import TideSupervisor
@@ -173,7 +174,7 @@ import TideSupervisor
             let app = Application(
                 router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                 onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: testLogger)
-            try await app.runService(gracefulShutdownSignals: [])
+            try await GracefulServiceGroup.run(app, logger: testLogger)
         }
         let configured = try await startSupervisor(orchestrator: orchestrator.base, heartbeatInterval: .milliseconds(100))
         let registered = try await startSupervisor(heartbeatInterval: .milliseconds(100))

@@ -204,7 +204,7 @@ public struct OrchestratorServer: Sendable {
                 services: [.init(service: app), .init(service: PlacementStopper(workers: workers), successTerminationBehavior: .ignore)],
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
         do {
-            try await group.run()
+            try await GracefulServiceGroup.run(group)
         } catch {
             await workers.shutdown()
             try? await client.shutdown()

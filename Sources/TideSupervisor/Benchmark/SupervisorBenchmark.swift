@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
+import TideHTTP
 import WAT
 import WasmKit
 
@@ -125,7 +126,7 @@ public enum SupervisorBenchmark {
         let supervisor = SupervisorServer(configuration: configuration, logger: logger)
 
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await files.runService(gracefulShutdownSignals: []) }
+            group.addTask { try await GracefulServiceGroup.run(files, logger: files.logger) }
             group.addTask {
                 try await supervisor.run(handleSignals: false) { port in ports.continuation.yield(port) }
             }

@@ -148,11 +148,7 @@ public struct SupervisorServer: Sendable {
             logger: logger)
 
         do {
-            if handleSignals {
-                try await app.runService()
-            } else {
-                try await app.runService(gracefulShutdownSignals: [])
-            }
+            try await GracefulServiceGroup.run(app, logger: logger, handleSignals: handleSignals)
         } catch {
             try? await client.shutdown()
             throw error

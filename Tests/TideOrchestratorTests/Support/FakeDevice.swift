@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Synchronization
+import TideHTTP
 import TideModel
 
 /// An in-process HTTP server that answers like a wasmiot supervisor, with switchable misbehaviour.
@@ -90,7 +91,9 @@ final class FakeDevice: Sendable {
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
             logger: quietLogger)
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        let task = Task {
+            try await GracefulServiceGroup.run(app, logger: quietLogger)
+        }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw FakeDeviceError() }
         let device = FakeDevice(port: port, tideID: tideID, imports: imports, behaviour: behaviour, task: task)

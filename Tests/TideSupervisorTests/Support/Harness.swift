@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import TideHTTP
 import TideSupervisor
 
 let testLogger: Logger = {
@@ -91,7 +92,7 @@ final class FileServer: Sendable {
             let app = Application(
                 router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                 onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: testLogger)
-            try await app.runService(gracefulShutdownSignals: [])
+            try await GracefulServiceGroup.run(app, logger: testLogger)
         }
         running.withLock { $0 = server }
         return server.base

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Synchronization
+import TideHTTP
 
 /// An HTTP server on 127.0.0.1 that answers `GET /slow` with a body it sends one byte every
 /// `interval` (forever, or until the client goes), and `GET /endless` with `chunk`-byte pieces
@@ -43,7 +44,7 @@ final class TrickleServer: Sendable {
             let app = Application(
                 router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                 onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: testLogger)
-            try await app.runService(gracefulShutdownSignals: [])
+            try await GracefulServiceGroup.run(app, logger: testLogger)
         }
         running.withLock { $0 = server }
         return server.base
