@@ -27,12 +27,24 @@ struct EnrollmentTests {
         TideClient(baseURL: server.baseURL, token: server.token, http: try http(server))
     }
 
+    /// `POST /enroll` with a new key's CSR; the answer and that key.
     private func enroll(_ server: TestServer, token: String, id: String, csrFor csrID: String? = nil)
-        async throws -> (status: Int, body: String)
+        async throws -> (status: Int, body: String, keyPEM: String)
     {
         let request = try DeviceCertificateRequest.make(deviceID: csrID ?? id)
         let body = String(decoding: try TideJSON.encoder().encode(EnrollRequest(joinToken: token, deviceId: id, csr: request.csrPEM)), as: UTF8.self)
-        return try await HTTPProbe.post(server.baseURL + "/enroll", json: body, client: try http(server))
+        let answer = try await HTTPProbe.post(server.baseURL + "/enroll", json: body, client: try http(server))
+        return (answer.status, answer.body, request.keyPEM)
+    }
+
+    /// A `tide supervisor` that enrolls with the join token, in `data`.
+    private func enrolledSupervisor(_ server: TestServer, name: String, data: String, with created: CreatedJoinToken)
+        async throws -> ChildProcess
+    {
+        try await ChildProcess.startTide([
+            "supervisor", "--port", "{port}", "--name", name, "--data-dir", data, "--join", server.baseURL,
+            "--join-token", created.token, "--ca-fingerprint", created.caFingerprint, "--log-level", "notice",
+        ], scheme: "https")
     }
 
     /// A heartbeat for `id` over mutual TLS with the given certificate: "<status> <body>".
@@ -152,11 +164,9 @@ struct EnrollmentTests {
         let created = try await client(first).createJoinToken(CreateJoinTokenRequest(uses: 2))
         var issued: [String: (certificate: String, key: String)] = [:]
         for id in ["dev-kept", "dev-gone"] {
-            let request = try DeviceCertificateRequest.make(deviceID: id)
-            let body = String(decoding: try TideJSON.encoder().encode(EnrollRequest(joinToken: created.token, deviceId: id, csr: request.csrPEM)), as: UTF8.self)
-            let answer = try await HTTPProbe.post(first.baseURL + "/enroll", json: body, client: try http(first))
+            let answer = try await enroll(first, token: created.token, id: id)
             #expect(answer.status == 200, "\(answer.body)")
-            issued[id] = (try TideJSON.decoder().decode(EnrollResponse.self, from: Data(answer.body.utf8)).certificate, request.keyPEM)
+            issued[id] = (try TideJSON.decoder().decode(EnrollResponse.self, from: Data(answer.body.utf8)).certificate, answer.keyPEM)
         }
         let kept = try #require(issued["dev-kept"])
         let gone = try #require(issued["dev-gone"])
@@ -239,10 +249,7 @@ struct EnrollmentTests {
         let port = first.port
         let created = try await client(first).createJoinToken(CreateJoinTokenRequest())
         let data = TemporaryDirectory.make()
-        let supervisor = try await ChildProcess.startTide([
-            "supervisor", "--port", "{port}", "--name", "keyed", "--data-dir", data, "--join", first.baseURL,
-            "--join-token", created.token, "--ca-fingerprint", created.caFingerprint, "--log-level", "notice",
-        ], scheme: "https")
+        let supervisor = try await enrolledSupervisor(first, name: "keyed", data: data, with: created)
         defer { supervisor.stop() }
         let held = data + "/tls/publisher-keys.json"
         func heldKeys() throws -> [String] {
@@ -285,10 +292,7 @@ struct EnrollmentTests {
         defer { Task { await server.stop() } }
         let created = try await client(server).createJoinToken(CreateJoinTokenRequest())
         let data = TemporaryDirectory.make()
-        let supervisor = try await ChildProcess.startTide([
-            "supervisor", "--port", "{port}", "--name", "renewing", "--data-dir", data, "--join", server.baseURL,
-            "--join-token", created.token, "--ca-fingerprint", created.caFingerprint, "--log-level", "notice",
-        ], scheme: "https")
+        let supervisor = try await enrolledSupervisor(server, name: "renewing", data: data, with: created)
         defer { supervisor.stop() }
         let first = try String(contentsOfFile: data + "/tls/device.pem", encoding: .utf8)
         #expect(try await eventually(timeout: .seconds(20)) { supervisor.output().contains("renewed the device certificate") }, "\(supervisor.output())")

@@ -50,11 +50,13 @@ public struct Device: Sendable, Codable, Equatable, Identifiable {
     /// Whether new work should avoid this device at `time` because it flaps.
     public func isDamped(at time: Date) -> Bool { dampedUntil.map { $0 > time } ?? false }
 
-    /// Where to reach the supervisor: the first address with the device's port.
     /// "https" for an enrolled device (mutual TLS), "http" for one without a fleet certificate.
-    public var transport: String { trust == .certificate ? "https" : "http" }
+    public var transport: String { reachedOverTLS ? "https" : "http" }
 
+    /// Where to reach the supervisor: the first address with the device's port.
     public var endpoint: DeviceEndpoint? {
-        addresses.first.map { DeviceEndpoint(host: $0, port: port, secure: trust == .certificate) }
+        addresses.first.map { DeviceEndpoint(host: $0, port: port, secure: reachedOverTLS) }
     }
+
+    private var reachedOverTLS: Bool { trust == .certificate }
 }

@@ -12,9 +12,16 @@ public struct DeviceDescription: Sendable, Equatable {
     public var reportedName: String?
     /// A wasmiot supervisor (no `tide` object) reports `/health` cpuUsage in percent
     /// (`psutil.cpu_percent`, 0-100); a Tide supervisor reports a fraction, as memoryUsage is.
-    public var reportsCPUPercent = true
+    public var reportsCPUPercent: Bool
+
+    /// Whether a device with this description reports cpuUsage in percent (no `tide` object).
+    public static func reportsCPUPercent(_ json: JSONValue) -> Bool {
+        guard let tide = json["tide"] else { return true }
+        return tide == .null
+    }
 
     public init(parsing json: JSONValue) throws(DeviceDescriptionError) {
+        reportsCPUPercent = Self.reportsCPUPercent(json)
         guard case .object = json else { throw .init("the description is \(json.typeName), not a JSON object") }
         guard let platform = json["platform"] else { throw .init("missing field platform") }
         guard case .object = platform else { throw .init("platform is \(platform.typeName), not an object") }
@@ -46,7 +53,6 @@ public struct DeviceDescription: Sendable, Equatable {
         var labels: [String: String] = [:]
         if let tide = json["tide"], tide != .null {
             guard case .object = tide else { throw .init("tide is \(tide.typeName), not an object") }
-            reportsCPUPercent = false
             if let id = tide["id"], id != .null {
                 guard let text = id.stringValue, DeviceID.isValid(text) else {
                     throw .init("tide.id must be 1-128 letters, digits, \"-\", \"_\" or \".\"")

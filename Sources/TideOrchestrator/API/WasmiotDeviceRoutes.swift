@@ -78,6 +78,8 @@ struct WasmiotDeviceRoutes {
         if let problem = beat.problem { throw APIError.badRequest(problem) }
         var enrolledLabels: [String: String] = [:]
         if let peer { enrolledLabels = try enrollment.authenticate(peer, as: beat.id.rawValue) }
+        // Enrolled devices learn which publisher keys the server hands out.
+        let keysDigest = peer.map { _ in enrollment.publisherKeys.digest }
         let known = await inventory.device(beat.id)
         if known?.trust == .revoked {
             throw APIError(.forbidden, code: "device_revoked", InventoryError.revoked(beat.id).description)
@@ -88,7 +90,7 @@ struct WasmiotDeviceRoutes {
         if !upgrade, await inventory.recordHeartbeat(beat) {
             let observe = onHeartbeat
             Task { await observe(beat) }
-            return try .json(HeartbeatAck(status: "known", device: beat.id, publisherKeys: peer.map { _ in enrollment.publisherKeys.digest }))
+            return try .json(HeartbeatAck(status: "known", device: beat.id, publisherKeys: keysDigest))
         }
         guard let host = context.remoteIP, let port = beat.port, (1...65535).contains(port) else {
             throw APIError.notFound("device \(beat.id) is not registered; send port in the heartbeat or register it first")
@@ -106,7 +108,7 @@ struct WasmiotDeviceRoutes {
             if !unset.isEmpty { _ = try? await inventory.updateLabels(device.id, unset.mapValues { Optional($0) }) }
         }
         _ = await inventory.recordHeartbeat(beat)
-        return try .json(HeartbeatAck(status: "registered", device: device.id, publisherKeys: peer.map { _ in enrollment.publisherKeys.digest }))
+        return try .json(HeartbeatAck(status: "registered", device: device.id, publisherKeys: keysDigest))
     }
 
     /// Self-registration, open to anyone: the server connects only to the caller's own address (the

@@ -45,11 +45,6 @@ final class PlacementWorkers: Sendable {
         defer { release(id) }
         let limit = timeLimit
         token.cancel(at: .now + limit, Self.timeLimitMessage(limit))
-        let timer = Task {
-            try await Task.sleep(for: limit)
-            token.cancel(Self.timeLimitMessage(limit))
-        }
-        defer { timer.cancel() }
         do {
             return try await withTaskCancellationHandler {
                 try await pool.runIfActive { try body(token) }

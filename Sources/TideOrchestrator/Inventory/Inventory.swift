@@ -33,7 +33,7 @@ public actor Inventory {
         for device in try store.allDevices() {
             devices[device.id] = device
             for endpoint in Self.endpoints(of: device) { endpoints[endpoint] = device.id }
-            if device.description.value["tide"] == nil { cpuInPercent.insert(device.id) }
+            if DeviceDescription.reportsCPUPercent(device.description.value) { cpuInPercent.insert(device.id) }
         }
     }
 
@@ -383,7 +383,11 @@ public actor Inventory {
             for endpoint in Self.endpoints(of: old) where endpoints[endpoint] == device.id { endpoints[endpoint] = nil }
         }
         if devices[device.id]?.description != device.description {
-            if device.description.value["tide"] == nil { cpuInPercent.insert(device.id) } else { cpuInPercent.remove(device.id) }
+            if DeviceDescription.reportsCPUPercent(device.description.value) {
+                cpuInPercent.insert(device.id)
+            } else {
+                cpuInPercent.remove(device.id)
+            }
         }
         devices[device.id] = device
         for endpoint in Self.endpoints(of: device) { endpoints[endpoint] = device.id }

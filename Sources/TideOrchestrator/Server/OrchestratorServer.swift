@@ -115,9 +115,6 @@ public struct OrchestratorServer: Sendable {
         } catch {
             throw ServerError(error.description)
         }
-        let router = Router(context: TideRequestContext.self)
-        router.add(middleware: ErrorMiddleware())
-        router.get("healthz") { _, _ in try Response.json(["status": "ok"]) }
         let deviceRoutes = WasmiotDeviceRoutes(
             inventory: inventory, registrar: registrar, maxBodyBytes: configuration.maxBodyBytes, fleetToken: fleetToken,
             enrollment: enrollment, logger: logger,
@@ -125,9 +122,8 @@ public struct OrchestratorServer: Sendable {
                 guard let reported = beat.deployments else { return }
                 await controller.observe(beat.id, running: reported)
             })
-        deviceRoutes.add(to: router)
         let moduleRoutes = WasmiotModuleRoutes(registry: registry)
-        moduleRoutes.add(to: router)
+        let router = PlainDeviceListener.deviceRouter(deviceRoutes, moduleRoutes)
         let api = router.group("api/v1")
         if token != nil { api.add(middleware: AuthMiddleware(tokens: tokens)) }
         TokenRoutes(tokens: tokens, maxBodyBytes: configuration.maxBodyBytes).add(to: api)

@@ -9,17 +9,22 @@ import TideHTTP
 /// self-registration and device list, heartbeats with the fleet token. Nothing under `/api/v1`,
 /// no enrollment, no deployments: an operator's credentials never cross it.
 enum PlainDeviceListener {
-    static func application(
-        host: String, port: Int, deviceRoutes: WasmiotDeviceRoutes, moduleRoutes: WasmiotModuleRoutes, logger: Logger,
-        onRunning: @escaping @Sendable (Int) async -> Void
-    ) -> any Service {
+    /// `/healthz` and the routes devices use; the HTTPS server adds the rest to the same start.
+    static func deviceRouter(_ deviceRoutes: WasmiotDeviceRoutes, _ moduleRoutes: WasmiotModuleRoutes) -> Router<TideRequestContext> {
         let router = Router(context: TideRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         router.get("healthz") { _, _ in try Response.json(["status": "ok"]) }
         deviceRoutes.add(to: router)
         moduleRoutes.add(to: router)
-        return Application(
-            router: router,
+        return router
+    }
+
+    static func application(
+        host: String, port: Int, deviceRoutes: WasmiotDeviceRoutes, moduleRoutes: WasmiotModuleRoutes, logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void
+    ) -> any Service {
+        Application(
+            router: deviceRouter(deviceRoutes, moduleRoutes),
             server: .tide(additionalChannelHandlers: [ConnectionWatchHandler()]),
             configuration: .init(address: .hostname(host, port: port), serverName: "tide"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
