@@ -11,11 +11,14 @@ public struct PlacementStep: Sendable, Equatable {
     public var capabilities: [String]
     /// The larger of the manifest's and the package's memory floor.
     public var memoryBytes: UInt64?
+    /// Whether the step's function (or the step it chains to) passes a float, which only some
+    /// devices' protocols carry.
+    public var passesFloats: Bool
 
     public init(
         name: String, inputs: [String] = [], constraints: StepConstraints = StepConstraints(),
         preferences: StepPreferences = StepPreferences(), failurePolicy: FailurePolicy = .move,
-        capabilities: [String] = [], memoryBytes: UInt64? = nil
+        capabilities: [String] = [], memoryBytes: UInt64? = nil, passesFloats: Bool = false
     ) {
         self.name = name
         self.inputs = inputs
@@ -24,12 +27,13 @@ public struct PlacementStep: Sendable, Equatable {
         self.failurePolicy = failurePolicy
         self.capabilities = Array(Set(capabilities + constraints.capabilities)).sorted()
         self.memoryBytes = [constraints.memoryBytes, memoryBytes].compactMap { $0 }.max()
+        self.passesFloats = passesFloats
     }
 
     public init(_ step: ManifestStep, requirements: StepRequirements, failurePolicy: FailurePolicy) {
         self.init(
             name: step.name, inputs: step.inputs, constraints: step.require, preferences: step.prefer,
             failurePolicy: failurePolicy, capabilities: requirements.capabilities,
-            memoryBytes: requirements.minimumMemoryBytes)
+            memoryBytes: requirements.minimumMemoryBytes, passesFloats: requirements.passesFloats)
     }
 }

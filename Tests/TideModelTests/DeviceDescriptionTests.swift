@@ -36,7 +36,9 @@ struct DeviceDescriptionTests {
     func cpuDialect() throws {
         let wasmiot = try DeviceDescription(parsing: ["platform": ["memory": ["bytes": 1]], "supervisorInterfaces": []])
         let tide = try DeviceDescription(parsing: ["platform": ["memory": ["bytes": 1]], "supervisorInterfaces": [], "tide": ["id": "t-1"]])
-        #expect(wasmiot.reportsCPUPercent && !tide.reportsCPUPercent)
+        #expect(wasmiot.supervisor == .wasmiot && tide.supervisor == .tide)
+        #expect(wasmiot.supervisor.reportsCPUPercent && !tide.supervisor.reportsCPUPercent)
+        #expect(!wasmiot.supervisor.carriesFloats && tide.supervisor.carriesFloats)
         let now = Date()
         let percent = try HealthReport(parsing: ["cpuUsage": 96.8, "memoryUsage": 0.4], receivedAt: now).cpuFromPercent()
         #expect(abs(percent.cpuUsage - 0.968) < 1e-9 && percent.memoryUsage == 0.4)

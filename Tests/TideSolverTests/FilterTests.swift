@@ -70,6 +70,30 @@ import TideSolver
         check(CapabilityFilter(), [device("a")], step("s"), expect: ["a": nil])
     }
 
+    @Test func floatsOnlyWhereTheProtocolCarriesThem() {
+        let devices = [device("tide"), device("wasmiot", supervisor: .wasmiot)]
+        check(
+            ProtocolFilter(), devices, step("s", floats: true),
+            expect: [
+                "tide": nil,
+                "wasmiot": "is a wasmiot supervisor: its protocol carries no floats (only integer, string and object) and the step passes one",
+            ])
+        check(ProtocolFilter(), devices, step("s"), expect: ["tide": nil, "wasmiot": nil])
+    }
+
+    @Test func aFloatStepIsPlacedOnTheTideSupervisorWithTheReasonForTheOthers() throws {
+        let mixed = fleet([device("w1", supervisor: .wasmiot), device("w2", supervisor: .wasmiot), device("t", cpu: 0.9)])
+        let plan = try Solver().solve(request([step("int"), step("float", floats: true)]), fleet: mixed)
+        #expect(plan.device(of: "float") == DeviceID("t"))
+        let wasmiotOnly = fleet([device("w1", supervisor: .wasmiot), device("w2", supervisor: .wasmiot)])
+        do {
+            _ = try Solver().solve(request([step("float", floats: true)]), fleet: wasmiotOnly)
+            Issue.record("a float step was placed on wasmiot devices")
+        } catch {
+            #expect(error.description.contains("are wasmiot supervisors: their protocol carries no floats"), "\(error.description)")
+        }
+    }
+
     @Test func capabilitiesFromManifestAndPackageAreMerged() {
         let merged = step("s", capabilities: ["sensor.read_temperature"], require: StepConstraints(capabilities: ["camera.take_image"]))
         #expect(merged.capabilities == ["camera.take_image", "sensor.read_temperature"])

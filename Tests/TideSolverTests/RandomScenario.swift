@@ -30,7 +30,8 @@ struct RandomScenario {
                 memoryBytes: [64, 128, 256, 1024].randomElement(using: &random).map { UInt64($0) << 20 } ?? 0,
                 labels: labels, cpuUsage: Double(Int.random(in: 0...10, using: &random)) / 10,
                 memoryUsage: Double(Int.random(in: 0...10, using: &random)) / 10,
-                placedSteps: Int.random(in: 0...3, using: &random), damped: Int.random(in: 0..<10, using: &random) == 0)
+                placedSteps: Int.random(in: 0...3, using: &random), damped: Int.random(in: 0..<10, using: &random) == 0,
+                supervisor: Int.random(in: 0..<3, using: &random) == 0 ? .wasmiot : .tide)
         }
         let stepCount = Int.random(in: 1...maxSteps, using: &random)
         var steps: [PlacementStep] = []
@@ -56,7 +57,7 @@ struct RandomScenario {
                 ? .fallback([DeviceID("dev-\(Int.random(in: 0..<deviceCount, using: &random))")]) : .move
             steps.append(PlacementStep(
                 name: "s\(index)", inputs: inputs, constraints: require, preferences: prefer, failurePolicy: policy,
-                capabilities: needs, memoryBytes: memory))
+                capabilities: needs, memoryBytes: memory, passesFloats: Int.random(in: 0..<4, using: &random) == 0))
         }
         request = PlacementRequest(deployment: "random", steps: steps)
     }

@@ -13,6 +13,7 @@ enum DeviceDetails {
             "reason:      \(device.statusReason)",
             "trust:       \(Self.trust(device.trust))",
             "transport:   \(device.transport == "https" ? "https (mutual TLS with its fleet certificate)" : "http (plain, no certificate)")",
+            "supervisor:  \(device.supervisor == .tide ? "tide" : "wasmiot (its protocol carries no floats: such steps go elsewhere)")",
             "memory:      \(Formatting.bytes(capabilities.memoryBytes))",
         ]
         if let cpu = capabilities.cpuName {

@@ -1,11 +1,11 @@
 import Foundation
 
-/// Device's JSON carries `transport`, derived from its trust, so that API clients see it; it is
-/// not read back (the trust decides it).
+/// Device's JSON carries `transport`, derived from its trust, and `supervisor`, derived from its
+/// description, so that API clients see them; they are not read back.
 extension Device {
     enum CodingKeys: String, CodingKey {
         case id, name, addresses, port, status, statusSince, statusReason, description, capabilities, labels, health
-        case firstSeen, lastSeen, dampedUntil, trust, transport
+        case firstSeen, lastSeen, dampedUntil, trust, transport, supervisor
     }
 
     public init(from decoder: any Decoder) throws {
@@ -36,6 +36,7 @@ extension Device {
         try container.encode(statusReason, forKey: .statusReason)
         try container.encode(trust, forKey: .trust)
         try container.encode(transport, forKey: .transport)
+        try container.encode(supervisor, forKey: .supervisor)
         try container.encode(description, forKey: .description)
         try container.encode(capabilities, forKey: .capabilities)
         try container.encode(labels, forKey: .labels)

@@ -50,6 +50,9 @@ public struct Device: Sendable, Codable, Equatable, Identifiable {
     /// Whether new work should avoid this device at `time` because it flaps.
     public func isDamped(at time: Date) -> Bool { dampedUntil.map { $0 > time } ?? false }
 
+    /// A Tide supervisor or a wasmiot one, from the description.
+    public var supervisor: SupervisorKind { SupervisorKind(description: description.value) }
+
     /// "https" for an enrolled device (mutual TLS), "http" for one without a fleet certificate.
     public var transport: String { reachedOverTLS ? "https" : "http" }
 

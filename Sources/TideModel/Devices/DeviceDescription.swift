@@ -10,18 +10,11 @@ public struct DeviceDescription: Sendable, Equatable {
     /// The stable id a Tide supervisor reports for itself.
     public var reportedID: DeviceID?
     public var reportedName: String?
-    /// A wasmiot supervisor (no `tide` object) reports `/health` cpuUsage in percent
-    /// (`psutil.cpu_percent`, 0-100); a Tide supervisor reports a fraction, as memoryUsage is.
-    public var reportsCPUPercent: Bool
-
-    /// Whether a device with this description reports cpuUsage in percent (no `tide` object).
-    public static func reportsCPUPercent(_ json: JSONValue) -> Bool {
-        guard let tide = json["tide"] else { return true }
-        return tide == .null
-    }
+    /// A Tide supervisor or a wasmiot one (no `tide` object).
+    public var supervisor: SupervisorKind
 
     public init(parsing json: JSONValue) throws(DeviceDescriptionError) {
-        reportsCPUPercent = Self.reportsCPUPercent(json)
+        supervisor = SupervisorKind(description: json)
         guard case .object = json else { throw .init("the description is \(json.typeName), not a JSON object") }
         guard let platform = json["platform"] else { throw .init("missing field platform") }
         guard case .object = platform else { throw .init("platform is \(platform.typeName), not an object") }

@@ -19,11 +19,16 @@ public struct FleetDevice: Sendable, Codable, Equatable {
     public var damped: Bool
     /// Trusted by the operator or by proof; unverified devices get no work.
     public var verified: Bool
+    /// A Tide supervisor or a wasmiot one: what the device's protocol can carry.
+    public var supervisor: SupervisorKind
+    /// It failed or refused a push of the deployment being placed, this deploy: alive, but not
+    /// to be tried again for it.
+    public var refusedPush: Bool
 
     public init(
         id: DeviceID, status: DeviceStatus = .alive, interfaces: [String] = [], imports: [String] = [],
         memoryBytes: UInt64, labels: [String: String] = [:], cpuUsage: Double = 0, memoryUsage: Double = 0,
-        placedSteps: Int = 0, damped: Bool = false, verified: Bool = true
+        placedSteps: Int = 0, damped: Bool = false, verified: Bool = true, supervisor: SupervisorKind = .tide
     ) {
         self.id = id
         self.status = status
@@ -36,19 +41,24 @@ public struct FleetDevice: Sendable, Codable, Equatable {
         self.placedSteps = placedSteps
         self.damped = damped
         self.verified = verified
+        self.supervisor = supervisor
+        refusedPush = false
     }
 
     /// The solver's view of an inventory device. `imports` are the qualified host imports the
     /// device reports (Tide supervisors); wasmiot devices report only bare `interfaces`.
+    /// `supervisor` defaults to what the description says (parsing it).
     public init(
-        device: Device, imports: [String] = [], placedSteps: Int = 0, damped: Bool = false, verified: Bool? = nil
+        device: Device, imports: [String] = [], supervisor: SupervisorKind? = nil, placedSteps: Int = 0,
+        damped: Bool = false, verified: Bool? = nil
     ) {
         self.init(
             id: device.id, status: device.status, interfaces: device.capabilities.interfaces, imports: imports,
             memoryBytes: device.capabilities.memoryBytes,
             labels: device.capabilities.labels.merging(device.labels) { _, set in set },
             cpuUsage: device.health?.cpuUsage ?? 0, memoryUsage: device.health?.memoryUsage ?? 0,
-            placedSteps: placedSteps, damped: damped, verified: verified ?? device.trust.isTrusted)
+            placedSteps: placedSteps, damped: damped, verified: verified ?? device.trust.isTrusted,
+            supervisor: supervisor ?? device.supervisor)
     }
 
     /// Memory not in use, in bytes.

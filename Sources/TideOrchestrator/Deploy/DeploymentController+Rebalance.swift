@@ -70,8 +70,10 @@ extension DeploymentController {
     }
 
     func prepared(_ deployment: Deployment, entries: [String: RegistryEntry]) -> PreparedManifest {
-        PreparedManifest(
+        var prepared = PreparedManifest(
             manifest: deployment.manifest, source: deployment.source, entries: entries, pins: deployment.pins,
             requirements: Dictionary(deployment.pins.map { ($0.step, StepRequirements(capabilities: $0.needs)) }) { a, _ in a })
+        prepared.markStepsPassingFloats()
+        return prepared
     }
 }

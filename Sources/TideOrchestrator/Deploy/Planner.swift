@@ -28,6 +28,21 @@ struct PreparedManifest: Sendable {
     func function(of step: ManifestStep) -> PackageFunction? {
         entries[step.package]?.package.manifest.function(named: step.function)
     }
+
+    /// Sets `passesFloats` on every step whose node describes a float: its function takes or
+    /// returns one, or the step it chains to on the device (whose endpoint is in the node) returns one.
+    mutating func markStepsPassingFloats() {
+        let wiring = StepWiring(manifest: manifest)
+        let byName = Dictionary(manifest.steps.map { ($0.name, $0) }) { first, _ in first }
+        func returnsFloat(_ step: ManifestStep) -> Bool { function(of: step)?.result?.isFloat ?? false }
+        for step in manifest.steps {
+            let own = function(of: step).map { function in
+                function.parameters.contains { $0.type.isFloat } || (function.result?.isFloat ?? false)
+            } ?? false
+            let next = wiring.chainedSuccessor(of: step.name).flatMap { byName[$0] }.map(returnsFloat) ?? false
+            if own || next { requirements[step.name, default: StepRequirements()].passesFloats = true }
+        }
+    }
 }
 
 /// Turns a manifest into a placement against the current fleet: pins every step's package (and
@@ -42,7 +57,7 @@ struct Planner: Sendable {
     let maxSteps: Int
     /// Unverified devices take work too (`--allow-unverified-devices`).
     let allowUnverified: Bool
-    let reportedImports = ReportedImports()
+    let descriptionFacts = DescriptionFacts()
 
     init(
         inventory: Inventory, registry: PackageRegistry, workers: PlacementWorkers, maxSteps: Int,
@@ -117,15 +132,17 @@ struct Planner: Sendable {
                 step: step.name, package: step.package, version: entry.record.version, moduleDigest: entry.record.moduleDigest,
                 needs: needs))
         }
-        let prepared = PreparedManifest(
+        var prepared = PreparedManifest(
             manifest: manifest, source: String(decoding: text, as: UTF8.self), entries: pinned, pins: pins,
             requirements: stepNeeds)
+        prepared.markStepsPassingFloats()
         try StepWiring.check(prepared)
         return prepared
     }
 
     /// Solves the placement. With `current`, steps whose device still qualifies stay where they are
-    /// and only the others move. `excluded` devices count as dead (they just failed a push);
+    /// and only the others move. `excluded` devices just failed a push of this deployment: they
+    /// take none of its steps (alive, they are not called dead);
     /// `load` is the number of steps of other deployments on each device.
     /// The solver runs on a placement thread (see `PlacementWorkers`) and stops when
     /// `cancellation` fires, after the plan time limit, or when the server stops.
@@ -171,10 +188,11 @@ struct Planner: Sendable {
     func snapshot(excluded: Set<DeviceID>, load: [DeviceID: Int], ignoringDamping: Bool = false) async -> FleetIndex {
         let now = Date()
         let fleet = await inventory.list().map { device in
+            let facts = descriptionFacts.facts(of: device)
             var entry = FleetDevice(
-                device: device, imports: reportedImports.imports(of: device), placedSteps: load[device.id] ?? 0,
+                device: device, imports: facts.imports, supervisor: facts.supervisor, placedSteps: load[device.id] ?? 0,
                 damped: !ignoringDamping && device.isDamped(at: now), verified: allowUnverified ? true : nil)
-            if excluded.contains(device.id) { entry.status = .dead }
+            if excluded.contains(device.id) { entry.refusedPush = true }
             return entry
         }
         return FleetIndex(FleetSnapshot(devices: fleet))

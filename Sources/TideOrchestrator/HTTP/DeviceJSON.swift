@@ -44,6 +44,9 @@ enum DeviceJSON {
         writer.key("transport")
         writer.string(device.transport)
         writer.comma()
+        writer.key("supervisor")
+        writer.string(device.supervisor.rawValue)
+        writer.comma()
         writer.key("description")
         let head = writer.bytes
         writer = JSONWriter(capacity: 512)

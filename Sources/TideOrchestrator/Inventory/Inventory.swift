@@ -33,7 +33,7 @@ public actor Inventory {
         for device in try store.allDevices() {
             devices[device.id] = device
             for endpoint in Self.endpoints(of: device) { endpoints[endpoint] = device.id }
-            if DeviceDescription.reportsCPUPercent(device.description.value) { cpuInPercent.insert(device.id) }
+            if device.supervisor.reportsCPUPercent { cpuInPercent.insert(device.id) }
         }
     }
 
@@ -83,7 +83,7 @@ public actor Inventory {
         parsed: DeviceDescription, health: HealthReport, trust: DeviceTrust
     ) throws(InventoryError) -> (device: Device, created: Bool) {
         let now = Date()
-        let health = parsed.reportsCPUPercent ? health.cpuFromPercent() : health
+        let health = parsed.supervisor.reportsCPUPercent ? health.cpuFromPercent() : health
         let existingID = parsed.reportedID.flatMap { devices[$0] != nil ? $0 : nil } ?? endpoints[endpoint]
         var addresses = [endpoint.host]
         for address in extraAddresses where !addresses.contains(address) { addresses.append(address) }
@@ -115,7 +115,8 @@ public actor Inventory {
             var newEvents = [
                 NewFleetEvent(
                     time: now, kind: .deviceUpdated, device: device.id,
-                    message: "device \(device.name) (\(device.id)) registered again at \(endpoint)")
+                    message: "device \(device.name) (\(device.id)) registered again at \(endpoint)",
+                    details: ["registeredAgain": true])
             ]
             if previousStatus != .alive {
                 newEvents.append(Self.statusEvent(device, from: previousStatus, evidence: "registration", at: now))
@@ -383,7 +384,7 @@ public actor Inventory {
             for endpoint in Self.endpoints(of: old) where endpoints[endpoint] == device.id { endpoints[endpoint] = nil }
         }
         if devices[device.id]?.description != device.description {
-            if DeviceDescription.reportsCPUPercent(device.description.value) {
+            if device.supervisor.reportsCPUPercent {
                 cpuInPercent.insert(device.id)
             } else {
                 cpuInPercent.remove(device.id)

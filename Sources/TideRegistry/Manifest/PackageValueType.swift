@@ -9,6 +9,8 @@ public enum PackageValueType: String, Sendable, Hashable, Codable, CaseIterable 
     /// A byte string passed through linear memory (see ``wasmParameters`` and ``wasmResults``).
     case bytes
 
+    public var isFloat: Bool { self == .f32 || self == .f64 }
+
     /// The Wasm parameters that carry one parameter of this type: `bytes` is `(i32 pointer, i32 length)`.
     public var wasmParameters: [ValueType] {
         switch self {

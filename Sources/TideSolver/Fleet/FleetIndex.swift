@@ -8,6 +8,10 @@ public struct FleetIndex: Sendable {
     public let alive: DeviceSet
     public let undamped: DeviceSet
     public let verified: DeviceSet
+    /// Devices whose protocol carries floats (Tide supervisors).
+    public let carryingFloats: DeviceSet
+    /// Devices that have not failed a push of the deployment being placed.
+    public let notRefused: DeviceSet
     /// The largest free memory of any device, the yardstick of the free-memory scorer.
     public let largestFreeMemory: UInt64
     /// Per device, by position: flat copies for hot loops, which would otherwise copy whole devices.
@@ -32,6 +36,8 @@ public struct FleetIndex: Sendable {
         alive = DeviceSet(capacity: count) { devices[$0].status == .alive }
         undamped = DeviceSet(capacity: count) { !devices[$0].damped }
         verified = DeviceSet(capacity: count) { devices[$0].verified }
+        carryingFloats = DeviceSet(capacity: count) { devices[$0].supervisor.carriesFloats }
+        notRefused = DeviceSet(capacity: count) { !devices[$0].refusedPush }
         memoryBytes = devices.map(\.memoryBytes)
         freeMemoryBytes = devices.map(\.freeMemoryBytes)
         cpuUsage = devices.map(\.cpuUsage)

@@ -10,8 +10,8 @@ public struct Solver: Sendable {
     public var options: SolverOptions
 
     public static let defaultFilters: [any PlacementFilter] = [
-        AliveFilter(), VerifiedFilter(), DampedFilter(), PinnedDeviceFilter(), AvoidListFilter(), CapabilityFilter(), MemoryFilter(),
-        LabelFilter(),
+        AliveFilter(), RefusedPushFilter(), VerifiedFilter(), DampedFilter(), PinnedDeviceFilter(), AvoidListFilter(), CapabilityFilter(), ProtocolFilter(),
+        MemoryFilter(), LabelFilter(),
     ]
     public static let defaultScorers: [any DeviceScorer] = [
         LoadScorer(), FreeMemoryScorer(), StickinessScorer(), PreferredLabelScorer(), FallbackScorer(),
