@@ -22,6 +22,8 @@ struct WasmiotDeviceRoutes {
     /// What a wasmiot supervisor posts about itself.
     struct Registration: Codable {
         var name: String?
+        /// The DNS-SD service type (`_webthing._tcp.local.`), which the name ends with.
+        var type: String?
         var host: String?
         var port: Int?
         var addresses: [String]?
@@ -111,6 +113,17 @@ struct WasmiotDeviceRoutes {
         return try .json(HeartbeatAck(status: "registered", device: device.id, publisherKeys: keysDigest))
     }
 
+    /// `wasmiot-a` of `wasmiot-a._webthing._tcp.local.`: the zeroconf service name without its
+    /// type, as mDNS discovery names the device.
+    static func instanceName(_ name: String, type: String?) -> String {
+        guard let type, !type.isEmpty else { return name }
+        let suffix = "." + (type.hasSuffix(".") ? type : type + ".")
+        for candidate in [suffix, String(suffix.dropLast())] where name.hasSuffix(candidate) && name.count > candidate.count {
+            return String(name.dropLast(candidate.count))
+        }
+        return name
+    }
+
     /// Self-registration, open to anyone: the server connects only to the caller's own address (the
     /// body's `host` and `addresses` are not used, so that the route is no port scanner), and a
     /// failure answers the same whatever was found there; the reason goes to the server's log.
@@ -126,7 +139,7 @@ struct WasmiotDeviceRoutes {
         guard (1...65535).contains(port) else { throw APIError.badRequest("port must be 1-65535, got \(port)") }
         let endpoint = DeviceEndpoint(host: caller, port: port)
         do {
-            _ = try await registrar.register(endpoint, name: body.name, trust: .unverified)
+            _ = try await registrar.register(endpoint, name: body.name.map { Self.instanceName($0, type: body.type) }, trust: .unverified)
         } catch let error as APIError where error.status == .conflict || error.code == "device_revoked" {
             throw error
         } catch {

@@ -80,6 +80,57 @@ extension DeploymentController {
         deployments.values.filter { $0.devices.contains(device) }.map(\.name).sorted()
     }
 
+    // MARK: Devices that lose their nodes
+
+    /// A wasmiot supervisor that returned (alive again after a failed probe, or registered
+    /// again) may have restarted, and it keeps deployments in memory only and cannot list them:
+    /// each node it should run is pushed again (a push is idempotent), and each node it should no
+    /// longer run is removed. A Tide supervisor says what it runs in its heartbeats (`observe`).
+    func deviceReturned(_ device: DeviceID, because why: String) async {
+        guard let found = await inventory.device(device), found.supervisor == .wasmiot else { return }
+        for deployment in deployments.values.sorted(by: { $0.name < $1.name })
+        where deployment.installed[device] != nil || deployment.devices.contains(device) {
+            let name = deployment.name
+            Task { _ = try? await queue.run(name) { await self.repush(name, to: device, because: "\(found.name) (\(device)) \(why)") } }
+        }
+    }
+
+    /// A device answered a call of deployment `name` with 404: it lost the node (a restart).
+    /// Pushes it again and returns once the deployment settled.
+    func nodeLost(_ name: String, on device: DeviceID, because why: String) async {
+        _ = try? await queue.run(name) { await self.repush(name, to: device, because: why) }
+    }
+
+    /// Forgets that `device` holds its node of `name` and pushes it again; removes the node when
+    /// the device should no longer run one.
+    private func repush(_ name: String, to device: DeviceID, because why: String) async {
+        guard var deployment = deployments[name] else { return }
+        guard deployment.devices.contains(device) else {
+            guard deployment.installed[device] != nil, await removeNode(name, from: device) else { return }
+            deployment.installed[device] = nil
+            try? save(deployment, events: [
+                event(.deploymentStepChanged, deployment, "\(name): removed a stale instance from \(device)", device: device,
+                      extra: ["state": "removed"])
+            ])
+            return
+        }
+        guard deployment.status == .active || deployment.status == .degraded, deployment.installed[device] != nil else { return }
+        deployment.installed[device] = nil
+        var events: [NewFleetEvent] = []
+        for index in deployment.steps.indices where deployment.steps[index].device == device {
+            deployment.steps[index].state = .pending
+            events.append(event(
+                .deploymentStepChanged, deployment,
+                "\(name): step \(deployment.steps[index].step) is pushed to \(device) again: \(why)", device: device,
+                extra: ["step": .string(deployment.steps[index].step), "state": "pending", "reason": .string(why)]))
+        }
+        try? save(deployment, events: events)
+        let steps = deployment.steps.filter { $0.device == device }.map(\.step).joined(separator: ", ")
+        deployment.reason = "step(s) \(steps) lost their node on \(device) (\(why)); pushing it again"
+        await setStatus(&deployment, .degraded, message: "deployment \(name) is degraded: \(deployment.reason ?? "")")
+        await deploy(name, giveUp: .degrade)
+    }
+
     // MARK: What devices report
 
     /// A Tide supervisor's report of the deployments it runs (from its heartbeat). Instances of

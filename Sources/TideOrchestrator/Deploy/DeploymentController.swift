@@ -8,8 +8,12 @@ import TideStore
 /// node, moves steps off devices that fail during a deploy, removes what is no longer wanted, and
 /// runs pipelines. Operations on one deployment run one at a time.
 actor DeploymentController {
-    /// Pushes per deploy before giving up: the first one plus re-placements after failures.
-    static let maxRounds = 4
+    /// Pushes per deploy before giving up: the first one plus re-placements after failures. Each
+    /// round rules out the devices that failed it, so a deploy tries every capable device before
+    /// it gives up (when no device is left) unless this many rounds failed first.
+    static let maxRounds = 64
+    /// Push failures quoted in a give-up reason; the rest are counted.
+    static let quotedFailures = 8
 
     let store: TideStore
     let bus: EventBus
@@ -204,12 +208,18 @@ actor DeploymentController {
             do {
                 try await replace(&deployment, entries: entries, excluded: excluded, because: round)
             } catch {
-                let reason = "no device can take over: \(Self.message(error)); push failures: \(failures.joined(separator: "; "))"
+                let reason = "no device can take over: \(Self.message(error)); push failures: \(Self.summary(failures))"
                 return giveUp == .fail ? await fail(&deployment, reason: reason) : await degrade(&deployment, reason: reason)
             }
         }
-        let reason = "gave up after \(Self.maxRounds) attempts: \(failures.joined(separator: "; "))"
+        let reason = "gave up after \(Self.maxRounds) rounds of pushes: \(Self.summary(failures))"
         return giveUp == .fail ? await fail(&deployment, reason: reason) : await degrade(&deployment, reason: reason)
+    }
+
+    /// The first push failures, and how many more there were.
+    static func summary(_ failures: [String]) -> String {
+        let quoted = failures.prefix(quotedFailures).joined(separator: "; ")
+        return failures.count > quotedFailures ? quoted + "; and \(failures.count - quotedFailures) more" : quoted
     }
 
     /// One round: builds every device's node and pushes those that changed, concurrently.
@@ -352,9 +362,10 @@ actor DeploymentController {
     /// Every step runs: removes the deployment from devices that no longer hold a step.
     func finish(_ deployment: inout Deployment) async {
         let wanted = Set(deployment.devices)
-        let leftovers = deployment.installed.keys.filter { !wanted.contains($0) }.sorted()
+        let leftovers = await reachable(deployment.installed.keys.filter { !wanted.contains($0) }.sorted())
         let (_, unreachable) = await removeNodes(deployment.name, from: leftovers)
-        // Unreachable leftovers stay listed in `installed`: they are cleaned when they report in.
+        // Leftovers not removed stay listed in `installed`: they are cleaned when they report in
+        // (a Tide supervisor's heartbeat) or return (see `deviceReturned`).
         for device in leftovers where unreachable[device] == nil { deployment.installed[device] = nil }
         deployment.reason = nil
         await setStatus(&deployment, .active, message: "deployment \(deployment.name) is active (generation \(deployment.generation))")
@@ -367,7 +378,7 @@ actor DeploymentController {
     }
 
     func fail(_ deployment: inout Deployment, reason: String) async -> Deployment {
-        let devices = deployment.installed.keys.sorted()
+        let devices = await reachable(deployment.installed.keys.sorted())
         let (cleaned, _) = await removeNodes(deployment.name, from: devices)
         for device in cleaned { deployment.installed[device] = nil }
         deployment.reason = reason
@@ -439,6 +450,15 @@ actor DeploymentController {
         return DeploymentRemoval(name: name, cleaned: cleaned, unreachable: unreachable)
     }
 
+    /// The alive ones of `devices`. Removals go only to them, so that a hung device (which answers
+    /// nothing until the removal times out) never holds up a re-placement; the others are
+    /// cleaned when they report in or return.
+    func reachable(_ devices: [DeviceID]) async -> [DeviceID] {
+        var result: [DeviceID] = []
+        for device in devices where await inventory.device(device)?.status == .alive { result.append(device) }
+        return result
+    }
+
     /// `DELETE /deploy/<name>` on each device, concurrently.
     func removeNodes(_ name: String, from devices: [DeviceID]) async -> (cleaned: [DeviceID], unreachable: [DeviceID: String]) {
         var targets: [(DeviceID, DeviceEndpoint, Bool)] = []
@@ -476,7 +496,18 @@ actor DeploymentController {
 
     // MARK: Run
 
+    /// Runs the pipeline once. A device that answers a call with 404 lost its node (a wasmiot
+    /// supervisor keeps deployments in memory): the node is pushed again and the run retried once.
     func run(_ name: String, inputs: [String: JSONValue]) async throws -> RunResult {
+        let first = try await runOnce(name, inputs: inputs)
+        guard let device = first.lostNode else { return first.result }
+        logger.notice("\(device) does not hold its node of \(name): pushing it again, then running again")
+        await nodeLost(name, on: device, because: "a call answered 404: \(first.result.error ?? "")")
+        guard deployments[name]?.status == .active else { return first.result }
+        return try await runOnce(name, inputs: inputs).result
+    }
+
+    private func runOnce(_ name: String, inputs: [String: JSONValue]) async throws -> PipelineRunner.Outcome {
         guard let deployment = deployments[name] else { throw APIError.notFound("no deployment named \"\(name)\"") }
         guard deployment.status == .active || deployment.status == .degraded else {
             throw APIError(

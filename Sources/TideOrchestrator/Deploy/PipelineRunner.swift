@@ -3,34 +3,43 @@ import TideModel
 import TideRegistry
 
 /// Runs a deployment's pipeline once: calls the first steps with the run's inputs, follows each
-/// device-side chain (`to`) link by link, and feeds fan-out and fan-in steps itself.
+/// device-side chain (`to`) link by link, and feeds fan-out and fan-in steps itself. Speaks both
+/// supervisors' result conventions (see `HistoryReading`): a Tide supervisor answers a call with
+/// its finished entry, a wasmiot supervisor with a resultUrl to poll, whose entry names the next
+/// device's entry when the step forwarded its output, as the wasmiot orchestrator follows them.
 struct PipelineRunner: Sendable {
     static let callTimeout: Duration = .seconds(60)
+    /// Polling starts fast (a Tide supervisor's entry is usually done) and backs off to this.
     static let pollInterval: Duration = .milliseconds(5)
+    static let longestPollInterval: Duration = .milliseconds(100)
 
     let deployment: Deployment
     let builder: NodeBuilder
     let supervisors: SupervisorClient
 
-    /// What a finished step hands on.
-    private enum Output {
-        case number(String)
-        case bytes(url: String)
-        case nothing
-    }
+    private typealias Output = HistoryReading.Output
 
     private struct RunFailure: Error {
         var message: String
         var steps: [RunResult.StepRun]
+        /// The device answered the call with 404: it does not hold the step's node (it restarted).
+        var lostNode: DeviceID?
     }
 
-    func run(inputs: [String: JSONValue]) async throws -> RunResult {
+    /// A run, and the device found without its node, if any.
+    struct Outcome: Sendable {
+        var result: RunResult
+        var lostNode: DeviceID?
+    }
+
+    func run(inputs: [String: JSONValue]) async throws -> Outcome {
         let started = ContinuousClock.now
         let wiring = StepWiring(manifest: deployment.manifest)
         let rootArguments = try arguments(for: wiring.roots, inputs: inputs)
         var outputs: [String: Output] = [:]
         var runs: [RunResult.StepRun] = []
         var failure: String?
+        var lostNode: DeviceID?
         do {
             // Steps in manifest order: every input names an earlier step, so its output is ready.
             for step in deployment.manifest.steps where outputs[step.name] == nil {
@@ -56,14 +65,17 @@ struct PipelineRunner: Sendable {
         } catch let error as RunFailure {
             failure = error.message
             runs = error.steps
+            lostNode = error.lostNode
         }
         let sinks = deployment.manifest.steps.filter { wiring.successors(of: $0.name).isEmpty }
         let values = Dictionary(runs.map { ($0.step, $0.value ?? .null) }) { _, last in last }
         let result: JSONValue? = failure != nil ? nil
             : sinks.count == 1 ? values[sinks[0].name] : .object(Dictionary(sinks.map { ($0.name, values[$0.name] ?? .null) }) { a, _ in a })
-        return RunResult(
-            deployment: deployment.name, generation: deployment.generation, success: failure == nil, result: result,
-            error: failure, steps: runs, durationMs: (ContinuousClock.now - started).inMilliseconds)
+        return Outcome(
+            result: RunResult(
+                deployment: deployment.name, generation: deployment.generation, success: failure == nil, result: result,
+                error: failure, steps: runs, durationMs: (ContinuousClock.now - started).inMilliseconds),
+            lostNode: lostNode)
     }
 
     /// Calls `step` and follows the chain of steps its device forwards to.
@@ -73,70 +85,85 @@ struct PipelineRunner: Sendable {
         let wiring = StepWiring(manifest: deployment.manifest)
         let endpoint = try builder.endpoint(of: step)
         guard let device = deployment.step(step.name)?.device, let address = builder.addresses[device] else {
-            throw RunFailure(message: "step \(step.name) has no reachable device", steps: runs)
+            throw RunFailure(message: "step \(step.name) has no reachable device", steps: runs, lostNode: nil)
         }
-        var entry: JSONValue
+        let answer: JSONValue
         do {
-            entry = try await supervisors.call(address, path: endpoint.path, query: query, body: body, timeout: Self.callTimeout)
+            answer = try await supervisors.call(address, path: endpoint.path, query: query, body: body, timeout: Self.callTimeout)
         } catch {
-            throw RunFailure(message: "step \(step.name) on \(device): \(error.message)", steps: runs)
+            throw RunFailure(
+                message: "step \(step.name) on \(device): \(error.message)", steps: runs, lostNode: error.status == 404 ? device : nil)
         }
-        var requestURL = Self.historyURL(base: address.baseURL, requestId: entry["requestId"]?.stringValue ?? "")
+        var requestURL: String
+        var reading: HistoryReading
+        if let id = answer["requestId"]?.stringValue {
+            requestURL = Self.historyURL(base: address.baseURL, requestId: id)
+            reading = HistoryReading(answer)
+        } else if let url = answer["resultUrl"]?.stringValue, HistoryReading.isURL(url) {
+            requestURL = url
+            reading = .pending
+        } else {
+            throw RunFailure(
+                message: "step \(step.name) on \(device): the call's answer has neither a requestId nor a resultUrl", steps: runs, lostNode: nil)
+        }
         var current = step
         var currentDevice = device
         var done: [RunResult.StepRun] = []
         var outputs: [String: Output] = [:]
         while true {
-            entry = try await settle(entry, url: requestURL, step: current.name, runs: runs + done)
-            let success = entry["success"] == .bool(true)
+            reading = try await settle(reading, url: requestURL, step: current.name, runs: runs + done)
+            let success = reading.state == .succeeded
             let run = RunResult.StepRun(
                 step: current.name, device: currentDevice, requestURL: requestURL, success: success,
-                value: Self.value(of: entry), error: entry["error"]?.stringValue, durationMs: entry["durationMs"]?.numberValue)
+                value: reading.value, error: reading.error, durationMs: reading.durationMs)
             done.append(run)
             guard success else {
                 throw RunFailure(
                     message: "step \(current.name) on \(currentDevice) failed: \(run.error ?? "no reason given")",
                     steps: runs + done)
             }
-            outputs[current.name] = Self.output(of: entry)
+            outputs[current.name] = reading.output
             guard let nextName = wiring.chainedSuccessor(of: current.name), let next = deployment.manifest.step(named: nextName),
-                let link = entry["chainedTo"]?.stringValue
+                let link = reading.chainedTo
             else { break }
             current = next
             currentDevice = deployment.step(nextName)?.device ?? currentDevice
             requestURL = link
-            do {
-                entry = try await supervisors.entry(at: link, timeout: Self.callTimeout)
-            } catch {
-                throw RunFailure(message: "step \(nextName): \(error.message)", steps: runs + done)
-            }
+            reading = .pending
         }
         return (done, outputs)
     }
 
-    /// Polls a request-history entry until it is no longer pending.
-    private func settle(_ entry: JSONValue, url: String, step: String, runs: [RunResult.StepRun]) async throws -> JSONValue {
-        var entry = entry
+    /// Polls a request-history entry until it is no longer pending, backing off from
+    /// `pollInterval` to `longestPollInterval`.
+    private func settle(_ reading: HistoryReading, url: String, step: String, runs: [RunResult.StepRun]) async throws -> HistoryReading {
+        var reading = reading
+        var interval = Self.pollInterval
         let deadline = ContinuousClock.now + Self.callTimeout
-        while entry["status"]?.stringValue == "pending" {
+        var first = true
+        while reading.state == .pending {
             guard ContinuousClock.now < deadline else {
-                throw RunFailure(message: "step \(step) did not finish within \(Self.callTimeout.secondsText)", steps: runs)
+                throw RunFailure(message: "step \(step) did not finish within \(Self.callTimeout.secondsText)", steps: runs, lostNode: nil)
             }
-            try await Task.sleep(for: Self.pollInterval)
+            if !first {
+                try await Task.sleep(for: interval)
+                interval = min(interval * 2, Self.longestPollInterval)
+            }
+            first = false
             do {
-                entry = try await supervisors.entry(at: url, timeout: Self.callTimeout)
+                reading = try await supervisors.entry(at: url, timeout: Self.callTimeout).map(HistoryReading.init) ?? .pending
             } catch {
-                throw RunFailure(message: "step \(step): \(error.message)", steps: runs)
+                throw RunFailure(message: "step \(step): \(error.message)", steps: runs, lostNode: nil)
             }
         }
-        return entry
+        return reading
     }
 
     private func download(_ url: String, for step: String, runs: [RunResult.StepRun]) async throws -> [UInt8] {
         do {
             return try await supervisors.download(url, timeout: Self.callTimeout)
         } catch {
-            throw RunFailure(message: "the input of step \(step): \(error.message)", steps: runs)
+            throw RunFailure(message: "the input of step \(step): \(error.message)", steps: runs, lostNode: nil)
         }
     }
 
@@ -181,27 +208,7 @@ struct PipelineRunner: Sendable {
         return result
     }
 
-    private static func value(of entry: JSONValue) -> JSONValue? {
-        if let value = entry["value"] { return value }
-        if let values = entry["values"] { return values }
-        if let file = entry["files"]?["result"] { return file }
-        return nil
-    }
-
-    private static func output(of entry: JSONValue) -> Output {
-        // result[0] holds the number exactly (an i64 may not survive a trip through a double).
-        if let text = entry["result"]?.arrayValue?.first?.stringValue, let first = text.first, first == "-" || first.isNumber {
-            return .number(text)
-        }
-        if let value = entry["value"], case .number(let number) = value { return .number(text(number)) }
-        if let url = entry["files"]?["result"]?.stringValue { return .bytes(url: url) }
-        return .nothing
-    }
-
-    static func text(_ number: Double) -> String {
-        if number == number.rounded(), abs(number) < 9.0e15 { return String(Int64(number)) }
-        return "\(number)"
-    }
+    static func text(_ number: Double) -> String { HistoryReading.text(number) }
 
     static func historyURL(base: String, requestId: String) -> String {
         var components = URLComponents(string: base)

@@ -7,6 +7,10 @@ import TideStore
 /// once; any other fleet change retries degraded deployments; a periodic tick catches the rest.
 /// On start it finishes deploys a crash interrupted.
 struct Reconciler: Service {
+    /// Deployments recovered at once after a device dies: enough that one waiting on a slow device
+    /// does not hold up the others, few enough to leave the placement queue room for operators.
+    static let concurrentRecoveries = 4
+
     let controller: DeploymentController
     let store: TideStore
     let bus: EventBus
@@ -41,14 +45,21 @@ struct Reconciler: Service {
                 switch event.kind {
                 case .deviceStatusChanged:
                     guard let device = event.device else { continue }
-                    if event.details?["to"]?.stringValue == DeviceStatus.dead.rawValue {
-                        for name in await controller.deployments(on: device) {
-                            logger.notice("device \(device) is dead; re-placing the steps of \(name)")
-                            await controller.recover(name)
-                        }
+                    let to = event.details?["to"]?.stringValue
+                    if to == DeviceStatus.dead.rawValue {
+                        let names = await controller.deployments(on: device)
+                        logger.notice("device \(device) is dead; re-placing the steps of \(names.joined(separator: ", "))")
+                        await recoverAll(names)
+                    } else if to == DeviceStatus.alive.rawValue {
+                        await controller.deviceReturned(device, because: "it is alive again after being \(event.details?["from"]?.stringValue ?? "unreachable")")
                     }
                     fleetChanged = true
-                case .deviceRegistered, .deviceUpdated, .deviceLabelsChanged, .deviceRemoved:
+                case .deviceUpdated:
+                    if let device = event.device, event.details?["registeredAgain"] == .bool(true) {
+                        await controller.deviceReturned(device, because: "it registered again")
+                    }
+                    fleetChanged = true
+                case .deviceRegistered, .deviceLabelsChanged, .deviceRemoved:
                     fleetChanged = true
                 default:
                     continue
@@ -62,6 +73,20 @@ struct Reconciler: Service {
                         await controller.rebalance(deployment.name, minimumGain: rebalanceGain)
                     }
                 }
+            }
+        }
+    }
+
+    /// Recovers `names`, `concurrentRecoveries` at a time.
+    private func recoverAll(_ names: [String]) async {
+        await withTaskGroup(of: Void.self) { group in
+            var pending = names[...]
+            for _ in 0..<Self.concurrentRecoveries {
+                guard let name = pending.popFirst() else { break }
+                group.addTask { await controller.recover(name) }
+            }
+            while await group.next() != nil {
+                if let name = pending.popFirst() { group.addTask { await controller.recover(name) } }
             }
         }
     }

@@ -40,7 +40,8 @@ struct SupervisorClient: Sendable {
         if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
     }
 
-    /// Calls a step synchronously (`?wait=true`) and returns its request-history entry.
+    /// Calls a step. A Tide supervisor honours `?wait=true` and answers with the step's
+    /// request-history entry; a wasmiot supervisor answers `{"resultUrl"}` at once.
     func call(
         _ endpoint: DeviceEndpoint, path: String, query: [(String, String)], body: [UInt8]?, timeout: Duration
     ) async throws(ProbeError) -> JSONValue {
@@ -56,10 +57,22 @@ struct SupervisorClient: Sendable {
         return try await json(request, endpoint: endpoint, what: "POST \(path)", timeout: timeout)
     }
 
-    /// Reads a request-history entry (or any JSON) by URL.
-    func entry(at url: String, timeout: Duration) async throws(ProbeError) -> JSONValue {
+    /// Reads a request-history entry by URL; nil while the device has none yet (a wasmiot
+    /// supervisor adds a queued call's entry only once it ran, and answers 404 until then). A
+    /// failed step's entry comes with HTTP 500 from a wasmiot supervisor and is returned as well.
+    func entry(at url: String, timeout: Duration) async throws(ProbeError) -> JSONValue? {
         let endpoint = Self.endpoint(of: url)
-        return try await json(HTTPClientRequest(url: url), endpoint: endpoint, what: "GET \(url)", timeout: timeout)
+        let what = "GET \(url)"
+        let (status, body) = try await exchange(HTTPClientRequest(url: url), endpoint: endpoint, what: what, timeout: timeout, limit: Self.maxAnswerBytes)
+        if status.code == 404 { return nil }
+        let json = try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))
+        if status.code == 500, let json, json["success"] == .bool(false) { return json }
+        guard status.code == 200 else {
+            throw ProbeError(
+                .httpStatus, "\(endpoint) answered \(what) with HTTP \(status.code): \(Self.errorMessage(body))", status: status.code)
+        }
+        guard let json else { throw ProbeError(.notJSON, "\(endpoint) answered \(what) with something that is not JSON") }
+        return json
     }
 
     /// Downloads an output file.
@@ -84,27 +97,33 @@ struct SupervisorClient: Sendable {
         _ request: HTTPClientRequest, endpoint: DeviceEndpoint, what: String, timeout: Duration, accept: Set<UInt>,
         limit: Int = maxAnswerBytes
     ) async throws(ProbeError) -> [UInt8] {
-        let status: HTTPResponseStatus
-        let body: ByteBuffer
-        do {
-            let response = try await client.execute(request, timeout: .nanoseconds(timeout.inNanoseconds))
-            status = response.status
-            body = try await response.body.collect(upTo: limit)
-        } catch {
-            throw DeviceProbe.classify(error, endpoint: endpoint, request: what, timeout: timeout)
-        }
+        let (status, body) = try await exchange(request, endpoint: endpoint, what: what, timeout: timeout, limit: limit)
         guard accept.contains(status.code) else {
-            throw ProbeError(.httpStatus, "\(endpoint) answered \(what) with HTTP \(status.code): \(Self.errorMessage(body))")
+            throw ProbeError(
+                .httpStatus, "\(endpoint) answered \(what) with HTTP \(status.code): \(Self.errorMessage(body))", status: status.code)
         }
         return Array(body.readableBytesView)
     }
 
-    /// The message of an error answer (Tide's `{"error": {"message"}}`, wasmiot's `{"error": text}`),
-    /// the text of an HTML error page, or the answer's text; at most 300 characters.
+    private func exchange(
+        _ request: HTTPClientRequest, endpoint: DeviceEndpoint, what: String, timeout: Duration, limit: Int
+    ) async throws(ProbeError) -> (HTTPResponseStatus, ByteBuffer) {
+        do {
+            let response = try await client.execute(request, timeout: .nanoseconds(timeout.inNanoseconds))
+            return (response.status, try await response.body.collect(upTo: limit))
+        } catch {
+            throw DeviceProbe.classify(error, endpoint: endpoint, request: what, timeout: timeout)
+        }
+    }
+
+    /// The message of an error answer (Tide's `{"error": {"message"}}`, wasmiot's `{"error": text}`
+    /// or `{"status": "error", "result": text}`), the text of an HTML error page, or the answer's
+    /// text; at most 300 characters.
     static func errorMessage(_ body: ByteBuffer) -> String {
         let bytes = Array(body.readableBytesView.prefix(16_384))
         if let json = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) {
-            if let message = json["error"]?["message"]?.stringValue ?? json["error"]?.stringValue ?? json["message"]?.stringValue {
+            let wasmiot = json["status"]?.stringValue == "error" ? json["result"]?.stringValue : nil
+            if let message = json["error"]?["message"]?.stringValue ?? json["error"]?.stringValue ?? json["message"]?.stringValue ?? wasmiot {
                 return String(message.prefix(300))
             }
         }

@@ -18,4 +18,12 @@ public struct ProbeError: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String { message }
+
+    /// The HTTP status of a `.httpStatus` error.
+    public var status: UInt?
+
+    public init(_ kind: Kind, _ message: String, status: UInt?) {
+        self.init(kind, message)
+        self.status = status
+    }
 }
