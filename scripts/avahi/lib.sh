@@ -188,8 +188,10 @@ start_daemon() {
   local i
   for i in $(seq 100); do
     if ! kill -0 "$pid" 2>/dev/null; then cat "$logf" >&2; die "avahi-daemon $name exited"; fi
-    local netns; netns="$(readlink "/proc/$pid/ns/net" 2>/dev/null || true)"
     if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = avahi-daemon ]; then
+      # Read only once the process is avahi-daemon: before its exec it is still `ip`, which
+      # runs in the host namespace until it enters NS (reading first gave false alarms).
+      local netns; netns="$(readlink "/proc/$pid/ns/net" 2>/dev/null || true)"
       if [ "$netns" = "$(host_netns)" ] || [ "$netns" = "$(readlink /proc/1/ns/net)" ]; then
         kill -KILL "$pid"; die "avahi-daemon $name came up in the host namespace: killed"
       fi

@@ -5,9 +5,15 @@ import TideModel
 
 /// Browses mDNS for supervisors and keeps the inventory in step: a found or re-announced device
 /// is registered as by the API (description and health fetched); a withdrawn announcement is
-/// failure evidence (suspect, then an immediate probe), never a deletion. Without a reachable
-/// avahi-daemon it says so once and keeps retrying; static registration works meanwhile.
+/// failure evidence (suspect, then an immediate probe), never a deletion. A registration that
+/// fails (the device not answering yet, a bad description) is retried with backoff while the
+/// announcement stands. Without a reachable avahi-daemon it says so once and keeps retrying;
+/// static registration works meanwhile.
 struct DiscoveryService: Service {
+    /// Between failed registrations of one announcement: doubling from the first to the longest.
+    static let firstRetry: Duration = .seconds(1)
+    static let longestRetry: Duration = .seconds(60)
+
     let inventory: Inventory
     let registrar: DeviceRegistrar
     let serviceType: String
@@ -31,6 +37,7 @@ struct DiscoveryService: Service {
                     case .found(let instance), .updated(let instance):
                         group.addTask { await register(instance, names: names) }
                     case .removed(let name):
+                        await names.withdraw(name)
                         if let id = await names.device(for: name) {
                             logger.info("mDNS announcement of \(name) withdrawn")
                             await inventory.recordAnnouncementWithdrawn(id)
@@ -46,26 +53,50 @@ struct DiscoveryService: Service {
         browser.shutdown()
     }
 
+    /// Registers the announced device, retrying with backoff until it works or the announcement
+    /// is withdrawn or replaced.
     private func register(_ instance: ServiceInstance, names: InstanceNames) async {
         guard let address = instance.addresses.first(where: { !$0.contains(":") }) ?? instance.addresses.first else {
             logger.warning("mDNS service \(instance.name) has no address")
             return
         }
         let endpoint = DeviceEndpoint(host: address, port: Int(instance.port))
-        do {
-            let (device, created) = try await registrar.register(
-                endpoint, name: instance.name, addresses: instance.addresses, trust: .unverified)
-            await names.remember(instance.name, device.id)
-            if created { logger.notice("discovered \(instance.name) at \(endpoint) over mDNS: \(device.id)") }
-        } catch {
-            logger.warning("found \(instance.name) at \(endpoint) over mDNS but could not register it: \(error)")
+        let announcement = await names.announce(instance.name)
+        var delay = Self.firstRetry
+        var attempt = 1
+        while !Task.isCancelled {
+            do {
+                let (device, created) = try await registrar.register(
+                    endpoint, name: instance.name, addresses: instance.addresses, trust: .unverified)
+                await names.remember(instance.name, device.id)
+                if created { logger.notice("discovered \(instance.name) at \(endpoint) over mDNS: \(device.id)") }
+                return
+            } catch {
+                logger.warning(
+                    "found \(instance.name) at \(endpoint) over mDNS but could not register it (attempt \(attempt)): \(error); retrying in \(delay.secondsText)")
+            }
+            do { try await Task.sleep(for: delay) } catch { return }
+            guard await names.isCurrent(instance.name, announcement) else { return }
+            delay = min(delay * 2, Self.longestRetry)
+            attempt += 1
         }
     }
 }
 
-/// Which device each mDNS instance name registered as.
+/// Which device each mDNS instance name registered as, and which announcement of each name is
+/// the latest (a retry stops once its announcement is withdrawn or replaced).
 private actor InstanceNames {
     private var devices: [String: DeviceID] = [:]
+    private var announcements: [String: Int] = [:]
     func remember(_ name: String, _ id: DeviceID) { devices[name] = id }
     func device(for name: String) -> DeviceID? { devices[name] }
+
+    func announce(_ name: String) -> Int {
+        announcements[name, default: 0] += 1
+        return announcements[name] ?? 0
+    }
+
+    func withdraw(_ name: String) { announcements[name, default: 0] += 1 }
+
+    func isCurrent(_ name: String, _ announcement: Int) -> Bool { announcements[name] == announcement }
 }
