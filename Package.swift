@@ -155,6 +155,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A model of LiquidAI's wasmiot supervisor that the tests run beside Tide (not shipped).
+        .executableTarget(
+            name: "wasmiot-model",
+            dependencies: [
+                "TideModel", "TideHTTP",
+                .product(name: "WasmKit", package: "WasmKit"),
+                .product(name: "WasmKitWASI", package: "WasmKit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/WasmiotModel",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TideModelTests",
             dependencies: ["TideModel"],

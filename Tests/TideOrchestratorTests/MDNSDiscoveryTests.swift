@@ -36,6 +36,26 @@ struct MDNSDiscoveryTests {
         // Dead, never deleted.
         #expect(try await server.client.devices().contains { $0.id == device.id })
     }
+
+    @Test("an announcement whose device does not answer yet is registered once it does (retried with backoff)")
+    func registrationIsRetried() async throws {
+        let server = try await TestServer.start(
+            probeInterval: .seconds(1), probeTimeout: .milliseconds(800), mdnsServiceType: "_webthing._tcp")
+        defer { Task { await server.stop() } }
+        let port = try FreePort.pick()
+        // Announced before anything listens, as a device whose supervisor is still starting.
+        let publisher = try ChildProcess.spawn(
+            URL(fileURLWithPath: "/usr/bin/avahi-publish-service"),
+            ["wasmiot-late", "_webthing._tcp", String(port), "path=/", "tls=0", "address=127.0.0.1"])
+        defer { publisher.stop() }
+        try await Task.sleep(for: .seconds(3))
+        #expect(try await server.client.devices().isEmpty)
+        let model = try await ChildProcess.startWasmiotModel(name: "wasmiot-late", port: port)
+        defer { model.stop() }
+        #expect(try await eventually(timeout: .seconds(20)) {
+            try await server.client.devices().contains { $0.port == port && $0.status == .alive && $0.supervisor == .wasmiot }
+        })
+    }
 }
 
 /// Without an avahi-daemon the server still starts, and static registration works.

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A `tide` child process that a test starts, signals and always stops (by its PID).
+/// A child process (`tide`, the wasmiot model, a helper tool) that a test starts, signals and
+/// always stops (by its PID).
 final class ChildProcess: @unchecked Sendable {
     let process: Process
     let port: Int
@@ -21,25 +22,47 @@ final class ChildProcess: @unchecked Sendable {
         _ arguments: [String], port: Int? = nil, readyPath: String = "/health", scheme: String = "http",
         timeout: Duration = .seconds(20)
     ) async throws -> ChildProcess {
+        try await start(TideProcess.executable, arguments, port: port, readyPath: readyPath, scheme: scheme, timeout: timeout)
+    }
+
+    /// The model of LiquidAI's wasmiot supervisor (Tests/WasmiotModel), on `port` or a free one;
+    /// with `register`, it registers itself at that orchestrator as the real one does.
+    static func startWasmiotModel(name: String, port: Int? = nil, register: String? = nil) async throws -> ChildProcess {
+        let executable = TideProcess.executable.deletingLastPathComponent().appendingPathComponent("wasmiot-model")
+        let arguments = ["--port", "{port}", "--name", name] + (register.map { ["--register", $0] } ?? [])
+        return try await start(executable, arguments, port: port)
+    }
+
+    /// Starts `executable` and waits until `GET readyPath` answers on `port`.
+    static func start(
+        _ executable: URL, _ arguments: [String], port: Int? = nil, readyPath: String = "/health", scheme: String = "http",
+        timeout: Duration = .seconds(20)
+    ) async throws -> ChildProcess {
         let port = try port ?? FreePort.pick()
+        let child = try spawn(executable, arguments.map { $0.replacingOccurrences(of: "{port}", with: String(port)) }, port: port)
+        let name = "\(executable.lastPathComponent) \(arguments.first ?? "")"
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if !child.process.isRunning { throw TestServerError(message: "\(name) exited: \(child.output())") }
+            if await HTTPProbe.answers("\(scheme)://127.0.0.1:\(port)\(readyPath)") { return child }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        child.stop()
+        throw TestServerError(message: "\(name) did not start: \(child.output())")
+    }
+
+    /// Starts `executable` without waiting for anything.
+    static func spawn(_ executable: URL, _ arguments: [String], port: Int = 0) throws -> ChildProcess {
         let process = Process()
-        process.executableURL = TideProcess.executable
-        process.arguments = arguments.map { $0.replacingOccurrences(of: "{port}", with: String(port)) }
+        process.executableURL = executable
+        process.arguments = arguments
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("tide-child-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        let child = ChildProcess(process: process, port: port, log: log)
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if !process.isRunning { throw TestServerError(message: "tide \(arguments.first ?? "") exited: \(child.output())") }
-            if await HTTPProbe.answers("\(scheme)://127.0.0.1:\(port)\(readyPath)") { return child }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        child.stop()
-        throw TestServerError(message: "tide \(arguments.first ?? "") did not start: \(child.output())")
+        return ChildProcess(process: process, port: port, log: log)
     }
 
     func output() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
