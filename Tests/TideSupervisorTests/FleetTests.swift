@@ -121,6 +121,64 @@ import TideSupervisor
         #expect((last["value"] as? NSNumber)?.doubleValue == 55)
     }
 
+    /// The wasmiot orchestrator's `/execute`: it calls the first device as its deployment says
+    /// (here POST with the body `[object Object]`, what its fetch sends for a POST without a
+    /// request body), then follows `resultUrl`, and every `result` that parses as a URL, until a
+    /// result that does not: that is the answer. A 404 is retried (it waits 5 s; here 50 ms).
+    static func executeAsTheWasmiotOrchestrator(_ url: String) async throws -> [String: Any] {
+        var answer = try await http(.POST, url, body: Array("[object Object]".utf8), headers: [("content-type", "text/plain;charset=UTF-8")])
+        var redirect = url
+        for _ in 0..<400 {
+            if answer.status == 404 {
+                try await Task.sleep(for: .milliseconds(50))
+            } else {
+                #expect(answer.status == 200, "\(answer.text)")
+                let json = try answer.json()
+                if let result = json["result"], !(result is NSNull), json["status"] as? String != "error" {
+                    guard let text = result as? String, let next = URL(string: text), next.scheme != nil, next.host != nil else {
+                        return json
+                    }
+                    redirect = text
+                } else if let error = json["error"] {
+                    throw StartFailure(description: "the chain failed: \(error)")
+                } else if let next = json["resultUrl"] as? String {
+                    redirect = next
+                }
+            }
+            answer = try await http(.GET, redirect)
+        }
+        throw StartFailure(description: "no final result")
+    }
+
+    @Test func theWasmiotOrchestratorsExecuteReachesTheEndOfAChain() async throws {
+        let files = FileServer(["fibo.wasm": try Fixtures.fibo])
+        let origin = try await files.start()
+        let upstream = try await startSupervisor()
+        let downstream = try await startSupervisor()
+        defer { Task { await upstream.stop(); await downstream.stop(); await files.stop() } }
+
+        var last = NodeBuilder(id: "dep-exec")
+        last.module("second", url: origin + "/fibo.wasm", supervisor: downstream.base, functions: [
+            .init(name: "fibo", parameters: [NodeBuilder.integer], result: NodeBuilder.integer)
+        ])
+        #expect(try await downstream.deploy(last).status == 200)
+        let next: [String: Any] = [
+            "url": downstream.base, "path": "/dep-exec/modules/second/fibo", "method": "get",
+            "request": ["parameters": [["name": "param0", "in": "query", "required": true, "schema": NodeBuilder.integer]]],
+            "response": ["media_type": "application/json", "schema": NodeBuilder.integer],
+        ]
+        var first = NodeBuilder(id: "dep-exec")
+        first.module("first", url: origin + "/fibo.wasm", supervisor: upstream.base, functions: [
+            .init(name: "fibo", parameters: [NodeBuilder.integer], result: NodeBuilder.integer, to: next)
+        ])
+        #expect(try await upstream.deploy(first).status == 200)
+
+        let final = try await Self.executeAsTheWasmiotOrchestrator(upstream.base + "/dep-exec/modules/first/fibo?param0=10")
+        // fibo(fibo(10)) = fibo(55), as json.dumps writes it, where a wasmiot supervisor puts it.
+        let result = try #require(final["result"] as? [Any])
+        #expect(result.first as? String == "139583862445", "\(final)")
+    }
+
     @Test func cameraImageFlowsToTheClassifierOnAnotherDevice() async throws {
         let files = FileServer([
             "camera.wasm": try Fixtures.camera, "classifier.wasm": try Fixtures.classifier, "mathlib.wasm": try Fixtures.mathlib,
