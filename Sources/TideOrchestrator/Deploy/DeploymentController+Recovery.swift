@@ -86,12 +86,19 @@ extension DeploymentController {
     /// again) may have restarted, and it keeps deployments in memory only and cannot list them:
     /// each node it should run is pushed again (a push is idempotent), and each node it should no
     /// longer run is removed. A Tide supervisor says what it runs in its heartbeats (`observe`).
+    /// A restart is often noticed twice (alive again, then its registration) and the node pushed
+    /// twice: harmless, where skipping a recent push would lose the node of a device that crashed
+    /// right after it.
     func deviceReturned(_ device: DeviceID, because why: String) async {
         guard let found = await inventory.device(device), found.supervisor == .wasmiot else { return }
         for deployment in deployments.values.sorted(by: { $0.name < $1.name })
         where deployment.installed[device] != nil || deployment.devices.contains(device) {
             let name = deployment.name
-            Task { _ = try? await queue.run(name) { await self.repush(name, to: device, because: "\(found.name) (\(device)) \(why)") } }
+            Task {
+                _ = try? await queue.run(name) {
+                    await self.repush(name, to: device, because: "\(found.name) (\(device)) \(why)")
+                }
+            }
         }
     }
 

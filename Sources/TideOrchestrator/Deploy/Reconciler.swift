@@ -51,12 +51,12 @@ struct Reconciler: Service {
                         logger.notice("device \(device) is dead; re-placing the steps of \(names.joined(separator: ", "))")
                         await recoverAll(names)
                     } else if to == DeviceStatus.alive.rawValue {
-                        await controller.deviceReturned(device, because: "it is alive again after being \(event.details?["from"]?.stringValue ?? "unreachable")")
+                        await controller.deviceReturned(device, because: "is alive again after being \(event.details?["from"]?.stringValue ?? "unreachable")")
                     }
                     fleetChanged = true
                 case .deviceUpdated:
                     if let device = event.device, event.details?["registeredAgain"] == .bool(true) {
-                        await controller.deviceReturned(device, because: "it registered again")
+                        await controller.deviceReturned(device, because: "registered again")
                     }
                     fleetChanged = true
                 case .deviceRegistered, .deviceLabelsChanged, .deviceRemoved:

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 import TideDiscovery
@@ -56,8 +57,10 @@ struct DiscoveryService: Service {
     /// Registers the announced device, retrying with backoff until it works or the announcement
     /// is withdrawn or replaced.
     private func register(_ instance: ServiceInstance, names: InstanceNames) async {
-        guard let address = instance.addresses.first(where: { !$0.contains(":") }) ?? instance.addresses.first else {
-            logger.warning("mDNS service \(instance.name) has no address")
+        let usable = Self.usableAddresses(instance.addresses)
+        guard let address = usable.first(where: { !$0.contains(":") }) ?? usable.first else {
+            logger.warning(
+                "mDNS service \(instance.name) announces no address Tide can reach (\(instance.addresses.isEmpty ? "none" : instance.addresses.joined(separator: ", "))): a wasmiot supervisor announces 0.0.0.0 when it finds no address of its own (no default route); register it by address (tide device add) or let it register itself (WASMIOT_ORCHESTRATOR_URL)")
             return
         }
         let endpoint = DeviceEndpoint(host: address, port: Int(instance.port))
@@ -67,7 +70,7 @@ struct DiscoveryService: Service {
         while !Task.isCancelled {
             do {
                 let (device, created) = try await registrar.register(
-                    endpoint, name: instance.name, addresses: instance.addresses, trust: .unverified)
+                    endpoint, name: instance.name, addresses: usable, trust: .unverified)
                 await names.remember(instance.name, device.id)
                 if created { logger.notice("discovered \(instance.name) at \(endpoint) over mDNS: \(device.id)") }
                 return
@@ -79,6 +82,17 @@ struct DiscoveryService: Service {
             guard await names.isCurrent(instance.name, announcement) else { return }
             delay = min(delay * 2, Self.longestRetry)
             attempt += 1
+        }
+    }
+}
+
+extension DiscoveryService {
+    /// The announced addresses without the unspecified ones (0.0.0.0, ::): connecting there
+    /// reaches the server's own host, not the device.
+    static func usableAddresses(_ addresses: [String]) -> [String] {
+        addresses.filter { address in
+            let trimmed = address.trimmingCharacters(in: .whitespaces)
+            return !trimmed.isEmpty && trimmed != "0.0.0.0" && trimmed != "::" && trimmed != "0:0:0:0:0:0:0:0"
         }
     }
 }
