@@ -105,6 +105,8 @@ struct WasmiotSupervisorTests {
                 #expect(device.capabilities.cpuClockHz == 908_658_406, "908658406.083699 Hz, rounded down")
                 #expect(device.health.map { abs($0.cpuUsage - 0.125) < 1e-9 } == true, "12.5 percent is 0.125")
             }
+            let registered = try await fleet.events().filter { $0.kind == .deviceRegistered }.map(\.message)
+            #expect(registered.count == 2 && registered.allSatisfy { $0.hasSuffix("unverified (takes work: --allow-unverified-devices)") }, "\(registered)")
             let a = try await fleet.id("wasmiot-a")
             let b = try await fleet.id("wasmiot-b")
             let applied = try await fleet.apply(Self.chain(a, b))

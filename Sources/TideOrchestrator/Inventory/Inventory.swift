@@ -11,6 +11,8 @@ public actor Inventory {
     private let events: EventBus
     private let policy: HealthPolicy
     private let logger: Logger
+    /// `tide server --allow-unverified-devices`: unverified devices take work too (for messages).
+    private let unverifiedTakeWork: Bool
 
     private var devices: [DeviceID: Device] = [:]
     private var endpoints: [DeviceEndpoint: DeviceID] = [:]
@@ -25,7 +27,10 @@ public actor Inventory {
     /// Devices whose `/health` gives cpuUsage in percent (wasmiot supervisors), from their description.
     private var cpuInPercent: Set<DeviceID> = []
 
-    init(store: TideStore, events: EventBus, policy: HealthPolicy, logger: Logger) throws(StoreError) {
+    init(
+        store: TideStore, events: EventBus, policy: HealthPolicy, logger: Logger, unverifiedTakeWork: Bool = false
+    ) throws(StoreError) {
+        self.unverifiedTakeWork = unverifiedTakeWork
         self.store = store
         self.events = events
         self.policy = policy
@@ -138,7 +143,11 @@ public actor Inventory {
         let event = NewFleetEvent(
             time: now, kind: .deviceRegistered, device: device.id,
             message: "device \(device.name) (\(device.id)) registered at \(endpoint)"
-                + (trust.isTrusted ? "" : ", unverified: no work until an operator approves it"),
+                + (trust.isTrusted
+                    ? ""
+                    : unverifiedTakeWork
+                        ? ", unverified (takes work: --allow-unverified-devices)"
+                        : ", unverified: no work until an operator approves it"),
             details: ["memoryBytes": .number(Double(device.capabilities.memoryBytes)),
                       "interfaces": .number(Double(device.capabilities.interfaces.count)),
                       "trust": .string(trust.rawValue)])

@@ -51,7 +51,9 @@ public struct OrchestratorServer: Sendable {
             bus = EventBus(latestID: try store.latestEventID())
             tokens = try OperatorTokens(store: store, bus: bus, logger: logger)
             if let token { try tokens.adoptBootstrap(secret: token) }
-            inventory = try Inventory(store: store, events: bus, policy: configuration.healthPolicy, logger: logger)
+            inventory = try Inventory(
+                store: store, events: bus, policy: configuration.healthPolicy, logger: logger,
+                unverifiedTakeWork: configuration.allowUnverifiedDevices)
             registry = try PackageRegistry(
                 store: store, blobs: BlobStore(root: configuration.dataDirectory), events: bus, logger: logger,
                 signatures: signatures)
