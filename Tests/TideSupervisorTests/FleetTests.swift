@@ -125,8 +125,10 @@ import TideSupervisor
     /// (here POST with the body `[object Object]`, what its fetch sends for a POST without a
     /// request body), then follows `resultUrl`, and every `result` that parses as a URL, until a
     /// result that does not: that is the answer. A 404 is retried (it waits 5 s; here 50 ms).
-    static func executeAsTheWasmiotOrchestrator(_ url: String) async throws -> [String: Any] {
-        var answer = try await http(.POST, url, body: Array("[object Object]".utf8), headers: [("content-type", "text/plain;charset=UTF-8")])
+    static func executeAsTheWasmiotOrchestrator(_ url: String, method: HTTPMethod = .POST) async throws -> [String: Any] {
+        var answer = method == .POST
+            ? try await http(.POST, url, body: Array("[object Object]".utf8), headers: [("content-type", "text/plain;charset=UTF-8")])
+            : try await http(method, url)
         var redirect = url
         for _ in 0..<400 {
             if answer.status == 404 {
@@ -177,6 +179,54 @@ import TideSupervisor
         // fibo(fibo(10)) = fibo(55), as json.dumps writes it, where a wasmiot supervisor puts it.
         let result = try #require(final["result"] as? [Any])
         #expect(result.first as? String == "139583862445", "\(final)")
+    }
+
+    /// A node exactly as the wasmiot orchestrator's `createSolution` builds it: a Mongo id as the
+    /// deployment id, `from` holding the step's own endpoint, the description's parameter and
+    /// schema fields, `urls.other`, mounts grouped by stage.
+    static func wasmiotOrchestratorNode(
+        deployment: String, module: String, binary: String, device: String, next: [String: Any]?
+    ) -> [String: Any] {
+        let integer: [String: Any] = ["type": "integer", "format": "int64"]
+        let endpoint: [String: Any] = [
+            "url": device, "path": "/\(deployment)/modules/\(module)/fibo", "method": "get",
+            "request": ["parameters": [[
+                "name": "param0", "in": "query", "description": "Auto-generated description", "required": true, "schema": integer,
+            ]]],
+            "response": ["media_type": "application/json", "schema": integer],
+        ]
+        return [
+            "deploymentId": deployment,
+            "modules": [[
+                "id": "6750c1f0e4b0a1b2c3d4e5f6", "name": module,
+                "urls": ["binary": binary, "description": binary + ".description", "other": [String: Any]()],
+            ]],
+            "endpoints": [module: ["fibo": endpoint]],
+            "instructions": ["modules": [module: ["fibo": ["from": endpoint, "to": next.map { $0 as Any } ?? NSNull()]]]],
+            "mounts": [module: ["fibo": ["execution": [Any](), "deployment": [Any](), "output": [Any]()]]],
+        ]
+    }
+
+    @Test func aChainDeployedAndExecutedAsTheWasmiotOrchestratorDoes() async throws {
+        let files = FileServer(["fibo.wasm": try Fixtures.fibo])
+        let origin = try await files.start()
+        let upstream = try await startSupervisor()
+        let downstream = try await startSupervisor()
+        defer { Task { await upstream.stop(); await downstream.stop(); await files.stop() } }
+        let deployment = "6750c1f0e4b0a1b2c3d4e5f7"
+        let second = Self.wasmiotOrchestratorNode(
+            deployment: deployment, module: "fiboB", binary: origin + "/fibo.wasm", device: downstream.base, next: nil)
+        let secondEndpoint = try #require(((second["endpoints"] as? [String: Any])?["fiboB"] as? [String: Any])?["fibo"] as? [String: Any])
+        let first = Self.wasmiotOrchestratorNode(
+            deployment: deployment, module: "fiboA", binary: origin + "/fibo.wasm", device: upstream.base, next: secondEndpoint)
+        for (server, node) in [(downstream, second), (upstream, first)] {
+            let answer = try await http(.POST, server.base + "/deploy", body: try json(node), headers: [("content-type", "application/json")])
+            #expect(answer.status == 200, "\(answer.text)")
+        }
+        // Its schedule: the first endpoint with the inputs as query parameters, GET as described.
+        let start = "\(upstream.base)/\(deployment)/modules/fiboA/fibo?param0=10"
+        let final = try await Self.executeAsTheWasmiotOrchestrator(start, method: .GET)
+        #expect((final["result"] as? [Any])?.first as? String == "139583862445", "\(final)")
     }
 
     @Test func cameraImageFlowsToTheClassifierOnAnotherDevice() async throws {
