@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tide", targets: ["TideCLI"]),
+        .executable(name: "tide-bench", targets: ["TideBench"]),
         // The light cores as libraries, for the fuzz package under Fuzz/ (it depends on this one by path).
         .library(name: "TideModel", targets: ["TideModel"]),
         .library(name: "TideWasm", targets: ["TideWasm"]),
@@ -43,6 +44,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TideSolver", dependencies: ["TideModel"], swiftSettings: swiftSettings),
+        // Seeded synthetic registries, fleets and workloads for the benchmarks and the tests (not shipped).
+        .target(name: "TideFixtures", dependencies: ["TideModel", "TideResolver", "TideSolver"], swiftSettings: swiftSettings),
         .systemLibrary(name: "CAvahi", providers: [.apt(["libavahi-client-dev"])]),
         .target(
             name: "TideDiscovery",
@@ -125,7 +128,6 @@ let package = Package(
                 "TideModel", "TideHTTP", "TideSigning", "TideTLS",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WasmKitWASI", package: "WasmKit"),
-                .product(name: "WAT", package: "WasmKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -143,15 +145,33 @@ let package = Package(
         .executableTarget(
             name: "TideCLI",
             dependencies: [
+                "TideModel", "TideOrchestrator", "TideClient", "TideResolver", "TideRegistry", "TideSupervisor",
+                "TideDiscovery", "TideSigning", "TideTLS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The benchmarks: not shipped; they drive the `tide` binary as child processes.
+        .executableTarget(
+            name: "TideBench",
+            dependencies: [
                 "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideResolver", "TideRegistry", "TideSupervisor",
-                "TideDiscovery", "TideSolver", "TideSigning", "TideTLS",
+                "TideSolver", "TideTLS", "TideFixtures", "TideHTTP",
+                .product(name: "WasmKit", package: "WasmKit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "WAT", package: "WasmKit"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -177,7 +197,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TideResolverTests",
-            dependencies: ["TideModel", "TideResolver"],
+            dependencies: ["TideModel", "TideResolver", "TideFixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -201,7 +221,7 @@ let package = Package(
                 "TideTLS", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "TideSolverTests", dependencies: ["TideSolver", "TideModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "TideSolverTests", dependencies: ["TideSolver", "TideModel", "TideFixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "TideDiscoveryTests", dependencies: ["TideDiscovery", "CAvahi"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TideRegistryTests",
@@ -211,7 +231,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TideWasmTests",
-            dependencies: ["TideWasm"],
+            dependencies: ["TideWasm", "TideFixtures"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

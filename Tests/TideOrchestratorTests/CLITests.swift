@@ -73,10 +73,23 @@ struct CLITests {
 
     @Test("every command has help")
     func help() async throws {
-        for command in [[], ["server"], ["device"], ["device", "ls"], ["device", "show"], ["device", "add"], ["device", "rm"], ["device", "label"], ["events"], ["bench", "inventory"]] {
+        for command in [[], ["server"], ["device"], ["device", "ls"], ["device", "show"], ["device", "add"], ["device", "rm"], ["device", "label"], ["events"]] {
             let outcome = try await TideProcess.run(command + ["--help"])
             #expect(outcome.status == 0, "\(command)")
             #expect(outcome.stdout.contains("USAGE:"), "\(command)")
         }
+        // Operator commands only: the benchmarks are tide-bench's.
+        let tide = try await TideProcess.run(["--help"])
+        #expect(!tide.stdout.contains("bench"), "\(tide.stdout)")
+        #expect(try await TideProcess.run(["bench", "inventory"]).status != 0)
+        let bench = TideProcess.executable.deletingLastPathComponent().appendingPathComponent("tide-bench")
+        for command in [[], ["inventory"], ["resolve"], ["monitor"], ["supervisor"], ["discovery"], ["solve"], ["plan"], ["deploy"], ["failover"], ["enroll"]] {
+            let outcome = try await TideProcess.run(command + ["--help"], executable: bench)
+            #expect(outcome.status == 0, "tide-bench \(command)")
+            #expect(outcome.stdout.contains("USAGE: tide-bench"), "tide-bench \(command): \(outcome.stdout)")
+        }
+        let missing = try await TideProcess.run(["solve", "--tide", "/nonexistent/tide"], executable: bench)
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "tide-bench: --tide /nonexistent/tide: no executable there (build it: swift build -c release --product tide)\n")
     }
 }

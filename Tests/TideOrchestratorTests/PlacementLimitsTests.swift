@@ -29,7 +29,7 @@ struct PlacementLimitsTests {
         let started = ContinuousClock.now
         let planned = try await server.request(.POST, "/api/v1/plan", body: Self.manifest(steps: 2_000), contentType: "application/yaml")
         #expect(planned.status == 200, "\(planned.body.prefix(300))")
-        // A loose bound for debug builds; `tide bench plan` measures the goal in release.
+        // A loose bound for debug builds; `tide-bench plan` measures the goal in release.
         #expect(ContinuousClock.now - started < .seconds(60))
         let plan = try TideJSON.decoder().decode(PlanResponse.self, from: Data(planned.bodyBytes))
         #expect(plan.plan.steps.count == 2_000)

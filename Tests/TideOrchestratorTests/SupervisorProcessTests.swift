@@ -12,7 +12,7 @@ struct SupervisorProcessTests {
         ] + (token.map { ["--token", $0] } ?? []))
     }
 
-    @Test("supervisors register by heartbeat; SIGKILL and SIGSTOP make them dead, SIGCONT alive (goals in tide bench failover)")
+    @Test("supervisors register by heartbeat; SIGKILL and SIGSTOP make them dead, SIGCONT alive (goals in tide-bench failover)")
     func detection() async throws {
         let server = try await TestServer.start(probeInterval: .seconds(1), probeTimeout: .milliseconds(800))
         let first = try await supervisor("sup-kill", orchestrator: server.baseURL, token: server.fleetToken)

@@ -1,3 +1,4 @@
+import TideFixtures
 import Foundation
 import Testing
 import TideModel

@@ -1,3 +1,4 @@
+import TideFixtures
 import Testing
 import TideSolver
 

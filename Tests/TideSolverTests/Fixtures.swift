@@ -1,3 +1,4 @@
+import TideFixtures
 import TideModel
 import TideSolver
 
@@ -37,17 +38,3 @@ func context(_ request: PlacementRequest, _ index: Int = 0, current: String? = n
     StepContext(request: request, index: index, currentDevice: current.map { DeviceID($0) })
 }
 
-/// SplitMix64: a small, seedable generator so that property tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

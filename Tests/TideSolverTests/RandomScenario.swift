@@ -1,3 +1,4 @@
+import TideFixtures
 import TideModel
 import TideSolver
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference timing for `tide bench supervisor`: run one exported function of a .wasm file under
+"""Reference timing for `tide-bench supervisor`: run one exported function of a .wasm file under
 wasmtime (PyPI package `wasmtime`) and print JSON with the median wall time, so the ratio to
 WasmKit can be measured on the same machine in the same run.
 

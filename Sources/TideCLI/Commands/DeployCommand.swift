@@ -39,17 +39,17 @@ struct DeployCommand: AsyncParsableCommand {
             let client = try client.client()
             if dryRun {
                 let answer = try await call { try await client.plan(manifest: manifest, json: json, fileName: fileName) }
-                return print(try output.json ? Formatting.json(answer) : PlanTable.render(answer))
+                return print(try output.json ? TideJSON.text(answer) : PlanTable.render(answer))
             }
             if noWait {
                 let deployment = try await call { try await client.apply(manifest: manifest, json: json, fileName: fileName, wait: false) }
-                if output.json { return print(try Formatting.json(deployment)) }
+                if output.json { return print(try TideJSON.text(deployment)) }
                 print("\(deployment.name): \(deployment.status.rawValue), generation \(deployment.generation)")
                 return print("follow it with `tide deploy show \(deployment.name)` or `tide events --follow`")
             }
             let deployment = try await applyFollowing(client, manifest: manifest, json: json, fileName: fileName)
             if output.json {
-                print(try Formatting.json(deployment))
+                print(try TideJSON.text(deployment))
             } else {
                 print(DeploymentDetails.steps(deployment))
                 print("\(deployment.name): \(deployment.status.rawValue), generation \(deployment.generation)")
@@ -99,7 +99,7 @@ struct DeployCommand: AsyncParsableCommand {
 
         func run() async throws {
             let deployments = try await call { try await client.client().deployments() }
-            if output.json { return print(try Formatting.json(deployments)) }
+            if output.json { return print(try TideJSON.text(deployments)) }
             print(DeploymentDetails.list(deployments))
         }
     }
@@ -114,7 +114,7 @@ struct DeployCommand: AsyncParsableCommand {
 
         func run() async throws {
             let deployment = try await call { try await client.client().deployment(name) }
-            if output.json { return print(try Formatting.json(deployment)) }
+            if output.json { return print(try TideJSON.text(deployment)) }
             print(DeploymentDetails.render(deployment))
         }
     }
@@ -130,7 +130,7 @@ struct DeployCommand: AsyncParsableCommand {
 
         func run() async throws {
             let removal = try await call { try await client.client().removeDeployment(name) }
-            if output.json { return print(try Formatting.json(removal)) }
+            if output.json { return print(try TideJSON.text(removal)) }
             print("removed \(removal.name)")
             let cleaned = removal.cleaned.map(\.rawValue)
             print("cleaned:     \(cleaned.isEmpty ? "(no device)" : cleaned.joined(separator: ", "))")

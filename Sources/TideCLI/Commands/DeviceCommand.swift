@@ -20,7 +20,7 @@ struct DeviceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let devices = try await call { try await client.client().devices(status: status) }
-            if output.json { return print(try Formatting.json(DeviceList(devices: devices))) }
+            if output.json { return print(try TideJSON.text(DeviceList(devices: devices))) }
             var table = Table(header: ["ID", "NAME", "ADDRESS", "STATUS", "SINCE", "TRUST", "MEMORY", "INTERFACES"])
             for device in devices {
                 table.rows.append([
@@ -41,7 +41,7 @@ struct DeviceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let device = try await call { try await client.client().device(DeviceID(id)) }
-            if output.json { return print(try Formatting.json(device)) }
+            if output.json { return print(try TideJSON.text(device)) }
             print(DeviceDetails.render(device))
         }
     }
@@ -58,7 +58,7 @@ struct DeviceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let device = try await call { try await client.client().addDevice(address: address, name: name) }
-            if output.json { return print(try Formatting.json(device)) }
+            if output.json { return print(try TideJSON.text(device)) }
             print("\(device.id)  \(device.name)  \(device.endpoint?.description ?? address)  \(device.status.rawValue)")
         }
     }
@@ -79,7 +79,7 @@ struct DeviceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let device = try await call { try await client.client().approveDevice(DeviceID(id)) }
-            if output.json { return print(try Formatting.json(device)) }
+            if output.json { return print(try TideJSON.text(device)) }
             print("approved \(device.id)  \(device.name)  \(device.endpoint?.description ?? "-")")
         }
     }
@@ -100,7 +100,7 @@ struct DeviceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let device = try await call { try await client.client().revokeDevice(DeviceID(id)) }
-            if output.json { return print(try Formatting.json(device)) }
+            if output.json { return print(try TideJSON.text(device)) }
             print("revoked \(device.id)  \(device.name): its steps move elsewhere")
         }
     }
@@ -148,7 +148,7 @@ struct DeviceCommand: AsyncParsableCommand {
         func run() async throws {
             let changes = try parsedChanges()
             let device = try await call { try await client.client().label(DeviceID(id), changes) }
-            if output.json { return print(try Formatting.json(device)) }
+            if output.json { return print(try TideJSON.text(device)) }
             let labels = device.labels.keys.sorted().map { "\($0)=\(device.labels[$0] ?? "")" }
             print("\(device.id) labels: \(labels.isEmpty ? "(none)" : labels.joined(separator: ", "))")
         }

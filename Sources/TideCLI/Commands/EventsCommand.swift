@@ -27,19 +27,19 @@ struct EventsCommand: AsyncParsableCommand {
             try await client.events(since: since, tail: since == nil ? tail : nil, device: deviceID, limit: limit)
         }
         if !follow {
-            if output.json { return print(try Formatting.json(first.events)) }
-            for event in first.events { print(Formatting.event(event)) }
+            if output.json { return print(try TideJSON.text(first.events)) }
+            for event in first.events { print(event.line) }
             return
         }
         for event in first.events {
-            let line = output.json ? try Formatting.jsonLine(event) : Formatting.event(event)
+            let line = output.json ? try TideJSON.text(event, pretty: false) : event.line
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
         cursor = first.cursor
         while !Task.isCancelled {
             let page = try await call { try await client.events(since: cursor, device: deviceID, limit: limit, wait: 30) }
             for event in page.events {
-                let line = output.json ? try Formatting.jsonLine(event) : Formatting.event(event)
+                let line = output.json ? try TideJSON.text(event, pretty: false) : event.line
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
             cursor = page.cursor

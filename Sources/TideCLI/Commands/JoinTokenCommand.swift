@@ -47,7 +47,7 @@ struct JoinTokenCommand: AsyncParsableCommand {
         func run() async throws {
             let request = CreateJoinTokenRequest(ttlSeconds: ttl, uses: uses, labels: try parsedLabels())
             let created = try await call { try await client.client().createJoinToken(request) }
-            if output.json { return print(try Formatting.json(created)) }
+            if output.json { return print(try TideJSON.text(created)) }
             let token = created.joinToken
             print("join token \(token.id): \(token.usesLeft) use(s) until \(TideJSON.formatTimestamp(token.expiresAt))")
             print("token (shown only now): \(created.token)")
@@ -63,7 +63,7 @@ struct JoinTokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let tokens = try await call { try await client.client().joinTokens() }
-            if output.json { return print(try Formatting.json(JoinTokenList(joinTokens: tokens))) }
+            if output.json { return print(try TideJSON.text(JoinTokenList(joinTokens: tokens))) }
             var table = Table(header: ["ID", "USES LEFT", "EXPIRES", "LABELS", "BY"])
             for token in tokens {
                 let labels = token.labels.keys.sorted().map { "\($0)=\(token.labels[$0] ?? "")" }.joined(separator: ",")

@@ -46,7 +46,7 @@ struct ModuleCommand: AsyncParsableCommand {
                 throw CLIFailure("cannot pack the package in \(directory): \(error)")
             }
             let info = try await call { try await client.client().publish(archive: archive) }
-            if output.json { return print(try Formatting.json(info)) }
+            if output.json { return print(try TideJSON.text(info)) }
             print("published \(info.name) \(info.version) (sha256 \(info.module.sha256.prefix(16)), \(info.functions.count) functions)")
             if !info.hostCapabilities.isEmpty {
                 print("devices need: \(info.hostCapabilities.joined(separator: ", "))")
@@ -61,7 +61,7 @@ struct ModuleCommand: AsyncParsableCommand {
 
         func run() async throws {
             let packages = try await call { try await client.client().packages() }
-            if output.json { return print(try Formatting.json(PackageList(packages: packages))) }
+            if output.json { return print(try TideJSON.text(PackageList(packages: packages))) }
             var table = Table(header: ["NAME", "LATEST", "VERSIONS", "DESCRIPTION"])
             for package in packages {
                 let versions = package.versions.map { package.yanked.contains($0) ? "\($0) (yanked)" : $0 }
@@ -92,7 +92,7 @@ struct ModuleCommand: AsyncParsableCommand {
                 }
                 info = newest
             }
-            if output.json { return print(try Formatting.json(info)) }
+            if output.json { return print(try TideJSON.text(info)) }
             print(PackageDetails.render(info))
         }
     }
@@ -110,7 +110,7 @@ struct ModuleCommand: AsyncParsableCommand {
             let parts = package.split(separator: "@", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw CLIFailure("give the version to yank as name@version") }
             let info = try await call { try await client.client().setYanked(parts[0], parts[1], yanked: !undo) }
-            if output.json { return print(try Formatting.json(info)) }
+            if output.json { return print(try TideJSON.text(info)) }
             print("\(info.name) \(info.version) is \(info.yanked ? "yanked" : "no longer yanked")")
         }
     }

@@ -23,7 +23,7 @@ struct PlanCommand: AsyncParsableCommand {
         let answer = try await call {
             try await client.client().plan(manifest: bytes, json: file.hasSuffix(".json"), fileName: fileName)
         }
-        if output.json { return print(try Formatting.json(answer)) }
+        if output.json { return print(try TideJSON.text(answer)) }
         print(PlanTable.render(answer))
     }
 }

@@ -45,14 +45,14 @@ struct ResolveCommand: AsyncParsableCommand {
         }
         if all {
             let report = IndexSweep.run(packageIndex, options: .init(includeExplanations: output.json))
-            if output.json { return print(try Formatting.json(report)) }
+            if output.json { return print(try TideJSON.text(report)) }
             return print(report.summary)
         }
         let dependencies = try requirements.map { try RequirementArgument(parsing: $0).dependency }
         let resolver = Resolver(provider: packageIndex.provider)
         do {
             let resolution = try resolver.resolve(dependencies)
-            if output.json { return print(try Formatting.json(resolution)) }
+            if output.json { return print(try TideJSON.text(resolution)) }
             for package in resolution.packages { print(package.description) }
         } catch {
             throw CLIFailure(ResolveCommand.message(for: error))
@@ -64,7 +64,7 @@ struct ResolveCommand: AsyncParsableCommand {
         let answer = try await call {
             try await client.client().resolve(Dictionary(parsed.map { ($0.name, $0.range.description) }, uniquingKeysWith: { _, last in last }))
         }
-        if output.json { return print(try Formatting.json(answer)) }
+        if output.json { return print(try TideJSON.text(answer)) }
         var table = Table(header: ["PACKAGE", "VERSION", "SHA256"])
         for package in answer.packages {
             table.rows.append([package.name, package.version + (package.yanked ? " (yanked)" : ""), String(package.moduleDigest.prefix(16))])

@@ -52,7 +52,7 @@ struct RunCommand: AsyncParsableCommand {
         let inputs = try parsedInputs()
         let result = try await call { try await client.client().run(name, inputs: inputs) }
         if output.json {
-            print(try Formatting.json(result))
+            print(try TideJSON.text(result))
         } else {
             print(RunOutput.render(result))
         }

@@ -29,7 +29,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let created = try await call { try await client.client().createToken(name: name, role: role) }
-            if output.json { return print(try Formatting.json(created)) }
+            if output.json { return print(try TideJSON.text(created)) }
             print("\(created.token.id)  \(created.token.name)  \(created.token.role.rawValue)")
             print("secret (shown only now; give it as TIDE_TOKEN or --token): \(created.secret)")
         }
@@ -42,7 +42,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let tokens = try await call { try await client.client().tokens() }
-            if output.json { return print(try Formatting.json(TokenList(tokens: tokens))) }
+            if output.json { return print(try TideJSON.text(TokenList(tokens: tokens))) }
             var table = Table(header: ["ID", "NAME", "ROLE", "CREATED", "BY"])
             for token in tokens {
                 table.rows.append([
@@ -64,7 +64,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let page = try await call { try await client.client().audit(after: after, limit: limit) }
-            if output.json { return print(try Formatting.json(page)) }
+            if output.json { return print(try TideJSON.text(page)) }
             var table = Table(header: ["ID", "TIME", "TOKEN", "NAME", "ROLE", "CALL", "STATUS"])
             for entry in page.entries {
                 table.rows.append([

@@ -30,16 +30,4 @@ enum Formatting {
         hz >= 1_000_000_000 ? String(format: "%.2f GHz", Double(hz) / 1e9) : String(format: "%.0f MHz", Double(hz) / 1e6)
     }
 
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try TideJSON.encoder(pretty: true).encode(value), as: UTF8.self)
-    }
-
-    static func jsonLine<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try TideJSON.encoder().encode(value), as: UTF8.self)
-    }
-
-    static func event(_ event: FleetEvent) -> String {
-        let device = event.device?.rawValue ?? "-"
-        return "\(TideJSON.formatTimestamp(event.time))  \(event.kind.rawValue)  \(device)  \(event.message)"
-    }
 }

@@ -24,7 +24,7 @@ enum RunOutput {
         case .string(let string):
             return string
         default:
-            return (try? Formatting.jsonLine(value)) ?? "\(value)"
+            return (try? TideJSON.text(value, pretty: false)) ?? "\(value)"
         }
     }
 

@@ -20,6 +20,11 @@ public struct FleetEvent: Sendable, Codable, Equatable, Identifiable {
         self.message = message
         self.details = details
     }
+
+    /// One line for people: `time  kind  device  message`.
+    public var line: String {
+        "\(TideJSON.formatTimestamp(time))  \(kind.rawValue)  \(device?.rawValue ?? "-")  \(message)"
+    }
 }
 
 public enum FleetEventKind: String, Sendable, Codable, CaseIterable {

@@ -12,6 +12,11 @@ public enum TideJSON {
         return encoder
     }
 
+    /// The value as JSON text: pretty (indented, for people and reports) or on one line.
+    public static func text<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
+        String(decoding: try encoder(pretty: pretty).encode(value), as: UTF8.self)
+    }
+
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in

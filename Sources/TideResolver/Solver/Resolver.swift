@@ -34,18 +34,19 @@ public struct Resolver: Sendable {
 }
 
 /// Several resolutions sharing one compiled catalog (the provider is read once per package).
-struct ResolverSession {
+/// `package`: the synthetic registries of TideFixtures check their releases with it.
+package struct ResolverSession {
     let catalog: PackageCatalog
     let rootName: String
     let conflictLimit: Int
 
-    init(provider: any PackageProvider, rootName: String = "root", conflictLimit: Int = Resolver.defaultConflictLimit) {
+    package init(provider: any PackageProvider, rootName: String = "root", conflictLimit: Int = Resolver.defaultConflictLimit) {
         catalog = PackageCatalog(provider: provider)
         self.rootName = rootName
         self.conflictLimit = conflictLimit
     }
 
-    mutating func resolve(
+    package mutating func resolve(
         _ requirements: [PackageDependency], explain: Bool = true
     ) throws(ResolutionError) -> Resolution {
         var solver = PubGrubSolver(catalog: catalog, conflictLimit: conflictLimit)

@@ -47,8 +47,8 @@ public final class ModuleInstance: @unchecked Sendable {
 
     /// Instantiates `name` and, first, its dependencies (each once, in this module's store).
     /// `modules` holds every parsed module of the deployment by name; `dependencies` the names
-    /// each module links to.
-    init(
+    /// each module links to. `package`: tide-bench instantiates modules directly.
+    package init(
         name: String, modules: [String: Module], dependencies: [String: [String]], runtime: WasmRuntime,
         filesDirectory: String?, directoryLease: InstanceDirectory? = nil
     ) throws(SupervisorError) {
@@ -80,12 +80,13 @@ public final class ModuleInstance: @unchecked Sendable {
         for bridge in bridges { try? bridge.close() }
     }
 
-    func withInstanceForBenchmark<T>(_ body: (Store, Instance) throws -> T) rethrows -> T {
+    /// The store and instance on the module's queue: only for tide-bench.
+    package func withInstanceForBenchmark<T>(_ body: (Store, Instance) throws -> T) rethrows -> T {
         try queue.sync { try body(store, instance) }
     }
 
     /// `call` without the queue hop and the deadline: only for benchmarks.
-    func invokeForBenchmark(_ function: String, arguments: [Argument]) throws(SupervisorError) -> Outcome {
+    package func invokeForBenchmark(_ function: String, arguments: [Argument]) throws(SupervisorError) -> Outcome {
         let result = queue.sync {
             Result { () throws(SupervisorError) -> Outcome in
                 try invoke(function, arguments: arguments, bytesResult: false, files: .none)
@@ -94,7 +95,7 @@ public final class ModuleInstance: @unchecked Sendable {
         return try result.get()
     }
 
-    var limitsForBenchmark: ExecutionLimits { limits }
+    package var limitsForBenchmark: ExecutionLimits { limits }
 
     public var hasAlloc: Bool { exports["alloc"] == FunctionType(parameters: [.i32], results: [.i32]) }
 

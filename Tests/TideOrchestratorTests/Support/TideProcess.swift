@@ -17,15 +17,15 @@ enum TideProcess {
     }
 
     /// Runs off the cooperative thread pool: the server under test shares that pool.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
+    static func run(_ arguments: [String], environment: [String: String] = [:], executable: URL? = nil) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try runBlocking(arguments, environment: environment) })
+                continuation.resume(with: Result { try runBlocking(arguments, environment: environment, executable: executable ?? Self.executable) })
             }
         }
     }
 
-    private static func runBlocking(_ arguments: [String], environment: [String: String]) throws -> Outcome {
+    private static func runBlocking(_ arguments: [String], environment: [String: String], executable: URL) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
