@@ -1,4 +1,5 @@
 import Foundation
+import TideModel
 import TideOrchestrator
 
 /// The memory of real `tide supervisor` processes: idle alone (with and without handing back

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import TideClient
-import TideOrchestrator
+import TideModel
 import TideTLS
 
 /// Options every client command takes: where the server is and how to authenticate.
