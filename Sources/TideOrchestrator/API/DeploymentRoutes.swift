@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TideHTTP
 import TideModel
 
 /// `/api/v1/deployments`: apply (create or update), list, show, remove, run.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TideHTTP
 import TideModel
 
 /// `/api/v1/devices`: the device inventory.

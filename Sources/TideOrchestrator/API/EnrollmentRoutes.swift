@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TideHTTP
 import TideModel
 
 /// `/api/v1/join-tokens` (admin, see `RoleRules`): tokens devices enroll with; and the open

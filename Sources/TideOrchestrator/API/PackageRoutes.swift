@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import TideHTTP
 import TideModel
 import TideRegistry
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import TideHTTP
 import TideModel
 
 /// `POST /api/v1/plan`: a dry run. The body is a manifest (YAML, JSON or the wasmiot form); the

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TideHTTP
 import TideModel
 
 /// `/api/v1/tokens`: operator tokens and their roles, and `/api/v1/audit`: what they changed

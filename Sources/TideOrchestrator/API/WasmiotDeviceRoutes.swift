@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import TideHTTP
 import TideModel
 
 /// The wasmiot orchestrator's device routes, open without a token because wasmiot supervisors

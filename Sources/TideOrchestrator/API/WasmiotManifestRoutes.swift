@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TideHTTP
 import TideModel
 
 /// The wasmiot orchestrator's deployment routes, on top of Tide's deployments. A manifest's id is

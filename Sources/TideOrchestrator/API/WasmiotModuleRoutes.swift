@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TideHTTP
 import TideModel
 
 /// The wasmiot orchestrator's module routes, open (devices fetch modules without a token).

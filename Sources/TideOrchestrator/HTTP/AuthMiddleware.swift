@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import TideHTTP
 import TideModel
 
 /// Requires `Authorization: Bearer <operator token>` with a role that may make this call: 401
@@ -78,10 +79,3 @@ enum BearerToken {
     }
 }
 
-/// Compares without stopping at the first difference, so timing does not leak the token.
-func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-    guard lhs.count == rhs.count else { return false }
-    var difference: UInt8 = 0
-    for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
-    return difference == 0
-}

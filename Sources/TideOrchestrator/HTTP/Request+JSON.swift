@@ -34,15 +34,3 @@ extension Request {
     }
 }
 
-extension Response {
-    /// A JSON response from pre-encoded bytes.
-    static func jsonBytes(_ bytes: some Collection<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-
-    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
-        jsonBytes(try TideJSON.encoder().encode(value), status: status)
-    }
-}

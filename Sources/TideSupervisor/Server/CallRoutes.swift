@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import TideHTTP
 
 /// `GET|POST /<deploymentId>/modules/<module>/<function>`, `GET /request-history/<requestId>` and
 /// `GET /request-history/<requestId>/files/<name>`.

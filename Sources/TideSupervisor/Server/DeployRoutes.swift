@@ -1,4 +1,5 @@
 import Hummingbird
+import TideHTTP
 
 /// `POST /deploy` and `DELETE /deploy/<deploymentId>`.
 struct DeployRoutes: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TideHTTP
 import TideModel
 
 /// The device's description, health and registration.
