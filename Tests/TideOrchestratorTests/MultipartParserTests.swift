@@ -1,5 +1,5 @@
 import Testing
-@testable import TideOrchestrator
+import TideHTTP
 
 @Suite("multipart/form-data bodies: limits checked before the work")
 struct MultipartParserTests {

@@ -1,3 +1,4 @@
+import TideHTTP
 import TideRegistry
 
 /// Turns an upload into a package's files: a tar archive (`application/x-tar`, or any body

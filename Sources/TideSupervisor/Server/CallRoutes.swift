@@ -75,7 +75,14 @@ struct CallRoutes: Sendable {
         guard !body.isEmpty else { return }
         let type = contentType?.lowercased() ?? ""
         if type.hasPrefix("multipart/form-data") {
-            for part in try MultipartForm.parse(body, contentType: contentType ?? "") {
+            let parts: [MultipartPart]
+            do {
+                parts = try MultipartParser.parse(body, contentType: contentType ?? "")
+            } catch {
+                throw .badRequest(error.message)
+            }
+            for part in parts {
+                guard !part.name.isEmpty else { throw .badRequest("a multipart part has no name") }
                 guard inputs.files[part.name] == nil else { throw .badRequest("the file \(part.name.prefix(64)) is sent twice") }
                 inputs.files[part.name] = part.body
             }

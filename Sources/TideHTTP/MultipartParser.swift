@@ -1,19 +1,27 @@
 /// One part of a `multipart/form-data` body.
-struct MultipartPart: Equatable {
-    var name: String
-    var filename: String?
-    var contentType: String?
-    var body: [UInt8]
+public struct MultipartPart: Sendable, Equatable {
+    public var name: String
+    public var filename: String?
+    public var contentType: String?
+    public var body: [UInt8]
+
+    public init(name: String, filename: String?, contentType: String?, body: [UInt8]) {
+        self.name = name
+        self.filename = filename
+        self.contentType = contentType
+        self.body = body
+    }
 }
 
-struct MultipartError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
+public struct MultipartError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }
 
-/// Splits a `multipart/form-data` body (RFC 7578) into its parts.
-enum MultipartParser {
-    static func parse(_ body: [UInt8], contentType: String) throws(MultipartError) -> [MultipartPart] {
+/// Splits a `multipart/form-data` body (RFC 7578) into its parts; the orchestrator's package
+/// uploads and the supervisor's call inputs share it.
+public enum MultipartParser {
+    public static func parse(_ body: [UInt8], contentType: String) throws(MultipartError) -> [MultipartPart] {
         guard let boundary = boundary(in: contentType) else {
             throw MultipartError(message: "multipart/form-data without a boundary parameter")
         }
@@ -69,6 +77,7 @@ enum MultipartParser {
             let trimmed = piece.trimmingCharacters(in: [" "])
             guard trimmed.lowercased().hasPrefix(name + "=") else { continue }
             var value = String(trimmed.dropFirst(name.count + 1))
+            while value.hasSuffix(" ") { value.removeLast() }
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
             return value
         }
