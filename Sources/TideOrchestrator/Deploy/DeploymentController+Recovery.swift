@@ -43,11 +43,13 @@ extension DeploymentController {
                 deployment.steps[index].state = .failed
                 deployment.steps[index].error = why
             }
-            let affected = deployment.steps.filter { $0.state == .failed }.map(\.step)
-            deployment.reason = "step(s) \(affected.joined(separator: ", ")) lost their device: \(lost.values.sorted().joined(separator: "; "))"
             if deployment.status != .degraded {
+                let affected = deployment.steps.filter { $0.state == .failed }.map(\.step)
+                deployment.reason = "step(s) \(affected.joined(separator: ", ")) lost their device: \(lost.values.sorted().joined(separator: "; "))"
                 await setStatus(&deployment, .degraded, message: "deployment \(name) is degraded: \(deployment.reason ?? "")")
             } else {
+                // Already degraded: its reason stays until this pass has a newer one (readers never
+                // see it flip back to the first step of recovery).
                 try? save(deployment, events: [])
             }
         }
@@ -55,7 +57,7 @@ extension DeploymentController {
             let entries = try await pinnedEntries(deployment)
             try await replace(&deployment, entries: entries, excluded: Set(lost.keys), because: lost)
         } catch {
-            let reason = "\(Self.message(error)); retried whenever the fleet changes"
+            let reason = Self.message(error) + Self.retriedNote
             deployment.reason = reason
             if reason == reasonBefore {
                 try? save(deployment, events: [])  // nothing new to tell

@@ -371,7 +371,12 @@ actor DeploymentController {
         await setStatus(&deployment, .active, message: "deployment \(deployment.name) is active (generation \(deployment.generation))")
     }
 
+    /// A degraded deployment is tried again whenever the fleet changes (and every reconcile
+    /// tick); its reason says so, whichever path degraded it.
+    static let retriedNote = "; retried whenever the fleet changes"
+
     func degrade(_ deployment: inout Deployment, reason: String) async -> Deployment {
+        let reason = reason.hasSuffix(Self.retriedNote) ? reason : reason + Self.retriedNote
         deployment.reason = reason
         await setStatus(&deployment, .degraded, message: "deployment \(deployment.name) is degraded: \(reason)")
         return deployment

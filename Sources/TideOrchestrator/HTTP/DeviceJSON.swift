@@ -14,7 +14,8 @@ enum DeviceJSON {
         var tail: [UInt8]
     }
 
-    static func stablePart(of device: Device) -> StablePart {
+    /// `supervisor`, when the caller knows it, spares parsing the description again.
+    static func stablePart(of device: Device, supervisor: SupervisorKind? = nil) -> StablePart {
         var writer = JSONWriter(capacity: 256)
         writer.raw("{")
         writer.key("id")
@@ -45,7 +46,7 @@ enum DeviceJSON {
         writer.string(device.transport)
         writer.comma()
         writer.key("supervisor")
-        writer.string(device.supervisor.rawValue)
+        writer.string((supervisor ?? device.supervisor).rawValue)
         writer.comma()
         writer.key("description")
         let head = writer.bytes

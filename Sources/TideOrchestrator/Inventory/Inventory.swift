@@ -24,8 +24,8 @@ public actor Inventory {
     private var stableJSON: [DeviceID: DeviceJSON.StablePart] = [:]
     /// Device ids ordered by name then id; dropped when a device is added, renamed or removed.
     private var order: [DeviceID]?
-    /// Devices whose `/health` gives cpuUsage in percent (wasmiot supervisors), from their description.
-    private var cpuInPercent: Set<DeviceID> = []
+    /// wasmiot supervisors (their `/health` gives cpuUsage in percent), from their description.
+    private var wasmiotDevices: Set<DeviceID> = []
 
     init(
         store: TideStore, events: EventBus, policy: HealthPolicy, logger: Logger, unverifiedTakeWork: Bool = false
@@ -38,7 +38,7 @@ public actor Inventory {
         for device in try store.allDevices() {
             devices[device.id] = device
             for endpoint in Self.endpoints(of: device) { endpoints[endpoint] = device.id }
-            if device.supervisor.reportsCPUPercent { cpuInPercent.insert(device.id) }
+            if device.supervisor.reportsCPUPercent { wasmiotDevices.insert(device.id) }
         }
     }
 
@@ -58,7 +58,7 @@ public actor Inventory {
             if let cached = stableJSON[id] {
                 snapshot.append((cached, device))
             } else {
-                let part = DeviceJSON.stablePart(of: device)
+                let part = DeviceJSON.stablePart(of: device, supervisor: wasmiotDevices.contains(id) ? .wasmiot : .tide)
                 stableJSON[id] = part
                 snapshot.append((part, device))
             }
@@ -200,7 +200,7 @@ public actor Inventory {
             throw .store(error)
         }
         devices[id] = nil
-        cpuInPercent.remove(id)
+        wasmiotDevices.remove(id)
         stableJSON[id] = nil
         order = nil
         for endpoint in Self.endpoints(of: device) where endpoints[endpoint] == id { endpoints[endpoint] = nil }
@@ -238,7 +238,7 @@ public actor Inventory {
         guard devices[id]?.trust != .revoked else { return }
         switch outcome {
         case .success(let health):
-            keepHealth(id, cpuInPercent.contains(id) ? health.cpuFromPercent() : health)
+            keepHealth(id, wasmiotDevices.contains(id) ? health.cpuFromPercent() : health)
             apply(.probeAnswered, to: id, detail: "health probe answered")
         case .failure(let error):
             let failure: ProbeFailure = switch error.kind {
@@ -394,9 +394,9 @@ public actor Inventory {
         }
         if devices[device.id]?.description != device.description {
             if device.supervisor.reportsCPUPercent {
-                cpuInPercent.insert(device.id)
+                wasmiotDevices.insert(device.id)
             } else {
-                cpuInPercent.remove(device.id)
+                wasmiotDevices.remove(device.id)
             }
         }
         devices[device.id] = device
