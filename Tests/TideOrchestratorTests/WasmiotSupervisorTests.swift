@@ -188,7 +188,8 @@ struct WasmiotSupervisorTests {
             #expect(applied.deployment?.status == .active, "\(applied.body)")
             #expect(applied.deployment?.step("f")?.device == (try await fleet.id("tide-last")))
             let text = try await fleet.events().map(\.message).joined(separator: "\n")
-            #expect(!text.contains("dead"), "\(text)")
+            // Not "dead" alone: a random hex device id may contain it (dev-256fdeadfbe1).
+            #expect(!text.contains("is dead") && !text.contains("are dead"), "\(text)")
             #expect(text.contains("1 fetch failures"), "the devices' own message: \(text)")
             #expect(try await fleet.server.client.devices(status: .alive).count == 5)
         }
