@@ -44,9 +44,8 @@ struct WasmiotSupervisorTests {
 
         /// Starts (or restarts, on the same port) a model that registers itself.
         func startModel(_ name: String, port: Int? = nil, register: Bool = true, extra: [String] = []) async throws -> ChildProcess {
-            let executable = TideProcess.executable.deletingLastPathComponent().appendingPathComponent("wasmiot-model")
-            let arguments = ["--port", "{port}", "--name", name] + (register ? ["--register", server.baseURL] : []) + extra
-            let model = try await ChildProcess.start(executable, arguments, port: port)
+            let model = try await ChildProcess.startWasmiotModel(
+                name: name, port: port, register: register ? server.baseURL : nil, extra: extra)
             models[name] = model
             return model
         }

@@ -27,9 +27,11 @@ final class ChildProcess: @unchecked Sendable {
 
     /// The model of LiquidAI's wasmiot supervisor (Tests/WasmiotModel), on `port` or a free one;
     /// with `register`, it registers itself at that orchestrator as the real one does.
-    static func startWasmiotModel(name: String, port: Int? = nil, register: String? = nil) async throws -> ChildProcess {
+    static func startWasmiotModel(
+        name: String, port: Int? = nil, register: String? = nil, extra: [String] = []
+    ) async throws -> ChildProcess {
         let executable = TideProcess.executable.deletingLastPathComponent().appendingPathComponent("wasmiot-model")
-        let arguments = ["--port", "{port}", "--name", name] + (register.map { ["--register", $0] } ?? [])
+        let arguments = ["--port", "{port}", "--name", name] + (register.map { ["--register", $0] } ?? []) + extra
         return try await start(executable, arguments, port: port)
     }
 
