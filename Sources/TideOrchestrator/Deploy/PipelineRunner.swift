@@ -201,14 +201,13 @@ struct PipelineRunner: Sendable {
                 guard case .number(let number) = value else {
                     throw APIError.badRequest("input \(key) must be a number, not \(value.typeName)")
                 }
-                items.append(("param\(index)", Self.text(number)))
+                items.append(("param\(index)", HistoryReading.text(number)))
             }
             result[step.name] = items
         }
         return result
     }
 
-    static func text(_ number: Double) -> String { HistoryReading.text(number) }
 
     static func historyURL(base: String, requestId: String) -> String {
         var components = URLComponents(string: base)
