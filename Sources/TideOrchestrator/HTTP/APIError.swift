@@ -46,3 +46,25 @@ extension APIError {
         APIError(.internalServerError, code: "internal", message)
     }
 }
+
+extension APIError {
+    /// A domain error as the API answers it: the one place where a failure kind becomes a status.
+    public init(_ error: any ReportableError) {
+        self.init(Self.status(of: error.kind), code: error.code, error.message, details: error.details)
+    }
+
+    public static func status(of kind: FailureKind) -> HTTPResponse.Status {
+        switch kind {
+        case .badRequest: .badRequest
+        case .invalid: .unprocessableContent
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .tooLarge: .contentTooLarge
+        case .unavailable: .serviceUnavailable
+        case .badGateway: .badGateway
+        case .internalFailure: .internalServerError
+        }
+    }
+}

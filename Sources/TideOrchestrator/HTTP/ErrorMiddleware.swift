@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import TideModel
 
 /// Turns every error into the API's one error shape, so no caller ever sees another format,
 /// and logs the ones that are the server's fault.
@@ -14,6 +15,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 context.logger.error("\(request.method) \(request.uri.path) failed: \(error.message)")
             }
             throw error
+        } catch let error as any ReportableError {
+            if error.kind == .internalFailure {
+                context.logger.error("\(request.method) \(request.uri.path) failed: \(error.message)")
+            }
+            throw APIError(error)
         } catch let error as HTTPError {
             throw APIError(error.status, code: Self.code(for: error.status.code), error.body ?? Self.text(for: error.status.code))
         } catch let error as any HTTPResponseError {
