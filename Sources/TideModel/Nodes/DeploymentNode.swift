@@ -150,6 +150,15 @@ public struct DeploymentNode: Sendable, Codable, Equatable {
             self.from = from
             self.to = to
         }
+
+        private enum Keys: String, CodingKey { case from, to }
+
+        /// Both keys always present (`null` when absent): wasmiot supervisors index them directly.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(from, forKey: .from)
+            try container.encode(to, forKey: .to)
+        }
     }
 
     public struct MountStages: Sendable, Codable, Equatable {
@@ -196,10 +205,16 @@ public struct DeploymentNode: Sendable, Codable, Equatable {
                 mediaType: try container.decodeIfPresent(String.self, forKey: .media_type))
         }
 
+        /// A plain name when there is no media type, as wasmiot orchestrators send it.
         public func encode(to encoder: any Encoder) throws {
+            guard let mediaType else {
+                var container = encoder.singleValueContainer()
+                try container.encode(path)
+                return
+            }
             var container = encoder.container(keyedBy: Keys.self)
             try container.encode(path, forKey: .path)
-            try container.encodeIfPresent(mediaType, forKey: .media_type)
+            try container.encode(mediaType, forKey: .media_type)
         }
     }
 }

@@ -84,19 +84,16 @@ struct Planner: Sendable {
             // Parsing a large manifest takes a while: on a placement thread, with the same limits.
             manifest = try await workers.run { _ in try ManifestParser.parse(text, fileName: fileName) }
         } catch let error as ManifestError {
-            throw APIError(
-                .unprocessableContent, code: "invalid_manifest", error.description,
-                details: ["problems": .array(error.lines.map(JSONValue.string))])
+            throw DeploymentError.invalidManifest(error.description, problems: error.lines)
         }
         guard manifest.steps.count <= maxSteps else {
-            throw APIError(
-                .unprocessableContent, code: "too_many_steps",
+            throw DeploymentError.tooManySteps(
                 "\(fileName): the manifest has \(manifest.steps.count) steps; a manifest may have at most \(maxSteps) (tide server --max-manifest-steps)")
         }
         var requirements: [String: String] = [:]
         for step in manifest.steps {
             if let earlier = requirements[step.package], earlier != step.versionRange.description {
-                throw APIError.badRequest(
+                throw DeploymentError.badRequest(
                     "steps ask for \(step.package) \(earlier) and \(step.versionRange); one deployment pins one version of a package")
             }
             requirements[step.package] = step.versionRange.description
@@ -106,11 +103,9 @@ struct Planner: Sendable {
             entries = try await registry.resolve(requirements)
         } catch {
             switch error {
-            case .badRange(let message): throw APIError.badRequest(message)
+            case .badRange(let message): throw DeploymentError.badRequest(message)
             case .unsatisfiable(let lines):
-                throw APIError(
-                    .unprocessableContent, code: "unsatisfiable", lines.joined(separator: "\n"),
-                    details: ["explanation": .array(lines.map(JSONValue.string))])
+                throw DeploymentError.unsatisfiable(lines)
             }
         }
         let pinned = Dictionary(entries.map { ($0.record.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -119,11 +114,10 @@ struct Planner: Sendable {
         var pins: [PlanResponse.Pin] = []
         for step in manifest.steps {
             guard let entry = pinned[step.package] else {
-                throw APIError.internalError("resolution did not pin \(step.package)")
+                throw DeploymentError.internalFailure("resolution did not pin \(step.package)")
             }
             guard entry.package.manifest.function(named: step.function) != nil else {
-                throw APIError(
-                    .unprocessableContent, code: "invalid_manifest",
+                throw DeploymentError.invalidManifest(
                     "step \(step.name): \(step.package) \(entry.record.version) has no function \(step.function) (it has: \(entry.package.manifest.functions.map(\.name).joined(separator: ", ")))")
             }
             let needs = Set(closure(of: step.package, in: pinned).flatMap(\.record.hostCapabilities)).sorted()
@@ -179,9 +173,7 @@ struct Planner: Sendable {
         switch outcome {
         case .success(let plan): return plan
         case .failure(let error):
-            throw APIError(
-                .unprocessableContent, code: "unplaceable", error.description,
-                details: ["reasons": .string(error.description)])
+            throw DeploymentError.unplaceable(error.description)
         }
     }
 

@@ -38,7 +38,7 @@ struct StepWiring: Sendable {
 
     /// Refuses a manifest whose steps cannot hand their results on: a bytes result must feed a
     /// bytes parameter, a number a number, and a step fed by several steps takes numbers only.
-    static func check(_ prepared: PreparedManifest) throws(APIError) {
+    static func check(_ prepared: PreparedManifest) throws(DeploymentError) {
         let byName = Dictionary(prepared.manifest.steps.map { ($0.name, $0) }) { first, _ in first }
         for step in prepared.manifest.steps where !step.inputs.isEmpty {
             guard let function = prepared.function(of: step) else { continue }
@@ -62,7 +62,7 @@ struct StepWiring: Sendable {
         }
     }
 
-    private static func invalid(_ message: String) -> APIError {
-        APIError(.unprocessableContent, code: "invalid_manifest", message, details: ["problems": .array([.string(message)])])
+    private static func invalid(_ message: String) -> DeploymentError {
+        .invalidManifest(message, problems: [message])
     }
 }

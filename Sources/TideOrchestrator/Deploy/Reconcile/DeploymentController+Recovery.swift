@@ -17,39 +17,27 @@ extension DeploymentController {
 
     private func recoverNow(_ name: String) async {
         guard var deployment = deployments[name] else { return }
-        switch deployment.status {
-        case .pending, .failed: return
-        case .deploying:
-            // Interrupted by a restart: finish it (or roll it back).
+        var seen: [DeviceID: Recovery.Seen] = [:]
+        for device in deployment.devices {
+            if let found = await inventory.device(device) {
+                seen[device] = Recovery.Seen(name: found.name, status: found.status, reason: found.statusReason)
+            }
+        }
+        let lost: [DeviceID: String]
+        switch Recovery.assess(deployment, devices: seen) {
+        case .none: return
+        case .finishDeploy:
             await deploy(name)
             return
-        case .active, .degraded: break
+        case .recover(let found): lost = found
         }
         let reasonBefore = deployment.reason
-        var lost: [DeviceID: String] = [:]
-        for device in deployment.devices {
-            guard let found = await inventory.device(device) else {
-                lost[device] = "device \(device) was removed from the inventory"
-                continue
-            }
-            if found.status == .dead { lost[device] = "device \(found.name) (\(device)) is dead: \(found.statusReason)" }
-        }
-        let unfinished = deployment.steps.contains { $0.state != .running }
-        guard !lost.isEmpty || unfinished || deployment.status == .degraded else { return }
-
         if !lost.isEmpty {
-            for index in deployment.steps.indices {
-                guard let device = deployment.steps[index].device, let why = lost[device] else { continue }
-                deployment.steps[index].state = .failed
-                deployment.steps[index].error = why
-            }
-            if deployment.status != .degraded {
-                let affected = deployment.steps.filter { $0.state == .failed }.map(\.step)
-                deployment.reason = "step(s) \(affected.joined(separator: ", ")) lost their device: \(lost.values.sorted().joined(separator: "; "))"
+            let marked = Recovery.markLost(deployment, lost)
+            deployment = marked.deployment
+            if marked.degrades {
                 await setStatus(&deployment, .degraded, message: "deployment \(name) is degraded: \(deployment.reason ?? "")")
             } else {
-                // Already degraded: its reason stays until this pass has a newer one (readers never
-                // see it flip back to the first step of recovery).
                 try? save(deployment, events: [])
             }
         }
@@ -57,7 +45,7 @@ extension DeploymentController {
             let entries = try await pinnedEntries(deployment)
             try await replace(&deployment, entries: entries, excluded: Set(lost.keys), because: lost)
         } catch {
-            let reason = Self.message(error) + Self.retriedNote
+            let reason = Self.message(error) + Rollout.retriedNote
             deployment.reason = reason
             if reason == reasonBefore {
                 try? save(deployment, events: [])  // nothing new to tell
@@ -75,11 +63,6 @@ extension DeploymentController {
         for deployment in list() where deployment.status != .pending && deployment.status != .failed {
             await recover(deployment.name)
         }
-    }
-
-    /// Deployments with a step on `device`.
-    func deployments(on device: DeviceID) -> [String] {
-        deployments.values.filter { $0.devices.contains(device) }.map(\.name).sorted()
     }
 
     // MARK: Devices that lose their nodes
@@ -114,30 +97,16 @@ extension DeploymentController {
     /// the device should no longer run one.
     private func repush(_ name: String, to device: DeviceID, because why: String) async {
         guard var deployment = deployments[name] else { return }
-        guard deployment.devices.contains(device) else {
-            guard deployment.installed[device] != nil, await removeNode(name, from: device) else { return }
-            deployment.installed[device] = nil
-            try? save(deployment, events: [
-                event(.deploymentStepChanged, deployment, "\(name): removed a stale instance from \(device)", device: device,
-                      extra: ["state": "removed"])
-            ])
-            return
+        switch Recovery.returned(deployment, device: device) {
+        case .nothing, .forget: return
+        case .removeStale: await removeStale(&deployment, from: device)
+        case .repush:
+            let marked = Recovery.markForRepush(deployment, device: device, because: why, now: Date())
+            deployment = marked.deployment
+            try? save(deployment, events: marked.events)
+            await setStatus(&deployment, .degraded, message: "deployment \(name) is degraded: \(deployment.reason ?? "")")
+            await deploy(name, giveUp: .degrade)
         }
-        guard deployment.status == .active || deployment.status == .degraded, deployment.installed[device] != nil else { return }
-        deployment.installed[device] = nil
-        var events: [NewFleetEvent] = []
-        for index in deployment.steps.indices where deployment.steps[index].device == device {
-            deployment.steps[index].state = .pending
-            events.append(event(
-                .deploymentStepChanged, deployment,
-                "\(name): step \(deployment.steps[index].step) is pushed to \(device) again: \(why)", device: device,
-                extra: ["step": .string(deployment.steps[index].step), "state": "pending", "reason": .string(why)]))
-        }
-        try? save(deployment, events: events)
-        let steps = deployment.steps.filter { $0.device == device }.map(\.step).joined(separator: ", ")
-        deployment.reason = "step(s) \(steps) lost their node on \(device) (\(why)); pushing it again"
-        await setStatus(&deployment, .degraded, message: "deployment \(name) is degraded: \(deployment.reason ?? "")")
-        await deploy(name, giveUp: .degrade)
     }
 
     // MARK: What devices report
@@ -171,44 +140,26 @@ extension DeploymentController {
             }
             return
         }
-        let wanted = deployment.devices.contains(device)
-        let installed = deployment.installed[device]
-        // A heartbeat composed before the device acknowledged its node does not list it yet.
-        if wanted, let acknowledged = installed?.acknowledgedAt, Date().timeIntervalSince(acknowledged) < Self.reportGrace {
-            return
-        }
-        switch (wanted, generation) {
-        case (false, nil):
-            // Not wanted and not there: nothing left to clean (a push that never landed).
-            guard installed != nil else { return }
+        switch Recovery.settle(deployment, on: device, reported: generation, now: Date(), grace: Self.reportGrace) {
+        case .nothing: return
+        case .forget:
             deployment.installed[device] = nil
             try? save(deployment, events: [])
-        case (false, .some):
-            guard await removeNode(name, from: device) else { return }
-            deployment.installed[device] = nil
-            try? save(deployment, events: [
-                event(.deploymentStepChanged, deployment, "\(name): removed a stale instance from \(device)", device: device,
-                      extra: ["state": "removed"])
-            ])
-        case (true, nil):
-            // Wanted here but not running: a supervisor that lost its state gets the node again.
-            guard deployment.status == .active || deployment.status == .degraded, installed != nil else { return }
-            deployment.installed[device] = nil
-            try? save(deployment, events: [])
-            await deploy(name, giveUp: .degrade)
-        case (true, .some(let reported)):
-            guard let installed else { return }
-            if installed.digest == InstalledNode.unconfirmed, reported == deployment.generation { return }
-            guard reported < installed.generation else { return }
-            // An older node than the one it should run (a device that missed an update).
+        case .removeStale: await removeStale(&deployment, from: device)
+        case .repush:
             deployment.installed[device] = nil
             try? save(deployment, events: [])
             await deploy(name, giveUp: .degrade)
         }
     }
 
-    private func removeNode(_ name: String, from device: DeviceID) async -> Bool {
-        let (cleaned, _) = await removeNodes(name, from: [device])
-        return !cleaned.isEmpty
+    /// Deletes the device's instance of a deployment it should not run.
+    private func removeStale(_ deployment: inout Deployment, from device: DeviceID) async {
+        guard await removeNode(deployment.name, from: device) else { return }
+        deployment.installed[device] = nil
+        try? save(deployment, events: [
+            event(.deploymentStepChanged, deployment, "\(deployment.name): removed a stale instance from \(device)", device: device,
+                  extra: ["state": "removed"])
+        ])
     }
 }

@@ -24,17 +24,11 @@ extension DeploymentController {
         let fleet = await planner.snapshot(excluded: [], load: load(excluding: name))
         guard let fresh = try? solver.solve(request, fleet: fleet) else { return }
         let assignment = request.steps.map { current.device(of: $0.name) ?? DeviceID("") }
-        let base = solver.totalScore(of: assignment, for: request, fleet: fleet)
-        guard base.isFinite else { return }
-        var best: (index: Int, device: DeviceID, score: Double)?
-        for (index, step) in request.steps.enumerated() {
-            guard let target = fresh.device(of: step.name), target != assignment[index] else { continue }
-            var candidate = assignment
-            candidate[index] = target
-            let score = solver.totalScore(of: candidate, for: request, fleet: fleet)
-            if score > (best?.score ?? base) { best = (index, target, score) }
-        }
-        guard let best, best.score - base >= minimumGain else { return }
+        guard
+            let best = Rebalancing.bestMove(
+                current: assignment, fresh: request.steps.map { fresh.device(of: $0.name) }, minimumGain: minimumGain,
+                score: { solver.totalScore(of: $0, for: request, fleet: fleet) })
+        else { return }
         let stepName = request.steps[best.index].name
         guard var placement = fresh.steps.first(where: { $0.step == stepName }),
             let position = current.steps.firstIndex(where: { $0.step == stepName }),
@@ -50,7 +44,7 @@ extension DeploymentController {
         deployment.steps[stateIndex].device = best.device
         deployment.steps[stateIndex].state = .pending
         deployment.steps[stateIndex].error = nil
-        let gain = String(format: "%.2f", best.score - base)
+        let gain = String(format: "%.2f", best.gain)
         do {
             try save(deployment, events: [
                 event(
@@ -59,7 +53,7 @@ extension DeploymentController {
                     device: best.device,
                     extra: [
                         "step": .string(stepName), "from": from.map { .string($0.rawValue) } ?? .null,
-                        "to": .string(best.device.rawValue), "reason": .string("rebalance"), "gain": .number(best.score - base),
+                        "to": .string(best.device.rawValue), "reason": .string("rebalance"), "gain": .number(best.gain),
                     ])
             ])
         } catch {
@@ -67,13 +61,5 @@ extension DeploymentController {
             return
         }
         await deploy(name, giveUp: .degrade)
-    }
-
-    func prepared(_ deployment: Deployment, entries: [String: RegistryEntry]) -> PreparedManifest {
-        var prepared = PreparedManifest(
-            manifest: deployment.manifest, source: deployment.source, entries: entries, pins: deployment.pins,
-            requirements: Dictionary(deployment.pins.map { ($0.step, StepRequirements(capabilities: $0.needs)) }) { a, _ in a })
-        prepared.markStepsPassingFloats()
-        return prepared
     }
 }

@@ -38,15 +38,15 @@ struct NodeBuilder: Sendable {
     func manifestStep(named name: String) -> ManifestStep? { manifestSteps[name] }
 
     /// Every device's node, by device.
-    func nodes() throws(APIError) -> [DeviceID: NodeDocument] {
+    func nodes() throws(DeploymentError) -> [DeviceID: DeploymentNode] {
         var byDevice: [DeviceID: [ManifestStep]] = [:]
         for step in deployment.manifest.steps {
             guard let device = devices[step.name] else {
-                throw APIError.internalError("step \(step.name) of \(deployment.name) has no device")
+                throw DeploymentError.internalFailure("step \(step.name) of \(deployment.name) has no device")
             }
             byDevice[device, default: []].append(step)
         }
-        var result: [DeviceID: NodeDocument] = [:]
+        var result: [DeviceID: DeploymentNode] = [:]
         for (device, steps) in byDevice {
             let plain = addresses[device].map { !$0.secure } ?? false
             result[device] = try node(steps, base: plain ? plainURL ?? publicURL : publicURL)
@@ -55,19 +55,19 @@ struct NodeBuilder: Sendable {
     }
 
     /// The endpoint of `step` on its device.
-    func endpoint(of step: ManifestStep) throws(APIError) -> NodeDocument.Endpoint {
+    func endpoint(of step: ManifestStep) throws(DeploymentError) -> DeploymentNode.Endpoint {
         guard let device = devices[step.name], let address = addresses[device] else {
-            throw APIError.internalError("step \(step.name) of \(deployment.name) has no reachable device")
+            throw DeploymentError.internalFailure("step \(step.name) of \(deployment.name) has no reachable device")
         }
         guard let function = entries[step.package]?.package.manifest.function(named: step.function) else {
-            throw APIError.internalError("\(step.package) has no function \(step.function)")
+            throw DeploymentError.internalFailure("\(step.package) has no function \(step.function)")
         }
         let parameters = function.parameters.enumerated().map { index, parameter in
-            NodeDocument.Endpoint.Parameter(
+            DeploymentNode.Endpoint.Parameter(
                 name: "param\(index)", description: parameter.name, schema: WasmiotModuleRoutes.schema(parameter.type.rawValue))
         }
         let bytes = function.result == .bytes
-        return NodeDocument.Endpoint(
+        return DeploymentNode.Endpoint(
             url: address.baseURL, path: "/\(deployment.name)/modules/\(step.name)/\(step.function)",
             method: function.method.rawValue, request: .init(parameters: parameters),
             response: .init(
@@ -75,23 +75,21 @@ struct NodeBuilder: Sendable {
                 schema: function.result.map { WasmiotModuleRoutes.schema($0.rawValue) } ?? .null))
     }
 
-    private func node(_ steps: [ManifestStep], base: String) throws(APIError) -> NodeDocument {
-        var modules: [NodeDocument.Module] = []
+    private func node(_ steps: [ManifestStep], base: String) throws(DeploymentError) -> DeploymentNode {
+        var modules: [DeploymentNode.ModuleEntry] = []
         var moduleNames: [String: String] = [:]  // module name -> package
-        var endpoints: [String: [String: NodeDocument.Endpoint]] = [:]
-        var instructions: [String: [String: NodeDocument.Instruction]] = [:]
-        var mounts: [String: [String: NodeDocument.Mounts]] = [:]
+        var endpoints: [String: [String: DeploymentNode.Endpoint]] = [:]
+        var instructions: [String: [String: DeploymentNode.Instruction]] = [:]
+        var mounts: [String: [String: DeploymentNode.MountStages]] = [:]
 
-        func add(module name: String, package: String) throws(APIError) {
+        func add(module name: String, package: String) throws(DeploymentError) {
             if let existing = moduleNames[name] {
                 guard existing == package else {
-                    throw APIError(
-                        .unprocessableContent, code: "invalid_manifest",
-                        "step \(name) has the name of the package \(name) another step depends on; rename the step")
+                    throw DeploymentError.invalidManifest("step \(name) has the name of the package \(name) another step depends on; rename the step")
                 }
                 return
             }
-            guard let entry = entries[package] else { throw APIError.internalError("\(package) is not pinned") }
+            guard let entry = entries[package] else { throw DeploymentError.internalFailure("\(package) is not pinned") }
             moduleNames[name] = package
             modules.append(module(name, entry, base: base))
             for dependency in entry.record.dependencies.keys.sorted() { try add(module: dependency, package: dependency) }
@@ -101,23 +99,23 @@ struct NodeBuilder: Sendable {
             try add(module: step.name, package: step.package)
             let endpoint = try endpoint(of: step)
             endpoints[step.name] = [step.function: endpoint]
-            let next = try wiring.chainedSuccessor(of: step.name).flatMap { name throws(APIError) in
-                try manifestSteps[name].map { step throws(APIError) in try self.endpoint(of: step) }
+            let next = try wiring.chainedSuccessor(of: step.name).flatMap { name throws(DeploymentError) in
+                try manifestSteps[name].map { step throws(DeploymentError) in try self.endpoint(of: step) }
             }
             instructions[step.name] = [step.function: .init(from: nil, to: next)]
             let files = entries[step.package]?.files.filter { $0.role == "data" }.map(\.file).sorted() ?? []
-            mounts[step.name] = [step.function: .init(deployment: files)]
+            mounts[step.name] = [step.function: .init(deployment: files.map { DeploymentNode.Mount(path: $0) })]
         }
-        return NodeDocument(
-            deploymentId: deployment.name, generation: deployment.generation, modules: modules, endpoints: endpoints,
+        return DeploymentNode(
+            deploymentId: deployment.name, generation: Int(deployment.generation), modules: modules, endpoints: endpoints,
             instructions: .init(modules: instructions), mounts: mounts)
     }
 
-    private func module(_ name: String, _ entry: RegistryEntry, base orchestrator: String) -> NodeDocument.Module {
+    private func module(_ name: String, _ entry: RegistryEntry, base orchestrator: String) -> DeploymentNode.ModuleEntry {
         let id = "\(entry.record.name)@\(entry.record.version)"
         let base = "\(orchestrator)/file/module/\(id)"
         let data = entry.files.filter { $0.role == "data" }
-        return NodeDocument.Module(
+        return DeploymentNode.ModuleEntry(
             id: id, name: name,
             urls: .init(
                 binary: base + "/wasm", description: base + "/description",
@@ -130,15 +128,15 @@ struct NodeBuilder: Sendable {
 
     /// The node's encoding and the digest that tells whether a device already has it (computed
     /// without the generation, which changes with every push).
-    static func encode(_ node: NodeDocument) throws(APIError) -> (body: [UInt8], digest: String) {
+    static func encode(_ node: DeploymentNode) throws(DeploymentError) -> EncodedNode {
         do {
             let encoder = TideJSON.encoder()
             var unnumbered = node
             unnumbered.generation = 0
             let digest = BlobDigest(of: try encoder.encode(unnumbered)).hex
-            return (Array(try encoder.encode(node)), digest)
+            return EncodedNode(body: Array(try encoder.encode(node)), digest: digest)
         } catch {
-            throw APIError.internalError("cannot encode the node for \(node.deploymentId): \(error)")
+            throw DeploymentError.internalFailure("cannot encode the node for \(node.deploymentId): \(error)")
         }
     }
 }

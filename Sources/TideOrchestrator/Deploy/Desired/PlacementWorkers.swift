@@ -35,7 +35,7 @@ final class PlacementWorkers: Sendable {
 
     /// Runs `body` on a placement thread with a cancellation that fires on `cancellation`, on the
     /// calling task's cancellation, after the time limit and on shutdown. The body's
-    /// `PlacementError.cancelled` becomes an APIError naming why.
+    /// `PlacementError.cancelled` becomes a DeploymentError naming why.
     func run<T: Sendable>(
         cancellation: PlacementCancellation? = nil,
         _ body: @escaping @Sendable (PlacementCancellation) throws -> T
@@ -54,7 +54,7 @@ final class PlacementWorkers: Sendable {
         } catch let error as PlacementError {
             if case .cancelled(let reason) = error {
                 logger.notice("placement stopped: \(reason)")
-                throw Self.apiError(reason, limit: limit)
+                throw Self.cancelled(reason, limit: limit)
             }
             throw error
         }
@@ -74,14 +74,14 @@ final class PlacementWorkers: Sendable {
         try? await pool.shutdownGracefully()
     }
 
-    private func admit(_ token: PlacementCancellation) throws(APIError) -> Int {
-        let admitted = state.withLock { state -> Result<Int, APIError> in
+    private func admit(_ token: PlacementCancellation) throws(DeploymentError) -> Int {
+        let admitted = state.withLock { state -> Result<Int, DeploymentError> in
             if let stopping = state.stopping {
-                return .failure(APIError(.serviceUnavailable, code: "shutting_down", "\(stopping); try again later"))
+                return .failure(.placementUnavailable(code: "shutting_down", "\(stopping); try again later"))
             }
             guard state.admitted < concurrent + waiting else {
-                return .failure(APIError(
-                    .serviceUnavailable, code: "placement_busy",
+                return .failure(.placementUnavailable(
+                    code: "placement_busy",
                     "the server is already placing \(concurrent) deployment(s) with \(waiting) more waiting; try again shortly (tide server --max-concurrent-plans and --max-waiting-plans set these limits)"))
             }
             state.admitted += 1
@@ -103,10 +103,7 @@ final class PlacementWorkers: Sendable {
         "placing the deployment took longer than the plan time limit of \(limit.secondsText); place fewer steps per manifest or raise it with tide server --plan-time-limit"
     }
 
-    private static func apiError(_ reason: String, limit: Duration) -> APIError {
-        if reason == timeLimitMessage(limit) {
-            return APIError(.serviceUnavailable, code: "plan_time_limit", reason)
-        }
-        return APIError(.serviceUnavailable, code: "placement_cancelled", reason)
+    private static func cancelled(_ reason: String, limit: Duration) -> DeploymentError {
+        .placementUnavailable(code: reason == timeLimitMessage(limit) ? "plan_time_limit" : "placement_cancelled", reason)
     }
 }

@@ -169,7 +169,7 @@ struct PipelineRunner: Sendable {
 
     /// Maps the run's inputs onto the first steps' parameters (by name, or `param0`...); every
     /// input must fit some first step.
-    private func arguments(for roots: [ManifestStep], inputs: [String: JSONValue]) throws(APIError) -> [String: [(String, String)]] {
+    private func arguments(for roots: [ManifestStep], inputs: [String: JSONValue]) throws(DeploymentError) -> [String: [(String, String)]] {
         let functions = roots.compactMap { step in
             builder.entries[step.package]?.package.manifest.function(named: step.function).map { (step, $0) }
         }
@@ -183,7 +183,7 @@ struct PipelineRunner: Sendable {
         let unknown = Set(inputs.keys).subtracting(accepted).sorted()
         if !unknown.isEmpty {
             let names = functions.flatMap { $0.1.parameters.map(\.name) }
-            throw APIError.badRequest(
+            throw DeploymentError.badRequest(
                 "unknown input(s) \(unknown.joined(separator: ", ")); the first step(s) take: \(names.isEmpty ? "nothing" : names.joined(separator: ", "))")
         }
         var result: [String: [(String, String)]] = [:]
@@ -192,14 +192,14 @@ struct PipelineRunner: Sendable {
             for (index, parameter) in function.parameters.enumerated() {
                 let key = inputs[parameter.name] != nil ? parameter.name : "param\(index)"
                 guard let value = inputs[key] else {
-                    throw APIError.badRequest(
+                    throw DeploymentError.badRequest(
                         "step \(step.name) (\(step.package).\(step.function)) needs the input \(parameter.name) (\(parameter.type.rawValue))")
                 }
                 guard parameter.type != .bytes else {
-                    throw APIError.badRequest("step \(step.name) takes bytes (\(parameter.name)); runs take numbers only")
+                    throw DeploymentError.badRequest("step \(step.name) takes bytes (\(parameter.name)); runs take numbers only")
                 }
                 guard case .number(let number) = value else {
-                    throw APIError.badRequest("input \(key) must be a number, not \(value.typeName)")
+                    throw DeploymentError.badRequest("input \(key) must be a number, not \(value.typeName)")
                 }
                 items.append(("param\(index)", HistoryReading.text(number)))
             }

@@ -1,0 +1,152 @@
+import Foundation
+import TideModel
+
+/// Rollout: push rounds until every step runs, re-placing the steps of devices that fail, then
+/// `active`, `failed` or `degraded`. The decisions are `Rollout`'s; this carries them out.
+extension DeploymentController {
+    /// What a deploy does when no device can take a failed step.
+    enum GiveUp {
+        /// A new or updated deployment: remove what was pushed, mark it `failed`.
+        case fail
+        /// Recovery of a running deployment: keep the rest running, mark it `degraded`, retry when
+        /// the fleet changes.
+        case degrade
+    }
+
+    /// Pushes the current plan until every step runs, re-placing steps whose device fails; on
+    /// giving up, acts as `giveUp` says. Returns the outcome.
+    @discardableResult
+    func deploy(_ name: String, giveUp: GiveUp = .fail) async -> Deployment? {
+        guard var deployment = deployments[name] else { return nil }
+        let entries: [String: RegistryEntry]
+        do {
+            entries = try await pinnedEntries(deployment)
+        } catch {
+            return await fail(&deployment, reason: error.message)
+        }
+        var excluded: Set<DeviceID> = []
+        var failures: [String] = []
+        for _ in 0..<Rollout.maxRounds {
+            let round = await push(&deployment, entries: entries)
+            if round.isEmpty {
+                await finish(&deployment)
+                return deployment
+            }
+            for (device, message) in round.sorted(by: { $0.key < $1.key }) {
+                excluded.insert(device)
+                failures.append(message)
+            }
+            do {
+                try await replace(&deployment, entries: entries, excluded: excluded, because: round)
+            } catch {
+                let reason = "no device can take over: \(Self.message(error)); push failures: \(Rollout.summary(failures))"
+                return giveUp == .fail ? await fail(&deployment, reason: reason) : await degrade(&deployment, reason: reason)
+            }
+        }
+        let reason = "gave up after \(Rollout.maxRounds) rounds of pushes: \(Rollout.summary(failures))"
+        return giveUp == .fail ? await fail(&deployment, reason: reason) : await degrade(&deployment, reason: reason)
+    }
+
+    /// One round: builds every device's node and pushes those that changed, concurrently.
+    /// Returns the devices that failed, with why.
+    func push(_ deployment: inout Deployment, entries: [String: RegistryEntry]) async -> [DeviceID: String] {
+        let (addresses, trusted, missing) = await endpoints(of: deployment.devices)
+        guard missing.isEmpty else {
+            let failures = Dictionary(missing.map { ($0, "device \($0) is no longer in the inventory") }) { first, _ in first }
+            Rollout.markFailed(&deployment, failures)
+            try? save(deployment, events: [])
+            return failures
+        }
+        let builder = nodeBuilder(deployment, entries: entries, addresses: addresses)
+        var nodes: [DeviceID: EncodedNode] = [:]
+        do {
+            for index in deployment.steps.indices {
+                if let step = builder.manifestStep(named: deployment.steps[index].step), deployment.steps[index].device != nil {
+                    deployment.steps[index].endpoint = try builder.endpoint(of: step).address
+                }
+            }
+            for (device, node) in try builder.nodes() { nodes[device] = try NodeBuilder.encode(node) }
+        } catch {
+            return Dictionary(deployment.devices.map { ($0, error.message) }) { first, _ in first }
+        }
+        var reported: [DeviceID: Int64] = [:]
+        for device in nodes.keys { reported[device] = observations[device]?.reported[deployment.name] }
+        let round = Rollout.round(deployment, nodes: nodes, reported: reported, now: Date())
+        deployment = round.deployment
+        try? save(deployment, events: [])
+
+        let supervisors = self.supervisors
+        let timeout = deployTimeout
+        let outcomes = await withTaskGroup(of: PushOutcome.self) { group in
+            for device in round.push {
+                guard let endpoint = addresses[device], let node = nodes[device] else { continue }
+                let isTrusted = trusted.contains(device)
+                group.addTask {
+                    do throws(ProbeError) {
+                        try await supervisors.deploy(node.body, to: endpoint, trusted: isTrusted, timeout: timeout)
+                        return PushOutcome(device: device, digest: node.digest, error: nil)
+                    } catch {
+                        return PushOutcome(device: device, digest: node.digest, error: error)
+                    }
+                }
+            }
+            var outcomes: [PushOutcome] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        let recorded = Rollout.record(outcomes, in: deployment, now: Date())
+        deployment = recorded.deployment
+        try? save(deployment, events: recorded.events)
+        return recorded.failures
+    }
+
+    /// Re-places the steps of failed devices, keeping the others where they are.
+    func replace(
+        _ deployment: inout Deployment, entries: [String: RegistryEntry], excluded: Set<DeviceID>,
+        because failures: [DeviceID: String]
+    ) async throws {
+        let plan = try await planner.place(
+            prepared(deployment, entries: entries), current: deployment.plan, excluded: excluded,
+            load: load(excluding: deployment.name))
+        let moved = Rollout.move(deployment, to: plan, because: failures, now: Date())
+        deployment = moved.deployment
+        try save(deployment, events: moved.events)
+    }
+
+    /// Every step runs: removes the deployment from devices that no longer hold a step.
+    func finish(_ deployment: inout Deployment) async {
+        let leftovers = await reachable(Rollout.leftovers(deployment))
+        let (_, unreachable) = await removeNodes(deployment.name, from: leftovers)
+        // Leftovers not removed stay listed in `installed`: they are cleaned when they report in
+        // (a Tide supervisor's heartbeat) or return (see `deviceReturned`).
+        for device in leftovers where unreachable[device] == nil { deployment.installed[device] = nil }
+        deployment.reason = nil
+        await setStatus(&deployment, .active, message: "deployment \(deployment.name) is active (generation \(deployment.generation))")
+    }
+
+    func degrade(_ deployment: inout Deployment, reason: String) async -> Deployment {
+        let reason = Rollout.degradedReason(reason)
+        deployment.reason = reason
+        await setStatus(&deployment, .degraded, message: "deployment \(deployment.name) is degraded: \(reason)")
+        return deployment
+    }
+
+    func fail(_ deployment: inout Deployment, reason: String) async -> Deployment {
+        let devices = await reachable(deployment.installed.keys.sorted())
+        let (cleaned, _) = await removeNodes(deployment.name, from: devices)
+        for device in cleaned { deployment.installed[device] = nil }
+        deployment.reason = reason
+        await setStatus(&deployment, .failed, message: "deployment \(deployment.name) failed: \(reason)")
+        return deployment
+    }
+
+    func setStatus(_ deployment: inout Deployment, _ status: DeploymentStatus, message: String) async {
+        let changed = Rollout.status(deployment, becomes: status, message: message, now: Date())
+        deployment = changed.deployment
+        do {
+            try save(deployment, events: changed.event.map { [$0] } ?? [])
+        } catch {
+            logger.error("\(error)")
+        }
+    }
+}
