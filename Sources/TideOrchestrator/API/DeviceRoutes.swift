@@ -56,26 +56,26 @@ struct DeviceRoutes {
         let id = try deviceID(context)
         let body = try await request.decodeJSON(DevicePatch.self, limit: maxBodyBytes)
         guard let labels = body.labels else { throw APIError.badRequest("nothing to change: send {\"labels\": {...}}") }
-        let device = try await mapped { () async throws(InventoryError) in try await inventory.updateLabels(id, labels) }
+        let device = try await inventory.updateLabels(id, labels)
         return .jsonBytes(DeviceJSON.encode(device))
     }
 
     func approve(_ context: TideRequestContext) async throws -> Response {
         let id = try deviceID(context)
-        let device = try await mapped { () async throws(InventoryError) in try await inventory.approve(id) }
+        let device = try await inventory.approve(id)
         return .jsonBytes(DeviceJSON.encode(device))
     }
 
     func revoke(_ context: TideRequestContext) async throws -> Response {
         let id = try deviceID(context)
         try enrollment.revokeCertificates(of: id)
-        let device = try await mapped { () async throws(InventoryError) in try await inventory.revoke(id) }
+        let device = try await inventory.revoke(id)
         return .jsonBytes(DeviceJSON.encode(device))
     }
 
     func remove(_ context: TideRequestContext) async throws -> Response {
         let id = try deviceID(context)
-        _ = try await mapped { () async throws(InventoryError) in try await inventory.remove(id, cause: "removed by an operator") }
+        _ = try await inventory.remove(id, cause: "removed by an operator")
         return Response(status: .noContent)
     }
 
@@ -87,20 +87,5 @@ struct DeviceRoutes {
 
     private func deviceID(_ context: TideRequestContext) throws -> DeviceID {
         DeviceID(try context.parameters.require("id"))
-    }
-}
-
-/// Runs an inventory change, turning its errors into API errors.
-func mapped<T>(_ body: () async throws(InventoryError) -> T) async throws(APIError) -> T {
-    do {
-        return try await body()
-    } catch {
-        switch error {
-        case .unknownDevice: throw APIError.notFound(error.description)
-        case .invalidLabel(let message): throw APIError.badRequest(message)
-        case .store(let storeError): throw APIError.internalError(storeError.description)
-        case .trustedDeviceElsewhere: throw APIError(.conflict, code: "trusted_device_elsewhere", error.description)
-        case .revoked: throw APIError(.forbidden, code: "device_revoked", error.description)
-        }
     }
 }

@@ -141,10 +141,10 @@ struct WasmiotDeviceRoutes {
         let endpoint = DeviceEndpoint(host: caller, port: port)
         do {
             _ = try await registrar.register(endpoint, name: body.name.map { Self.instanceName($0, type: body.type) }, trust: .unverified)
-        } catch let error as APIError where error.status == .conflict || error.code == "device_revoked" {
+        } catch let error as InventoryError where error.kind == .conflict || error.kind == .forbidden {
             throw error
         } catch {
-            logger.notice("self-registration of \(endpoint) refused: \((error as? APIError)?.message ?? "\(error)")")
+            logger.notice("self-registration of \(endpoint) refused: \((error as? any ReportableError)?.message ?? "\(error)")")
             throw APIError(
                 .badGateway, code: "device_unusable",
                 "the device at \(endpoint) could not be registered; the server's log says why")

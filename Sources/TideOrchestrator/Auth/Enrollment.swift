@@ -48,35 +48,35 @@ final class Enrollment: Sendable {
         self.logger = logger
     }
 
-    private func requireCA() throws(APIError) -> (FleetCA, String, CertificateFingerprint) {
+    private func requireCA() throws(EnrollmentError) -> (FleetCA, String, CertificateFingerprint) {
         guard let ca, let caPEM, let fingerprint else {
-            throw APIError(
+            throw EnrollmentError(
                 .conflict, code: "enrollment_unavailable",
                 "this server does not run the fleet CA (it serves --insecure-http, or the operator's certificate from --tls-cert): devices cannot enroll with it")
         }
         return (ca, caPEM, fingerprint)
     }
 
-    func create(_ request: CreateJoinTokenRequest, by creator: APIToken?, now: Date = Date()) throws(APIError) -> CreatedJoinToken {
+    func create(_ request: CreateJoinTokenRequest, by creator: APIToken?, now: Date = Date()) throws(EnrollmentError) -> CreatedJoinToken {
         let (_, _, fingerprint) = try requireCA()
         let ttl = request.ttlSeconds ?? Self.defaultTTLSeconds
         guard ttl.isFinite, ttl > 0, ttl <= Self.maxTTLSeconds else {
-            throw APIError.badRequest("ttlSeconds must be more than 0 and at most \(Int(Self.maxTTLSeconds)) (30 days)")
+            throw EnrollmentError.badRequest("ttlSeconds must be more than 0 and at most \(Int(Self.maxTTLSeconds)) (30 days)")
         }
         let uses = request.uses ?? 1
         guard (1...Self.maxUses).contains(uses) else {
-            throw APIError.badRequest("uses must be 1-\(Self.maxUses), not \(uses)")
+            throw EnrollmentError.badRequest("uses must be 1-\(Self.maxUses), not \(uses)")
         }
         let labels = request.labels ?? [:]
-        guard labels.count <= 64 else { throw APIError.badRequest("a join token carries at most 64 labels") }
+        guard labels.count <= 64 else { throw EnrollmentError.badRequest("a join token carries at most 64 labels") }
         for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
             if let problem = Labels.validate(key: key) ?? Labels.validate(value: value, key: key) {
-                throw APIError.badRequest(problem)
+                throw EnrollmentError.badRequest(problem)
             }
         }
         let existing = try list()
         guard existing.count < Self.maxJoinTokens else {
-            throw APIError(
+            throw EnrollmentError(
                 .conflict, code: "too_many_join_tokens",
                 "the server keeps at most \(Self.maxJoinTokens) join tokens; revoke unused ones (tide device token revoke ID)")
         }
@@ -88,7 +88,7 @@ final class Enrollment: Sendable {
         do {
             try store.insert(try JoinTokenRecord(token, secretHash: OperatorTokens.hash(secret)))
         } catch {
-            throw APIError.internalError(error.description)
+            throw EnrollmentError.internalFailure(error.description)
         }
         logger.notice("join token \(id) created by \(creator?.id ?? "the server's token"): \(uses) use(s) until \(token.expiresAt)")
         record(NewFleetEvent(
@@ -101,46 +101,46 @@ final class Enrollment: Sendable {
         return CreatedJoinToken(joinToken: token, token: Self.tokenPrefix + id + "." + secret, caFingerprint: fingerprint.description)
     }
 
-    func list() throws(APIError) -> [JoinToken] {
+    func list() throws(EnrollmentError) -> [JoinToken] {
         do {
             return try store.joinTokens().map { record throws(StoreError) in try record.token() }
         } catch {
-            throw APIError.internalError(error.description)
+            throw EnrollmentError.internalFailure(error.description)
         }
     }
 
-    func revoke(_ id: String) throws(APIError) {
+    func revoke(_ id: String) throws(EnrollmentError) {
         let deleted: Bool
         do {
             deleted = try store.deleteJoinToken(id)
         } catch {
-            throw APIError.internalError(error.description)
+            throw EnrollmentError.internalFailure(error.description)
         }
-        guard deleted else { throw APIError.notFound("no join token \(id)") }
+        guard deleted else { throw EnrollmentError.missing("no join token \(id)") }
         logger.notice("join token \(id) revoked")
         record(NewFleetEvent(
             time: Date(), kind: .joinTokenRevoked, device: nil, message: "join token \(id) revoked", details: ["joinToken": .string(id)]))
     }
 
-    func enroll(_ request: EnrollRequest, now: Date = Date()) async throws(APIError) -> EnrollResponse {
+    func enroll(_ request: EnrollRequest, now: Date = Date()) async throws(EnrollmentError) -> EnrollResponse {
         let (ca, caPEM, _) = try requireCA()
         guard let (id, secret) = Self.parse(request.joinToken) else {
             throw Self.refused("that is not a join token (tj-<id>.<secret>, from tide device token create)")
         }
         guard DeviceID.isValid(request.deviceId) else {
-            throw APIError.badRequest("deviceId must be 1-128 letters, digits, \"-\", \"_\" or \".\"")
+            throw EnrollmentError.badRequest("deviceId must be 1-128 letters, digits, \"-\", \"_\" or \".\"")
         }
         guard request.csr.utf8.count <= FleetCA.maxCSRBytes else {
-            throw APIError(.contentTooLarge, code: "too_large", "the CSR is larger than \(FleetCA.maxCSRBytes) bytes")
+            throw EnrollmentError(.tooLarge, code: "too_large", "the CSR is larger than \(FleetCA.maxCSRBytes) bytes")
         }
         if let device = await inventory.device(DeviceID(request.deviceId)) {
             if device.trust == .revoked {
-                throw APIError(.forbidden, code: "device_revoked", InventoryError.revoked(device.id).description)
+                throw EnrollmentError(.forbidden, code: "device_revoked", InventoryError.revoked(device.id).description)
             }
             // An enrolled device whose certificate lapsed may enroll again; the store refuses an id
             // that still holds a certificate in force.
             if device.trust.isTrusted, device.trust != .certificate {
-                throw APIError(
+                throw EnrollmentError(
                     .conflict, code: "device_id_taken",
                     "device \(device.id) is already in the fleet (trust \(device.trust.rawValue)); enroll under a new id, or remove it first (tide device rm \(device.id))")
             }
@@ -156,9 +156,9 @@ final class Enrollment: Sendable {
                     notAfter: certificate.notValidAfter, joinToken: token.id, labels: token.labels)
             }
         } catch let error as TLSError {
-            throw APIError(.badRequest, code: "bad_csr", error.message)
+            throw EnrollmentError(.badRequest, code: "bad_csr", error.message)
         } catch {
-            throw APIError.internalError("\(error)")
+            throw EnrollmentError.internalFailure("\(error)")
         }
         switch outcome {
         case (.accepted(let token), let record?):
@@ -179,7 +179,7 @@ final class Enrollment: Sendable {
         case (.exhausted(let token), _):
             throw Self.refused("the join token \(token.id) has been used up; ask for a new one")
         case (.deviceHasCertificate, _):
-            throw APIError(
+            throw EnrollmentError(
                 .conflict, code: "device_id_taken",
                 "device \(request.deviceId) already holds a certificate in force; a device cannot take another's id (revoke that device first: tide device revoke \(request.deviceId))")
         default:
@@ -191,20 +191,20 @@ final class Enrollment: Sendable {
     /// on record, not revoked (`tide device revoke` revokes every certificate of the device).
     /// Returns the labels its join token gave it.
     @discardableResult
-    func authenticate(_ peer: PeerCertificate, as deviceID: String?) throws(APIError) -> [String: String] {
+    func authenticate(_ peer: PeerCertificate, as deviceID: String?) throws(EnrollmentError) -> [String: String] {
         guard peer.role == .device else {
-            throw APIError(.forbidden, code: "wrong_certificate", "this route takes a device certificate, not a \(peer.role.rawValue) one")
+            throw EnrollmentError(.forbidden, code: "wrong_certificate", "this route takes a device certificate, not a \(peer.role.rawValue) one")
         }
         if let deviceID, peer.commonName != deviceID {
-            throw APIError(
+            throw EnrollmentError(
                 .forbidden, code: "wrong_certificate",
                 "the certificate is device \(peer.commonName)'s; it cannot speak for device \(deviceID)")
         }
         guard let record = roster.entry(serial: peer.serial), record.deviceID == peer.commonName else {
-            throw APIError(.forbidden, code: "certificate_unknown", "this server has no record of certificate \(peer.serial)")
+            throw EnrollmentError(.forbidden, code: "certificate_unknown", "this server has no record of certificate \(peer.serial)")
         }
         guard !record.revoked else {
-            throw APIError(
+            throw EnrollmentError(
                 .forbidden, code: "certificate_revoked",
                 "the certificate of device \(peer.commonName) was revoked; the device must enroll again with a new join token")
         }
@@ -219,11 +219,11 @@ final class Enrollment: Sendable {
     }
 
     /// A new certificate for the device that shows its current one: renewal before expiry.
-    func renew(csr: String, peer: PeerCertificate, now: Date = Date()) throws(APIError) -> EnrollResponse {
+    func renew(csr: String, peer: PeerCertificate, now: Date = Date()) throws(EnrollmentError) -> EnrollResponse {
         let (ca, caPEM, _) = try requireCA()
         try authenticate(peer, as: nil)
         guard csr.utf8.count <= FleetCA.maxCSRBytes else {
-            throw APIError(.contentTooLarge, code: "too_large", "the CSR is larger than \(FleetCA.maxCSRBytes) bytes")
+            throw EnrollmentError(.tooLarge, code: "too_large", "the CSR is larger than \(FleetCA.maxCSRBytes) bytes")
         }
         do {
             let certificate = try ca.issueDevice(csrPEM: csr, deviceID: peer.commonName, validity: certificateValidity, now: now)
@@ -245,14 +245,14 @@ final class Enrollment: Sendable {
                 deviceId: peer.commonName, certificate: try certificate.serializeAsPEM().pemString, caCertificate: caPEM,
                 notAfter: record.notAfter, labels: [:], publisherKeys: publisherKeys)
         } catch let error as TLSError {
-            throw APIError(.badRequest, code: "bad_csr", error.message)
+            throw EnrollmentError(.badRequest, code: "bad_csr", error.message)
         } catch {
-            throw APIError.internalError("\(error)")
+            throw EnrollmentError.internalFailure("\(error)")
         }
     }
 
     /// Every certificate of the device stops being accepted.
-    func revokeCertificates(of deviceID: DeviceID) throws(APIError) {
+    func revokeCertificates(of deviceID: DeviceID) throws(EnrollmentError) {
         do {
             let count = try store.revokeCertificates(of: deviceID.rawValue, at: Date())
             roster.revokeAll(of: deviceID.rawValue)
@@ -264,7 +264,7 @@ final class Enrollment: Sendable {
                     details: ["certificates": .number(Double(count))]))
             }
         } catch {
-            throw APIError.internalError(error.description)
+            throw EnrollmentError.internalFailure(error.description)
         }
     }
 
@@ -281,7 +281,7 @@ final class Enrollment: Sendable {
     }
 
     /// The fleet CA's certificate, for devices that are about to enroll (they check its fingerprint).
-    func caCertificate() throws(APIError) -> String { try requireCA().1 }
+    func caCertificate() throws(EnrollmentError) -> String { try requireCA().1 }
 
     /// `tj-<12 hex>.<64 hex>` into its id and secret.
     static func parse(_ token: String) -> (id: String, secret: String)? {
@@ -293,7 +293,7 @@ final class Enrollment: Sendable {
         return (String(parts[0]), String(parts[1]))
     }
 
-    private static func refused(_ message: String) -> APIError {
-        APIError(.unauthorized, code: "join_refused", message)
+    private static func refused(_ message: String) -> EnrollmentError {
+        EnrollmentError(.unauthorized, code: "join_refused", message)
     }
 }

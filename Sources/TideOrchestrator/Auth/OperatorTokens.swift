@@ -50,15 +50,15 @@ final class OperatorTokens: Sendable {
         tokens.withLock { Array($0.values) }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
-    func create(name: String, role: OperatorRole, by creator: APIToken?) throws(APIError) -> CreatedToken {
+    func create(name: String, role: OperatorRole, by creator: APIToken?) throws(TokenError) -> CreatedToken {
         let scalars = name.unicodeScalars
         guard (1...Self.maxNameLength).contains(scalars.count),
             !scalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
         else {
-            throw APIError.badRequest("name must be 1-\(Self.maxNameLength) printable characters")
+            throw TokenError.badRequest("name must be 1-\(Self.maxNameLength) printable characters")
         }
         guard tokens.withLock({ $0.count }) < Self.maxTokens else {
-            throw APIError(.conflict, code: "too_many_tokens", "this server holds \(Self.maxTokens) tokens already; revoke some first")
+            throw TokenError(.conflict, code: "too_many_tokens", "this server holds \(Self.maxTokens) tokens already; revoke some first")
         }
         let secret = OperatorToken.generate()
         let token = APIToken(
@@ -73,7 +73,7 @@ final class OperatorTokens: Sendable {
         do {
             stored = try store.insert(APITokenRecord(token, secretHash: Self.hash(secret)), event: event)
         } catch {
-            throw APIError.internalError(error.description)
+            throw TokenError.internalFailure(error.description)
         }
         tokens.withLock { $0[Self.hash(secret)] = token }
         publish([stored])
@@ -81,12 +81,12 @@ final class OperatorTokens: Sendable {
     }
 
     /// Revokes at once: the next request with it is refused.
-    func revoke(_ id: String, by revoker: APIToken?) throws(APIError) {
+    func revoke(_ id: String, by revoker: APIToken?) throws(TokenError) {
         guard let (hash, token) = tokens.withLock({ $0.first { $0.value.id == id } }) else {
-            throw APIError.notFound("no token with id \"\(id)\"")
+            throw TokenError.missing("no token with id \"\(id)\"")
         }
         guard !token.bootstrap else {
-            throw APIError(
+            throw TokenError(
                 .conflict, code: "bootstrap_token",
                 "\(token.label) is the server's own token: rotate it by deleting <data-dir>/operator.token and restarting the server")
         }
@@ -98,7 +98,7 @@ final class OperatorTokens: Sendable {
         do {
             stored = try store.deleteToken(id, event: event)
         } catch {
-            throw APIError.internalError(error.description)
+            throw TokenError.internalFailure(error.description)
         }
         tokens.withLock { $0[hash] = nil }
         publish(stored.map { [$0] } ?? [])
@@ -117,12 +117,12 @@ final class OperatorTokens: Sendable {
         }
     }
 
-    func auditPage(after: Int64?, limit: Int) throws(APIError) -> AuditPage {
+    func auditPage(after: Int64?, limit: Int) throws(TokenError) -> AuditPage {
         do {
             let entries = try store.auditEntries(afterID: after, limit: limit)
             return AuditPage(entries: entries, cursor: entries.last?.id ?? after ?? 0)
         } catch {
-            throw APIError.internalError(error.description)
+            throw TokenError.internalFailure(error.description)
         }
     }
 

@@ -1,26 +1,12 @@
 import TideModel
 
 /// Why a deployment operation was refused or failed, worded for the operator who asked. The API
-/// layer turns `kind` into an HTTP status; nothing here knows HTTP.
-struct DeploymentError: ReportableError, Equatable {
-    let kind: FailureKind
-    let code: String
-    let message: String
-    let details: JSONValue?
+/// layer turns its kind into an HTTP status; nothing here knows HTTP.
+typealias DeploymentError = AreaError<DeploymentArea>
+enum DeploymentArea {}
 
-    init(_ kind: FailureKind, code: String, _ message: String, details: JSONValue? = nil) {
-        self.kind = kind
-        self.code = code
-        self.message = message
-        self.details = details
-    }
-
-    static func notFound(_ name: String) -> Self {
-        .init(.notFound, code: "not_found", "no deployment named \"\(name)\"")
-    }
-
-    /// Malformed input: conflicting version ranges, unknown run inputs.
-    static func badRequest(_ message: String) -> Self { .init(.badRequest, code: "bad_request", message) }
+extension AreaError where Area == DeploymentArea {
+    static func notFound(_ name: String) -> Self { .missing("no deployment named \"\(name)\"") }
 
     /// The manifest breaks a rule; one problem per line in `problems`.
     static func invalidManifest(_ message: String, problems: [String]? = nil) -> Self {
@@ -47,7 +33,4 @@ struct DeploymentError: ReportableError, Equatable {
     static func exists(_ message: String) -> Self { .init(.conflict, code: "deployment_exists", message) }
 
     static func notDeployed(_ message: String) -> Self { .init(.conflict, code: "not_deployed", message) }
-
-    /// The server's own state is inconsistent (a pinned package missing, a store failure).
-    static func internalFailure(_ message: String) -> Self { .init(.internalFailure, code: "internal", message) }
 }

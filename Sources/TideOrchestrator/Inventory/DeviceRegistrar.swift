@@ -20,19 +20,17 @@ public struct DeviceRegistrar: Sendable {
             description = try await probe.description(of: endpoint, timeout: timeout)
             health = try await probe.health(of: endpoint, timeout: timeout)
         } catch {
-            throw APIError(
+            throw RegistrationError(
                 .badGateway, code: "device_unusable", "cannot register \(endpoint): \(error.message)",
                 details: ["address": .string(endpoint.description), "reason": .string(error.kind.rawValue)])
         }
-        return try await mapped { () async throws(InventoryError) in
-            try await inventory.register(
-                endpoint: endpoint, name: name, addresses: addresses, description: description.raw,
-                parsed: description.parsed, health: health, trust: trust)
-        }
+        return try await inventory.register(
+            endpoint: endpoint, name: name, addresses: addresses, description: description.raw,
+            parsed: description.parsed, health: health, trust: trust)
     }
 
-    static func plainRefused(_ endpoint: DeviceEndpoint) -> APIError {
-        APIError(
+    static func plainRefused(_ endpoint: DeviceEndpoint) -> RegistrationError {
+        RegistrationError(
             .forbidden, code: "plain_http_device",
             "the device at \(endpoint) has no fleet certificate and would be reached over plain HTTP; this server accepts such devices (wasmiot supervisors, supervisors started with --token) only when started with --plain-http-devices (or --plain-http-port for wasmiot supervisors). Or enroll it: tide supervisor --join",
             details: ["address": .string(endpoint.description)])

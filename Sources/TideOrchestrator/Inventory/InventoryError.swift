@@ -2,7 +2,7 @@ import TideModel
 import TideStore
 
 /// Why an inventory change was refused or failed.
-public enum InventoryError: Error, CustomStringConvertible, Equatable {
+public enum InventoryError: ReportableError, Equatable {
     case unknownDevice(DeviceID)
     case invalidLabel(String)
     case store(StoreError)
@@ -22,6 +22,28 @@ public enum InventoryError: Error, CustomStringConvertible, Equatable {
             "the device at \(claimed) says it is \(id), a trusted device that answers at another address; an open route cannot move "
                 + "a trusted device: its supervisor moves it with a heartbeat carrying the fleet token, or an operator with "
                 + "tide device add"
+        }
+    }
+
+    public var message: String { description }
+
+    public var kind: FailureKind {
+        switch self {
+        case .unknownDevice: .notFound
+        case .invalidLabel: .badRequest
+        case .store: .internalFailure
+        case .trustedDeviceElsewhere: .conflict
+        case .revoked: .forbidden
+        }
+    }
+
+    public var code: String {
+        switch self {
+        case .unknownDevice: "not_found"
+        case .invalidLabel: "bad_request"
+        case .store: "internal"
+        case .trustedDeviceElsewhere: "trusted_device_elsewhere"
+        case .revoked: "device_revoked"
         }
     }
 }

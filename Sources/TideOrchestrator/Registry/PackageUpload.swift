@@ -8,13 +8,13 @@ enum PackageUpload {
     static let limits = PackageArchiveLimits()
 
     static func files(from body: [UInt8], contentType: String?) throws -> [String: [UInt8]] {
-        guard !body.isEmpty else { throw APIError.badRequest("the upload is empty: send the package as a tar archive") }
+        guard !body.isEmpty else { throw UploadError.badRequest("the upload is empty: send the package as a tar archive") }
         if let contentType, contentType.lowercased().hasPrefix("multipart/form-data") {
             let parts: [MultipartPart]
             do {
                 parts = try MultipartParser.parse(body, contentType: contentType)
             } catch {
-                throw APIError.badRequest(error.description)
+                throw UploadError.badRequest(error.description)
             }
             if parts.count == 1, let only = parts.first, only.filename?.hasSuffix(".tar") ?? (only.name == "archive") {
                 return try untar(only.body)
@@ -22,14 +22,14 @@ enum PackageUpload {
             var files: [String: [UInt8]] = [:]
             for part in parts {
                 guard let path = part.filename, !path.isEmpty else {
-                    throw APIError.badRequest("multipart part \"\(part.name)\" has no filename; each part must be a file of the package")
+                    throw UploadError.badRequest("multipart part \"\(part.name)\" has no filename; each part must be a file of the package")
                 }
                 let safe: String
                 switch PackagePath.normalize(path) {
                 case .success(let normalized): safe = normalized
-                case .failure(let problem): throw APIError.badRequest("multipart file \"\(path)\": \(problem)")
+                case .failure(let problem): throw UploadError.badRequest("multipart file \"\(path)\": \(problem)")
                 }
-                guard files[safe] == nil else { throw APIError.badRequest("multipart file \"\(path)\" appears twice") }
+                guard files[safe] == nil else { throw UploadError.badRequest("multipart file \"\(path)\" appears twice") }
                 files[safe] = part.body
             }
             return files
@@ -41,7 +41,7 @@ enum PackageUpload {
         do {
             return try PackageArchive(tar: bytes, limits: limits).files
         } catch {
-            throw APIError.badRequest("the upload is not a usable package archive: \(error)")
+            throw UploadError.badRequest("the upload is not a usable package archive: \(error)")
         }
     }
 }
