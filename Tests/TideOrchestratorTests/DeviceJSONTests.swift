@@ -36,6 +36,29 @@ struct DeviceJSONTests {
         }
     }
 
+    @Test("the list cache writes a device again only when its revision changes, and forgets devices a full list lacks")
+    func listCache() {
+        let cache = DeviceListCache()
+        let first = device(name: "before", health: nil, arch: nil)
+        var renamed = first
+        renamed.name = "after"
+        func listed(_ device: Device, _ revision: UInt64) -> Inventory.ListedDevice {
+            Inventory.ListedDevice(device: device, revision: revision, supervisor: .tide)
+        }
+        let written = cache.parts(for: [listed(first, 1)], complete: true)
+        #expect(written.count == 1)
+        // The same revision reuses the part as written, even if the value differs (the revision is the contract).
+        #expect(cache.parts(for: [listed(renamed, 1)], complete: true).first?.stable.head == written.first?.stable.head)
+        let rewritten = cache.parts(for: [listed(renamed, 2)], complete: true)
+        let rewrittenText = String(decoding: rewritten.first?.stable.head ?? [], as: UTF8.self)
+        #expect(rewrittenText.contains("\"after\""))
+        // A full list without the device forgets it: listed again at its old revision, it is written anew.
+        _ = cache.parts(for: [], complete: true)
+        let again = cache.parts(for: [listed(first, 2)], complete: false)
+        let againText = String(decoding: again.first?.stable.head ?? [], as: UTF8.self)
+        #expect(againText.contains("\"before\""))
+    }
+
     @Test("timestamps: the calendar is right before and after 1970, leap days included, and parsing round-trips")
     func timestamps() throws {
         let reference = Date.ISO8601FormatStyle(includingFractionalSeconds: true)

@@ -10,6 +10,8 @@ struct DeviceRoutes {
     /// Revoking a device revokes its certificates too.
     let enrollment: Enrollment
     let maxBodyBytes: Int
+    /// Each device's JSON as last written, for the list.
+    let listCache = DeviceListCache()
 
     func add(to group: RouterGroup<TideRequestContext>) {
         group.get("devices") { request, _ in try await list(request) }
@@ -30,7 +32,7 @@ struct DeviceRoutes {
             wanted = parsed
         }
         let snapshot = await inventory.listSnapshot(status: wanted)
-        return DeviceJSON.streamedList(snapshot)
+        return DeviceJSON.streamedList(listCache.parts(for: snapshot, complete: wanted == nil))
     }
 
     func register(_ request: Request) async throws -> Response {

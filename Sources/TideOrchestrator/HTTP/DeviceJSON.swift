@@ -3,7 +3,7 @@ import NIOCore
 import TideModel
 
 /// Writes devices as JSON without `JSONEncoder`: a fleet of 10,000 is listed in milliseconds.
-/// The part that changes rarely is written once and cached by the inventory; health and
+/// The part that changes rarely is written once and cached (`DeviceListCache`); health and
 /// last-seen, which change with every probe, are appended at each request. The output decodes
 /// to the same `Device` as the `Codable` form.
 enum DeviceJSON {

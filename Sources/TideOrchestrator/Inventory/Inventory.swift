@@ -20,8 +20,10 @@ public actor Inventory {
     private var nextProbe: [DeviceID: ContinuousClock.Instant] = [:]
     private var pendingHealth: [DeviceID: HealthUpdate] = [:]
     private var lastHeartbeat: [DeviceID: Date] = [:]
-    /// Each device's JSON without health and last-seen; dropped when the device changes.
-    private var stableJSON: [DeviceID: DeviceJSON.StablePart] = [:]
+    /// Each device's revision: raised whenever anything but its health and last-seen changes, so
+    /// that readers can cache what they derive from the rest.
+    private var revisions: [DeviceID: UInt64] = [:]
+    private var nextRevision: UInt64 = 1
     /// Device ids ordered by name then id; dropped when a device is added, renamed or removed.
     private var order: [DeviceID]?
     /// wasmiot supervisors (their `/health` gives cpuUsage in percent), from their description.
@@ -49,21 +51,36 @@ public actor Inventory {
         orderedIDs().compactMap { devices[$0] }
     }
 
-    /// The devices with `status` (all when nil), in list order, each with its cached stable JSON.
-    func listSnapshot(status: DeviceStatus?) -> [(stable: DeviceJSON.StablePart, device: Device)] {
-        var snapshot: [(stable: DeviceJSON.StablePart, device: Device)] = []
+    /// A device as the list shows it: with its revision and the kind of its supervisor.
+    struct ListedDevice: Sendable {
+        var device: Device
+        var revision: UInt64
+        var supervisor: SupervisorKind
+    }
+
+    /// The devices with `status` (all when nil), in list order.
+    func listSnapshot(status: DeviceStatus?) -> [ListedDevice] {
+        var snapshot: [ListedDevice] = []
         snapshot.reserveCapacity(devices.count)
         for id in orderedIDs() {
             guard let device = devices[id], status == nil || device.status == status else { continue }
-            if let cached = stableJSON[id] {
-                snapshot.append((cached, device))
-            } else {
-                let part = DeviceJSON.stablePart(of: device, supervisor: wasmiotDevices.contains(id) ? .wasmiot : .tide)
-                stableJSON[id] = part
-                snapshot.append((part, device))
-            }
+            snapshot.append(ListedDevice(
+                device: device, revision: revision(of: id), supervisor: wasmiotDevices.contains(id) ? .wasmiot : .tide))
         }
         return snapshot
+    }
+
+    private func revision(of id: DeviceID) -> UInt64 {
+        if let known = revisions[id] { return known }
+        return changed(id)
+    }
+
+    @discardableResult
+    private func changed(_ id: DeviceID) -> UInt64 {
+        let revision = nextRevision
+        nextRevision += 1
+        revisions[id] = revision
+        return revision
     }
 
     private func orderedIDs() -> [DeviceID] {
@@ -201,7 +218,7 @@ public actor Inventory {
         }
         devices[id] = nil
         wasmiotDevices.remove(id)
-        stableJSON[id] = nil
+        revisions[id] = nil
         order = nil
         for endpoint in Self.endpoints(of: device) where endpoints[endpoint] == id { endpoints[endpoint] = nil }
         liveness[id] = nil
@@ -387,7 +404,7 @@ public actor Inventory {
     }
 
     private func apply(_ device: Device) {
-        stableJSON[device.id] = nil
+        changed(device.id)
         if devices[device.id]?.name != device.name { order = nil }
         if let old = devices[device.id] {
             for endpoint in Self.endpoints(of: old) where endpoints[endpoint] == device.id { endpoints[endpoint] = nil }
