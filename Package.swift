@@ -198,6 +198,25 @@ let package = Package(
             path: "Tests/WasmiotModel",
             swiftSettings: swiftSettings
         ),
+        // What the tests share (not shipped): scoped servers, supervisors and child processes that
+        // are always stopped, the fake wasmiot device, file servers, HTTP helpers, one Wasm builder.
+        .target(
+            name: "TideTesting",
+            dependencies: [
+                "TideModel", "TideStore", "TideOrchestrator", "TideSupervisor", "TideClient", "TideRegistry", "TideHTTP",
+                "TideTLS", "TideWasm",
+                .product(name: "WAT", package: "WasmKit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Tests/TideTesting",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TideModelTests",
             dependencies: ["TideModel"],
@@ -211,6 +230,7 @@ let package = Package(
         .testTarget(
             name: "TideSupervisorTests",
             dependencies: [
+                "TideTesting",
                 "TideSupervisor", "TideModel", "TideTLS", "TideSigning", "TideHTTP",
                 .product(name: "WAT", package: "WasmKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -233,13 +253,13 @@ let package = Package(
         .testTarget(name: "TideDiscoveryTests", dependencies: ["TideDiscovery", "CAvahi"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TideRegistryTests",
-            dependencies: ["TideRegistry", "TideModel", "TideWasm"],
+            dependencies: ["TideTesting", "TideRegistry", "TideModel", "TideWasm"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TideWasmTests",
-            dependencies: ["TideWasm", "TideFixtures"],
+            dependencies: ["TideTesting", "TideWasm", "TideFixtures"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
@@ -251,6 +271,7 @@ let package = Package(
         .testTarget(
             name: "TideOrchestratorTests",
             dependencies: [
+                "TideTesting",
                 "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideRegistry", "TideSigning", "TideTLS", "TideHTTP",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -1,7 +1,8 @@
 import Testing
 @testable import TideOrchestrator
+@testable import TideTesting
 
-@Suite("What devices announce about themselves")
+@Suite("What devices announce about themselves", .stopsWhatItStarts)
 struct AnnouncedAddressTests {
     @Test("0.0.0.0 and :: are never used: a wasmiot supervisor without a route announces them, and they reach the server's own host")
     func unspecifiedAddresses() {

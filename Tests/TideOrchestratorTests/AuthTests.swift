@@ -2,13 +2,13 @@ import Foundation
 import Testing
 import TideModel
 import TideOrchestrator
+@testable import TideTesting
 
-@Suite("Operator token")
+@Suite("Operator token", .stopsWhatItStarts)
 struct AuthTests {
     @Test("missing, malformed, wrong and right tokens")
     func tokens() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.stop() } }
         let token = try #require(server.token)
         #expect(token.hasPrefix("tide_") && token.count == 69)
 
@@ -46,7 +46,6 @@ struct AuthTests {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let second = try await TestServer.start(dataDirectory: directory)
-        defer { Task { await second.stop() } }
         #expect(second.token == first.token)
         #expect(try await second.request(.GET, "/api/v1/devices", token: first.token).status == 200)
     }
@@ -54,7 +53,6 @@ struct AuthTests {
     @Test("--insecure-no-auth serves without a token and writes none")
     func noAuth() async throws {
         let server = try await TestServer.start(requireAuth: false)
-        defer { Task { await server.stop() } }
         #expect(try await server.request(.GET, "/api/v1/devices", token: .some(nil)).status == 200)
         #expect(!FileManager.default.fileExists(atPath: server.dataDirectory + "/" + OperatorToken.fileName))
     }

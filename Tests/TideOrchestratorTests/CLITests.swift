@@ -1,14 +1,14 @@
 import Foundation
 import Testing
 import TideModel
+@testable import TideTesting
 
-@Suite("tide CLI against a running server")
+@Suite("tide CLI against a running server", .stopsWhatItStarts)
 struct CLITests {
     @Test("device ls --json, the table, show, label, rm, events")
     func deviceCommands() async throws {
         let server = try await TestServer.start()
         let device = try await FakeDevice.start()
-        defer { Task { await server.stop(); await device.stop() } }
         let common = ["--server", server.baseURL, "--data-dir", server.dataDirectory]
 
         let added = try await TideProcess.run(["device", "add", device.address, "--name", "gw-1"] + common)
@@ -54,7 +54,6 @@ struct CLITests {
     @Test("failures exit 1 with one line on stderr")
     func failures() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.stop() } }
         let common = ["--server", server.baseURL, "--data-dir", server.dataDirectory]
 
         let unknown = try await TideProcess.run(["device", "show", "dev-nope"] + common)

@@ -1,15 +1,15 @@
 import Foundation
 import Testing
 import TideModel
+@testable import TideTesting
 
 /// What the orchestrator sends a device, checked on a wasmiot-like device that records it.
-@Suite("Deployment nodes")
+@Suite("Deployment nodes", .stopsWhatItStarts)
 struct DeploymentNodeTests {
     @Test("a three-step chain on one device: step modules, the dependency, digests, chaining, mounts, generation")
     func lobbyCameraNode() async throws {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
         let device = try await FakeDevice.start(tideID: "tide-cam", imports: ["camera.take_image", "camera.image_size"])
-        defer { Task { await server.stop(); await device.stop() } }
         _ = try await server.client.addDevice(address: device.address)
 
         let yaml = try String(contentsOfFile: Repository.root + "/manifests/lobby-camera.yaml", encoding: .utf8)

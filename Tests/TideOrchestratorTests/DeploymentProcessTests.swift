@@ -2,10 +2,11 @@ import Foundation
 import Synchronization
 import Testing
 import TideModel
+@testable import TideTesting
 
 /// Deployments end to end: the orchestrator pushes nodes to real `tide supervisor` processes,
 /// which download the modules from it and run them in WasmKit.
-@Suite("Deployments on supervisor processes", .serialized)
+@Suite("Deployments on supervisor processes", .serialized, .stopsWhatItStarts)
 struct DeploymentProcessTests {
     static let token = "deploy-test-token-0123456789"
 
@@ -24,7 +25,7 @@ struct DeploymentProcessTests {
 
         /// Starts supervisor `name` again with its data directory and port: a reboot.
         func restart(_ name: String) async throws -> ChildProcess {
-            guard let device = devices[name] else { throw TestServerError(message: "no supervisor \(name)") }
+            guard let device = devices[name] else { throw HarnessError("no supervisor \(name)") }
             let process = try await DeploymentProcessTests.supervisor(
                 name, directory: device.dataDirectory, orchestrator: server.baseURL, port: device.process.port)
             restarted.processes.withLock { $0.append(process) }
@@ -45,7 +46,7 @@ struct DeploymentProcessTests {
 
         func run(_ name: String, _ inputs: String = "{}") async throws -> RunResult {
             let answer = try await server.request(.POST, "/api/v1/deployments/\(name)/run", body: #"{"inputs": \#(inputs)}"#)
-            guard answer.status == 200 else { throw TestServerError(message: "run \(name): \(answer.status) \(answer.body)") }
+            guard answer.status == 200 else { throw HarnessError("run \(name): \(answer.status) \(answer.body)") }
             return try TideJSON.decoder().decode(RunResult.self, from: Data(answer.body.utf8))
         }
 
@@ -79,7 +80,7 @@ struct DeploymentProcessTests {
         let fleet = Fleet(server: server, devices: devices)
         guard devices.count == names.count else {
             await fleet.stop()
-            throw TestServerError(message: "only \(devices.count) of \(names.count) supervisors registered")
+            throw HarnessError("only \(devices.count) of \(names.count) supervisors registered")
         }
         return fleet
     }

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import TideModel
+@testable import TideTesting
 
-@Suite("tide dev")
+@Suite("tide dev", .stopsWhatItStarts)
 struct DevFleetTests {
     @Test("a server and five simulated devices come up, alive, and manifests can be placed on them")
     func fleet() async throws {

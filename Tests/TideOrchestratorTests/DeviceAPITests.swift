@@ -5,14 +5,14 @@ import TideClient
 import TideModel
 @testable import TideOrchestrator
 import TideStore
+@testable import TideTesting
 
-@Suite("Device inventory over HTTP")
+@Suite("Device inventory over HTTP", .stopsWhatItStarts)
 struct DeviceAPITests {
     @Test("register, list, show, label, remove through real HTTP")
     func lifecycle() async throws {
         let server = try await TestServer.start()
         let device = try await FakeDevice.start()
-        defer { Task { await server.stop(); await device.stop() } }
 
         let added = try await server.request(.POST, "/api/v1/devices", body: #"{"address": "\#(device.address)", "name": "gw-1"}"#)
         #expect(added.status == 201)
@@ -56,7 +56,6 @@ struct DeviceAPITests {
     func reRegistration() async throws {
         let server = try await TestServer.start()
         let device = try await FakeDevice.start()
-        defer { Task { await server.stop(); await device.stop() } }
 
         let first = try await server.client.addDevice(address: device.address)
         let again = try await server.request(.POST, "/api/v1/devices", body: #"{"address": "\#(device.address)"}"#)
@@ -85,7 +84,6 @@ struct DeviceAPITests {
     func filtersAndUnknownIDs() async throws {
         let server = try await TestServer.start()
         let device = try await FakeDevice.start()
-        defer { Task { await server.stop(); await device.stop() } }
         _ = try await server.client.addDevice(address: device.address)
         #expect(try await server.client.devices(status: .alive).count == 1)
         #expect(try await server.client.devices(status: .dead).isEmpty)
@@ -109,7 +107,6 @@ struct DeviceAPITests {
     func labelRules() async throws {
         let server = try await TestServer.start()
         let device = try await FakeDevice.start()
-        defer { Task { await server.stop(); await device.stop() } }
         let registered = try await server.client.addDevice(address: device.address)
         let eventsBefore = try server.store().events().count
 

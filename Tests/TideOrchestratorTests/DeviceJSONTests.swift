@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import TideModel
 @testable import TideOrchestrator
+@testable import TideTesting
 
-@Suite("Fast device JSON")
+@Suite("Fast device JSON", .stopsWhatItStarts)
 struct DeviceJSONTests {
     func device(name: String, health: HealthReport?, arch: String?) -> Device {
         let time = Date(timeIntervalSince1970: 1_795_305_135.385)

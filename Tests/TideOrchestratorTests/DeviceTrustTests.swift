@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 import TideModel
+@testable import TideTesting
 
 /// The holes of issue 13, closed: what enters through an open route is unverified (no work, no
 /// credentials), heartbeats need the fleet token, and self-registration is no port scanner.
-@Suite("Device trust: open routes, fleet token, approval")
+@Suite("Device trust: open routes, fleet token, approval", .stopsWhatItStarts)
 struct DeviceTrustTests {
     static let manifest = "name: trusty\nsteps:\n  - name: f\n    module: fibo@^1.1\n    function: fibo\n"
 
@@ -18,7 +19,6 @@ struct DeviceTrustTests {
     func unverifiedUntilApproved() async throws {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
         let device = try await FakeDevice.start()
-        defer { Task { await server.stop(); await device.stop() } }
 
         #expect(try await Self.register(server, port: device.port).status == 204)
         let stored = try #require(try await server.client.devices().first)
@@ -49,7 +49,6 @@ struct DeviceTrustTests {
         let server = try await TestServer.start(
             bundledRegistry: Repository.registry, supervisorToken: "fleet-secret", allowUnverifiedDevices: true)
         let device = try await FakeDevice.start()
-        defer { Task { await server.stop(); await device.stop() } }
         #expect(try await Self.register(server, port: device.port).status == 204)
 
         let applied = try await server.request(.POST, "/api/v1/deployments", body: Self.manifest, contentType: "application/yaml")
@@ -66,7 +65,6 @@ struct DeviceTrustTests {
         let healthy = try await FakeDevice.start()
         let failing = try await FakeDevice.start(.failing(status: 500))
         let notJSON = try await FakeDevice.start(.notJSON)
-        defer { Task { await server.stop(); await healthy.stop(); await failing.stop(); await notJSON.stop() } }
 
         // The host in the body is not used: the device is reached at the address the request came from.
         #expect(try await Self.register(server, port: healthy.port, host: "10.255.255.1").status == 204)
@@ -91,7 +89,6 @@ struct DeviceTrustTests {
         let server = try await TestServer.start()
         let victim = try await FakeDevice.start(tideID: "gw-victim")
         let impostor = try await FakeDevice.start(tideID: "gw-victim")
-        defer { Task { await server.stop(); await victim.stop(); await impostor.stop() } }
         _ = try await server.client.addDevice(address: victim.address)
 
         let answer = try await Self.register(server, port: impostor.port)
@@ -107,7 +104,6 @@ struct DeviceTrustTests {
     func forgedHeartbeats() async throws {
         let server = try await TestServer.start(probeInterval: .seconds(1), probeTimeout: .milliseconds(500))
         let device = try await FakeDevice.start(tideID: "gw-frozen-forged")
-        defer { Task { await server.stop(); await device.stop() } }
         let registered = try await server.client.addDevice(address: device.address)
         let beat = #"{"id": "gw-frozen-forged", "health": {"cpuUsage": 0.1, "memoryUsage": 0.2}}"#
 
@@ -144,7 +140,6 @@ struct DeviceTrustTests {
     func tokenProof() async throws {
         let server = try await TestServer.start()
         let device = try await FakeDevice.start(tideID: "gw-proof")
-        defer { Task { await server.stop(); await device.stop() } }
         #expect(try await Self.register(server, port: device.port).status == 204)
         #expect(try await server.client.device(DeviceID("gw-proof")).trust == .unverified)
 
@@ -162,7 +157,6 @@ struct DeviceTrustTests {
         let first = try await TestServer.start(dataDirectory: directory)
         await first.stop()
         let second = try await TestServer.start(dataDirectory: directory)
-        defer { Task { await second.stop() } }
         #expect(first.fleetToken == second.fleetToken)
         #expect(first.fleetToken.hasPrefix("tide_"))
         let attributes = try FileManager.default.attributesOfItem(atPath: directory + "/supervisor.token")
@@ -175,7 +169,6 @@ struct DeviceTrustTests {
             probeInterval: .milliseconds(300), probeTimeout: .milliseconds(500), bundledRegistry: Repository.registry)
         let first = try await FakeDevice.start(tideID: "gw-first")
         let second = try await FakeDevice.start(tideID: "gw-second")
-        defer { Task { await server.stop(); await first.stop(); await second.stop() } }
         _ = try await server.client.addDevice(address: first.address)
         _ = try await server.client.addDevice(address: second.address)
         let applied = try await server.request(.POST, "/api/v1/deployments", body: Self.manifest, contentType: "application/yaml")

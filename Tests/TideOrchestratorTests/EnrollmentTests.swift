@@ -9,10 +9,11 @@ import TideModel
 import TideOrchestrator
 import TideTLS
 import X509
+@testable import TideTesting
 
 /// Join tokens, `POST /enroll` and devices that talk mutual TLS, through real TLS handshakes
 /// and real `tide` processes.
-@Suite("Enrollment and mutual TLS", .serialized)
+@Suite("Enrollment and mutual TLS", .serialized, .stopsWhatItStarts)
 struct EnrollmentTests {
     private func fleetServer(validity: TimeInterval = 90 * 86_400, registry: String? = nil) async throws -> TestServer {
         try await TestServer.start(
@@ -64,7 +65,6 @@ struct EnrollmentTests {
     @Test("a join token enrolls as many devices as its uses; a refusal takes no use; expired, unknown and stolen ids are refused")
     func joinTokenRules() async throws {
         let server = try await fleetServer()
-        defer { Task { await server.stop() } }
         let created = try await client(server).createJoinToken(CreateJoinTokenRequest(ttlSeconds: 600, uses: 1, labels: ["zone": "lab"]))
         let fingerprint = try CertificateFingerprint(Certificate(pemEncoded: String(contentsOfFile: server.dataDirectory + "/tls/ca.pem", encoding: .utf8)))
         #expect(created.caFingerprint == fingerprint.description)
@@ -123,7 +123,6 @@ struct EnrollmentTests {
     @Test("a plain-HTTP server has no fleet CA to enroll devices with, and says so")
     func noEnrollmentWithoutTheFleetCA() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.stop() } }
         do {
             _ = try await server.client.createJoinToken(CreateJoinTokenRequest())
             Issue.record("a join token was created without a fleet CA")
@@ -135,7 +134,6 @@ struct EnrollmentTests {
     @Test("certificates the server did not issue, or that expired, do not get a heartbeat in")
     func foreignAndExpiredCertificates() async throws {
         let server = try await fleetServer()
-        defer { Task { await server.stop() } }
         let caPEM = try String(contentsOfFile: server.dataDirectory + "/tls/ca.pem", encoding: .utf8)
         let ourCA = try FleetCA(
             certificatePEM: caPEM, keyPEM: String(contentsOfFile: server.dataDirectory + "/tls/ca.key", encoding: .utf8))
@@ -180,7 +178,6 @@ struct EnrollmentTests {
         await first.stop()
 
         let second = try await TestServer.start(dataDirectory: directory, transport: .fleetCA(extraHosts: []))
-        defer { Task { await second.stop() } }
         let after = try await heartbeat(second, id: "dev-kept", certificatePEM: kept.certificate, keyPEM: kept.key)
         #expect(after.hasPrefix("502") && after.contains("cannot register 127.0.0.1:1"), "\(after)")
         let stillRevoked = try await heartbeat(second, id: "dev-gone", certificatePEM: gone.certificate, keyPEM: gone.key)
@@ -193,7 +190,6 @@ struct EnrollmentTests {
     @Test("an enrolled supervisor: mutual TLS heartbeats, deploys only from the server, labels from its token, revoked for good")
     func enrolledSupervisor() async throws {
         let server = try await fleetServer(registry: Repository.registry)
-        defer { Task { await server.stop() } }
         let created = try await client(server).createJoinToken(CreateJoinTokenRequest(labels: ["zone": "lab"]))
         let data = TemporaryDirectory.make()
         let arguments = [
@@ -264,7 +260,6 @@ struct EnrollmentTests {
         let second = try await TestServer.start(
             dataDirectory: directory, trustedKeyFiles: [keys.directory + "/stranger.pub"], transport: .fleetCA(extraHosts: []),
             port: port)
-        defer { Task { await second.stop() } }
         #expect(try await eventually(timeout: .seconds(15)) { try heldKeys() == [stranger] }, "\(supervisor.output())")
         #expect(supervisor.output().contains("the orchestrator's publisher keys changed"), "\(supervisor.output())")
         // Only an enrolled device gets them.
@@ -275,7 +270,6 @@ struct EnrollmentTests {
     @Test("a supervisor refuses to enroll with a server whose CA does not match the fingerprint")
     func wrongFingerprint() async throws {
         let server = try await fleetServer()
-        defer { Task { await server.stop() } }
         let created = try await client(server).createJoinToken(CreateJoinTokenRequest())
         let wrong = "sha256:" + String(repeating: "ab", count: 32)
         let run = try await TideProcess.run([
@@ -289,7 +283,6 @@ struct EnrollmentTests {
     @Test("certificates renew before they expire, without a restart")
     func renewal() async throws {
         let server = try await fleetServer(validity: 6)
-        defer { Task { await server.stop() } }
         let created = try await client(server).createJoinToken(CreateJoinTokenRequest())
         let data = TemporaryDirectory.make()
         let supervisor = try await enrolledSupervisor(server, name: "renewing", data: data, with: created)

@@ -1,15 +1,15 @@
 import Foundation
 import Testing
 import TideModel
+@testable import TideTesting
 
-@Suite("Event log")
+@Suite("Event log", .stopsWhatItStarts)
 struct EventAPITests {
     @Test("since, device filter and long polling")
     func polling() async throws {
         let server = try await TestServer.start()
         let first = try await FakeDevice.start()
         let second = try await FakeDevice.start()
-        defer { Task { await server.stop(); await first.stop(); await second.stop() } }
         let client = server.client
         let a = try await client.addDevice(address: first.address)
         let page = try await client.events()

@@ -3,9 +3,10 @@ import Testing
 import TideClient
 import TideModel
 import TideStore
+@testable import TideTesting
 
 /// Automatic redeployment with real supervisor processes and the health monitor on.
-@Suite("Failover", .serialized)
+@Suite("Failover", .serialized, .stopsWhatItStarts)
 struct FailoverTests {
     typealias Fleet = DeploymentProcessTests.Fleet
 

@@ -1,18 +1,18 @@
 import Foundation
 import Testing
 import TideModel
+@testable import TideTesting
 
 /// Detection at the default timings: 1 s probes, 0.8 s probe timeout, 150 ms rechecks of suspect
 /// devices, 1.5 s heartbeat silence. The goals (dead within 1.5 s when refused, 3 s when frozen)
 /// are measured by `tide-bench failover`; the bounds here are ten times that, to catch a hang on a
 /// loaded machine without failing on one.
-@Suite("Failure detection from combined evidence", .serialized)
+@Suite("Failure detection from combined evidence", .serialized, .stopsWhatItStarts)
 struct FailureDetectionTests {
     @Test("a process that is gone (connection refused) is dead, by refused connections")
     func refused() async throws {
         let server = try await TestServer.start(probeInterval: .seconds(1), probeTimeout: .milliseconds(800))
         let device = try await FakeDevice.start()
-        defer { Task { await server.stop() } }
         let registered = try await server.client.addDevice(address: device.address)
         try await Task.sleep(for: .milliseconds(300))
 
@@ -29,7 +29,6 @@ struct FailureDetectionTests {
     func frozen() async throws {
         let server = try await TestServer.start(probeInterval: .seconds(1), probeTimeout: .milliseconds(800))
         let device = try await FakeDevice.start(tideID: "gw-frozen")
-        defer { Task { await server.stop(); await device.stop() } }
         let registered = try await server.client.addDevice(address: device.address)
         let beat = #"{"id": "gw-frozen", "health": {"cpuUsage": 0.1, "memoryUsage": 0.2}}"#
         for _ in 0..<5 {
@@ -51,7 +50,6 @@ struct FailureDetectionTests {
     func hiccup() async throws {
         let server = try await TestServer.start(probeInterval: .milliseconds(300), probeTimeout: .seconds(1))
         let device = try await FakeDevice.start()
-        defer { Task { await server.stop(); await device.stop() } }
         let registered = try await server.client.addDevice(address: device.address)
         device.behaviour = .failing(status: 503)
         #expect(try await eventually { try await server.client.device(registered.id).status == .suspect })
@@ -65,7 +63,6 @@ struct FailureDetectionTests {
     func flapping() async throws {
         let server = try await TestServer.start(probeInterval: .milliseconds(100), probeTimeout: .milliseconds(100))
         let device = try await FakeDevice.start()
-        defer { Task { await server.stop(); await device.stop() } }
         let registered = try await server.client.addDevice(address: device.address)
         for _ in 0..<2 {
             device.behaviour = .failing(status: 500)

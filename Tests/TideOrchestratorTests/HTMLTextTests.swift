@@ -2,8 +2,9 @@ import Foundation
 import NIOCore
 import Testing
 @testable import TideOrchestrator
+@testable import TideTesting
 
-@Suite("Error answers as text")
+@Suite("Error answers as text", .stopsWhatItStarts)
 struct HTMLTextTests {
     /// What Flask (werkzeug) answers when a wasmiot supervisor's /deploy raises.
     static let flask500 = """

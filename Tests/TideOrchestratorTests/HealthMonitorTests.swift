@@ -1,15 +1,15 @@
 import Foundation
 import Testing
 import TideModel
+@testable import TideTesting
 
-@Suite("Health monitor", .serialized)
+@Suite("Health monitor", .serialized, .stopsWhatItStarts)
 struct HealthMonitorTests {
     @Test("alive -> suspect -> dead -> alive, every change an event with its evidence")
     func transitions() async throws {
         let server = try await TestServer.start(
             probeInterval: .milliseconds(100), probeTimeout: .seconds(2), suspectAfter: 2, deadAfter: 4)
         let device = try await FakeDevice.start()
-        defer { Task { await server.stop(); await device.stop() } }
         let client = server.client
         let registered = try await client.addDevice(address: device.address)
 
@@ -39,7 +39,6 @@ struct HealthMonitorTests {
         let server = try await TestServer.start(probeInterval: .milliseconds(100), probeTimeout: .milliseconds(600))
         let healthy = try await FakeDevice.start()
         let hanging = try await FakeDevice.start()
-        defer { Task { await server.stop(); await healthy.stop(); await hanging.stop() } }
         let client = server.client
         _ = try await client.addDevice(address: healthy.address)
         let stuck = try await client.addDevice(address: hanging.address)
@@ -59,7 +58,6 @@ struct HealthMonitorTests {
     func healthPersisted() async throws {
         let server = try await TestServer.start(probeInterval: .milliseconds(100))
         let device = try await FakeDevice.start()
-        defer { Task { await server.stop(); await device.stop() } }
         let registered = try await server.client.addDevice(address: device.address)
         #expect(try await eventually {
             (try server.store().device(registered.id)?.lastSeen ?? .distantPast) > registered.lastSeen

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import TideModel
+@testable import TideTesting
 
-@Suite("Heartbeats from Tide supervisors")
+@Suite("Heartbeats from Tide supervisors", .stopsWhatItStarts)
 struct HeartbeatTests {
     func beat(_ id: String, port: Int? = nil, cpu: Double = 0.75) -> String {
         let portField = port.map { #", "port": \#($0)"# } ?? ""
@@ -13,7 +14,6 @@ struct HeartbeatTests {
     func knownDevice() async throws {
         let server = try await TestServer.start(probeInterval: .milliseconds(100), probeTimeout: .milliseconds(200))
         let device = try await FakeDevice.start(tideID: "gw-beat-1")
-        defer { Task { await server.stop(); await device.stop() } }
         let registered = try await server.client.addDevice(address: device.address)
         #expect(registered.id == DeviceID("gw-beat-1"))
 
@@ -32,7 +32,6 @@ struct HeartbeatTests {
     func autoRegistration() async throws {
         let server = try await TestServer.start()
         let device = try await FakeDevice.start(tideID: "gw-beat-2")
-        defer { Task { await server.stop(); await device.stop() } }
         let answer = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-beat-2", port: device.port), token: .some(server.fleetToken))
         #expect(answer.status == 200, "\(answer.body)")
         #expect(try JSONDecoder().decode(HeartbeatAck.self, from: Data(answer.body.utf8)).status == "registered")
@@ -45,7 +44,6 @@ struct HeartbeatTests {
     func refusals() async throws {
         let server = try await TestServer.start()
         let device = try await FakeDevice.start(tideID: "gw-real")
-        defer { Task { await server.stop(); await device.stop() } }
 
         let noPort = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-ghost"), token: .some(server.fleetToken))
         #expect(noPort.status == 404)
@@ -64,7 +62,6 @@ struct HeartbeatTests {
     func forgedValues() async throws {
         let server = try await TestServer.start()
         let device = try await FakeDevice.start(tideID: "gw-forged")
-        defer { Task { await server.stop(); await device.stop() } }
         let registered = try await server.client.addDevice(address: device.address)
         let good = try await server.request(.POST, "/file/device/heartbeat", body: beat("gw-forged", cpu: 0.25), token: .some(server.fleetToken))
         #expect(good.status == 200, "\(good.body)")

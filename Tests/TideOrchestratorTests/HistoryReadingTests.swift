@@ -3,8 +3,9 @@ import NIOCore
 import Testing
 import TideModel
 @testable import TideOrchestrator
+@testable import TideTesting
 
-@Suite("Request-history entries of both supervisors")
+@Suite("Request-history entries of both supervisors", .stopsWhatItStarts)
 struct HistoryReadingTests {
     @Test("a wasmiot last step: result is [json.dumps(value), files]")
     func wasmiotValue() {

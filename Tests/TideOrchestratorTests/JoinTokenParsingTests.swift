@@ -1,9 +1,10 @@
 import Testing
 
 @testable import TideOrchestrator
+@testable import TideTesting
 
 /// Join tokens arrive from anyone at `POST /enroll`: only the exact shape is looked up.
-@Suite("Join token parsing")
+@Suite("Join token parsing", .stopsWhatItStarts)
 struct JoinTokenParsingTests {
     @Test("the exact shape parses; every other string, however close, does not")
     func shapes() {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TideModel
+@testable import TideTesting
 
 /// The orchestrator finds `tide supervisor --advertise` over mDNS, with no registration call and
 /// no heartbeats. Needs the confined avahi-daemon (scripts/avahi/test-env sets TIDE_AVAHI_NETNS).
@@ -12,7 +13,6 @@ struct MDNSDiscoveryTests {
     func announcedSupervisor() async throws {
         let server = try await TestServer.start(
             probeInterval: .seconds(1), probeTimeout: .milliseconds(800), mdnsServiceType: "_webthing._tcp")
-        defer { Task { await server.stop() } }
         let started = ContinuousClock.now
         let supervisor = try await ChildProcess.startTide([
             "supervisor", "--port", "{port}", "--name", "mdns-sup", "--data-dir", TemporaryDirectory.make(),
@@ -41,7 +41,6 @@ struct MDNSDiscoveryTests {
     func registrationIsRetried() async throws {
         let server = try await TestServer.start(
             probeInterval: .seconds(1), probeTimeout: .milliseconds(800), mdnsServiceType: "_webthing._tcp")
-        defer { Task { await server.stop() } }
         let port = try FreePort.pick()
         // Announced before anything listens, as a device whose supervisor is still starting.
         let publisher = try ChildProcess.spawn(
@@ -59,7 +58,7 @@ struct MDNSDiscoveryTests {
 }
 
 /// Without an avahi-daemon the server still starts, and static registration works.
-@Suite("Server without Avahi")
+@Suite("Server without Avahi", .stopsWhatItStarts)
 struct ServerWithoutAvahiTests {
     @Test("mDNS browsing on, no daemon reachable: the server serves and registers devices by address")
     func noDaemon() async throws {
@@ -67,7 +66,6 @@ struct ServerWithoutAvahiTests {
         guard ProcessInfo.processInfo.environment["TIDE_AVAHI_NETNS"] == nil else { return }
         let server = try await TestServer.start(mdnsServiceType: "_webthing._tcp")
         let device = try await FakeDevice.start()
-        defer { Task { await server.stop(); await device.stop() } }
         let registered = try await server.client.addDevice(address: device.address)
         #expect(registered.status == .alive)
         #expect(try await server.client.devices().count == 1)

@@ -1,13 +1,13 @@
 import Foundation
 import Testing
 import TideModel
+@testable import TideTesting
 
-@Suite("tide module and tide resolve")
+@Suite("tide module and tide resolve", .stopsWhatItStarts)
 struct ModuleCLITests {
     @Test("publish a directory, list, show, yank, resolve against the server")
     func moduleCommands() async throws {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
-        defer { Task { await server.stop() } }
         let common = ["--server", server.baseURL, "--data-dir", server.dataDirectory]
 
         // A copy of a bundled package with a new version, published from its directory.

@@ -1,7 +1,8 @@
 import Testing
 import TideHTTP
+@testable import TideTesting
 
-@Suite("multipart/form-data bodies: limits checked before the work")
+@Suite("multipart/form-data bodies: limits checked before the work", .stopsWhatItStarts)
 struct MultipartParserTests {
     func message(_ body: [UInt8], boundary: String) -> String? {
         do {

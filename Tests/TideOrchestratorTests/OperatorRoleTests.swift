@@ -4,9 +4,10 @@ import Testing
 import TideModel
 import TideOrchestrator
 import TideStore
+@testable import TideTesting
 
 /// Operator tokens with roles: viewer, deployer, admin; stored hashed; revoked at once; audited.
-@Suite("Operator tokens and roles")
+@Suite("Operator tokens and roles", .stopsWhatItStarts)
 struct OperatorRoleTests {
     static let manifest = "name: roles\nsteps:\n  - name: f\n    module: fibo@^1.1\n    function: fibo\n"
 
@@ -14,7 +15,6 @@ struct OperatorRoleTests {
     func roles() async throws {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
         let device = try await FakeDevice.start()
-        defer { Task { await server.stop(); await device.stop() } }
         let registered = try await server.client.addDevice(address: device.address)
         let viewer = try await server.client.createToken(name: "dashboard", role: .viewer)
         let deployer = try await server.client.createToken(name: "ci", role: .deployer)
@@ -56,7 +56,6 @@ struct OperatorRoleTests {
     @Test("tokens are stored hashed, their secret is shown once, a revoked token is refused at once")
     func storageAndRevocation() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.stop() } }
         let created = try await server.client.createToken(name: "ci", role: .deployer)
         #expect(created.secret.hasPrefix("tide_") && created.secret.count == 69)
         #expect(created.token.createdBy == "tok-operator")
@@ -90,7 +89,6 @@ struct OperatorRoleTests {
     @Test("bad token requests are refused with the reason, and store nothing")
     func badRequests() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.stop() } }
         let cases: [(body: String, message: String)] = [
             (#"{"name": "x", "role": "root"}"#, "role"),
             (#"{"name": "", "role": "viewer"}"#, "name must be 1-100 printable characters"),
@@ -110,7 +108,6 @@ struct OperatorRoleTests {
     func audit() async throws {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
         let device = try await FakeDevice.start()
-        defer { Task { await server.stop(); await device.stop() } }
         _ = try await server.client.addDevice(address: device.address)
         let deployer = try await server.client.createToken(name: "ci", role: .deployer)
         let eventsBefore = try server.store().events().count
@@ -155,7 +152,6 @@ struct OperatorRoleTests {
         try FileManager.default.removeItem(atPath: directory + "/operator.token")
 
         let second = try await TestServer.start(dataDirectory: directory)
-        defer { Task { await second.stop() } }
         #expect(second.token != oldSecret)
         #expect(try await second.request(.GET, "/api/v1/devices", token: .some(oldSecret)).status == 403)
         #expect(try await second.request(.GET, "/api/v1/devices").status == 200)
@@ -166,7 +162,6 @@ struct OperatorRoleTests {
     @Test("tide token create, ls and revoke")
     func cli() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.stop() } }
         let common = ["--server", server.baseURL, "--data-dir", server.dataDirectory]
         let created = try await TideProcess.run(["token", "create", "night-shift", "--role", "viewer"] + common)
         #expect(created.status == 0, "\(created.stderr)")

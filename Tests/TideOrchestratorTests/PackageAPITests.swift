@@ -4,8 +4,9 @@ import NIOHTTP1
 import Testing
 import TideModel
 import TideRegistry
+@testable import TideTesting
 
-@Suite("Package registry over HTTP")
+@Suite("Package registry over HTTP", .stopsWhatItStarts)
 struct PackageAPITests {
     /// Rows and blob files, to prove a rejected publish wrote nothing.
     func snapshot(_ server: TestServer) throws -> (versions: Int, blobs: [String], events: Int) {
@@ -31,7 +32,6 @@ struct PackageAPITests {
     @Test("a fresh server loads the bundled registry")
     func bundled() async throws {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
-        defer { Task { await server.stop() } }
         let packages = try await server.client.packages()
         #expect(packages.map(\.name) == ["camera-capture", "classifier", "fibo", "mathlib", "sink", "stats", "temperature"])
         let fibo = try #require(packages.first { $0.name == "fibo" })
@@ -49,7 +49,6 @@ struct PackageAPITests {
         // A restart loads nothing twice.
         await server.stop()
         let again = try await TestServer.start(bundledRegistry: Repository.registry, dataDirectory: server.dataDirectory)
-        defer { Task { await again.stop() } }
         #expect(try await again.client.packages().count == 7)
         #expect(try again.store().packageVersions().count == 10)
     }
@@ -57,7 +56,6 @@ struct PackageAPITests {
     @Test("publish, download with digest and ETag, resolve, yank")
     func publishAndServe() async throws {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
-        defer { Task { await server.stop() } }
         let fixture = try PackageFixture("fibo@1.1.0", edit: PackageFixture.version("2.0.0"))
         let info = try await server.client.publish(archive: try fixture.tar())
         #expect(info.name == "fibo" && info.version == "2.0.0")
@@ -87,7 +85,6 @@ struct PackageAPITests {
     @Test("an unsatisfiable requirement is a 422 that explains the conflict")
     func unsatisfiable() async throws {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
-        defer { Task { await server.stop() } }
         let answer = try await server.request(.POST, "/api/v1/resolve", body: #"{"requirements": {"fibo": "^3.0"}}"#)
         #expect(answer.status == 422)
         #expect(errorOf(answer.body)?.code == "unsatisfiable")
@@ -99,7 +96,6 @@ struct PackageAPITests {
     @Test("publish rejections say why and store nothing")
     func rejections() async throws {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
-        defer { Task { await server.stop() } }
 
         try await expectRejected(
             server, try PackageFixture("fibo"), status: 409, code: "version_exists",
@@ -142,7 +138,6 @@ struct PackageAPITests {
     @Test("hostile uploads (pax length overflow, cut-short tar, deeply nested package.yaml) are refused; the server keeps serving")
     func hostileUploads() async throws {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
-        defer { Task { await server.stop() } }
         let before = try snapshot(server)
 
         // A pax record whose length field is Int.max, written over a real pax record of the same size.
@@ -174,7 +169,6 @@ struct PackageAPITests {
     @Test("multipart upload of the package's files")
     func multipart() async throws {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
-        defer { Task { await server.stop() } }
         let fixture = try PackageFixture("sink", edit: PackageFixture.version("1.2.0"))
         let boundary = "tide-test-boundary"
         var body: [UInt8] = []
@@ -192,7 +186,6 @@ struct PackageAPITests {
     @Test("wasmiot module routes serve binaries, descriptions and data files without a token")
     func wasmiotModules() async throws {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
-        defer { Task { await server.stop() } }
         let list = try await server.request(.GET, "/file/module", token: .some(nil))
         #expect(list.status == 200)
         let modules = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(list.body.utf8)).arrayValue)

@@ -4,10 +4,11 @@ import NIOCore
 import Testing
 import TideClient
 import TideModel
+@testable import TideTesting
 
 /// Large manifests: planned or refused in time, bounded by the plan time limit, stopped when
 /// their client goes away or the server stops, and never in the way of health checks.
-@Suite("Placement of large manifests", .serialized)
+@Suite("Placement of large manifests", .serialized, .stopsWhatItStarts)
 struct PlacementLimitsTests {
     /// A chain of `count` fibo steps, each fed by the one before (about 60 bytes a step).
     static func manifest(steps count: Int, spread: Bool = false) -> String {
@@ -23,7 +24,6 @@ struct PlacementLimitsTests {
     func largeManifests() async throws {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
         let device = try await FakeDevice.start(tideID: "node-large")
-        defer { Task { await server.stop(); await device.stop() } }
         _ = try await server.client.addDevice(address: device.address)
 
         let started = ContinuousClock.now
@@ -52,7 +52,6 @@ struct PlacementLimitsTests {
     func timeLimit() async throws {
         let server = try await TestServer.start(bundledRegistry: Repository.registry, planTimeLimit: .milliseconds(1))
         let device = try await FakeDevice.start(tideID: "node-slow")
-        defer { Task { await server.stop(); await device.stop() } }
         _ = try await server.client.addDevice(address: device.address)
 
         let answer = try await server.request(.POST, "/api/v1/plan", body: Self.manifest(steps: 2_000), contentType: "application/yaml")
@@ -77,7 +76,6 @@ struct PlacementLimitsTests {
         let device = try await FakeDevice.start(tideID: "node-busy")
         defer {
             server.stop()
-            Task { await device.stop() }
         }
         let base = "http://127.0.0.1:\(server.port)"
         _ = try await TideClient(baseURL: base, token: nil).addDevice(address: device.address)

@@ -3,11 +3,12 @@ import Testing
 import TideClient
 import TideModel
 import TideOrchestrator
+@testable import TideTesting
 
 /// Devices without a fleet certificate on an HTTPS server: refused unless the operator allows
 /// them; with `--plain-http-port` a supervisor that cannot check the fleet CA (as a wasmiot one)
 /// downloads its modules over plain HTTP; either way such a device is marked `http`.
-@Suite("Plain-HTTP devices on an HTTPS server", .serialized)
+@Suite("Plain-HTTP devices on an HTTPS server", .serialized, .stopsWhatItStarts)
 struct PlainHTTPDeviceTests {
     private func client(_ server: TestServer) throws -> TideClient {
         TideClient(baseURL: server.baseURL, token: server.token, http: try HTTPProbe.trusting(caFile: server.dataDirectory + "/tls/ca.pem"))
@@ -17,7 +18,6 @@ struct PlainHTTPDeviceTests {
     func refusedByDefault() async throws {
         let server = try await TestServer.start(transport: .fleetCA(extraHosts: []))
         let device = try await FakeDevice.start(tideID: "plain-1")
-        defer { Task { await server.stop(); await device.stop() } }
         let api = try client(server)
         do {
             _ = try await api.addDevice(address: device.address)
@@ -41,7 +41,6 @@ struct PlainHTTPDeviceTests {
     func allowedAndMarked() async throws {
         let server = try await TestServer.start(transport: .fleetCA(extraHosts: []), plainHTTPDevices: true)
         let device = try await FakeDevice.start(tideID: "plain-2")
-        defer { Task { await server.stop(); await device.stop() } }
         let added = try await client(server).addDevice(address: device.address)
         #expect(added.transport == "http" && added.trust == .operator)
         let raw = try await HTTPProbe.get(
@@ -57,7 +56,6 @@ struct PlainHTTPDeviceTests {
         let plainPort = try FreePort.pick()
         let server = try await TestServer.start(
             bundledRegistry: Repository.registry, transport: .fleetCA(extraHosts: []), plainHTTPPort: plainPort)
-        defer { Task { await server.stop() } }
         // No --orchestrator, no --ca-cert, no token: like a wasmiot supervisor.
         let supervisor = try await ChildProcess.startTide([
             "supervisor", "--port", "{port}", "--name", "wasmiot-like", "--data-dir", TemporaryDirectory.make(), "--log-level", "warning",

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import TideModel
+@testable import TideTesting
 
-@Suite("Dry-run placement of manifests")
+@Suite("Dry-run placement of manifests", .stopsWhatItStarts)
 struct PlanAPITests {
     func manifest(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: URL(fileURLWithPath: Repository.root + "/manifests/" + name)))
@@ -13,7 +14,6 @@ struct PlanAPITests {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
         let sensor = try await FakeDevice.start(tideID: "node-sensor", imports: ["sensor.read_temperature", "sensor.read_humidity"])
         let plain = try await FakeDevice.start(tideID: "node-plain")
-        defer { Task { await server.stop(); await sensor.stop(); await plain.stop() } }
         _ = try await server.client.addDevice(address: sensor.address)
         _ = try await server.client.addDevice(address: plain.address)
 
@@ -37,7 +37,6 @@ struct PlanAPITests {
     func failures() async throws {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
         let plain = try await FakeDevice.start(tideID: "node-plain-2")
-        defer { Task { await server.stop(); await plain.stop() } }
         _ = try await server.client.addDevice(address: plain.address)
 
         let camera = "name: cam\nsteps:\n  - name: capture\n    module: camera-capture@^1\n    function: capture\n"

@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import TideModel
 import TideStore
+@testable import TideTesting
 
 /// Every bad registration: a clear error, and nothing written.
-@Suite("Registration errors")
+@Suite("Registration errors", .stopsWhatItStarts)
 struct RegistrationErrorTests {
     /// Asserts the answer and that the database holds exactly what it held before.
     func expectRejected(
@@ -27,7 +28,6 @@ struct RegistrationErrorTests {
     @Test("unreachable device: 502, nothing stored")
     func unreachable() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.stop() } }
         let closed = try await FakeDevice.start()
         let address = closed.address
         await closed.stop()
@@ -40,7 +40,6 @@ struct RegistrationErrorTests {
     func notJSON() async throws {
         let server = try await TestServer.start()
         let device = try await FakeDevice.start(.notJSON)
-        defer { Task { await server.stop(); await device.stop() } }
         try await expectRejected(
             server, body: #"{"address": "\#(device.address)"}"#, status: 502, code: "device_unusable",
             message: "cannot register \(device.address): \(device.address) answered GET /.well-known/wasmiot-device-description with something that is not JSON: \"<html>hello</html>\"")
@@ -50,7 +49,6 @@ struct RegistrationErrorTests {
     func missingFields() async throws {
         let server = try await TestServer.start()
         let device = try await FakeDevice.start(.missingMemory)
-        defer { Task { await server.stop(); await device.stop() } }
         try await expectRejected(
             server, body: #"{"address": "\#(device.address)"}"#, status: 502, code: "device_unusable",
             message: "cannot register \(device.address): \(device.address) answered /.well-known/wasmiot-device-description with an invalid description: missing field platform.memory.bytes")
@@ -60,7 +58,6 @@ struct RegistrationErrorTests {
     func healthMissingFields() async throws {
         let server = try await TestServer.start()
         let device = try await FakeDevice.start(.healthMissingFields)
-        defer { Task { await server.stop(); await device.stop() } }
         try await expectRejected(
             server, body: #"{"address": "\#(device.address)"}"#, status: 502, code: "device_unusable",
             message: "cannot register \(device.address): \(device.address) answered /health with an invalid report: health report is missing field memoryUsage")
@@ -70,7 +67,6 @@ struct RegistrationErrorTests {
     func serverError() async throws {
         let server = try await TestServer.start()
         let device = try await FakeDevice.start(.failing(status: 500))
-        defer { Task { await server.stop(); await device.stop() } }
         try await expectRejected(
             server, body: #"{"address": "\#(device.address)"}"#, status: 502, code: "device_unusable",
             message: "cannot register \(device.address): \(device.address) answered GET /.well-known/wasmiot-device-description with HTTP 500 Internal Server Error")
@@ -80,7 +76,6 @@ struct RegistrationErrorTests {
     func hanging() async throws {
         let server = try await TestServer.start(registrationTimeout: .seconds(1))
         let device = try await FakeDevice.start(.hanging)
-        defer { Task { await server.stop(); await device.stop() } }
         try await expectRejected(
             server, body: #"{"address": "\#(device.address)"}"#, status: 502, code: "device_unusable",
             message: "cannot register \(device.address): \(device.address) did not answer GET /.well-known/wasmiot-device-description within 1 s")
@@ -89,7 +84,6 @@ struct RegistrationErrorTests {
     @Test("invalid JSON, missing and mistyped fields, bad addresses: 400")
     func badRequests() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.stop() } }
         try await expectRejected(
             server, body: "{\"address\":\n  nope}", status: 400, code: "bad_request",
             message: "invalid JSON: unexpected character at line 2, column 4")
@@ -111,7 +105,6 @@ struct RegistrationErrorTests {
     @Test("oversized body: 413, nothing stored")
     func oversized() async throws {
         let server = try await TestServer.start(maxBodyBytes: 2048)
-        defer { Task { await server.stop() } }
         let padding = String(repeating: "x", count: 4096)
         try await expectRejected(
             server, body: #"{"address": "127.0.0.1:1", "name": "\#(padding)"}"#, status: 413, code: "body_too_large",

@@ -2,9 +2,10 @@ import HTTPTypes
 import Testing
 import TideModel
 @testable import TideOrchestrator
+@testable import TideTesting
 
 /// Which role each route needs, for every route the OpenAPI file lists.
-@Suite("Role rules")
+@Suite("Role rules", .stopsWhatItStarts)
 struct RoleRulesTests {
     @Test("reads and dry runs need a viewer, deployments and runs a deployer, the rest an admin")
     func rules() {

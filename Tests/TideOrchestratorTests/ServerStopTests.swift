@@ -3,12 +3,13 @@ import Synchronization
 import Testing
 #if canImport(Glibc)
 import Glibc
+@testable import TideTesting
 #endif
 
 /// A server stopped while connections keep arriving must end cleanly: cancelling its serving task
 /// outright could drop a connection NIO had accepted but not handed over, which traps
 /// (swift-nio #3481); the server shuts down gracefully instead.
-@Suite("Stopping a server under connections", .serialized)
+@Suite("Stopping a server under connections", .serialized, .stopsWhatItStarts)
 struct ServerStopTests {
     final class Flag: Sendable {
         private let value = Atomic<Bool>(false)

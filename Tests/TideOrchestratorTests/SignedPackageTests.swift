@@ -3,11 +3,12 @@ import Testing
 import TideModel
 import TideRegistry
 import TideSigning
+@testable import TideTesting
 
 /// Signed packages end to end: keys made by `tide key create`, signed publishing by
 /// `tide module publish --sign`, the server's policy, and a supervisor that runs only what a key
 /// it trusts signed.
-@Suite("Signed packages", .serialized)
+@Suite("Signed packages", .serialized, .stopsWhatItStarts)
 struct SignedPackageTests {
     /// registry/fibo@1.1.0 under another name, in a directory of its own.
     static func package(named name: String) throws -> String {
@@ -43,7 +44,6 @@ struct SignedPackageTests {
         let keys = try await Self.keys()
         let server = try await TestServer.start(
             bundledRegistry: Repository.registry, trustedKeyFiles: [keys.directory + "/acme.pub"], requireSignedPrefixes: ["acme-"])
-        defer { Task { await server.stop() } }
         let common = ["--server", server.baseURL, "--data-dir", server.dataDirectory]
 
         let signed = try await TideProcess.run(
@@ -98,7 +98,6 @@ struct SignedPackageTests {
         ])
         defer {
             device.stop()
-            Task { await server.stop() }
         }
         #expect(try await eventually(timeout: .seconds(10)) { try await server.client.devices(status: .alive).count == 1 })
         let common = ["--server", server.baseURL, "--data-dir", server.dataDirectory]

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 import TideModel
+@testable import TideTesting
 
 /// Real `tide supervisor` processes against a real orchestrator.
-@Suite("Supervisor processes with the orchestrator", .serialized)
-struct SupervisorProcessTests {
+@Suite("Supervisor processes with the orchestrator", .serialized, .stopsWhatItStarts)
+struct ChildProcessTests {
     func supervisor(_ name: String, orchestrator: String, token: String? = nil) async throws -> ChildProcess {
         try await ChildProcess.startTide([
             "supervisor", "--port", "{port}", "--name", name, "--data-dir", TemporaryDirectory.make(),
@@ -22,7 +23,6 @@ struct SupervisorProcessTests {
             first.stop()
             second.stop()
             outsider.stop()
-            Task { await server.stop() }
         }
         #expect(try await eventually(timeout: .seconds(10)) { try await server.client.devices(status: .alive).count == 2 })
         // Without the fleet token a supervisor's heartbeats are refused, and it says why.
@@ -56,7 +56,6 @@ struct SupervisorProcessTests {
         defer {
             producer.stop()
             consumer.stop()
-            Task { await server.stop() }
         }
         let fibo = try await server.client.packageVersion("fibo", "1.0.0")
         let sink = try await server.client.packageVersion("sink", "1.0.0")
@@ -113,7 +112,6 @@ struct SupervisorProcessTests {
         ])
         defer {
             device.stop()
-            Task { await server.stop() }
         }
         #expect(try await eventually(timeout: .seconds(10)) { device.output().contains("of start-up pages") })
         // "released 36.7 MiB of start-up pages; resident 43.5 MiB -> 9.1 MiB"

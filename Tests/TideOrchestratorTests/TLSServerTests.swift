@@ -7,9 +7,10 @@ import TideModel
 import TideOrchestrator
 import TideTLS
 import X509
+@testable import TideTesting
 
 /// `tide server` over HTTPS with its fleet CA or an operator's PKI, through real TLS handshakes.
-@Suite("TLS between clients, server and supervisors", .serialized)
+@Suite("TLS between clients, server and supervisors", .serialized, .stopsWhatItStarts)
 struct TLSServerTests {
     private func client(_ server: TestServer, trusting caFile: String) throws -> TideClient {
         TideClient(baseURL: server.baseURL, token: server.token, http: try HTTPProbe.trusting(caFile: caFile))
@@ -25,7 +26,6 @@ struct TLSServerTests {
     @Test("the server makes a fleet CA on first start and serves HTTPS that only clients trusting it accept")
     func fleetCA() async throws {
         let server = try await TestServer.start(transport: .fleetCA(extraHosts: []))
-        defer { Task { await server.stop() } }
         #expect(server.baseURL.hasPrefix("https://"))
         let caFile = server.dataDirectory + "/tls/ca.pem"
         let key = try FileManager.default.attributesOfItem(atPath: server.dataDirectory + "/tls/ca.key")
@@ -55,7 +55,6 @@ struct TLSServerTests {
         let before = try String(contentsOfFile: directory + "/tls/ca.pem", encoding: .utf8)
         await first.stop()
         let second = try await TestServer.start(dataDirectory: directory, transport: .fleetCA(extraHosts: []))
-        defer { Task { await second.stop() } }
         #expect(try String(contentsOfFile: directory + "/tls/ca.pem", encoding: .utf8) == before)
         #expect(try await client(second, trusting: directory + "/tls/ca.pem").devices().isEmpty)
     }
@@ -85,7 +84,6 @@ struct TLSServerTests {
         let (expired, expiredKey) = try serverCertificate("expired", now: Date() - 3 * 86_400, validity: 86_400)
         let stale = try await TestServer.start(
             transport: .operatorPKI(certificateFile: expired, keyFile: expiredKey, caFile: folder + "/ca.pem"))
-        defer { Task { await stale.stop() } }
         do {
             _ = try await client(stale, trusting: folder + "/ca.pem").devices()
             Issue.record("an expired server certificate was accepted")

@@ -1,14 +1,14 @@
 import Foundation
 import Testing
 import TideModel
+@testable import TideTesting
 
-@Suite("wasmiot-compatible device routes")
+@Suite("wasmiot-compatible device routes", .stopsWhatItStarts)
 struct WasmiotCompatibilityTests {
     @Test("a wasmiot supervisor registers itself and appears in /file/device")
     func selfRegistration() async throws {
         let server = try await TestServer.start()
         let device = try await FakeDevice.start()
-        defer { Task { await server.stop(); await device.stop() } }
 
         let body = #"{"name": "raspi-1", "host": "127.0.0.1", "port": \#(device.port), "addresses": ["127.0.0.1"], "properties": {"path": "/", "tls": "0"}}"#
         let answer = try await server.request(.POST, "/file/device/discovery/register", body: body, token: .some(nil))
@@ -37,7 +37,6 @@ struct WasmiotCompatibilityTests {
     func refused() async throws {
         let server = try await TestServer.start()
         let device = try await FakeDevice.start(.missingMemory)
-        defer { Task { await server.stop(); await device.stop() } }
         let body = #"{"name": "raspi-2", "host": "127.0.0.1", "port": \#(device.port)}"#
         let answer = try await server.request(.POST, "/file/device/discovery/register", body: body, token: .some(nil))
         #expect(answer.status == 502)

@@ -2,12 +2,13 @@ import Foundation
 import Testing
 import TideClient
 import TideModel
+@testable import TideTesting
 
 /// Tide driving wasmiot supervisors, through the model of LiquidAI's supervisor (Tests/WasmiotModel,
 /// a separate process): self-registration with `host: vm.local.`, fractional Hz, percent CPU,
 /// resultUrl-only answers and chained URLs, float steps kept off, restarts that lose every node,
 /// a hung device.
-@Suite("Wasmiot supervisors (the model)", .serialized)
+@Suite("Wasmiot supervisors (the model)", .serialized, .stopsWhatItStarts)
 struct WasmiotSupervisorTests {
     /// A server with the bundled registry and wasmiot models that registered themselves.
     struct Fleet {
@@ -38,7 +39,7 @@ struct WasmiotSupervisorTests {
 
         func run(_ name: String, _ inputs: String) async throws -> RunResult {
             let answer = try await server.request(.POST, "/api/v1/deployments/\(name)/run", body: #"{"inputs": \#(inputs)}"#)
-            guard answer.status == 200 else { throw TestServerError(message: "run \(name): \(answer.status) \(answer.body)") }
+            guard answer.status == 200 else { throw HarnessError("run \(name): \(answer.status) \(answer.body)") }
             return try TideJSON.decoder().decode(RunResult.self, from: Data(answer.body.utf8))
         }
 

@@ -1,3 +1,4 @@
+@testable import TideTesting
 import Testing
 import TideModel
 import TideWasm

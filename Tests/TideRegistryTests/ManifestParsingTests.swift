@@ -1,3 +1,4 @@
+@testable import TideTesting
 import Foundation
 import Testing
 import TideModel

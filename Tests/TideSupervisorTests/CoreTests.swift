@@ -5,8 +5,9 @@ import TideSigning
 import WasmKit
 
 @testable import TideSupervisor
+@testable import TideTesting
 
-@Suite struct CoreTests {
+@Suite(.stopsWhatItStarts) struct CoreTests {
     @Test func safeNamesRejectTraversal() {
         for bad in ["", "..", ".", "../etc", "/etc/passwd", "a/b", ".hidden", "a\\b", "a b", "x\u{0}y", String(repeating: "a", count: 129)] {
             #expect(!SafeName.isValid(bad), "\(bad) should be invalid")
@@ -178,7 +179,7 @@ import WasmKit
     }
 
     @Test func historyIsBoundedByCountAndAge() async throws {
-        let directory = try DataDirectory(root: temporaryDirectory("history"))
+        let directory = try DataDirectory(root: TemporaryDirectory.make("history"))
         let history = RequestHistory(directory: directory, maxEntries: 3, maxAge: .seconds(60))
         let now = Date()
         for index in 0..<5 {
@@ -201,7 +202,7 @@ import WasmKit
     }
 }
 
-@Suite("Publisher keys from the orchestrator")
+@Suite("Publisher keys from the orchestrator", .stopsWhatItStarts)
 struct PublisherKeyTrustTests {
     private func key(_ name: String) -> PublisherKey { PublisherSigningKey.generate(name: name).publicKey }
 
@@ -229,7 +230,7 @@ struct PublisherKeyTrustTests {
     }
 }
 
-@Suite("Request-history result shapes")
+@Suite("Request-history result shapes", .stopsWhatItStarts)
 struct HistoryResultShapeTests {
     @Test("a value is the wasmiot pair; a forwarded step's result is the next resultUrl as a bare string; both read back")
     func shapes() throws {

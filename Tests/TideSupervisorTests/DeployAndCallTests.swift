@@ -2,13 +2,13 @@ import Foundation
 import NIOHTTP1
 import Testing
 import TideSupervisor
+@testable import TideTesting
 
-@Suite struct DeployAndCallTests {
+@Suite(.stopsWhatItStarts) struct DeployAndCallTests {
     @Test func fiboAnswersIntegersExactly() async throws {
         let files = FileServer(["fibo.wasm": try Fixtures.fibo])
         let origin = try await files.start()
         let supervisor = try await startSupervisor()
-        defer { Task { await supervisor.stop(); await files.stop() } }
 
         var node = NodeBuilder(id: "dep-fibo")
         try node.fibo(at: origin)
@@ -61,7 +61,6 @@ import TideSupervisor
         let files = FileServer(["mathlib.wasm": try Fixtures.mathlib, "classifier.wasm": try Fixtures.classifier])
         let origin = try await files.start()
         let supervisor = try await startSupervisor()
-        defer { Task { await supervisor.stop(); await files.stop() } }
 
         var node = NodeBuilder(id: "dep-classify")
         node.module(
@@ -99,7 +98,6 @@ import TideSupervisor
         let files = FileServer(["stats.wasm": try Fixtures.stats])
         let origin = try await files.start()
         let supervisor = try await startSupervisor()
-        defer { Task { await supervisor.stop(); await files.stop() } }
 
         var node = NodeBuilder(id: "dep-stats")
         node.module(
@@ -136,7 +134,6 @@ import TideSupervisor
         let files = FileServer(["files.wasm": try Fixtures.fileCombiner, "config.txt": config])
         let origin = try await files.start()
         let supervisor = try await startSupervisor()
-        defer { Task { await supervisor.stop(); await files.stop() } }
 
         var node = NodeBuilder(id: "dep-files")
         node.module(
@@ -171,7 +168,6 @@ import TideSupervisor
             name: "lab", labels: ["zone": "lab"],
             peripherals: [.init(name: "cam0", kind: .camera), .init(name: "env0", kind: .temperatureHumidity)])
         let supervisor = try await startSupervisor(profile: profile)
-        defer { Task { await supervisor.stop(); await files.stop() } }
 
         var node = NodeBuilder(id: "dep-sensors")
         node.module(
@@ -208,9 +204,8 @@ import TideSupervisor
         let fibo = try Fixtures.fibo
         let files = FileServer(["fibo.wasm": fibo, "truncated.wasm": Array(fibo.prefix(fibo.count / 2)), "fibo110.wasm": try Fixtures.fibo110])
         let origin = try await files.start()
-        let dataDirectory = temporaryDirectory()
+        let dataDirectory = TemporaryDirectory.make()
         let supervisor = try await startSupervisor(dataDirectory: dataDirectory)
-        defer { Task { await supervisor.stop(); await files.stop() } }
 
         var mismatch = NodeBuilder(id: "dep-bad")
         mismatch.module("fibo", url: origin + "/fibo.wasm", sha256: String(repeating: "0", count: 64), functions: [])

@@ -7,15 +7,15 @@ import TideHTTP
 import Testing
 import TideModel
 import TideSupervisor
+@testable import TideTesting
 
-@Suite struct FleetTests {
+@Suite(.stopsWhatItStarts) struct FleetTests {
     @Test func descriptionAndHealth() async throws {
         let plain = try await startSupervisor(profile: DeviceProfile(name: "plain"))
         let camera = try await startSupervisor(
             profile: DeviceProfile(
                 name: "cam", labels: ["zone": "lobby"], peripherals: [.init(name: "cam0", kind: .camera)],
                 simulatedMemoryBytes: 256 << 20, simulatedCPUName: "Sim A53", simulatedCPUClockHz: 1_200_000_000))
-        defer { Task { await plain.stop(); await camera.stop() } }
 
         let described = try await http(.GET, camera.base + "/.well-known/wasmiot-device-description")
         let parsed = try DeviceDescription(parsing: try JSONDecoder().decode(JSONValue.self, from: Data(described.body)))
@@ -51,7 +51,7 @@ import TideSupervisor
     @Test func stableIDAndRestartRestoresDeployments() async throws {
         let files = FileServer(["fibo.wasm": try Fixtures.fibo, "mathlib.wasm": try Fixtures.mathlib, "classifier.wasm": try Fixtures.classifier])
         let origin = try await files.start()
-        let dataDirectory = temporaryDirectory()
+        let dataDirectory = TemporaryDirectory.make()
         let first = try await startSupervisor(dataDirectory: dataDirectory)
         var node = NodeBuilder(id: "dep-keep", generation: 4)
         try node.fibo(at: origin, digest: false)
@@ -65,7 +65,6 @@ import TideSupervisor
         await files.stop()
 
         let second = try await startSupervisor(dataDirectory: dataDirectory)
-        defer { Task { await second.stop() } }
         let secondID = try await http(.GET, second.base + "/.well-known/wasmiot-device-description").json()["tide"]
         #expect((firstID as? [String: Any])?["id"] as? String == (secondID as? [String: Any])?["id"] as? String)
         let deployments = (secondID as? [String: Any])?["deployments"] as? [[String: Any]]
@@ -82,7 +81,6 @@ import TideSupervisor
         let origin = try await files.start()
         let upstream = try await startSupervisor()
         let downstream = try await startSupervisor()
-        defer { Task { await upstream.stop(); await downstream.stop(); await files.stop() } }
 
         var sinkNode = NodeBuilder(id: "dep-chain")
         sinkNode.module(
@@ -142,14 +140,14 @@ import TideSupervisor
                     }
                     redirect = text
                 } else if let error = json["error"] {
-                    throw StartFailure(description: "the chain failed: \(error)")
+                    throw HarnessError("the chain failed: \(error)")
                 } else if let next = json["resultUrl"] as? String {
                     redirect = next
                 }
             }
             answer = try await http(.GET, redirect)
         }
-        throw StartFailure(description: "no final result")
+        throw HarnessError("no final result")
     }
 
     @Test func theWasmiotOrchestratorsExecuteReachesTheEndOfAChain() async throws {
@@ -157,7 +155,6 @@ import TideSupervisor
         let origin = try await files.start()
         let upstream = try await startSupervisor()
         let downstream = try await startSupervisor()
-        defer { Task { await upstream.stop(); await downstream.stop(); await files.stop() } }
 
         var last = NodeBuilder(id: "dep-exec")
         last.module("second", url: origin + "/fibo.wasm", supervisor: downstream.base, functions: [
@@ -212,7 +209,6 @@ import TideSupervisor
         let origin = try await files.start()
         let upstream = try await startSupervisor()
         let downstream = try await startSupervisor()
-        defer { Task { await upstream.stop(); await downstream.stop(); await files.stop() } }
         let deployment = "6750c1f0e4b0a1b2c3d4e5f7"
         let second = Self.wasmiotOrchestratorNode(
             deployment: deployment, module: "fiboB", binary: origin + "/fibo.wasm", device: downstream.base, next: nil)
@@ -236,7 +232,6 @@ import TideSupervisor
         let origin = try await files.start()
         let camera = try await startSupervisor(profile: DeviceProfile(name: "cam", peripherals: [.init(name: "cam0", kind: .camera)]))
         let gateway = try await startSupervisor(profile: DeviceProfile(name: "gateway"))
-        defer { Task { await camera.stop(); await gateway.stop(); await files.stop() } }
 
         var classify = NodeBuilder(id: "lobby")
         classify.module("mathlib", url: origin + "/mathlib.wasm", supervisor: gateway.base, functions: [])
@@ -286,7 +281,6 @@ import TideSupervisor
         }
         let configured = try await startSupervisor(orchestrator: orchestrator.base, heartbeatInterval: .milliseconds(100))
         let registered = try await startSupervisor(heartbeatInterval: .milliseconds(100))
-        defer { Task { await configured.stop(); await registered.stop(); await orchestrator.stop() } }
         #expect(
             try await http(.POST, registered.base + "/register", body: try json(["url": orchestrator.base + "/"])).status == 200)
 

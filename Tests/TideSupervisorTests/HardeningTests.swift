@@ -4,12 +4,13 @@ import Testing
 import TideModel
 import TideSupervisor
 import WasmKit
+@testable import TideTesting
 
 /// Issue 12's points against the supervisor: downloads bounded in time and size, chains that
 /// cannot loop, bounded nodes, exact call arguments, a cache without invalid blobs.
-@Suite struct HardeningTests {
+@Suite(.stopsWhatItStarts) struct HardeningTests {
     static func supervisor(
-        dataDirectory: String = temporaryDirectory(), downloadTimeout: Duration = .seconds(30),
+        dataDirectory: String = TemporaryDirectory.make(), downloadTimeout: Duration = .seconds(30),
         maxDownloadBytes: Int = 64 << 20, maxChainHops: Int = 32, nodeLimits: DeploymentNodeLimits = .init()
     ) async throws -> RunningServer {
         let configuration = SupervisorConfiguration(
@@ -30,7 +31,6 @@ import WasmKit
         let trickle = TrickleServer(interval: .milliseconds(200))
         let origin = try await trickle.start()
         let supervisor = try await Self.supervisor(downloadTimeout: .seconds(1))
-        defer { Task { await supervisor.stop(); await trickle.stop() } }
         var node = NodeBuilder(id: "dep-slow")
         node.module("slow", url: origin + "/slow", functions: [])
 
@@ -52,9 +52,8 @@ import WasmKit
     @Test func aDownloadWithoutLengthStopsAtTheSizeLimit() async throws {
         let server = TrickleServer()
         let origin = try await server.start()
-        let dataDirectory = temporaryDirectory()
+        let dataDirectory = TemporaryDirectory.make()
         let supervisor = try await Self.supervisor(dataDirectory: dataDirectory, maxDownloadBytes: 100_000)
-        defer { Task { await supervisor.stop(); await server.stop() } }
         var node = NodeBuilder(id: "dep-big")
         node.module("big", url: origin + "/endless", functions: [])
         let answer = try await supervisor.deploy(node)
@@ -70,7 +69,6 @@ import WasmKit
         let files = FileServer(["fibo.wasm": try Fixtures.fibo])
         let origin = try await files.start()
         let supervisor = try await Self.supervisor()
-        defer { Task { await supervisor.stop(); await files.stop() } }
         var node = NodeBuilder(id: "dep-self")
         node.module(
             "fibo", url: origin + "/fibo.wasm", supervisor: supervisor.base,
@@ -93,7 +91,6 @@ import WasmKit
         let origin = try await files.start()
         let first = try await Self.supervisor(maxChainHops: 4)
         let second = try await Self.supervisor(maxChainHops: 4)
-        defer { Task { await first.stop(); await second.stop(); await files.stop() } }
         for (here, there) in [(first, second), (second, first)] {
             var node = NodeBuilder(id: "dep-loop")
             node.module(
@@ -126,14 +123,13 @@ import WasmKit
             if entry["status"] as? String != "pending" { return entry }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw StartFailure(description: "\(url) stayed pending")
+        throw HarnessError("\(url) stayed pending")
     }
 
     @Test func hopHeadersPastTheLimitOrNotDecimalAreRefused() async throws {
         let files = FileServer(["fibo.wasm": try Fixtures.fibo])
         let origin = try await files.start()
         let supervisor = try await Self.supervisor()
-        defer { Task { await supervisor.stop(); await files.stop() } }
         var node = NodeBuilder(id: "dep-hops")
         try node.fibo(at: origin)
         #expect(try await supervisor.deploy(node).status == 200)
@@ -152,7 +148,6 @@ import WasmKit
         let files = FileServer(["fibo.wasm": try Fixtures.fibo])
         let origin = try await files.start()
         let supervisor = try await Self.supervisor()
-        defer { Task { await supervisor.stop(); await files.stop() } }
         var node = NodeBuilder(id: "dep-huge")
         for index in 0..<65 {
             node.module(
@@ -172,7 +167,6 @@ import WasmKit
 
     @Test func anOversizedNodeIsRefusedWithItsLimit() async throws {
         let supervisor = try await Self.supervisor(nodeLimits: DeploymentNodeLimits(maxBytes: 2048))
-        defer { Task { await supervisor.stop() } }
         let answer = try await http(.POST, supervisor.base + "/deploy", body: [UInt8](repeating: 32, count: 10_000))
         #expect(answer.status == 413)
         #expect(try Self.errorMessage(answer) == "the deployment node is larger than the limit of 2048 bytes (tide supervisor --max-node-bytes)")
@@ -195,7 +189,6 @@ import WasmKit
         let files = FileServer(["id.wasm": try Self.identities])
         let origin = try await files.start()
         let supervisor = try await Self.supervisor()
-        defer { Task { await supervisor.stop(); await files.stop() } }
         var node = NodeBuilder(id: "dep-args")
         node.module(
             "id", url: origin + "/id.wasm",
@@ -260,9 +253,8 @@ import WasmKit
         let notWasm = Array("this is not WebAssembly".utf8)
         let files = FileServer(["bad.wasm": notWasm, "fibo.wasm": try Fixtures.fibo])
         let origin = try await files.start()
-        let dataDirectory = temporaryDirectory()
+        let dataDirectory = TemporaryDirectory.make()
         let supervisor = try await Self.supervisor(dataDirectory: dataDirectory)
-        defer { Task { await supervisor.stop(); await files.stop() } }
 
         var invalid = NodeBuilder(id: "dep-invalid")
         invalid.module("bad", url: origin + "/bad.wasm", functions: [])
@@ -293,7 +285,6 @@ import WasmKit
         #expect(ProcFiles.parseStat("cpu  18446744073709551615 1 1 1 0 0 0 0 0 0\n") == nil)
         #expect(ProcFiles.parseMeminfo("MemTotal: 18446744073709551615 kB\nMemAvailable: 1 kB\n") == nil)
         let supervisor = try await Self.supervisor()
-        defer { Task { await supervisor.stop() } }
         let health = try await http(.GET, supervisor.base + "/health").json()
         for key in ["cpuUsage", "memoryUsage"] {
             let value = try #require((health[key] as? NSNumber)?.doubleValue)

@@ -3,13 +3,13 @@ import NIOHTTP1
 import Testing
 import TideModel
 import TideSupervisor
+@testable import TideTesting
 
-@Suite struct LimitsAndSecurityTests {
+@Suite(.stopsWhatItStarts) struct LimitsAndSecurityTests {
     @Test func runawayLoopIsStoppedWhileOtherCallsWork() async throws {
         let files = FileServer(["spin.wasm": try Fixtures.spinner, "fibo.wasm": try Fixtures.fibo])
         let origin = try await files.start()
         let supervisor = try await startSupervisor(limits: ExecutionLimits(fuelPerCall: 30_000_000, deadline: .seconds(60)))
-        defer { Task { await supervisor.stop(); await files.stop() } }
 
         var node = NodeBuilder(id: "dep-spin")
         node.module(
@@ -43,7 +43,6 @@ import TideSupervisor
         let origin = try await files.start()
         let supervisor = try await startSupervisor(
             limits: ExecutionLimits(fuelPerCall: 20_000_000, deadline: .milliseconds(1)))
-        defer { Task { await supervisor.stop(); await files.stop() } }
         var node = NodeBuilder(id: "dep-deadline")
         node.module("spin", url: origin + "/spin.wasm", functions: [.init(name: "spin", parameters: [], result: NodeBuilder.integer)])
         #expect(try await supervisor.deploy(node).status == 200)
@@ -57,7 +56,6 @@ import TideSupervisor
         let origin = try await files.start()
         let supervisor = try await startSupervisor(
             limits: ExecutionLimits(fuelPerCall: 100_000_000, deadline: .seconds(60), maxConcurrentCalls: 3))
-        defer { Task { await supervisor.stop(); await files.stop() } }
         var node = NodeBuilder(id: "dep-many")
         try node.fibo(at: origin, digest: false)
         node.module("stats", url: origin + "/stats.wasm", functions: [.init(name: "mean", parameters: [NodeBuilder.binary], result: NodeBuilder.number)])
@@ -86,7 +84,6 @@ import TideSupervisor
         let files = FileServer(["fibo.wasm": try Fixtures.fibo])
         let origin = try await files.start()
         let supervisor = try await startSupervisor(token: "s3cret")
-        defer { Task { await supervisor.stop(); await files.stop() } }
         var node = NodeBuilder(id: "dep-token")
         try node.fibo(at: origin, digest: false)
 
@@ -108,10 +105,9 @@ import TideSupervisor
     @Test func traversalAttemptsCreateNothingOutside() async throws {
         let files = FileServer(["files.wasm": try Fixtures.fileCombiner, "config.txt": Array("c".utf8)])
         let origin = try await files.start()
-        let sandbox = temporaryDirectory("traversal")
+        let sandbox = TemporaryDirectory.make("traversal")
         let dataDirectory = sandbox + "/data"
         let supervisor = try await startSupervisor(dataDirectory: dataDirectory)
-        defer { Task { await supervisor.stop(); await files.stop() } }
 
         for mount in ["../../escape.txt", "/tmp/escape.txt", "..", "a/b"] {
             var node = NodeBuilder(id: "dep-trav")
@@ -174,7 +170,6 @@ import TideSupervisor
         let origin = try await files.start()
         let supervisor = try await startSupervisor(
             limits: ExecutionLimits(maxMemoryPages: 256, fuelPerCall: 50_000_000, deadline: .seconds(20)))
-        defer { Task { await supervisor.stop(); await files.stop() } }
 
         var node = NodeBuilder(id: "dep-nap")
         node.module(
@@ -210,12 +205,11 @@ import TideSupervisor
 
     @Test func oversizedBodiesAreRefused() async throws {
         let configuration = SupervisorConfiguration(
-            port: 0, dataDirectory: temporaryDirectory(), heartbeatInterval: .zero, maxJSONBodyBytes: 2048,
+            port: 0, dataDirectory: TemporaryDirectory.make(), heartbeatInterval: .zero, maxJSONBodyBytes: 2048,
             nodeLimits: DeploymentNodeLimits(maxBytes: 2048), maxCallBodyBytes: 4096)
         let supervisor = try await startServer { onRunning in
             try await SupervisorServer(configuration: configuration, logger: testLogger).run(handleSignals: false, onRunning: onRunning)
         }
-        defer { Task { await supervisor.stop() } }
         let big = [UInt8](repeating: 32, count: 10_000)
         #expect(try await http(.POST, supervisor.base + "/deploy", body: big).status == 413)
         #expect(try await http(.POST, supervisor.base + "/d/modules/m/f", body: big).status == 413)

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import TideSupervisor
+@testable import TideTesting
 
 /// A real `tide supervisor` process gives the memory of a removed deployment back.
-@Suite struct MemoryAfterDeleteTests {
+@Suite(.stopsWhatItStarts) struct MemoryAfterDeleteTests {
     /// A node of `modules` fibo modules, each instantiated on its own.
     static func largeNode(id: String, origin: String, modules: Int) throws -> NodeBuilder {
         var node = NodeBuilder(id: id)
@@ -21,13 +22,12 @@ import TideSupervisor
     @Test func deletingALargeNodeReturnsNearTheBaseline() async throws {
         let files = FileServer(["fibo.wasm": try Fixtures.fibo])
         let origin = try await files.start()
-        let supervisor = try await SupervisorProcess.start([
-            "--data-dir", temporaryDirectory("memory"), "--release-startup-pages-after", "0",
+        let supervisor = try await ChildProcess.startSupervisor([
+            "--data-dir", TemporaryDirectory.make("memory"), "--release-startup-pages-after", "0",
             "--max-node-modules", String(Self.modules),
         ])
         defer {
             supervisor.stop()
-            Task { await files.stop() }
         }
         func deploy(_ node: NodeBuilder) async throws -> Int {
             try await http(.POST, supervisor.base + "/deploy", body: try node.bytes(), headers: [("content-type", "application/json")])

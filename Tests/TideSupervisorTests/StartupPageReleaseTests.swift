@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import TideSupervisor
+@testable import TideTesting
 
-@Suite struct StartupPageReleaseTests {
+@Suite(.stopsWhatItStarts) struct StartupPageReleaseTests {
     @Test func parsesMapsLines() throws {
         let text = """
             55cf23040000-55cf23123000 r--p 01cf2000 fe:00 5383042                    /opt/tide/bin/tide
@@ -66,7 +67,6 @@ import TideSupervisor
         let files = FileServer(["fibo.wasm": try Fixtures.fibo])
         let origin = try await files.start()
         let supervisor = try await startSupervisor()
-        defer { Task { await supervisor.stop(); await files.stop() } }
 
         let outcome = try #require(StartupPageRelease.run(), "Linux exposes /proc/self/pagemap to the process itself")
         #expect(outcome.releasedBytes > 1 << 20)

@@ -1,3 +1,4 @@
+@testable import TideTesting
 import TideFixtures
 import Testing
 import TideWasm

@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import TideModel
 @testable import TideOrchestrator
+@testable import TideTesting
 
 /// When a deployment needs recovering, and what a device's report or return asks for, as tables.
-@Suite("Recovery decisions")
+@Suite("Recovery decisions", .stopsWhatItStarts)
 struct RecoveryDecisionTests {
     typealias F = DeploymentFixture
     let now = F.epoch.addingTimeInterval(60)

@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import TideModel
 @testable import TideOrchestrator
+@testable import TideTesting
 
 /// Which devices a round pushes and what their answers do, as tables over values (no process).
-@Suite("Rollout decisions")
+@Suite("Rollout decisions", .stopsWhatItStarts)
 struct RolloutDecisionTests {
     typealias F = DeploymentFixture
     let now = F.epoch.addingTimeInterval(60)

@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import TideModel
 @testable import TideOrchestrator
+@testable import TideTesting
 
 /// Staging a new generation, and the rebalance's choice of a move, as tables.
-@Suite("Staging and rebalancing decisions")
+@Suite("Staging and rebalancing decisions", .stopsWhatItStarts)
 struct StagingDecisionTests {
     typealias F = DeploymentFixture
 

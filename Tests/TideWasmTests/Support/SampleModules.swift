@@ -1,3 +1,4 @@
+@testable import TideTesting
 import TideWasm
 
 /// Modules shared by several test suites.

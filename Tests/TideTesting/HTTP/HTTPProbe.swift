@@ -29,24 +29,16 @@ enum HTTPProbe {
     }
 
     static func get(_ url: String, token: String? = nil, client: HTTPClient = .shared) async throws -> (status: Int, body: String) {
-        var request = HTTPClientRequest(url: url)
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        let response = try await client.execute(request, timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 16 << 20)
-        return (Int(response.status.code), String(buffer: body))
+        let result = try await http(.GET, url, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [], timeout: .seconds(10), client: client)
+        return (result.status, result.text)
     }
 
     static func post(
         _ url: String, json: String, contentType: String = "application/json", token: String? = nil, client: HTTPClient = .shared
-    ) async throws -> (status: Int, body: String)
-    {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: contentType)
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        request.body = .bytes(ByteBuffer(string: json))
-        let response = try await client.execute(request, timeout: .seconds(20))
-        let body = try await response.body.collect(upTo: 16 << 20)
-        return (Int(response.status.code), String(buffer: body))
+    ) async throws -> (status: Int, body: String) {
+        var headers = [("Content-Type", contentType)]
+        if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        let result = try await http(.POST, url, body: Array(json.utf8), headers: headers, timeout: .seconds(20), client: client)
+        return (result.status, result.text)
     }
 }

@@ -14,6 +14,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     var pid: Int32 { process.processIdentifier }
+    var base: String { "http://127.0.0.1:\(port)" }
 
     /// Starts `tide <arguments>` listening on a free port (`{port}` in arguments is replaced),
     /// and waits until `GET readyPath` answers.
@@ -23,6 +24,11 @@ final class ChildProcess: @unchecked Sendable {
         timeout: Duration = .seconds(20)
     ) async throws -> ChildProcess {
         try await start(TideProcess.executable, arguments, port: port, readyPath: readyPath, scheme: scheme, timeout: timeout)
+    }
+
+    /// `tide supervisor` on a free port (heartbeats off unless `arguments` set them).
+    static func startSupervisor(_ arguments: [String]) async throws -> ChildProcess {
+        try await startTide(["supervisor", "--port", "{port}", "--heartbeat-interval", "0", "--log-level", "notice"] + arguments)
     }
 
     /// The model of LiquidAI's wasmiot supervisor (Tests/WasmiotModel), on `port` or a free one;
@@ -45,12 +51,12 @@ final class ChildProcess: @unchecked Sendable {
         let name = "\(executable.lastPathComponent) \(arguments.first ?? "")"
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if !child.process.isRunning { throw TestServerError(message: "\(name) exited: \(child.output())") }
+            if !child.process.isRunning { throw HarnessError("\(name) exited: \(child.output())") }
             if await HTTPProbe.answers("\(scheme)://127.0.0.1:\(port)\(readyPath)") { return child }
             try await Task.sleep(for: .milliseconds(50))
         }
         child.stop()
-        throw TestServerError(message: "\(name) did not start: \(child.output())")
+        throw HarnessError("\(name) did not start: \(child.output())")
     }
 
     /// Starts `executable` without waiting for anything.
@@ -64,14 +70,34 @@ final class ChildProcess: @unchecked Sendable {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        return ChildProcess(process: process, port: port, log: log)
+        let child = ChildProcess(process: process, port: port, log: log)
+        TestScope.adopt("\(executable.lastPathComponent) (pid \(process.processIdentifier))") {
+            // Waiting for the exit blocks: off the cooperative pool, which the servers under test share.
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    child.stop()
+                    continuation.resume()
+                }
+            }
+        }
+        return child
     }
 
     func output() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
     func signal(_ number: Int32) { if process.isRunning { kill(pid, number) } }
 
-    /// Stops the process (SIGCONT first, in case a test stopped it) and waits for it.
+    /// Resident memory in bytes, from /proc/<pid>/status.
+    var residentBytes: Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kib * 1024
+    }
+
+    /// Stops the process (SIGCONT first, in case a test stopped it) and waits for it. Idempotent:
+    /// the test scope stops it again at the end of the test.
     func stop() {
         guard process.isRunning else { return }
         kill(pid, SIGCONT)
@@ -87,7 +113,7 @@ enum FreePort {
     /// A port nothing listens on right now (bound to 0 and released).
     static func pick() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw TestServerError(message: "socket() failed") }
+        guard descriptor >= 0 else { throw HarnessError("socket() failed") }
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -97,11 +123,11 @@ enum FreePort {
         let bound = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
         }
-        guard bound == 0 else { throw TestServerError(message: "bind() failed") }
+        guard bound == 0 else { throw HarnessError("bind() failed") }
         let named = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
         }
-        guard named == 0 else { throw TestServerError(message: "getsockname() failed") }
+        guard named == 0 else { throw HarnessError("getsockname() failed") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -29,7 +29,7 @@ final class FakeDevice: Sendable {
     var receivedNodes: [JSONValue] { deploys.withLock { $0.nodes } }
     var receivedAuthorizations: [String?] { deploys.withLock { $0.authorizations } }
     var removedDeployments: [String] { deploys.withLock { $0.removed } }
-    private let task: Task<Void, any Error>
+    private let running: RunningServer
 
     /// The description as the device sends it, spacing and key order included.
     static let descriptionText = """
@@ -55,16 +55,30 @@ final class FakeDevice: Sendable {
 
     var address: String { "127.0.0.1:\(port)" }
 
-    private init(port: Int, tideID: String?, imports: [String], behaviour: Behaviour, task: Task<Void, any Error>) {
+    private init(port: Int, tideID: String?, imports: [String], behaviour: Behaviour, running: RunningServer) {
         self.port = port
         self.tideID = tideID
         self.imports = imports
         self.state = Mutex((behaviour, 0))
-        self.task = task
+        self.running = running
     }
 
     static func start(_ behaviour: Behaviour = .healthy, tideID: String? = nil, imports: [String] = []) async throws -> FakeDevice {
         let shared = SharedState()
+        let running = try await startServer { onRunning in
+            let router = Self.router(shared)
+            let app = Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: quietLogger)
+            try await GracefulServiceGroup.run(app, logger: quietLogger)
+        }
+        let port = running.port
+        let device = FakeDevice(port: port, tideID: tideID, imports: imports, behaviour: behaviour, running: running)
+        shared.owner.withLock { $0 = device }
+        return device
+    }
+
+    private static func router(_ shared: SharedState) -> Router<BasicRequestContext> {
         let router = Router()
         router.get(".well-known/wasmiot-device-description") { _, _ in try await shared.answer(health: false) }
         router.get("health") { _, _ in try await shared.answer(health: true) }
@@ -86,25 +100,11 @@ final class FakeDevice: Sendable {
             }
             return Response(status: .ok)
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: quietLogger)
-        let task = Task {
-            try await GracefulServiceGroup.run(app, logger: quietLogger)
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw FakeDeviceError() }
-        let device = FakeDevice(port: port, tideID: tideID, imports: imports, behaviour: behaviour, task: task)
-        shared.owner.withLock { $0 = device }
-        return device
+        return router
     }
 
-    func stop() async {
-        task.cancel()
-        _ = try? await task.value
-    }
+    /// Idempotent: the test scope stops it again at the end of the test.
+    func stop() async { await running.stop() }
 
     fileprivate func respond(health: Bool) async throws -> Response {
         let behaviour = state.withLock { state in
@@ -153,11 +153,3 @@ private final class SharedState: Sendable {
         return try await device.respond(health: health)
     }
 }
-
-struct FakeDeviceError: Error {}
-
-let quietLogger: Logger = {
-    var logger = Logger(label: "test.fake-device")
-    logger.logLevel = .critical
-    return logger
-}()
