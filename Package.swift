@@ -241,7 +241,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TideManifestTests", dependencies: ["TideManifest", "TideModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "TideYAMLTests", dependencies: ["TideYAML"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TideYAMLTests", dependencies: ["TideYAML", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "TideSigningTests", dependencies: ["TideSigning"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TideTLSTests",

@@ -1,4 +1,5 @@
 import TideModel
+import TideYAML
 import Yams
 
 extension YAMLReader {

@@ -11,7 +11,7 @@ public enum ManifestParser {
         do {
             root = try BoundedYAML.compose(text)
         } catch {
-            throw ManifestError(fileName: fileName, issues: [syntaxIssue(error)])
+            throw ManifestError(fileName: fileName, issues: [ManifestIssue(error, detailed: false)])
         }
         guard let root, !root.isNull else {
             throw ManifestError(fileName: fileName, issues: [ManifestIssue(
@@ -39,18 +39,6 @@ public enum ManifestParser {
             throw ManifestError(fileName: fileName, issues: [ManifestIssue(line: nil, path: "", message: "the file is not UTF-8 text")])
         }
         return try parse(text, fileName: fileName)
-    }
-
-    private static func syntaxIssue(_ error: BoundedYAMLError) -> ManifestIssue {
-        switch error {
-        case .tooDeep(_, let line):
-            return ManifestIssue(line: line, path: "", message: error.message)
-        case .syntax(.scanner(_, let problem, let mark, _)), .syntax(.parser(_, let problem, let mark, _)),
-            .syntax(.composer(_, let problem, let mark, _)):
-            return ManifestIssue(line: mark.line, path: "", message: "not valid YAML: \(problem)")
-        case .syntax:
-            return ManifestIssue(line: nil, path: "", message: error.message)
-        }
     }
 }
 

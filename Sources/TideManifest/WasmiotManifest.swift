@@ -1,4 +1,5 @@
 import TideModel
+import TideYAML
 import Yams
 
 /// The wasmiot deployment form: `{"name": "...", "sequence": [{"device": id or null, "module":

@@ -1,4 +1,7 @@
-import CYaml
+// libyaml's event parser, which Yams builds but does not expose: CYaml is a target of the Yams
+// package, not one of its products, so Package.swift cannot name it. Internal, so that no client
+// of TideYAML sees it.
+internal import CYaml
 import Yams
 
 /// Composes YAML into Yams nodes after checking its nesting depth with libyaml's event parser,

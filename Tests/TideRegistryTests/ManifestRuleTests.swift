@@ -23,7 +23,7 @@ struct ManifestRuleTests {
             _ = try PackageManifest(yaml: text)
             return []
         } catch {
-            return error.issues.map(\.description)
+            return error.lines
         }
     }
 

@@ -114,7 +114,7 @@ public actor PackageRegistry {
         do {
             manifest = try PackageManifest(yaml: yaml)
         } catch {
-            throw .invalid(error.issues.map(\.description))
+            throw .invalid(error.lines)
         }
         let versionText = SemanticVersion(
             manifest.version.major, manifest.version.minor, manifest.version.patch, prerelease: manifest.version.prerelease

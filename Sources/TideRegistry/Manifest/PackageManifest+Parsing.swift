@@ -9,14 +9,14 @@ extension PackageManifest {
         do {
             root = try BoundedYAML.compose(text)
         } catch {
-            throw PackageManifestError(issues: [Self.syntaxIssue(error)])
+            throw PackageManifestError(issues: [ManifestIssue(error, detailed: true)])
         }
         guard let root, !root.isNull else {
             throw PackageManifestError(issues: [ManifestIssue(
                 line: nil, path: "",
                 message: "the file is empty; it needs at least name, version, module and functions")])
         }
-        var reader = ManifestReader()
+        var reader = YAMLReader()
         let manifest = reader.manifest(root)
         guard let manifest, reader.issues.isEmpty else {
             throw PackageManifestError(issues: reader.issues)
@@ -31,28 +31,12 @@ extension PackageManifest {
         }
         try self.init(yaml: text)
     }
-
-    private static func syntaxIssue(_ error: BoundedYAMLError) -> ManifestIssue {
-        switch error {
-        case .tooDeep(_, let line):
-            return ManifestIssue(line: line, path: "", message: error.message)
-        case .syntax(.scanner(let context, let problem, let mark, _)),
-             .syntax(.parser(let context, let problem, let mark, _)),
-             .syntax(.composer(let context, let problem, let mark, _)):
-            let during = context.map { " (\($0.text) on line \($0.mark.line))" } ?? ""
-            return ManifestIssue(line: mark.line, column: mark.column, path: "", message: "not valid YAML: \(problem)\(during)")
-        case .syntax(.reader(let problem, _, _, _)):
-            return ManifestIssue(line: nil, path: "", message: "not valid YAML: \(problem)")
-        case .syntax:
-            return ManifestIssue(line: nil, path: "", message: error.message)
-        }
-    }
 }
 
-extension ManifestReader {
+extension YAMLReader {
     mutating func manifest(_ root: Node) -> PackageManifest? {
         guard let all = entries(of: root, at: "", expecting: "fields such as \"name: fibo\"") else { return nil }
-        let fields = allowedEntries(all, allowed: ManifestRules.topLevelKeys, at: "")
+        let fields = allowedEntries(all, allowed: ManifestRules.topLevelKeys, at: "", suggesting: true)
         let line = root.line
 
         var name: String?
@@ -105,6 +89,17 @@ extension ManifestReader {
             return try SemanticVersion(parsing: text)
         } catch {
             report(node, "version", "\"\(text)\" is not a semantic version such as 1.0.0: \(error.reason)")
+            return nil
+        }
+    }
+
+    mutating func relativePath(_ node: Node, at path: String) -> String? {
+        guard let text = text(node, at: path) else { return nil }
+        switch PackagePath.normalize(text) {
+        case .success(let normalized):
+            return normalized
+        case .failure(let problem):
+            report(node, path, "\"\(text)\" is not a relative path inside the package: \(problem)")
             return nil
         }
     }

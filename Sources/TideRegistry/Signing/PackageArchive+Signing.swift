@@ -13,7 +13,7 @@ extension PackageArchive {
         do {
             manifest = try PackageManifest(yaml: yaml)
         } catch {
-            throw SigningError("\(PackageManifest.fileName) is not valid: \(error.issues.map(\.description).joined(separator: "; "))")
+            throw SigningError("\(PackageManifest.fileName) is not valid: \(error.lines.joined(separator: "; "))")
         }
         guard let module = files[manifest.module] else { throw SigningError("the module \(manifest.module) is missing") }
         var data: [String: String] = [:]

@@ -23,7 +23,7 @@ public struct PackageValidator: Sendable {
         do {
             manifest = try PackageManifest(yaml: yaml)
         } catch {
-            throw PackageValidationError(problems: error.issues.map { PackageProblem(.manifestInvalid, $0.description) })
+            throw PackageValidationError(problems: error.lines.map { PackageProblem(.manifestInvalid, $0) })
         }
         return try validate(manifest: manifest, files: files, dependencies: dependencies)
     }

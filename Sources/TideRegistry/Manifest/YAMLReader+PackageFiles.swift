@@ -1,6 +1,7 @@
+import TideYAML
 import Yams
 
-extension ManifestReader {
+extension YAMLReader {
     mutating func files(_ node: Node) -> [PackageFile]? {
         if node.isNull { return [] }
         guard let named = entries(of: node, at: "files", expecting: "a mapping of file names to files") else {
@@ -16,7 +17,7 @@ extension ManifestReader {
             guard let all = entries(of: entry.value, at: path, expecting: "a mapping of path and media-type") else {
                 continue
             }
-            let fields = allowedEntries(all, allowed: ManifestRules.fileKeys, at: path)
+            let fields = allowedEntries(all, allowed: ManifestRules.fileKeys, at: path, suggesting: true)
             let filePath = required("path", in: fields, at: path, line: entry.keyLine)
                 .flatMap { relativePath($0, at: "\(path).path") }
             var mediaType: String? = PackageFile.defaultMediaType

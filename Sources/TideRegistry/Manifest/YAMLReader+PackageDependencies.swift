@@ -1,7 +1,8 @@
 import TideModel
+import TideYAML
 import Yams
 
-extension ManifestReader {
+extension YAMLReader {
     mutating func dependencies(_ node: Node, of packageName: String?) -> [PackageDependency]? {
         if node.isNull { return [] }
         guard let named = entries(of: node, at: "dependencies", expecting: "a mapping of package names to version ranges")

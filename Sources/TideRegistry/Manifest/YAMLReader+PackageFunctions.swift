@@ -1,6 +1,7 @@
+import TideYAML
 import Yams
 
-extension ManifestReader {
+extension YAMLReader {
     mutating func functions(_ node: Node) -> [PackageFunction]? {
         guard let entries = entries(of: node, at: "functions", expecting: "a mapping of export names to functions")
         else { return nil }
@@ -31,8 +32,8 @@ extension ManifestReader {
         guard let all = entries(of: node, at: path, expecting: "a mapping of method, description, parameters and result")
         else { return nil }
         let issueCount = issues.count
-        for field in allowedEntries(all, allowed: ManifestRules.functionKeys, at: path) {
-            let fieldPath = join(path, field.key)
+        for field in allowedEntries(all, allowed: ManifestRules.functionKeys, at: path, suggesting: true) {
+            let fieldPath = "\(path).\(field.key)"
             switch field.key {
             case "method":
                 guard let text = text(field.value, at: fieldPath) else { continue }
@@ -65,7 +66,7 @@ extension ManifestReader {
         for (index, item) in sequence.enumerated() {
             let itemPath = "\(path)[\(index)]"
             guard let all = entries(of: item, at: itemPath, expecting: "a mapping of name and type") else { continue }
-            let fields = allowedEntries(all, allowed: ManifestRules.parameterKeys, at: itemPath)
+            let fields = allowedEntries(all, allowed: ManifestRules.parameterKeys, at: itemPath, suggesting: true)
             var name: String?
             if let nameNode = required("name", in: fields, at: itemPath, line: item.line),
                let text = text(nameNode, at: "\(itemPath).name") {
