@@ -86,6 +86,7 @@ let package = Package(
             name: "TideHTTP",
             dependencies: [
                 "TideModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -220,6 +221,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "TideHTTPTests",
+            dependencies: [
+                "TideHTTP", "TideModel", .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "TideManifestTests", dependencies: ["TideManifest", "TideModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TideYAMLTests", dependencies: ["TideYAML"], swiftSettings: swiftSettings),
         .testTarget(name: "TideSigningTests", dependencies: ["TideSigning"], swiftSettings: swiftSettings),

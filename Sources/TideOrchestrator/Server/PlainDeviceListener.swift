@@ -12,7 +12,7 @@ enum PlainDeviceListener {
     /// `/healthz` and the routes devices use; the HTTPS server adds the rest to the same start.
     static func deviceRouter(_ deviceRoutes: WasmiotDeviceRoutes, _ moduleRoutes: WasmiotModuleRoutes) -> Router<TideRequestContext> {
         let router = Router(context: TideRequestContext.self)
-        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: ErrorMiddleware(.orchestrator))
         router.get("healthz") { _, _ in try Response.json(["status": "ok"]) }
         deviceRoutes.add(to: router)
         moduleRoutes.add(to: router)

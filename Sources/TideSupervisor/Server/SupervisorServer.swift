@@ -94,7 +94,7 @@ public struct SupervisorServer: Sendable {
         }
 
         let router = Router(context: SupervisorRequestContext.self)
-        router.add(middleware: SupervisorErrorMiddleware())
+        router.add(middleware: ErrorMiddleware(.supervisor))
         DeviceRoutes(
             describe: describe, usage: usage, link: link, authority: authority,
             maxBodyBytes: configuration.maxJSONBodyBytes
