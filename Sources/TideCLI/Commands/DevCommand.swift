@@ -23,7 +23,7 @@ struct DevCommand: AsyncParsableCommand {
     var dataDirectory = ".tide"
     @Option(help: "The server's port; the devices take the next five.") var port = 3000
     @Option(help: ArgumentHelp("Packages to load into an empty registry.", valueName: "dir")) var registry = "registry"
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "notice"
+    @Option(name: .customLong("log-level"), help: LogSetup.help) var logLevel = "notice"
 
     /// The simulated fleet.
     static let profiles: [DeviceProfile] = [
@@ -47,13 +47,12 @@ struct DevCommand: AsyncParsableCommand {
             simulatedCPUName: "Simulated Cortex-A76", simulatedCPUClockHz: 2_400_000_000, simulatedArch: "aarch64"),
     ]
 
+    func validate() throws {
+        try LogSetup.validate(logLevel)
+    }
+
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .notice
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LogSetup.bootstrap(logLevel, otherwise: .notice)
         let logger = Logger(label: "tide.dev")
         let token = try Self.supervisorToken(in: dataDirectory + "/dev")
         // The dev fleet's supervisors use the fleet token and serve plain HTTP on loopback.
