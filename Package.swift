@@ -88,6 +88,8 @@ let package = Package(
                 "TideModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -155,9 +157,10 @@ let package = Package(
             name: "TideCLI",
             dependencies: [
                 "TideModel", "TideOrchestrator", "TideClient", "TideResolver", "TideRegistry", "TideSupervisor",
-                "TideDiscovery", "TideSigning", "TideTLS",
+                "TideDiscovery", "TideSigning", "TideTLS", "TideHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

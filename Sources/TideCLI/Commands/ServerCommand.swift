@@ -237,7 +237,7 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.plainHTTPDevices = plainHTTPDevices
         configuration.plainHTTPPort = plainHTTPPort
         do {
-            try await OrchestratorServer(configuration: configuration, logger: logger).run()
+            try await OrchestratorServer(configuration: configuration, logger: logger).run(handleSignals: true)
         } catch let error as ServerError {
             throw CLIFailure(error.message)
         } catch {

@@ -215,7 +215,7 @@ struct SupervisorCommand: AsyncParsableCommand {
         let advertised = advertise ? (advertiseAddress ?? host) : nil
         let dataDirectory = self.dataDirectory
         do {
-            try await SupervisorServer(configuration: configuration, logger: logger).run { port in
+            try await SupervisorServer(configuration: configuration, logger: logger).run(handleSignals: true) { port in
                 guard let address = advertised else { return }
                 announcement.start(
                     name: configuration.name ?? deviceProfile.name ?? "tide-supervisor-\(port)", port: port, address: address,
