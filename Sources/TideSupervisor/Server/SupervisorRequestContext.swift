@@ -1,10 +1,9 @@
-import Foundation
 import Hummingbird
 import NIOCore
-import TideModel
+import TideHTTP
 
-/// The request context of the supervisor's routes.
-public struct SupervisorRequestContext: RequestContext {
+/// The request context of the supervisor's routes, with Tide's JSON conventions.
+public struct SupervisorRequestContext: TideJSONRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The request's connection, to read the certificate the peer showed over TLS.
     let channel: any Channel
@@ -12,6 +11,4 @@ public struct SupervisorRequestContext: RequestContext {
         coreContext = .init(source: source)
         channel = source.channel
     }
-    public var responseEncoder: JSONEncoder { TideJSON.encoder() }
-    public var requestDecoder: JSONDecoder { TideJSON.decoder() }
 }
