@@ -86,7 +86,10 @@ let package = Package(
             name: "TideHTTP",
             dependencies: [
                 "TideModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -154,9 +157,10 @@ let package = Package(
             name: "TideCLI",
             dependencies: [
                 "TideModel", "TideOrchestrator", "TideClient", "TideResolver", "TideRegistry", "TideSupervisor",
-                "TideDiscovery", "TideSigning", "TideTLS",
+                "TideDiscovery", "TideSigning", "TideTLS", "TideHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -240,6 +244,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "TideHTTPTests",
+            dependencies: [
+                "TideHTTP", "TideModel", .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "TideManifestTests", dependencies: ["TideManifest", "TideModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TideYAMLTests", dependencies: ["TideYAML", .product(name: "Yams", package: "Yams")],

@@ -1,7 +1,9 @@
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// Hummingbird's HTTP/1.1 child channel with the connection rules every Tide server keeps:
 /// HTTP/1.0 clients see the connection closed after their response, and a connection that
@@ -47,5 +49,13 @@ extension HTTPServerBuilder {
         .init { responder in
             TideHTTP1Channel(responder: responder, idleTimeout: idleTimeout, additionalChannelHandlers: additionalChannelHandlers)
         }
+    }
+
+    /// `tide(additionalChannelHandlers:)` over TLS with `tls`, plain HTTP without.
+    public static func tide(
+        tls: TLSConfiguration?, additionalChannelHandlers: @autoclosure @escaping @Sendable () -> [any RemovableChannelHandler] = []
+    ) throws -> HTTPServerBuilder {
+        let http = tide(additionalChannelHandlers: additionalChannelHandlers())
+        return try tls.map { try .tls(http, tlsConfiguration: $0) } ?? http
     }
 }

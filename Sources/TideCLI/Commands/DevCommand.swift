@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ServiceLifecycle
+import TideHTTP
 import TideModel
 import TideOrchestrator
 import TideSupervisor
 import TideTLS
 
 /// `tide dev`: a whole fleet on this machine: the server and five supervisors with different
-/// simulated devices, all on loopback, in one process.
+/// simulated devices, all on loopback, in one process and one service group.
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
@@ -23,7 +25,7 @@ struct DevCommand: AsyncParsableCommand {
     var dataDirectory = ".tide"
     @Option(help: "The server's port; the devices take the next five.") var port = 3000
     @Option(help: ArgumentHelp("Packages to load into an empty registry.", valueName: "dir")) var registry = "registry"
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "notice"
+    @Option(name: .customLong("log-level"), help: LogSetup.help) var logLevel = "notice"
 
     /// The simulated fleet.
     static let profiles: [DeviceProfile] = [
@@ -47,13 +49,12 @@ struct DevCommand: AsyncParsableCommand {
             simulatedCPUName: "Simulated Cortex-A76", simulatedCPUClockHz: 2_400_000_000, simulatedArch: "aarch64"),
     ]
 
+    func validate() throws {
+        try LogSetup.validate(logLevel)
+    }
+
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .notice
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LogSetup.bootstrap(logLevel, otherwise: .notice)
         let logger = Logger(label: "tide.dev")
         let token = try Self.supervisorToken(in: dataDirectory + "/dev")
         // The dev fleet's supervisors use the fleet token and serve plain HTTP on loopback.
@@ -62,36 +63,36 @@ struct DevCommand: AsyncParsableCommand {
             bundledRegistry: FileManager.default.fileExists(atPath: registry) ? registry : nil, mdnsServiceType: nil,
             supervisorToken: token)
         configuration.plainHTTPDevices = true
-        let server = OrchestratorServer(configuration: configuration, logger: Logger(label: "tide.server"))
         let base = "https://127.0.0.1:\(port)"
-        let (running, listening) = AsyncStream.makeStream(of: Void.self)
-
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                defer { listening.finish() }
-                do {
-                    try await server.run { _ in listening.yield() }
-                } catch let error as ServerError {
-                    throw CLIFailure(error.message)
-                }
-            }
-            // Devices start once the server listens, so their first heartbeats register them.
-            for await _ in running { break }
-            for (index, profile) in Self.profiles.enumerated() {
-                let configuration = SupervisorConfiguration(
-                    port: port + 1 + index, name: profile.name, dataDirectory: dataDirectory + "/dev/" + (profile.name ?? "device-\(index)"),
+        let devices = Self.profiles.enumerated().map { index, profile in
+            SupervisorServer(
+                configuration: SupervisorConfiguration(
+                    port: port + 1 + index, name: profile.name,
+                    dataDirectory: dataDirectory + "/dev/" + (profile.name ?? "device-\(index)"),
                     profile: profile, orchestratorURL: base, token: token,
-                    serverCAFile: ServerCertificates.caCertificatePath(in: dataDirectory))
-                group.addTask {
-                    try await SupervisorServer(configuration: configuration, logger: Logger(label: "tide.supervisor")).run(handleSignals: false)
-                }
-            }
-            FileHandle.standardOutput.write(Data(Self.welcome(base: base, firstDevicePort: port + 1, dataDirectory: dataDirectory).utf8))
-            // The server returns on Ctrl-C (it handles the signals); then the devices stop too.
-            try await group.next()
-            group.cancelAll()
-            logger.notice("local fleet stopped")
+                    serverCAFile: ServerCertificates.caCertificatePath(in: dataDirectory)),
+                logger: Logger(label: "tide.supervisor"))
         }
+        let welcome = Self.welcome(base: base, firstDevicePort: port + 1, dataDirectory: dataDirectory)
+        // One group: Ctrl-C (or SIGTERM) shuts it down gracefully, the devices first (they joined
+        // last), then the server.
+        let fleet = ServiceGroup(
+            configuration: .init(services: [any Service](), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var server = OrchestratorServer(configuration: configuration, logger: Logger(label: "tide.server"))
+        server.onRunning = { _ in
+            // Devices start once the server listens, so their first heartbeats register them.
+            for device in devices { await fleet.addServiceUnlessShutdown(device) }
+            FileHandle.standardOutput.write(Data(welcome.utf8))
+        }
+        await fleet.addServiceUnlessShutdown(server)
+        do {
+            try await GracefulServiceGroup.run(fleet)
+        } catch let error as ServerError {
+            throw CLIFailure(error.message)
+        } catch let error as SupervisorError {
+            throw CLIFailure(error.message)
+        }
+        logger.notice("local fleet stopped")
     }
 
     /// The token the dev devices require for deploys, kept in `<dir>/supervisor.token` (0600).

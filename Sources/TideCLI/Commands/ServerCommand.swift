@@ -37,7 +37,7 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).")
     var port = 3000
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    @Option(name: .customLong("log-level"), help: LogSetup.help)
     var logLevel = "info"
 
     @Flag(name: .customLong("insecure-no-auth"), help: "Serve /api/v1 without a token. Local experiments only.")
@@ -161,9 +161,7 @@ struct ServerCommand: AsyncParsableCommand {
             ("--heartbeat-timeout", heartbeatTimeout), ("--deploy-timeout", deployTimeout),
             ("--reconcile-interval", reconcileInterval), ("--plan-time-limit", planTimeLimit),
         ])
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
-        }
+        try LogSetup.validate(logLevel)
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
         guard probeInterval >= 0, probeTimeout > 0, quickRecheck > 0, heartbeatTimeout > 0 else {
             throw ValidationError("--probe-interval must be >= 0; --probe-timeout, --quick-recheck and --heartbeat-timeout > 0")
@@ -211,12 +209,7 @@ struct ServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LogSetup.bootstrap(logLevel, otherwise: .info)
         let logger = Logger(label: "tide.server")
         let policy: HealthPolicy
         do {
@@ -244,7 +237,7 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.plainHTTPDevices = plainHTTPDevices
         configuration.plainHTTPPort = plainHTTPPort
         do {
-            try await OrchestratorServer(configuration: configuration, logger: logger).run()
+            try await OrchestratorServer(configuration: configuration, logger: logger).run(handleSignals: true)
         } catch let error as ServerError {
             throw CLIFailure(error.message)
         } catch {

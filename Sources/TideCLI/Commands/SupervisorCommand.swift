@@ -119,7 +119,7 @@ struct SupervisorCommand: AsyncParsableCommand {
             valueName: "seconds"))
     var releaseStartupPagesAfter = 5.0
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    @Option(name: .customLong("log-level"), help: LogSetup.help)
     var logLevel = "info"
 
     func validate() throws {
@@ -127,9 +127,7 @@ struct SupervisorCommand: AsyncParsableCommand {
             ("--heartbeat-interval", heartbeatInterval), ("--call-timeout", callTimeout),
             ("--download-timeout", downloadTimeout), ("--release-startup-pages-after", releaseStartupPagesAfter),
         ])
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
-        }
+        try LogSetup.validate(logLevel)
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
         guard heartbeatInterval >= 0 else { throw ValidationError("--heartbeat-interval must be at least 0") }
         guard maxMemoryPages >= 1, maxMemoryPages <= 65536 else { throw ValidationError("--max-memory-pages must be 1-65536") }
@@ -179,12 +177,7 @@ struct SupervisorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LogSetup.bootstrap(logLevel, otherwise: .info)
         let logger = Logger(label: "tide.supervisor")
         let deviceProfile: DeviceProfile
         do {
@@ -222,7 +215,7 @@ struct SupervisorCommand: AsyncParsableCommand {
         let advertised = advertise ? (advertiseAddress ?? host) : nil
         let dataDirectory = self.dataDirectory
         do {
-            try await SupervisorServer(configuration: configuration, logger: logger).run { port in
+            try await SupervisorServer(configuration: configuration, logger: logger).run(handleSignals: true) { port in
                 guard let address = advertised else { return }
                 announcement.start(
                     name: configuration.name ?? deviceProfile.name ?? "tide-supervisor-\(port)", port: port, address: address,

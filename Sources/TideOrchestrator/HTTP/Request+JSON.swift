@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import NIOCore
+import TideHTTP
 import TideModel
 
 extension Request {
@@ -15,16 +15,8 @@ extension Request {
         }
     }
 
-    func bodyData(limit: Int) async throws -> Data {
-        if let length = headers[.contentLength].flatMap(Int.init), length > limit {
-            throw APIError.tooLarge(limit: limit)
-        }
-        do {
-            let buffer = try await body.collect(upTo: limit)
-            return Data(buffer.readableBytesView)
-        } catch is NIOTooManyBytesError {
-            throw APIError.tooLarge(limit: limit)
-        }
+    func bodyData(limit: Int) async throws(APIError) -> Data {
+        Data(try await collectBody(limit: limit).readableBytesView)
     }
 
     /// A query parameter, or nil when absent or empty.
@@ -33,4 +25,3 @@ extension Request {
         return value
     }
 }
-

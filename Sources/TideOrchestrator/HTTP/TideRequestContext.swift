@@ -2,11 +2,12 @@ import Foundation
 import Hummingbird
 import NIOCore
 import NIOSSL
+import TideHTTP
 import TideModel
 import TideTLS
 
-/// The request context of every Tide route: Tide's JSON conventions for encoding.
-public struct TideRequestContext: RequestContext {
+/// The request context of every orchestrator route, with Tide's JSON conventions.
+public struct TideRequestContext: TideJSONRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The peer's IP address, for wasmiot registrations that leave out their host.
     public let remoteIP: String?
@@ -26,7 +27,4 @@ public struct TideRequestContext: RequestContext {
     func presentedCertificate() async -> NIOSSLCertificate? {
         try? await channel.nioSSL_peerCertificate().get()
     }
-
-    public var responseEncoder: JSONEncoder { TideJSON.encoder() }
-    public var requestDecoder: JSONDecoder { TideJSON.decoder() }
 }

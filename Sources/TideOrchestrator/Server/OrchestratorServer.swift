@@ -12,20 +12,20 @@ import TideSigning
 import TideStore
 
 /// `tide server`: the HTTP API, the inventory and the health monitor over one SQLite database.
-public struct OrchestratorServer: Sendable {
+/// A service: `tide server` runs it alone, `tide dev` beside its supervisors in one group.
+public struct OrchestratorServer: TideServer {
     public let configuration: ServerConfiguration
-    let logger: Logger
+    public let logger: Logger
+    public var onRunning: @Sendable (Int) async -> Void = { _ in }
 
     public init(configuration: ServerConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
     }
 
-    /// Runs until cancelled or until SIGINT/SIGTERM (when `handleSignals`), then shuts down
-    /// gracefully. `onRunning` receives the bound port once requests are accepted.
-    public func run(handleSignals: Bool = true, onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
-        async throws
-    {
+    /// Runs until its task is cancelled or its service group shuts down, then shuts down gracefully.
+    public func run() async throws {
+        let onRunning = self.onRunning
         try prepareDataDirectory()
         let store: TideStore
         do {
@@ -160,21 +160,17 @@ public struct OrchestratorServer: Sendable {
             plainPorts = nil
             if configuration.plainHTTPPort != nil { logger.notice("--plain-http-port is not needed: this server serves plain HTTP already") }
         }
-        // Notices clients that go away, so that their placements stop.
-        let http = HTTPServerBuilder.tide(additionalChannelHandlers: [ConnectionWatchHandler()])
-        let serverBuilder: HTTPServerBuilder
+        let server: HTTPServerBuilder
         do {
-            serverBuilder = try tls.map { try .tls(http, tlsConfiguration: $0.server) } ?? http
+            // Notices clients that go away, so that their placements stop.
+            server = try .tide(tls: tls?.server, additionalChannelHandlers: [ConnectionWatchHandler()])
         } catch {
             throw ServerError("cannot set up TLS: \(error)")
         }
         let app = Application(
-            router: router,
-            server: serverBuilder,
-            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "tide"),
-            services: services,
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? 0
+            tide: router, server: server, host: host, port: configuration.port, serverName: "tide", services: services,
+            logger: logger,
+            onRunning: { port in
                 if let plainPorts {
                     var next = plainPorts.makeAsyncIterator()
                     if let plainPort = await next.next() {
@@ -192,15 +188,14 @@ public struct OrchestratorServer: Sendable {
                 let count = await inventory.count
                 logger.notice("tide server listening on \(scheme)://\(host):\(port) (\(count) devices, data in \(configuration.dataDirectory))")
                 await onRunning(port)
-            },
-            logger: logger)
+            })
 
         // The last service listed is told first: running placements are cancelled before the HTTP
         // server waits for its requests to finish.
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: app), .init(service: PlacementStopper(workers: workers), successTerminationBehavior: .ignore)],
-                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
+                logger: logger))
         do {
             try await GracefulServiceGroup.run(group)
         } catch {

@@ -12,7 +12,7 @@ enum PlainDeviceListener {
     /// `/healthz` and the routes devices use; the HTTPS server adds the rest to the same start.
     static func deviceRouter(_ deviceRoutes: WasmiotDeviceRoutes, _ moduleRoutes: WasmiotModuleRoutes) -> Router<TideRequestContext> {
         let router = Router(context: TideRequestContext.self)
-        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: ErrorMiddleware(.orchestrator))
         router.get("healthz") { _, _ in try Response.json(["status": "ok"]) }
         deviceRoutes.add(to: router)
         moduleRoutes.add(to: router)
@@ -24,11 +24,8 @@ enum PlainDeviceListener {
         onRunning: @escaping @Sendable (Int) async -> Void
     ) -> any Service {
         Application(
-            router: deviceRouter(deviceRoutes, moduleRoutes),
-            server: .tide(additionalChannelHandlers: [ConnectionWatchHandler()]),
-            configuration: .init(address: .hostname(host, port: port), serverName: "tide"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
-            logger: logger)
+            tide: deviceRouter(deviceRoutes, moduleRoutes), server: .tide(additionalChannelHandlers: [ConnectionWatchHandler()]),
+            host: host, port: port, serverName: "tide", logger: logger, onRunning: onRunning)
     }
 
     /// The listener's base URL as devices reach it: the host of `--public-url` if given, else the

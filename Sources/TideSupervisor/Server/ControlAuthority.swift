@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOSSL
+import TideHTTP
 import TideTLS
 
 /// Who may deploy to, remove from and re-point (`/register`) this supervisor.
@@ -11,20 +12,21 @@ enum ControlAuthority: Sendable {
     /// Enrolled: only a peer that shows the fleet's server certificate over TLS.
     case serverCertificate
 
-    func check(_ request: Request, _ context: SupervisorRequestContext) async throws(SupervisorError) {
+    func check(_ request: Request, _ context: SupervisorRequestContext) async throws(APIError) {
         switch self {
         case .anyone:
             return
         case .token(let token):
-            try request.requireToken(token)
+            try BearerToken.require(
+                token, in: request, missing: BearerToken.needs("the supervisor's token"),
+                wrong: "the token is not valid for this supervisor")
         case .serverCertificate:
             let shown = try? await context.channel.nioSSL_peerCertificate().get()
             guard let shown else {
-                throw SupervisorError(
-                    .unauthorized, "this device is enrolled: it takes deployments only from its orchestrator's certificate (mutual TLS)")
+                throw .unauthorized("this device is enrolled: it takes deployments only from its orchestrator's certificate (mutual TLS)")
             }
             guard (try? PeerCertificate(shown))?.role == .server else {
-                throw SupervisorError(.forbidden, "only the orchestrator's certificate may deploy to this device, not another device's")
+                throw .forbidden("only the orchestrator's certificate may deploy to this device, not another device's")
             }
         }
     }

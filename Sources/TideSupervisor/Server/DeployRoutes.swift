@@ -19,7 +19,7 @@ struct DeployRoutes: Sendable {
             let body: [UInt8]
             do {
                 body = try await request.bodyBytes(limit: maxBodyBytes)
-            } catch {
+            } catch let error as APIError where error.status == .contentTooLarge {
                 throw SupervisorError.tooLarge(
                     "the deployment node is larger than the limit of \(maxBodyBytes) bytes (tide supervisor --max-node-bytes)")
             }

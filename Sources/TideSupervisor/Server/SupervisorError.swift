@@ -1,7 +1,10 @@
+import TideModel
+
 /// Every failure the supervisor reports. The message is for a human and safe to send to a client,
 /// except for `internalFailure`, whose detail goes to the log and never into a response.
-public struct SupervisorError: Error, Equatable, CustomStringConvertible, Sendable {
-    public enum Kind: String, Sendable {
+public struct SupervisorError: ReportableError, Equatable {
+    /// What went wrong; its raw value is the error's `code`.
+    public enum Reason: String, Sendable {
         case badRequest = "bad_request"
         case unauthorized
         case forbidden
@@ -15,15 +18,13 @@ public struct SupervisorError: Error, Equatable, CustomStringConvertible, Sendab
         case internalFailure = "internal"
     }
 
-    public let kind: Kind
+    public let reason: Reason
     public let message: String
 
-    public init(_ kind: Kind, _ message: String) {
-        self.kind = kind
+    public init(_ reason: Reason, _ message: String) {
+        self.reason = reason
         self.message = message
     }
-
-    public var description: String { message }
 
     public static func badRequest(_ message: String) -> Self { .init(.badRequest, message) }
     public static func notFound(_ message: String) -> Self { .init(.notFound, message) }
@@ -32,23 +33,28 @@ public struct SupervisorError: Error, Equatable, CustomStringConvertible, Sendab
     public static func executionFailed(_ message: String) -> Self { .init(.executionFailed, message) }
     public static func internalFailure(_ message: String) -> Self { .init(.internalFailure, message) }
 
-    /// What a client may see.
-    public var publicMessage: String {
-        kind == .internalFailure ? "the supervisor failed to handle the request; see its log" : message
-    }
+    public var code: String { reason.rawValue }
 
-    public var httpStatus: Int {
-        switch kind {
-        case .badRequest, .deployFailed: 400
-        case .unauthorized: 401
-        case .forbidden: 403
-        case .notFound: 404
-        case .conflict: 409
-        case .tooLarge: 413
-        case .busy: 503
-        case .badGateway: 502
-        case .executionFailed: 422
-        case .internalFailure: 500
+    /// The kind the HTTP layer answers with: a failed deploy is a bad request (400), a failed
+    /// execution an invalid one (422), a busy device is unavailable (503).
+    public var kind: FailureKind {
+        switch reason {
+        case .badRequest, .deployFailed: .badRequest
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .tooLarge: .tooLarge
+        case .busy: .unavailable
+        case .badGateway: .badGateway
+        case .executionFailed: .invalid
+        case .internalFailure: .internalFailure
         }
     }
+
+    /// What a client is told of an internal failure.
+    public static let internalMessage = "the supervisor failed to handle the request; see its log"
+
+    /// What a client may see.
+    public var publicMessage: String { kind == .internalFailure ? Self.internalMessage : message }
 }

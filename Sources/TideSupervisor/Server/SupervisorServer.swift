@@ -12,22 +12,22 @@ import HummingbirdCore
 import HummingbirdTLS
 
 /// `tide supervisor`: the device agent. Serves the wasmiot device endpoints, runs deployed Wasm
-/// modules in WasmKit, keeps deployments across restarts and sends heartbeats.
-public struct SupervisorServer: Sendable {
+/// modules in WasmKit, keeps deployments across restarts and sends heartbeats. A service:
+/// `tide supervisor` runs it alone, `tide dev` several beside the server in one group.
+public struct SupervisorServer: TideServer {
     public let configuration: SupervisorConfiguration
-    let logger: Logger
+    public let logger: Logger
+    public var onRunning: @Sendable (Int) async -> Void = { _ in }
 
     public init(configuration: SupervisorConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
     }
 
-    /// Runs until cancelled or until SIGINT/SIGTERM (when `handleSignals`), then shuts down
-    /// gracefully. `onRunning` receives the bound port once requests are accepted.
-    public func run(handleSignals: Bool = true, onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
-        async throws
-    {
+    /// Runs until its task is cancelled or its service group shuts down, then shuts down gracefully.
+    public func run() async throws {
         let configuration = self.configuration
+        let onRunning = self.onRunning
         let logger = self.logger
         let directory = try DataDirectory(root: configuration.dataDirectory)
         let id = try DeviceIdentity.loadOrCreate(at: directory.deviceIDPath)
@@ -94,7 +94,7 @@ public struct SupervisorServer: Sendable {
         }
 
         let router = Router(context: SupervisorRequestContext.self)
-        router.add(middleware: SupervisorErrorMiddleware())
+        router.add(middleware: ErrorMiddleware(.supervisor))
         DeviceRoutes(
             describe: describe, usage: usage, link: link, authority: authority,
             maxBodyBytes: configuration.maxJSONBodyBytes
@@ -123,19 +123,16 @@ public struct SupervisorServer: Sendable {
             services.append(StartupPageReleaseService(delay: delay, logger: logger))
         }
         let host = configuration.host
-        let serverBuilder: HTTPServerBuilder
+        let server: HTTPServerBuilder
         do {
-            serverBuilder = try credentials.map { try HTTPServerBuilder.tls(.tide(), tlsConfiguration: $0.serverConfiguration()) } ?? .tide()
+            server = try .tide(tls: credentials?.serverConfiguration())
         } catch {
             throw SupervisorError.internalFailure("cannot set up TLS: \(error)")
         }
         let app = Application(
-            router: router,
-            server: serverBuilder,
-            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "tide-supervisor"),
-            services: services,
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? configuration.port
+            tide: router, server: server, host: host, port: configuration.port, serverName: "tide-supervisor",
+            services: services, logger: logger,
+            onRunning: { port in
                 boundPort.withLock { $0 = port }
                 let peripherals = configuration.profile.peripherals.map(\.name).joined(separator: ", ")
                 logger.notice(
@@ -144,11 +141,10 @@ public struct SupervisorServer: Sendable {
                     logger.warning("no token (--token or TIDE_SUPERVISOR_TOKEN): anyone who can reach this port can deploy code")
                 }
                 await onRunning(port)
-            },
-            logger: logger)
+            })
 
         do {
-            try await GracefulServiceGroup.run(app, logger: logger, handleSignals: handleSignals)
+            try await GracefulServiceGroup.run(app, logger: logger)
         } catch {
             try? await client.shutdown()
             throw error
