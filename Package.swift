@@ -15,7 +15,7 @@ let package = Package(
         // The light cores as libraries, for the fuzz package under Fuzz/ (it depends on this one by path).
         .library(name: "TideModel", targets: ["TideModel"]),
         .library(name: "TideWasm", targets: ["TideWasm"]),
-        .library(name: "TideRegistry", targets: ["TideRegistry"]),
+        .library(name: "TidePackageFormat", targets: ["TidePackageFormat"]),
         .library(name: "TideManifest", targets: ["TideManifest"]),
     ],
     dependencies: [
@@ -44,9 +44,9 @@ let package = Package(
             dependencies: ["TideModel", "TideYAML", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "TideSolver", dependencies: ["TideModel"], swiftSettings: swiftSettings),
+        .target(name: "TidePlacement", dependencies: ["TideModel"], swiftSettings: swiftSettings),
         // Seeded synthetic registries, fleets and workloads for the benchmarks and the tests (not shipped).
-        .target(name: "TideFixtures", dependencies: ["TideModel", "TideResolver", "TideSolver"], swiftSettings: swiftSettings),
+        .target(name: "TideFixtures", dependencies: ["TideModel", "TideResolver", "TidePlacement"], swiftSettings: swiftSettings),
         .systemLibrary(name: "CAvahi", providers: [.apt(["libavahi-client-dev"])]),
         .target(
             name: "TideDiscovery",
@@ -70,7 +70,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "TideRegistry",
+            name: "TidePackageFormat",
             dependencies: [
                 "TideModel", "TideWasm", "TideYAML", "TideSigning",
                 .product(name: "Yams", package: "Yams"),
@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "TideOrchestrator",
             dependencies: [
-                "TideModel", "TideStore", "TideHTTP", "TideRegistry", "TideResolver", "TideDiscovery", "TideManifest", "TideSolver",
+                "TideModel", "TideStore", "TideHTTP", "TidePackageFormat", "TideResolver", "TideDiscovery", "TideManifest", "TidePlacement",
                 "TideSigning", "TideTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -157,7 +157,7 @@ let package = Package(
         .executableTarget(
             name: "TideCLI",
             dependencies: [
-                "TideModel", "TideOrchestrator", "TideClient", "TideResolver", "TideRegistry", "TideSupervisor",
+                "TideModel", "TideOrchestrator", "TideClient", "TideResolver", "TidePackageFormat", "TideSupervisor",
                 "TideDiscovery", "TideSigning", "TideTLS", "TideHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -170,8 +170,8 @@ let package = Package(
         .executableTarget(
             name: "TideBench",
             dependencies: [
-                "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideResolver", "TideRegistry", "TideSupervisor",
-                "TideSolver", "TideTLS", "TideFixtures", "TideHTTP",
+                "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideResolver", "TidePackageFormat", "TideSupervisor",
+                "TidePlacement", "TideTLS", "TideFixtures", "TideHTTP",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -208,7 +208,7 @@ let package = Package(
         .target(
             name: "TideTesting",
             dependencies: [
-                "TideModel", "TideStore", "TideOrchestrator", "TideSupervisor", "TideClient", "TideRegistry", "TideHTTP",
+                "TideModel", "TideStore", "TideOrchestrator", "TideSupervisor", "TideClient", "TidePackageFormat", "TideHTTP",
                 "TideTLS", "TideWasm",
                 .product(name: "WAT", package: "WasmKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -261,14 +261,14 @@ let package = Package(
         .testTarget(
             name: "TideTLSTests",
             dependencies: [
-                "TideTLS", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
+                "TideTesting", "TideTLS", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "TideSolverTests", dependencies: ["TideSolver", "TideModel", "TideFixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "TidePlacementTests", dependencies: ["TidePlacement", "TideModel", "TideFixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "TideDiscoveryTests", dependencies: ["TideDiscovery", "CAvahi"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "TideRegistryTests",
-            dependencies: ["TideTesting", "TideRegistry", "TideModel", "TideWasm"],
+            name: "TidePackageFormatTests",
+            dependencies: ["TideTesting", "TidePackageFormat", "TideModel", "TideWasm"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
@@ -287,7 +287,7 @@ let package = Package(
             name: "TideOrchestratorTests",
             dependencies: [
                 "TideTesting",
-                "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideRegistry", "TideSigning", "TideTLS", "TideHTTP",
+                "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TidePackageFormat", "TideSigning", "TideTLS", "TideHTTP",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -28,9 +28,9 @@ let package = Package(
     targets: [
         .target(name: "CLibFuzzer"),
         .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], swiftSettings: swiftSettings),
-        fuzzTarget("tar", ["TideRegistry", "TideModel"]),
-        fuzzTarget("wasm", ["TideWasm", "TideRegistry"]),
-        fuzzTarget("package-yaml", ["TideRegistry", "TideModel"]),
+        fuzzTarget("tar", ["TidePackageFormat", "TideModel"]),
+        fuzzTarget("wasm", ["TideWasm", "TidePackageFormat"]),
+        fuzzTarget("package-yaml", ["TidePackageFormat", "TideModel"]),
         fuzzTarget("manifest", ["TideManifest", "TideModel"]),
         fuzzTarget("description", ["TideModel"]),
         fuzzTarget("heartbeat", ["TideModel"]),

@@ -105,7 +105,11 @@ struct DeployBenchmark: AsyncParsableCommand {
         fleet: SimulatedFleet, agent: SimulatedDeployAgent, client: HTTPClient, directory: String, token: String, tls: Bool
     ) async throws -> DeployBenchmarkReport {
         let registryPath = URL(fileURLWithPath: registry).standardizedFileURL.path
-        let settings = ["--no-mdns", "--registry", registryPath, "--supervisor-token", "<token>", "--deploy-timeout", "\(deployTimeout)"]
+        // Every device's single-step deployment is applied at once: the placement queue must hold them all.
+        let settings = [
+            "--no-mdns", "--registry", registryPath, "--supervisor-token", "<token>", "--deploy-timeout", "\(deployTimeout)",
+            "--max-waiting-plans", "\(devices)",
+        ]
         if tls {
             // Enrolled devices cannot register by address: they are put in the inventory as if
             // their first heartbeat had registered them.

@@ -4,7 +4,7 @@ import Foundation
 import NIOCore
 import TideModel
 import TideOrchestrator
-import TideSolver
+import TidePlacement
 
 /// `tide-bench plan`: the placement curve end to end. A `tide server` process with a simulated
 /// fleet answers `POST /api/v1/plan` for pipelines of 500 to 10,000 steps; each size is timed, and
@@ -160,7 +160,7 @@ struct PlanBenchmarkCommand: AsyncParsableCommand {
                 labels: [:], cpuUsage: 0, memoryUsage: 0, placedSteps: 0, damped: false)
         }))
         let started = ContinuousClock.now
-        _ = try Solver().solve(PlacementRequest(deployment: "bench-plan", steps: steps), fleet: fleet)
+        _ = try PlacementSolver().solve(PlacementRequest(deployment: "bench-plan", steps: steps), fleet: fleet)
         return (ContinuousClock.now - started).inMilliseconds
     }
 

@@ -1,7 +1,7 @@
 import TideFixtures
 import ArgumentParser
 import TideModel
-import TideSolver
+import TidePlacement
 
 /// `tide-bench solve`: the placement solver on synthetic fleets and workloads, one core.
 struct SolveBenchmarkCommand: AsyncParsableCommand {
@@ -15,10 +15,10 @@ struct SolveBenchmarkCommand: AsyncParsableCommand {
     struct Report: Encodable {
         var benchmark = "solve"
         var build = BuildMode.current
-        var runs: [SolverBenchmark.Report]
+        var runs: [PlacementBenchmark.Report]
     }
 
     func run() async throws {
-        print(try TideJSON.text(Report(runs: SolverBenchmark.standard(seed: seed))))
+        print(try TideJSON.text(Report(runs: PlacementBenchmark.standard(seed: seed))))
     }
 }

@@ -1,5 +1,5 @@
 import TideModel
-import TideSolver
+import TidePlacement
 
 /// A made-up fleet and set of deployments, shaped like an IoT site: a third of the devices have a
 /// camera, a third a temperature sensor (half of those wasmiot devices reporting bare names), ten

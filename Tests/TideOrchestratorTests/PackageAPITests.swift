@@ -3,7 +3,7 @@ import Foundation
 import NIOHTTP1
 import Testing
 import TideModel
-import TideRegistry
+import TidePackageFormat
 @testable import TideTesting
 
 @Suite("Package registry over HTTP", .stopsWhatItStarts)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TideModel
-import TideRegistry
+import TidePackageFormat
 import TideSigning
 @testable import TideTesting
 

@@ -10,7 +10,7 @@ import TideSupervisor
         let origin = try await files.start()
         let supervisor = try await startSupervisor()
 
-        var node = NodeBuilder(id: "dep-fibo")
+        var node = NodeFixture(id: "dep-fibo")
         try node.fibo(at: origin)
         let deployed = try await supervisor.deploy(node)
         #expect(deployed.status == 200, "\(deployed.text)")
@@ -62,15 +62,15 @@ import TideSupervisor
         let origin = try await files.start()
         let supervisor = try await startSupervisor()
 
-        var node = NodeBuilder(id: "dep-classify")
+        var node = NodeFixture(id: "dep-classify")
         node.module(
             "mathlib", url: origin + "/mathlib.wasm",
-            functions: [.init(name: "sigmoid", parameters: [NodeBuilder.number], result: NodeBuilder.number)])
+            functions: [.init(name: "sigmoid", parameters: [NodeFixture.number], result: NodeFixture.number)])
         node.module(
             "classifier", url: origin + "/classifier.wasm", dependencies: ["mathlib"],
             functions: [
-                .init(name: "score", parameters: [NodeBuilder.number], result: NodeBuilder.number),
-                .init(name: "classify", parameters: [NodeBuilder.binary], result: NodeBuilder.integer),
+                .init(name: "score", parameters: [NodeFixture.number], result: NodeFixture.number),
+                .init(name: "classify", parameters: [NodeFixture.binary], result: NodeFixture.integer),
             ])
         let deployed = try await supervisor.deploy(node)
         #expect(deployed.status == 200, "\(deployed.text)")
@@ -99,12 +99,12 @@ import TideSupervisor
         let origin = try await files.start()
         let supervisor = try await startSupervisor()
 
-        var node = NodeBuilder(id: "dep-stats")
+        var node = NodeFixture(id: "dep-stats")
         node.module(
             "stats", url: origin + "/stats.wasm",
             functions: [
-                .init(name: "mean", parameters: [NodeBuilder.binary], result: NodeBuilder.number),
-                .init(name: "median", parameters: [NodeBuilder.binary], result: NodeBuilder.number),
+                .init(name: "mean", parameters: [NodeFixture.binary], result: NodeFixture.number),
+                .init(name: "median", parameters: [NodeFixture.binary], result: NodeFixture.number),
             ])
         #expect(try await supervisor.deploy(node).status == 200)
 
@@ -135,13 +135,13 @@ import TideSupervisor
         let origin = try await files.start()
         let supervisor = try await startSupervisor()
 
-        var node = NodeBuilder(id: "dep-files")
+        var node = NodeFixture(id: "dep-files")
         node.module(
-            "files", url: origin + "/files.wasm", sha256: ["binary": BlobCache.digest(of: try Fixtures.fileCombiner), "other": ["config.txt": BlobCache.digest(of: config)]],
+            "files", url: origin + "/files.wasm", sha256: .init(binary: BlobCache.digest(of: try Fixtures.fileCombiner), other: ["config.txt": BlobCache.digest(of: config)]),
             other: ["config.txt": origin + "/config.txt"],
             functions: [
                 .init(
-                    name: "combine", parameters: [], result: NodeBuilder.integer,
+                    name: "combine", parameters: [], result: NodeFixture.integer,
                     mounts: ["deployment": ["config.txt"], "execution": ["input.txt"], "output": ["output.txt"]])
             ])
         let deployed = try await supervisor.deploy(node)
@@ -169,18 +169,18 @@ import TideSupervisor
             peripherals: [.init(name: "cam0", kind: .camera), .init(name: "env0", kind: .temperatureHumidity)])
         let supervisor = try await startSupervisor(profile: profile)
 
-        var node = NodeBuilder(id: "dep-sensors")
+        var node = NodeFixture(id: "dep-sensors")
         node.module(
             "temperature", url: origin + "/temperature.wasm",
             functions: [
-                .init(name: "read", parameters: [], result: NodeBuilder.number),
-                .init(name: "read_average", parameters: [NodeBuilder.integer], result: NodeBuilder.number),
+                .init(name: "read", parameters: [], result: NodeFixture.number),
+                .init(name: "read_average", parameters: [NodeFixture.integer], result: NodeFixture.number),
             ])
         node.module(
             "camera-capture", url: origin + "/camera.wasm",
             functions: [
-                .init(name: "capture", parameters: [], result: NodeBuilder.binary),
-                .init(name: "capture_size", parameters: [], result: NodeBuilder.integer),
+                .init(name: "capture", parameters: [], result: NodeFixture.binary),
+                .init(name: "capture_size", parameters: [], result: NodeFixture.integer),
             ])
         let deployed = try await supervisor.deploy(node)
         #expect(deployed.status == 200, "\(deployed.text)")
@@ -207,25 +207,25 @@ import TideSupervisor
         let dataDirectory = TemporaryDirectory.make()
         let supervisor = try await startSupervisor(dataDirectory: dataDirectory)
 
-        var mismatch = NodeBuilder(id: "dep-bad")
-        mismatch.module("fibo", url: origin + "/fibo.wasm", sha256: String(repeating: "0", count: 64), functions: [])
+        var mismatch = NodeFixture(id: "dep-bad")
+        mismatch.module("fibo", url: origin + "/fibo.wasm", sha256: .init(binary: String(repeating: "0", count: 64)), functions: [])
         let refused = try await supervisor.deploy(mismatch)
         #expect(refused.status == 400)
         #expect(refused.text.contains("SHA-256"))
         #expect(try await http(.GET, supervisor.base + "/dep-bad/modules/fibo/fibo?param0=1").status == 404)
         #expect(!FileManager.default.fileExists(atPath: dataDirectory + "/deployments/dep-bad"))
 
-        var truncated = NodeBuilder(id: "dep-bad")
+        var truncated = NodeFixture(id: "dep-bad")
         truncated.module("fibo", url: origin + "/truncated.wasm", functions: [])
         let invalid = try await supervisor.deploy(truncated)
         #expect(invalid.status == 400)
         #expect(invalid.text.contains("not a valid WebAssembly binary"))
         #expect(!invalid.text.contains(dataDirectory))
 
-        var good = NodeBuilder(id: "dep-good")
+        var good = NodeFixture(id: "dep-good")
         good.module(
             "fibo", url: origin + "/fibo110.wasm",
-            functions: [.init(name: "fibo_mod", parameters: [NodeBuilder.integer, NodeBuilder.integer], result: NodeBuilder.integer)])
+            functions: [.init(name: "fibo_mod", parameters: [NodeFixture.integer, NodeFixture.integer], result: NodeFixture.integer)])
         #expect(try await supervisor.deploy(good).status == 200)
         #expect(try await http(.GET, supervisor.base + "/dep-good/modules/fibo/nothing?param0=1").status == 404)
         #expect(try await http(.GET, supervisor.base + "/dep-good/modules/nobody/fibo_mod?param0=1").status == 404)

@@ -53,12 +53,12 @@ import TideSupervisor
         let origin = try await files.start()
         let dataDirectory = TemporaryDirectory.make()
         let first = try await startSupervisor(dataDirectory: dataDirectory)
-        var node = NodeBuilder(id: "dep-keep", generation: 4)
+        var node = NodeFixture(id: "dep-keep", generation: 4)
         try node.fibo(at: origin, digest: false)
         node.module("mathlib", url: origin + "/mathlib.wasm", functions: [])
         node.module(
             "classifier", url: origin + "/classifier.wasm", dependencies: ["mathlib"],
-            functions: [.init(name: "score", parameters: [NodeBuilder.number], result: NodeBuilder.number)])
+            functions: [.init(name: "score", parameters: [NodeFixture.number], result: NodeFixture.number)])
         #expect(try await first.deploy(node).status == 200)
         let firstID = try await http(.GET, first.base + "/.well-known/wasmiot-device-description").json()["tide"]
         await first.stop()
@@ -82,24 +82,23 @@ import TideSupervisor
         let upstream = try await startSupervisor()
         let downstream = try await startSupervisor()
 
-        var sinkNode = NodeBuilder(id: "dep-chain")
+        var sinkNode = NodeFixture(id: "dep-chain")
         sinkNode.module(
             "sink", url: origin + "/sink.wasm", supervisor: downstream.base,
             functions: [
-                .init(name: "push", parameters: [NodeBuilder.number], result: NodeBuilder.integer),
-                .init(name: "last", parameters: [], result: NodeBuilder.number),
+                .init(name: "push", parameters: [NodeFixture.number], result: NodeFixture.integer),
+                .init(name: "last", parameters: [], result: NodeFixture.number),
             ])
         #expect(try await downstream.deploy(sinkNode).status == 200)
 
-        let next: [String: Any] = [
-            "url": downstream.base, "path": "/dep-chain/modules/sink/push", "method": "get",
-            "request": ["parameters": [["name": "param0", "in": "query", "required": true, "schema": NodeBuilder.number]]],
-            "response": ["media_type": "application/json", "schema": NodeBuilder.integer],
-        ]
-        var fiboNode = NodeBuilder(id: "dep-chain")
+        let next = DeploymentNode.Endpoint(
+            url: downstream.base, path: "/dep-chain/modules/sink/push", method: "get",
+            request: .init(parameters: [.init(name: "param0", schema: NodeFixture.number)]),
+            response: .init(media_type: "application/json", schema: NodeFixture.integer))
+        var fiboNode = NodeFixture(id: "dep-chain")
         fiboNode.module(
             "fibo", url: origin + "/fibo.wasm", supervisor: upstream.base,
-            functions: [.init(name: "fibo", parameters: [NodeBuilder.integer], result: NodeBuilder.integer, to: next)])
+            functions: [.init(name: "fibo", parameters: [NodeFixture.integer], result: NodeFixture.integer, to: next)])
         #expect(try await upstream.deploy(fiboNode).status == 200)
 
         let first = try await upstream.call("dep-chain", "fibo", "fibo", query: "param0=10").json()
@@ -156,19 +155,18 @@ import TideSupervisor
         let upstream = try await startSupervisor()
         let downstream = try await startSupervisor()
 
-        var last = NodeBuilder(id: "dep-exec")
+        var last = NodeFixture(id: "dep-exec")
         last.module("second", url: origin + "/fibo.wasm", supervisor: downstream.base, functions: [
-            .init(name: "fibo", parameters: [NodeBuilder.integer], result: NodeBuilder.integer)
+            .init(name: "fibo", parameters: [NodeFixture.integer], result: NodeFixture.integer)
         ])
         #expect(try await downstream.deploy(last).status == 200)
-        let next: [String: Any] = [
-            "url": downstream.base, "path": "/dep-exec/modules/second/fibo", "method": "get",
-            "request": ["parameters": [["name": "param0", "in": "query", "required": true, "schema": NodeBuilder.integer]]],
-            "response": ["media_type": "application/json", "schema": NodeBuilder.integer],
-        ]
-        var first = NodeBuilder(id: "dep-exec")
+        let next = DeploymentNode.Endpoint(
+            url: downstream.base, path: "/dep-exec/modules/second/fibo", method: "get",
+            request: .init(parameters: [.init(name: "param0", schema: NodeFixture.integer)]),
+            response: .init(media_type: "application/json", schema: NodeFixture.integer))
+        var first = NodeFixture(id: "dep-exec")
         first.module("first", url: origin + "/fibo.wasm", supervisor: upstream.base, functions: [
-            .init(name: "fibo", parameters: [NodeBuilder.integer], result: NodeBuilder.integer, to: next)
+            .init(name: "fibo", parameters: [NodeFixture.integer], result: NodeFixture.integer, to: next)
         ])
         #expect(try await upstream.deploy(first).status == 200)
 
@@ -233,22 +231,21 @@ import TideSupervisor
         let camera = try await startSupervisor(profile: DeviceProfile(name: "cam", peripherals: [.init(name: "cam0", kind: .camera)]))
         let gateway = try await startSupervisor(profile: DeviceProfile(name: "gateway"))
 
-        var classify = NodeBuilder(id: "lobby")
+        var classify = NodeFixture(id: "lobby")
         classify.module("mathlib", url: origin + "/mathlib.wasm", supervisor: gateway.base, functions: [])
         classify.module(
             "classifier", url: origin + "/classifier.wasm", dependencies: ["mathlib"], supervisor: gateway.base,
-            functions: [.init(name: "classify", parameters: [NodeBuilder.binary], result: NodeBuilder.integer)])
+            functions: [.init(name: "classify", parameters: [NodeFixture.binary], result: NodeFixture.integer)])
         #expect(try await gateway.deploy(classify).status == 200)
 
-        let next: [String: Any] = [
-            "url": gateway.base, "path": "/lobby/modules/classifier/classify", "method": "post",
-            "request": ["parameters": [["name": "param0", "in": "query", "required": true, "schema": NodeBuilder.binary]]],
-            "response": ["media_type": "application/json", "schema": NodeBuilder.integer],
-        ]
-        var capture = NodeBuilder(id: "lobby")
+        let next = DeploymentNode.Endpoint(
+            url: gateway.base, path: "/lobby/modules/classifier/classify", method: "post",
+            request: .init(parameters: [.init(name: "param0", schema: NodeFixture.binary)]),
+            response: .init(media_type: "application/json", schema: NodeFixture.integer))
+        var capture = NodeFixture(id: "lobby")
         capture.module(
             "camera-capture", url: origin + "/camera.wasm", supervisor: camera.base,
-            functions: [.init(name: "capture", parameters: [], result: NodeBuilder.binary, to: next)])
+            functions: [.init(name: "capture", parameters: [], result: NodeFixture.binary, to: next)])
         #expect(try await camera.deploy(capture).status == 200)
 
         let first = try await camera.call("lobby", "camera-capture", "capture").json()

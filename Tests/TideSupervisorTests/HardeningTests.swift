@@ -31,7 +31,7 @@ import WasmKit
         let trickle = TrickleServer(interval: .milliseconds(200))
         let origin = try await trickle.start()
         let supervisor = try await Self.supervisor(downloadTimeout: .seconds(1))
-        var node = NodeBuilder(id: "dep-slow")
+        var node = NodeFixture(id: "dep-slow")
         node.module("slow", url: origin + "/slow", functions: [])
 
         let clock = ContinuousClock()
@@ -54,7 +54,7 @@ import WasmKit
         let origin = try await server.start()
         let dataDirectory = TemporaryDirectory.make()
         let supervisor = try await Self.supervisor(dataDirectory: dataDirectory, maxDownloadBytes: 100_000)
-        var node = NodeBuilder(id: "dep-big")
+        var node = NodeFixture(id: "dep-big")
         node.module("big", url: origin + "/endless", functions: [])
         let answer = try await supervisor.deploy(node)
         #expect(answer.status == 400)
@@ -69,13 +69,13 @@ import WasmKit
         let files = FileServer(["fibo.wasm": try Fixtures.fibo])
         let origin = try await files.start()
         let supervisor = try await Self.supervisor()
-        var node = NodeBuilder(id: "dep-self")
+        var node = NodeFixture(id: "dep-self")
         node.module(
             "fibo", url: origin + "/fibo.wasm", supervisor: supervisor.base,
             functions: [
                 .init(
-                    name: "fibo", parameters: [NodeBuilder.integer], result: NodeBuilder.integer,
-                    to: ["url": supervisor.base, "path": "/dep-self/modules/fibo/fibo", "method": "post"])
+                    name: "fibo", parameters: [NodeFixture.integer], result: NodeFixture.integer,
+                    to: .init(url: supervisor.base, path: "/dep-self/modules/fibo/fibo", method: "post"))
             ])
         let answer = try await supervisor.deploy(node)
         #expect(answer.status == 400)
@@ -92,13 +92,13 @@ import WasmKit
         let first = try await Self.supervisor(maxChainHops: 4)
         let second = try await Self.supervisor(maxChainHops: 4)
         for (here, there) in [(first, second), (second, first)] {
-            var node = NodeBuilder(id: "dep-loop")
+            var node = NodeFixture(id: "dep-loop")
             node.module(
                 "fibo", url: origin + "/fibo.wasm", supervisor: here.base,
                 functions: [
                     .init(
-                        name: "fibo", parameters: [NodeBuilder.integer], result: NodeBuilder.integer,
-                        to: ["url": there.base, "path": "/dep-loop/modules/fibo/fibo", "method": "post"])
+                        name: "fibo", parameters: [NodeFixture.integer], result: NodeFixture.integer,
+                        to: .init(url: there.base, path: "/dep-loop/modules/fibo/fibo", method: "post"))
                 ])
             #expect(try await here.deploy(node).status == 200)
         }
@@ -130,7 +130,7 @@ import WasmKit
         let files = FileServer(["fibo.wasm": try Fixtures.fibo])
         let origin = try await files.start()
         let supervisor = try await Self.supervisor()
-        var node = NodeBuilder(id: "dep-hops")
+        var node = NodeFixture(id: "dep-hops")
         try node.fibo(at: origin)
         #expect(try await supervisor.deploy(node).status == 200)
         let url = supervisor.base + "/dep-hops/modules/fibo/fibo?wait=true&param0=10"
@@ -148,11 +148,11 @@ import WasmKit
         let files = FileServer(["fibo.wasm": try Fixtures.fibo])
         let origin = try await files.start()
         let supervisor = try await Self.supervisor()
-        var node = NodeBuilder(id: "dep-huge")
+        var node = NodeFixture(id: "dep-huge")
         for index in 0..<65 {
             node.module(
                 "fibo\(index)", url: origin + "/fibo.wasm",
-                functions: [.init(name: "fibo", parameters: [NodeBuilder.integer], result: NodeBuilder.integer)])
+                functions: [.init(name: "fibo", parameters: [NodeFixture.integer], result: NodeFixture.integer)])
         }
         let answer = try await supervisor.deploy(node)
         #expect(answer.status == 400)
@@ -189,13 +189,13 @@ import WasmKit
         let files = FileServer(["id.wasm": try Self.identities])
         let origin = try await files.start()
         let supervisor = try await Self.supervisor()
-        var node = NodeBuilder(id: "dep-args")
+        var node = NodeFixture(id: "dep-args")
         node.module(
             "id", url: origin + "/id.wasm",
             functions: ["id32", "id64", "idf64"].map { name in
-                NodeBuilder.Function(
-                    name: name, parameters: [name == "idf64" ? NodeBuilder.number : NodeBuilder.integer],
-                    result: NodeBuilder.number)
+                NodeFixture.Function(
+                    name: name, parameters: [name == "idf64" ? NodeFixture.number : NodeFixture.integer],
+                    result: NodeFixture.number)
             })
         #expect(try await supervisor.deploy(node).status == 200)
         func value(_ function: String, _ text: String) async throws -> String {
@@ -256,21 +256,21 @@ import WasmKit
         let dataDirectory = TemporaryDirectory.make()
         let supervisor = try await Self.supervisor(dataDirectory: dataDirectory)
 
-        var invalid = NodeBuilder(id: "dep-invalid")
+        var invalid = NodeFixture(id: "dep-invalid")
         invalid.module("bad", url: origin + "/bad.wasm", functions: [])
         let refused = try await supervisor.deploy(invalid)
         #expect(refused.status == 400)
         #expect(try Self.errorMessage(refused).hasPrefix("module bad is not a valid WebAssembly binary"))
 
-        var mismatch = NodeBuilder(id: "dep-mismatch")
-        mismatch.module("fibo", url: origin + "/fibo.wasm", sha256: String(repeating: "0", count: 64), functions: [])
+        var mismatch = NodeFixture(id: "dep-mismatch")
+        mismatch.module("fibo", url: origin + "/fibo.wasm", sha256: .init(binary: String(repeating: "0", count: 64)), functions: [])
         let wrongDigest = try await supervisor.deploy(mismatch)
         #expect(wrongDigest.status == 400)
         #expect(try Self.errorMessage(wrongDigest).contains("but the deployment expects \(String(repeating: "0", count: 64))"))
 
         #expect(try FileManager.default.contentsOfDirectory(atPath: dataDirectory + "/blobs") == [])
         // A valid binary is kept, under its digest.
-        var valid = NodeBuilder(id: "dep-valid")
+        var valid = NodeFixture(id: "dep-valid")
         try valid.fibo(at: origin)
         #expect(try await supervisor.deploy(valid).status == 200)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dataDirectory + "/blobs") == [BlobCache.digest(of: try Fixtures.fibo)])

@@ -11,16 +11,16 @@ import TideSupervisor
         let origin = try await files.start()
         let supervisor = try await startSupervisor(limits: ExecutionLimits(fuelPerCall: 30_000_000, deadline: .seconds(60)))
 
-        var node = NodeBuilder(id: "dep-spin")
+        var node = NodeFixture(id: "dep-spin")
         node.module(
             "spin", url: origin + "/spin.wasm",
             functions: [
-                .init(name: "spin", parameters: [], result: NodeBuilder.integer),
-                .init(name: "ok", parameters: [], result: NodeBuilder.integer),
+                .init(name: "spin", parameters: [], result: NodeFixture.integer),
+                .init(name: "ok", parameters: [], result: NodeFixture.integer),
             ])
         node.module(
             "fibo", url: origin + "/fibo.wasm",
-            functions: [.init(name: "fibo", parameters: [NodeBuilder.integer], result: NodeBuilder.integer)])
+            functions: [.init(name: "fibo", parameters: [NodeFixture.integer], result: NodeFixture.integer)])
         #expect(try await supervisor.deploy(node).status == 200)
 
         async let spinning = supervisor.call("dep-spin", "spin", "spin")
@@ -43,8 +43,8 @@ import TideSupervisor
         let origin = try await files.start()
         let supervisor = try await startSupervisor(
             limits: ExecutionLimits(fuelPerCall: 20_000_000, deadline: .milliseconds(1)))
-        var node = NodeBuilder(id: "dep-deadline")
-        node.module("spin", url: origin + "/spin.wasm", functions: [.init(name: "spin", parameters: [], result: NodeBuilder.integer)])
+        var node = NodeFixture(id: "dep-deadline")
+        node.module("spin", url: origin + "/spin.wasm", functions: [.init(name: "spin", parameters: [], result: NodeFixture.integer)])
         #expect(try await supervisor.deploy(node).status == 200)
         let result = try await supervisor.call("dep-deadline", "spin", "spin").json()
         #expect(result["success"] as? Bool == false)
@@ -56,9 +56,9 @@ import TideSupervisor
         let origin = try await files.start()
         let supervisor = try await startSupervisor(
             limits: ExecutionLimits(fuelPerCall: 100_000_000, deadline: .seconds(60), maxConcurrentCalls: 3))
-        var node = NodeBuilder(id: "dep-many")
+        var node = NodeFixture(id: "dep-many")
         try node.fibo(at: origin, digest: false)
-        node.module("stats", url: origin + "/stats.wasm", functions: [.init(name: "mean", parameters: [NodeBuilder.binary], result: NodeBuilder.number)])
+        node.module("stats", url: origin + "/stats.wasm", functions: [.init(name: "mean", parameters: [NodeFixture.binary], result: NodeFixture.number)])
         #expect(try await supervisor.deploy(node).status == 200)
 
         try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -84,7 +84,7 @@ import TideSupervisor
         let files = FileServer(["fibo.wasm": try Fixtures.fibo])
         let origin = try await files.start()
         let supervisor = try await startSupervisor(token: "s3cret")
-        var node = NodeBuilder(id: "dep-token")
+        var node = NodeFixture(id: "dep-token")
         try node.fibo(at: origin, digest: false)
 
         #expect(try await supervisor.deploy(node).status == 401)
@@ -110,24 +110,24 @@ import TideSupervisor
         let supervisor = try await startSupervisor(dataDirectory: dataDirectory)
 
         for mount in ["../../escape.txt", "/tmp/escape.txt", "..", "a/b"] {
-            var node = NodeBuilder(id: "dep-trav")
+            var node = NodeFixture(id: "dep-trav")
             node.module(
                 "files", url: origin + "/files.wasm", other: [mount: origin + "/config.txt"],
-                functions: [.init(name: "combine", parameters: [], result: NodeBuilder.integer, mounts: ["deployment": [mount]])])
+                functions: [.init(name: "combine", parameters: [], result: NodeFixture.integer, mounts: ["deployment": [mount]])])
             let answer = try await supervisor.deploy(node)
             #expect(answer.status == 400, "\(mount): \(answer.text)")
             #expect(!answer.text.contains(dataDirectory))
         }
-        var bad = NodeBuilder(id: "../../escape")
+        var bad = NodeFixture(id: "../../escape")
         bad.module("files", url: origin + "/files.wasm", functions: [])
         #expect(try await supervisor.deploy(bad).status == 400)
 
-        var node = NodeBuilder(id: "dep-trav")
+        var node = NodeFixture(id: "dep-trav")
         node.module(
             "files", url: origin + "/files.wasm", other: ["config.txt": origin + "/config.txt"],
             functions: [
                 .init(
-                    name: "combine", parameters: [], result: NodeBuilder.integer,
+                    name: "combine", parameters: [], result: NodeFixture.integer,
                     mounts: ["deployment": ["config.txt"], "execution": ["input.txt"], "output": ["output.txt"]])
             ])
         #expect(try await supervisor.deploy(node).status == 200)
@@ -171,12 +171,12 @@ import TideSupervisor
         let supervisor = try await startSupervisor(
             limits: ExecutionLimits(maxMemoryPages: 256, fuelPerCall: 50_000_000, deadline: .seconds(20)))
 
-        var node = NodeBuilder(id: "dep-nap")
+        var node = NodeFixture(id: "dep-nap")
         node.module(
             "nap", url: origin + "/nap.wasm",
             functions: [
-                .init(name: "nap", parameters: [NodeBuilder.integer], result: NodeBuilder.integer),
-                .init(name: "grow", parameters: [NodeBuilder.integer], result: NodeBuilder.integer),
+                .init(name: "nap", parameters: [NodeFixture.integer], result: NodeFixture.integer),
+                .init(name: "grow", parameters: [NodeFixture.integer], result: NodeFixture.integer),
             ])
         #expect(try await supervisor.deploy(node).status == 200)
         let nap = try await supervisor.call("dep-nap", "nap", "nap", query: "param0=20").json()
@@ -191,12 +191,12 @@ import TideSupervisor
         let granted = try await supervisor.call("dep-nap", "nap", "grow", query: "param0=10").json()
         #expect((granted["value"] as? NSNumber)?.intValue == 1)
 
-        var tooBig = NodeBuilder(id: "dep-greedy")
+        var tooBig = NodeFixture(id: "dep-greedy")
         tooBig.module("greedy", url: origin + "/greedy.wasm", functions: [])
         let greedyAnswer = try await supervisor.deploy(tooBig)
         #expect(greedyAnswer.status == 400, "\(greedyAnswer.text)")
 
-        var camera = NodeBuilder(id: "dep-camera")
+        var camera = NodeFixture(id: "dep-camera")
         camera.module("camera-capture", url: origin + "/camera.wasm", functions: [])
         let noCamera = try await supervisor.deploy(camera)
         #expect(noCamera.status == 400)

@@ -6,12 +6,12 @@ import TideSupervisor
 /// A real `tide supervisor` process gives the memory of a removed deployment back.
 @Suite(.stopsWhatItStarts) struct MemoryAfterDeleteTests {
     /// A node of `modules` fibo modules, each instantiated on its own.
-    static func largeNode(id: String, origin: String, modules: Int) throws -> NodeBuilder {
-        var node = NodeBuilder(id: id)
+    static func largeNode(id: String, origin: String, modules: Int) throws -> NodeFixture {
+        var node = NodeFixture(id: id)
         for index in 0..<modules {
             node.module(
-                "fibo\(index)", url: origin + "/fibo.wasm", sha256: BlobCache.digest(of: try Fixtures.fibo),
-                functions: [.init(name: "fibo", parameters: [NodeBuilder.integer], result: NodeBuilder.integer)])
+                "fibo\(index)", url: origin + "/fibo.wasm", sha256: .init(binary: BlobCache.digest(of: try Fixtures.fibo)),
+                functions: [.init(name: "fibo", parameters: [NodeFixture.integer], result: NodeFixture.integer)])
         }
         return node
     }
@@ -29,7 +29,7 @@ import TideSupervisor
         defer {
             supervisor.stop()
         }
-        func deploy(_ node: NodeBuilder) async throws -> Int {
+        func deploy(_ node: NodeFixture) async throws -> Int {
             try await http(.POST, supervisor.base + "/deploy", body: try node.bytes(), headers: [("content-type", "application/json")])
                 .status
         }

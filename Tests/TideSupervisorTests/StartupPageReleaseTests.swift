@@ -72,7 +72,7 @@ import TideSupervisor
         #expect(outcome.releasedBytes > 1 << 20)
         #expect(outcome.residentAfter < outcome.residentBefore)
 
-        var node = NodeBuilder(id: "dep-after-release")
+        var node = NodeFixture(id: "dep-after-release")
         try node.fibo(at: origin)
         let deployed = try await supervisor.deploy(node)
         #expect(deployed.status == 200, "\(deployed.text)")

@@ -3,21 +3,16 @@ import Testing
 import X509
 
 @testable import TideTLS
+@testable import TideTesting
 
 @Suite struct ServerCertificatesTests {
-    private func temporaryDirectory() -> String {
-        let path = NSTemporaryDirectory() + "tide-tls-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     private func mode(_ path: String) throws -> Int {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
     }
 
     @Test func createsTheCAOnceAndKeepsKeysPrivate() throws {
-        let directory = temporaryDirectory()
+        let directory = TemporaryDirectory.make("tls")
         let first = try ServerCertificates.loadOrCreate(dataDirectory: directory, hosts: ["127.0.0.1", "localhost"])
         #expect(first.createdCA)
         let second = try ServerCertificates.loadOrCreate(dataDirectory: directory, hosts: ["localhost", "127.0.0.1"])
@@ -29,7 +24,7 @@ import X509
     }
 
     @Test func reissuesTheServerCertificateForNewHostsUnderTheSameCA() throws {
-        let directory = temporaryDirectory()
+        let directory = TemporaryDirectory.make("tls")
         let first = try ServerCertificates.loadOrCreate(dataDirectory: directory, hosts: ["127.0.0.1"])
         let before = try String(contentsOfFile: directory + "/tls/server.pem", encoding: .utf8)
         _ = try ServerCertificates.loadOrCreate(dataDirectory: directory, hosts: ["127.0.0.1"])
@@ -44,7 +39,7 @@ import X509
     }
 
     @Test func aCAKeyThatDoesNotMatchItsCertificateIsRefused() throws {
-        let directory = temporaryDirectory()
+        let directory = TemporaryDirectory.make("tls")
         _ = try ServerCertificates.loadOrCreate(dataDirectory: directory, hosts: ["127.0.0.1"])
         let other = try FleetCA.create().pem()
         try other.key.write(toFile: directory + "/tls/ca.key", atomically: true, encoding: .utf8)

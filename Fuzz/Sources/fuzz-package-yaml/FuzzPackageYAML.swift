@@ -1,6 +1,6 @@
 import FuzzSupport
 import TideModel
-import TideRegistry
+import TidePackageFormat
 
 /// package.yaml as the server reads it on publish: `PackageManifest(yaml:)` on the file's bytes,
 /// every issue's message on failure.

@@ -1,6 +1,6 @@
 import FuzzSupport
 import TideModel
-import TideRegistry
+import TidePackageFormat
 
 /// A package upload as the server reads it: `PackageUpload.untar` (`PackageArchive(tar:limits:)`
 /// with the default `PackageArchiveLimits`, as `PackageUpload.limits`), then the checks of

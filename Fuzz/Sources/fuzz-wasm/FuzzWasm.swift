@@ -1,5 +1,5 @@
 import FuzzSupport
-import TideRegistry
+import TidePackageFormat
 import TideWasm
 
 /// A package's module as the server inspects it: `WasmInspector` with the default

@@ -3,7 +3,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import TideModel
-import TideRegistry
+import TidePackageFormat
 import TideSupervisor
 
 /// Takes `POST /deploy` for every device of a simulated fleet as a Tide supervisor would, without

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TideClient
 import TideModel
-import TideRegistry
+import TidePackageFormat
 import TideSigning
 
 struct ModuleCommand: AsyncParsableCommand {

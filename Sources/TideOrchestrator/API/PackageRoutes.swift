@@ -3,7 +3,7 @@ import Hummingbird
 import NIOCore
 import TideHTTP
 import TideModel
-import TideRegistry
+import TidePackageFormat
 
 /// `/api/v1/packages` and `/api/v1/resolve`: the package registry.
 struct PackageRoutes {

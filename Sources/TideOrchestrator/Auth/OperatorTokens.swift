@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import TideModel
-import TideRegistry
+import TidePackageFormat
 import TideStore
 
 /// Every operator token the server accepts, by the SHA-256 of its secret. Lookups are synchronous

@@ -1,6 +1,6 @@
 import NIOCore
 import Synchronization
-import TideSolver
+import TidePlacement
 
 /// Notices when the client of a connection goes away (it closed its side, or the connection
 /// dropped), so that expensive work done for it can stop. One per connection, kept by

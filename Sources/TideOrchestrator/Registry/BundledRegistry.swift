@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import TideRegistry
+import TidePackageFormat
 
 /// Loads the packages of a directory such as the repository's `registry/` into an empty
 /// registry, so a fresh server is useful at once. Each subdirectory with a package.yaml is a

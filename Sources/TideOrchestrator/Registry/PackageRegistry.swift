@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import TideModel
-import TideRegistry
+import TidePackageFormat
 import TideResolver
 import TideSigning
 import TideStore

@@ -1,5 +1,5 @@
 import TideHTTP
-import TideRegistry
+import TidePackageFormat
 
 /// Turns an upload into a package's files: a tar archive (`application/x-tar`, or any body
 /// that is one), or `multipart/form-data` whose parts are the files (the part's filename is the

@@ -1,6 +1,6 @@
 import Foundation
 import TideModel
-import TideRegistry
+import TidePackageFormat
 import TideStore
 
 /// A published version as the registry keeps it in memory.

@@ -7,7 +7,7 @@ import Logging
 import ServiceLifecycle
 import TideHTTP
 import TideModel
-import TideRegistry
+import TidePackageFormat
 import TideSigning
 import TideStore
 

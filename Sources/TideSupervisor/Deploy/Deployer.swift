@@ -17,7 +17,7 @@ public actor Deployer {
     /// Publisher keys this device trusts, and which packages must be signed.
     private let keys: PublisherKeyTrust
     private var signatures: SignaturePolicy { keys.policy }
-    private var deployments: [String: Deployment] = [:]
+    private var deployments: [String: RunningDeployment] = [:]
 
     init(
         runtime: WasmRuntime, directory: DataDirectory, fetcher: BlobFetcher, nodeLimits: DeploymentNodeLimits = .init(),
@@ -34,7 +34,7 @@ public actor Deployer {
         self.logger = logger
     }
 
-    public func deployment(_ id: String) -> Deployment? { deployments[id] }
+    public func deployment(_ id: String) -> RunningDeployment? { deployments[id] }
 
     public var states: [DeploymentState] {
         deployments.values.map { DeploymentState(id: $0.id, generation: $0.generation) }.sorted { $0.id < $1.id }
@@ -107,11 +107,11 @@ public actor Deployer {
         return deployments.count
     }
 
-    private func install(plan: DeploymentPlan, digests: DeploymentStore.Digests) throws(SupervisorError) -> Deployment {
+    private func install(plan: DeploymentPlan, digests: DeploymentStore.Digests) throws(SupervisorError) -> RunningDeployment {
         let instanceDirectory = directory.instanceDirectory(
             deployment: plan.id, instance: "i-" + UUID().uuidString.lowercased().prefix(8))
         do {
-            return try Deployment.build(
+            return try RunningDeployment.build(
                 plan: plan, digests: digests, cache: cache, runtime: runtime, instanceDirectory: instanceDirectory)
         } catch {
             if deployments[plan.id] == nil, !store.storedIDs().contains(plan.id) {

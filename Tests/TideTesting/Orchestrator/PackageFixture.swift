@@ -1,5 +1,5 @@
 import Foundation
-import TideRegistry
+import TidePackageFormat
 
 /// A bundled package's files, optionally edited, ready to upload.
 struct PackageFixture {

@@ -1,7 +1,7 @@
 import NIOHTTP1
 
 extension RunningServer {
-    func deploy(_ node: NodeBuilder, token: String? = nil) async throws -> HTTPResult {
+    func deploy(_ node: NodeFixture, token: String? = nil) async throws -> HTTPResult {
         var headers = [("content-type", "application/json")]
         if let token { headers.append(("authorization", "Bearer \(token)")) }
         return try await http(.POST, base + "/deploy", body: try node.bytes(), headers: headers)

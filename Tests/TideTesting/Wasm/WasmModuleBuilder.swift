@@ -1,6 +1,6 @@
 import TideWasm
 
-/// Hand-encodes small Wasm modules, built fluently: types, imports, functions with `unreachable` bodies, memory, exports.
+/// Small Wasm modules built fluently: types, imports, functions with `unreachable` bodies, memory, exports.
 struct WasmModuleBuilder {
     enum ImportKind {
         case function(FunctionSignature)
@@ -39,53 +39,42 @@ struct WasmModuleBuilder {
         return copy
     }
 
+    /// The module, encoded with `Wasm`'s section encoders.
     var bytes: [UInt8] {
-        var module: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
         var allTypes = types
-        func index(of signature: FunctionSignature) -> Int {
-            if let found = allTypes.firstIndex(of: signature) { return found }
+        func index(of signature: FunctionSignature) -> UInt32 {
+            if let found = allTypes.firstIndex(of: signature) { return UInt32(found) }
             allTypes.append(signature)
-            return allTypes.count - 1
+            return UInt32(allTypes.count - 1)
         }
-        var importBytes: [UInt8] = []
+        var importEntries: [[UInt8]] = []
         var importedFunctions = 0
         for entry in imports {
-            importBytes += name(entry.module) + name(entry.name)
+            let descriptor: [UInt8]
             switch entry.kind {
             case .function(let signature):
-                importBytes += [0x00] + uleb(UInt32(index(of: signature)))
+                descriptor = Wasm.importFunction(index(of: signature))
                 importedFunctions += 1
-            case .memory(let minimum):
-                importBytes += [0x02, 0x00] + uleb(minimum)
-            case .table(let minimum):
-                importBytes += [0x01, 0x70, 0x00] + uleb(minimum)
-            case .global(let type, let mutable):
-                importBytes += [0x03, type.rawValue, mutable ? 1 : 0]
+            case .memory(let minimum): descriptor = Wasm.importMemory(Wasm.limits(minimum))
+            case .table(let minimum): descriptor = Wasm.importTable(.funcref, Wasm.limits(minimum))
+            case .global(let type, let mutable): descriptor = Wasm.importGlobal(type, mutable: mutable)
             }
+            importEntries.append(Wasm.importEntry(entry.module, entry.name, descriptor))
         }
-        var typeBytes: [UInt8] = []
-        for signature in allTypes {
-            typeBytes += [0x60] + uleb(UInt32(signature.parameters.count)) + signature.parameters.map(\.rawValue)
-            typeBytes += uleb(UInt32(signature.results.count)) + signature.results.map(\.rawValue)
-        }
-        module += section(1, count: allTypes.count, typeBytes)
-        if !imports.isEmpty { module += section(2, count: imports.count, importBytes) }
-        if !functions.isEmpty {
-            module += section(3, count: functions.count, functions.flatMap { uleb(UInt32($0.typeIndex)) })
-        }
-        if let memory { module += section(5, count: 1, [0x00] + uleb(memory.minimum)) }
+        var module = Wasm.header + Wasm.typeSection(allTypes.map { Wasm.funcType($0.parameters, $0.results) })
+        if !importEntries.isEmpty { module += Wasm.importSection(importEntries) }
+        if !functions.isEmpty { module += Wasm.functionSection(functions.map { UInt32($0.typeIndex) }) }
+        if let memory { module += Wasm.memorySection([Wasm.limits(memory.minimum)]) }
         var exports: [[UInt8]] = []
         for (offset, function) in functions.enumerated() {
             if let exportName = function.export {
-                exports.append(name(exportName) + [0x00] + uleb(UInt32(importedFunctions + offset)))
+                exports.append(Wasm.exportEntry(exportName, .function, UInt32(importedFunctions + offset)))
             }
         }
-        if let exportName = memory?.export { exports.append(name(exportName) + [0x02, 0x00]) }
-        if !exports.isEmpty { module += section(7, count: exports.count, exports.flatMap { $0 }) }
-        if !functions.isEmpty {
-            let body: [UInt8] = [0x03, 0x00, 0x00, 0x0B]
-            module += section(10, count: functions.count, functions.flatMap { _ in body })
-        }
+        if let exportName = memory?.export { exports.append(Wasm.exportEntry(exportName, .memory, 0)) }
+        if !exports.isEmpty { module += Wasm.exportSection(exports) }
+        // Bodies are `unreachable`, valid for any signature.
+        if !functions.isEmpty { module += Wasm.section(.code, Wasm.vector(Array(repeating: [0x03, 0x00, 0x00, 0x0B], count: functions.count))) }
         return module
     }
 
@@ -93,27 +82,6 @@ struct WasmModuleBuilder {
         if let found = types.firstIndex(of: signature) { return found }
         types.append(signature)
         return types.count - 1
-    }
-
-    private func section(_ id: UInt8, count: Int, _ content: [UInt8]) -> [UInt8] {
-        let payload = uleb(UInt32(count)) + content
-        return [id] + uleb(UInt32(payload.count)) + payload
-    }
-
-    private func name(_ text: String) -> [UInt8] {
-        uleb(UInt32(text.utf8.count)) + Array(text.utf8)
-    }
-
-    private func uleb(_ value: UInt32) -> [UInt8] {
-        var value = value
-        var bytes: [UInt8] = []
-        repeat {
-            var byte = UInt8(value & 0x7F)
-            value >>= 7
-            if value != 0 { byte |= 0x80 }
-            bytes.append(byte)
-        } while value != 0
-        return bytes
     }
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 import TideModel
-import TideSolver
+import TidePlacement
 
 /// The desired state: a manifest stored (and placed) as a deployment's next generation before
 /// anything is pushed.

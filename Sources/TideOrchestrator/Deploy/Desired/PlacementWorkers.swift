@@ -2,7 +2,7 @@ import Logging
 import NIOPosix
 import Synchronization
 import TideModel
-import TideSolver
+import TidePlacement
 
 /// Runs placements on dedicated threads, off the Swift concurrency pool (on two cores it has two
 /// threads, and a long placement on one of them would stall health checks and reads): at most

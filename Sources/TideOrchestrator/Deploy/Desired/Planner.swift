@@ -1,8 +1,8 @@
 import Foundation
 import TideManifest
 import TideModel
-import TideRegistry
-import TideSolver
+import TidePackageFormat
+import TidePlacement
 
 /// A manifest checked against the registry: every package pinned, every step's function found and
 /// its inputs type-checked, the host capabilities each step needs gathered.
@@ -151,8 +151,8 @@ struct Planner: Sendable {
             ? await snapshot(excluded: excluded, load: load, ignoringDamping: true) : fleet
         let outcome = try await workers.run(cancellation: cancellation) { cancellation in
             func solve(_ fleet: FleetIndex) throws(PlacementError) -> PlacementPlan {
-                if let current { return try Solver().replan(request, fleet: fleet, current: current, cancellation: cancellation) }
-                return try Solver().solve(request, fleet: fleet, cancellation: cancellation)
+                if let current { return try PlacementSolver().replan(request, fleet: fleet, current: current, cancellation: cancellation) }
+                return try PlacementSolver().solve(request, fleet: fleet, cancellation: cancellation)
             }
             do throws(PlacementError) {
                 return Result<PlacementPlan, PlacementError>.success(try solve(fleet))

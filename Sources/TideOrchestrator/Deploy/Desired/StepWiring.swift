@@ -1,5 +1,5 @@
 import TideModel
-import TideRegistry
+import TidePackageFormat
 
 /// How a deployment's steps feed each other. A step whose output goes to exactly one step, which
 /// takes no other input, is chained on the devices themselves (wasmiot's `to`); every other edge

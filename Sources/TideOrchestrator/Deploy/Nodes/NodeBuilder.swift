@@ -1,6 +1,6 @@
 import Foundation
 import TideModel
-import TideRegistry
+import TidePackageFormat
 
 /// Builds each device's share of a deployment. Step modules are named after their steps (so two
 /// steps of one package on one device never collide), dependency modules after their packages

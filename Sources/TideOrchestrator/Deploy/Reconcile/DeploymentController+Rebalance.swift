@@ -1,6 +1,6 @@
 import Foundation
 import TideModel
-import TideSolver
+import TidePlacement
 
 /// The optional rebalance (`tide server --rebalance`): work that moved because a device failed
 /// stays where it is by default; with rebalancing on, a deployment whose placement is clearly
@@ -18,7 +18,7 @@ extension DeploymentController {
         else { return }
         let prepared = prepared(deployment, entries: entries)
         let request = prepared.request
-        let solver = Solver()
+        let solver = PlacementSolver()
         // Scoring every single move costs the square of the steps each: large deployments stay put.
         guard request.steps.count <= solver.options.jointSearchStepLimit else { return }
         let fleet = await planner.snapshot(excluded: [], load: load(excluding: name))

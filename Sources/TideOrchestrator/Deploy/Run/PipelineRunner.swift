@@ -1,6 +1,6 @@
 import Foundation
 import TideModel
-import TideRegistry
+import TidePackageFormat
 
 /// Runs a deployment's pipeline once: calls the first steps with the run's inputs, follows each
 /// device-side chain (`to`) link by link, and feeds fan-out and fan-in steps itself. Speaks both
