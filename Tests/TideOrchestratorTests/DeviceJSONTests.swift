@@ -37,9 +37,9 @@ struct DeviceJSONTests {
         }
     }
 
-    @Test("the list cache writes a device again only when its revision changes, and forgets devices a full list lacks")
+    @Test("the list cache writes a device again only when its revision changes, and forgets revisions a full list lacks")
     func listCache() {
-        let cache = DeviceListCache()
+        let cache = DeviceListCache(slack: 0)
         let first = device(name: "before", health: nil, arch: nil)
         var renamed = first
         renamed.name = "after"
@@ -49,14 +49,14 @@ struct DeviceJSONTests {
         let written = cache.parts(for: [listed(first, 1)], complete: true)
         #expect(written.count == 1)
         // The same revision reuses the part as written, even if the value differs (the revision is the contract).
-        #expect(cache.parts(for: [listed(renamed, 1)], complete: true).first?.stable.head == written.first?.stable.head)
+        #expect(cache.parts(for: [listed(renamed, 1)], complete: true).first?.head == written.first?.head)
         let rewritten = cache.parts(for: [listed(renamed, 2)], complete: true)
-        let rewrittenText = String(decoding: rewritten.first?.stable.head ?? [], as: UTF8.self)
+        let rewrittenText = String(decoding: rewritten.first?.head ?? [], as: UTF8.self)
         #expect(rewrittenText.contains("\"after\""))
-        // A full list without the device forgets it: listed again at its old revision, it is written anew.
+        // A full list without that revision forgets it: listed again at it, the device is written anew.
         _ = cache.parts(for: [], complete: true)
         let again = cache.parts(for: [listed(first, 2)], complete: false)
-        let againText = String(decoding: again.first?.stable.head ?? [], as: UTF8.self)
+        let againText = String(decoding: again.first?.head ?? [], as: UTF8.self)
         #expect(againText.contains("\"before\""))
     }
 

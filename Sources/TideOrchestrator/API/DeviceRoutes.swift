@@ -32,7 +32,7 @@ struct DeviceRoutes {
             wanted = parsed
         }
         let snapshot = await inventory.listSnapshot(status: wanted)
-        return DeviceJSON.streamedList(listCache.parts(for: snapshot, complete: wanted == nil))
+        return DeviceJSON.streamedList(snapshot, parts: listCache.parts(for: snapshot, complete: wanted == nil))
     }
 
     func register(_ request: Request) async throws -> Response {

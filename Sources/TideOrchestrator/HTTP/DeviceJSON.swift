@@ -126,14 +126,15 @@ enum DeviceJSON {
     }
 
     /// `{"devices": [...]}` written in chunks of about 64 KiB, so a large fleet is never one buffer.
-    static func streamedList(_ snapshot: [(stable: StablePart, device: Device)]) -> Response {
+    /// `parts[i]` is the stable part of `devices[i]`.
+    static func streamedList(_ devices: [Inventory.ListedDevice], parts: [StablePart]) -> Response {
         let body = ResponseBody { writer in
             let chunkSize = 64 * 1024
             var json = JSONWriter(capacity: chunkSize + 4096)
             json.raw("{\"devices\":[")
-            for (index, item) in snapshot.enumerated() {
+            for (index, listed) in devices.enumerated() {
                 if index > 0 { json.comma() }
-                append(item.device, stable: item.stable, to: &json)
+                append(listed.device, stable: parts[index], to: &json)
                 if json.bytes.count >= chunkSize {
                     try await writer.write(ByteBuffer(bytes: json.bytes))
                     json.bytes.removeAll(keepingCapacity: true)

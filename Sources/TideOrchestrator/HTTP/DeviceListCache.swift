@@ -2,37 +2,35 @@ import Synchronization
 import TideModel
 
 /// The device list's cache of each device's stable JSON (see `DeviceJSON.StablePart`), keyed by
-/// the inventory's revision of the device: a device that changed since is written again.
+/// the inventory's revision of the device (a new one whenever the device changed, so a changed
+/// device is written again).
 final class DeviceListCache: Sendable {
-    private let parts = Mutex<[DeviceID: (revision: UInt64, part: DeviceJSON.StablePart)]>([:])
+    private let parts = Mutex<[UInt64: DeviceJSON.StablePart]>([:])
+    /// How many outdated parts may pile up before a list of the whole fleet forgets them.
+    private let slack: Int
 
-    /// Each device of `snapshot` with its stable JSON. A snapshot of the whole fleet (`complete`)
-    /// also forgets devices no longer in it, once the cache holds more devices than the fleet.
-    func parts(for snapshot: [Inventory.ListedDevice], complete: Bool)
-        -> [(stable: DeviceJSON.StablePart, device: Device)]
-    {
-        var result: [(stable: DeviceJSON.StablePart, device: Device)] = []
-        result.reserveCapacity(snapshot.count)
+    init(slack: Int = 64) { self.slack = slack }
+
+    /// The stable JSON of each device of `snapshot`, in its order. A snapshot of the whole fleet
+    /// (`complete`) also forgets the parts of earlier revisions once they are more than `slack`
+    /// and an eighth.
+    func parts(for snapshot: [Inventory.ListedDevice], complete: Bool) -> [DeviceJSON.StablePart] {
         var missing: [Int] = []
-        parts.withLock { parts in
-            for listed in snapshot {
-                if let cached = parts[listed.device.id], cached.revision == listed.revision {
-                    result.append((cached.part, listed.device))
-                } else {
-                    missing.append(result.count)
-                    result.append((DeviceJSON.StablePart(head: [], tail: []), listed.device))
-                }
+        var result = parts.withLock { parts in
+            snapshot.indices.map { index in
+                if let cached = parts[snapshot[index].revision] { return cached }
+                missing.append(index)
+                return DeviceJSON.StablePart(head: [], tail: [])
             }
         }
         guard !missing.isEmpty || complete else { return result }
         for index in missing {
-            let listed = snapshot[index]
-            result[index].stable = DeviceJSON.stablePart(of: listed.device, supervisor: listed.supervisor)
+            result[index] = DeviceJSON.stablePart(of: snapshot[index].device, supervisor: snapshot[index].supervisor)
         }
         parts.withLock { parts in
-            for index in missing { parts[snapshot[index].device.id] = (snapshot[index].revision, result[index].stable) }
-            if complete, parts.count > snapshot.count {
-                let listed = Set(snapshot.map(\.device.id))
+            for index in missing { parts[snapshot[index].revision] = result[index] }
+            if complete, parts.count > snapshot.count + max(slack, snapshot.count / 8) {
+                let listed = Set(snapshot.map(\.revision))
                 parts = parts.filter { listed.contains($0.key) }
             }
         }

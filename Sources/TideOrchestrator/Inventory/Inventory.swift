@@ -20,9 +20,10 @@ public actor Inventory {
     private var nextProbe: [DeviceID: ContinuousClock.Instant] = [:]
     private var pendingHealth: [DeviceID: HealthUpdate] = [:]
     private var lastHeartbeat: [DeviceID: Date] = [:]
-    /// Each device's revision: raised whenever anything but its health and last-seen changes, so
-    /// that readers can cache what they derive from the rest.
-    private var revisions: [DeviceID: UInt64] = [:]
+    /// Each device's revision and supervisor kind as the list shows them; dropped whenever
+    /// anything but its health and last-seen changes, and given a new revision when next listed,
+    /// so that readers can cache what they derive from the rest by revision.
+    private var listing: [DeviceID: (revision: UInt64, supervisor: SupervisorKind)] = [:]
     private var nextRevision: UInt64 = 1
     /// Device ids ordered by name then id; dropped when a device is added, renamed or removed.
     private var order: [DeviceID]?
@@ -64,23 +65,17 @@ public actor Inventory {
         snapshot.reserveCapacity(devices.count)
         for id in orderedIDs() {
             guard let device = devices[id], status == nil || device.status == status else { continue }
-            snapshot.append(ListedDevice(
-                device: device, revision: revision(of: id), supervisor: wasmiotDevices.contains(id) ? .wasmiot : .tide))
+            let listed = listing[id] ?? newListing(id)
+            snapshot.append(ListedDevice(device: device, revision: listed.revision, supervisor: listed.supervisor))
         }
         return snapshot
     }
 
-    private func revision(of id: DeviceID) -> UInt64 {
-        if let known = revisions[id] { return known }
-        return changed(id)
-    }
-
-    @discardableResult
-    private func changed(_ id: DeviceID) -> UInt64 {
-        let revision = nextRevision
+    private func newListing(_ id: DeviceID) -> (revision: UInt64, supervisor: SupervisorKind) {
+        let listed = (nextRevision, wasmiotDevices.contains(id) ? SupervisorKind.wasmiot : .tide)
         nextRevision += 1
-        revisions[id] = revision
-        return revision
+        listing[id] = listed
+        return listed
     }
 
     private func orderedIDs() -> [DeviceID] {
@@ -218,7 +213,7 @@ public actor Inventory {
         }
         devices[id] = nil
         wasmiotDevices.remove(id)
-        revisions[id] = nil
+        listing[id] = nil
         order = nil
         for endpoint in Self.endpoints(of: device) where endpoints[endpoint] == id { endpoints[endpoint] = nil }
         liveness[id] = nil
@@ -404,7 +399,7 @@ public actor Inventory {
     }
 
     private func apply(_ device: Device) {
-        changed(device.id)
+        listing[device.id] = nil
         if devices[device.id]?.name != device.name { order = nil }
         if let old = devices[device.id] {
             for endpoint in Self.endpoints(of: old) where endpoints[endpoint] == device.id { endpoints[endpoint] = nil }
