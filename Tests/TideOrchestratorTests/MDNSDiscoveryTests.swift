@@ -7,7 +7,8 @@ import TideModel
 /// no heartbeats. Needs the confined avahi-daemon (scripts/avahi/test-env sets TIDE_AVAHI_NETNS).
 @Suite(
     "mDNS discovery of supervisors", .serialized,
-    .enabled(if: ProcessInfo.processInfo.environment["TIDE_AVAHI_NETNS"] != nil, "needs the confined Avahi environment: run scripts/avahi/test-env"))
+    .enabled(if: ProcessInfo.processInfo.environment["TIDE_AVAHI_NETNS"] != nil, "needs the confined Avahi environment: run scripts/avahi/test-env"),
+    .stopsWhatItStarts)
 struct MDNSDiscoveryTests {
     @Test("an announced supervisor is registered and alive; its withdrawal is evidence; SIGKILL makes it dead")
     func announcedSupervisor() async throws {
