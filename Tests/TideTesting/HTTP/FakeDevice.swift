@@ -65,13 +65,7 @@ final class FakeDevice: Sendable {
 
     static func start(_ behaviour: Behaviour = .healthy, tideID: String? = nil, imports: [String] = []) async throws -> FakeDevice {
         let shared = SharedState()
-        let running = try await startServer { onRunning in
-            let router = Self.router(shared)
-            let app = Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: quietLogger)
-            try await GracefulServiceGroup.run(app, logger: quietLogger)
-        }
+        let running = try await startServer(logger: quietLogger) { Self.router(shared) }
         let port = running.port
         let device = FakeDevice(port: port, tideID: tideID, imports: imports, behaviour: behaviour, running: running)
         shared.owner.withLock { $0 = device }

@@ -14,7 +14,7 @@ final class FileServer: Sendable {
     }
 
     func start() async throws -> String {
-        let server = try await startServer { [self] onRunning in
+        let server = try await startServer { [self] in
             let router = Router()
             router.get("{name}") { _, context -> Response in
                 let name = context.parameters.get("name") ?? ""
@@ -22,10 +22,7 @@ final class FileServer: Sendable {
                 guard let bytes = self.files.withLock({ $0[name] }) else { return Response(status: .notFound) }
                 return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
             }
-            let app = Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: testLogger)
-            try await GracefulServiceGroup.run(app, logger: testLogger)
+            return router
         }
         running.withLock { $0 = server }
         return server.base

@@ -18,7 +18,7 @@ final class TrickleServer: Sendable {
 
     func start() async throws -> String {
         let interval = self.interval
-        let server = try await startServer { [self] onRunning in
+        let server = try await startServer { [self] in
             let router = Router()
             router.get("slow") { _, _ -> Response in
                 Response(
@@ -41,10 +41,7 @@ final class TrickleServer: Sendable {
                         try await writer.finish(nil)
                     })
             }
-            let app = Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: testLogger)
-            try await GracefulServiceGroup.run(app, logger: testLogger)
+            return router
         }
         running.withLock { $0 = server }
         return server.base

@@ -1,4 +1,7 @@
+import Hummingbird
+import Logging
 import Synchronization
+import TideHTTP
 
 /// A server (supervisor, file server, fake device) running in this process on a free port.
 struct RunningServer: Sendable {
@@ -38,3 +41,15 @@ func startServer(_ run: @escaping @Sendable (@escaping @Sendable (Int) async -> 
     throw HarnessError(failure.withLock { $0 } ?? "the server stopped before it ran")
 }
 
+
+/// Serves the router `makeRouter` builds on 127.0.0.1 at a free port, in this process.
+func startServer(
+    logger: Logger = testLogger, router makeRouter: @escaping @Sendable () -> Router<BasicRequestContext>
+) async throws -> RunningServer {
+    try await startServer { onRunning in
+        let app = Application(
+            router: makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+        try await GracefulServiceGroup.run(app, logger: logger)
+    }
+}
