@@ -122,6 +122,9 @@ struct SupervisorCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: LogSetup.help)
     var logLevel = "info"
 
+    @Flag(name: .customLong("exit-with-parent"), help: "Shut down when the process that started this one exits (tide dev starts its devices so).")
+    var exitWithParent = false
+
     func validate() throws {
         try SecondsOptions.validate([
             ("--heartbeat-interval", heartbeatInterval), ("--call-timeout", callTimeout),
@@ -179,6 +182,7 @@ struct SupervisorCommand: AsyncParsableCommand {
     func run() async throws {
         LogSetup.bootstrap(logLevel, otherwise: .info)
         let logger = Logger(label: "tide.supervisor")
+        if exitWithParent { ParentWatch.start() }
         let deviceProfile: DeviceProfile
         do {
             deviceProfile = try profile.map { path throws(SupervisorError) in try DeviceProfile.load(path: path) } ?? DeviceProfile()

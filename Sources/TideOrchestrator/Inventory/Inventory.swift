@@ -288,6 +288,14 @@ public actor Inventory {
         apply(.announcementWithdrawn, to: id, detail: "its mDNS announcement was withdrawn")
     }
 
+    /// Devices known before the server started are first probed after `grace`: a supervisor that
+    /// restarts with the server (as in `tide dev`) or kept running gets the time to send a
+    /// heartbeat before a refused connection counts against it.
+    public func deferFirstProbes(by grace: Duration) {
+        let first = ContinuousClock.now + grace
+        for id in devices.keys where nextProbe[id] == nil { nextProbe[id] = first }
+    }
+
     /// The devices to probe now, each scheduled for its next probe. Heartbeats that stopped are
     /// evidence too: such a device becomes suspect and is probed at once.
     public func dueProbes(schedule: ProbeSchedule) -> [(id: DeviceID, endpoint: DeviceEndpoint)] {

@@ -20,6 +20,7 @@ public struct HealthMonitor: Service {
             try? await gracefulShutdown()
             return
         }
+        await inventory.deferFirstProbes(by: schedule.heartbeatTimeout + schedule.interval)
         let tick = min(.milliseconds(50), schedule.quickRecheck, schedule.interval)
         let inFlight = InFlight()
         let clock = ContinuousClock()
