@@ -74,9 +74,20 @@ struct DevFleetTests {
         }
         // The camera pipeline runs where the camera is.
         let camerasRun = try await HTTPProbe.post(base + "/api/v1/deployments/lobby-camera/run", json: "{}", token: token, client: http)
-        let cameraSteps = try TideJSON.decoder().decode(RunResult.self, from: Data(camerasRun.body.utf8)).steps
+        let cameraResult = try TideJSON.decoder().decode(RunResult.self, from: Data(camerasRun.body.utf8))
+        let cameraSteps = cameraResult.steps
         #expect(cameraSteps.first?.device == camera.id)
         #expect(cameraSteps.dropFirst().first.flatMap { $0.value?.numberValue }.map { (0...2).contains($0) } == true)
+        // The classifier's value comes with its class (registry/classifier: result-labels), the result with its step.
+        let classify = try #require(cameraSteps.first { $0.step == "classify" })
+        let classes = ["dark", "medium", "bright"]
+        #expect(classify.label.map(classes.contains) == true, "\(camerasRun.body)")
+        #expect(classify.value?.numberValue.flatMap { classes.indices.contains(Int($0)) ? classes[Int($0)] : nil } == classify.label)
+        #expect(cameraResult.resultStep == "store")
+        let cliCamera = try await TideProcess.run(["run", "lobby-camera"] + common)
+        #expect(cliCamera.status == 0, "\(cliCamera.stderr)")
+        #expect(cliCamera.stdout.contains("  (from step store)"), "\(cliCamera.stdout)")
+        #expect(classes.contains { cliCamera.stdout.contains(" (\($0))") }, "\(cliCamera.stdout)")
 
         // The same through the CLI: apply again (unchanged: same generation, nothing pushed), run, list, remove.
         let reapplied = try await TideProcess.run(["deploy", "apply", Repository.root + "/manifests/fibo.yaml"] + common)
