@@ -266,6 +266,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "TidePlacementTests", dependencies: ["TidePlacement", "TideModel", "TideFixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "TideDiscoveryTests", dependencies: ["TideDiscovery", "CAvahi"], swiftSettings: swiftSettings),
+        // The command line's output, rendered from values (no server).
+        .testTarget(name: "TideCLITests", dependencies: ["TideCLI", "TideModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TidePackageFormatTests",
             dependencies: ["TideTesting", "TidePackageFormat", "TideModel", "TideWasm"],

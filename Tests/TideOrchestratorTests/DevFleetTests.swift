@@ -38,6 +38,13 @@ struct DevFleetTests {
         let camerasPlan = try await TideProcess.run(["plan", Repository.root + "/manifests/lobby-camera.yaml", "--json"] + common)
         let answer = try TideJSON.decoder().decode(PlanResponse.self, from: Data(camerasPlan.stdout.utf8))
         #expect(answer.plan.steps.first?.device == camera.id)
+        // fibo-dag.yaml: "one source fans out to two steps on different devices" (right prefers spread).
+        let dagPlan = try await TideProcess.run(["plan", Repository.root + "/manifests/fibo-dag.yaml", "--json"] + common)
+        let dag = try TideJSON.decoder().decode(PlanResponse.self, from: Data(dagPlan.stdout.utf8)).plan
+        let left = try #require(dag.steps.first { $0.step == "left" })
+        let right = try #require(dag.steps.first { $0.step == "right" })
+        #expect(left.device != right.device, "\(dagPlan.stdout)")
+        #expect(right.breakdown.contains { $0.scorer == "spread" && $0.score == 1 }, "\(right.breakdown)")
 
         // Every example manifest deploys and runs, with the right result.
         let token = try String(contentsOfFile: directory + "/operator.token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -61,12 +68,26 @@ struct DevFleetTests {
             let result = try TideJSON.decoder().decode(RunResult.self, from: Data(answer.body.utf8))
             #expect(result.success && run.check(result.result), "\(run.file): \(answer.body)")
             #expect(result.steps.count == deployment.steps.count)
+            if run.name == "fibo-dag" {
+                #expect(deployment.step("left")?.device != deployment.step("right")?.device, "\(deployment.steps)")
+            }
         }
         // The camera pipeline runs where the camera is.
         let camerasRun = try await HTTPProbe.post(base + "/api/v1/deployments/lobby-camera/run", json: "{}", token: token, client: http)
-        let cameraSteps = try TideJSON.decoder().decode(RunResult.self, from: Data(camerasRun.body.utf8)).steps
+        let cameraResult = try TideJSON.decoder().decode(RunResult.self, from: Data(camerasRun.body.utf8))
+        let cameraSteps = cameraResult.steps
         #expect(cameraSteps.first?.device == camera.id)
         #expect(cameraSteps.dropFirst().first.flatMap { $0.value?.numberValue }.map { (0...2).contains($0) } == true)
+        // The classifier's value comes with its class (registry/classifier: result-labels), the result with its step.
+        let classify = try #require(cameraSteps.first { $0.step == "classify" })
+        let classes = ["dark", "medium", "bright"]
+        #expect(classify.label.map(classes.contains) == true, "\(camerasRun.body)")
+        #expect(classify.value?.numberValue.flatMap { classes.indices.contains(Int($0)) ? classes[Int($0)] : nil } == classify.label)
+        #expect(cameraResult.resultStep == "store")
+        let cliCamera = try await TideProcess.run(["run", "lobby-camera"] + common)
+        #expect(cliCamera.status == 0, "\(cliCamera.stderr)")
+        #expect(cliCamera.stdout.contains("  (from step store)"), "\(cliCamera.stdout)")
+        #expect(classes.contains { cliCamera.stdout.contains(" (\($0))") }, "\(cliCamera.stdout)")
 
         // The same through the CLI: apply again (unchanged: same generation, nothing pushed), run, list, remove.
         let reapplied = try await TideProcess.run(["deploy", "apply", Repository.root + "/manifests/fibo.yaml"] + common)

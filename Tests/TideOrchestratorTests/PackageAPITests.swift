@@ -114,7 +114,7 @@ struct PackageAPITests {
         try await expectRejected(
             server, try PackageFixture("classifier", edit: { PackageFixture.version("1.0.1")($0).replacingOccurrences(of: "mathlib: ^1.0", with: "mathlib: ^^1") }),
             status: 422, code: "invalid_package",
-            message: "package.yaml line 25: dependencies.mathlib: \"^^1\" is not a version range such as ^1.2: \"^^1\": expected a version after \"^\"")
+            message: "package.yaml line 26: dependencies.mathlib: \"^^1\" is not a version range such as ^1.2: \"^^1\": expected a version after \"^\"")
 
         try await expectRejected(
             server, try PackageFixture("classifier", edit: { PackageFixture.version("1.0.2")($0).replacingOccurrences(of: "mathlib: ^1.0", with: "mathlib: ^7.0") }),

@@ -18,14 +18,7 @@ struct ManifestRuleTests {
         "    result: i64",
     ]
 
-    func issues(_ text: String) -> [String] {
-        do {
-            _ = try PackageManifest(yaml: text)
-            return []
-        } catch {
-            return error.lines
-        }
-    }
+    func issues(_ text: String) -> [String] { manifestIssues(text) }
 
     func issues(_ lines: [String]) -> [String] {
         issues(lines.joined(separator: "\n"))
@@ -64,10 +57,10 @@ struct ManifestRuleTests {
 
     @Test func unknownFunctionFieldListsAllowed() {
         #expect(issues(Self.base + ["    params: []"]) == [
-            #"package.yaml line 11: functions.fibo: unknown field "params"; allowed fields: method, description, parameters, result"#,
+            #"package.yaml line 11: functions.fibo: unknown field "params"; allowed fields: method, description, parameters, result, result-labels"#,
         ])
         #expect(issues(Self.base + ["    results: i64"]) == [
-            #"package.yaml line 11: functions.fibo: unknown field "results" (did you mean "result"?); allowed fields: method, description, parameters, result"#,
+            #"package.yaml line 11: functions.fibo: unknown field "results" (did you mean "result"?); allowed fields: method, description, parameters, result, result-labels"#,
         ])
     }
 

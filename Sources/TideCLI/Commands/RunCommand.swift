@@ -10,7 +10,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Inputs are the first steps' arguments by parameter name, as the package declares them (or \
             param0, param1...), with JSON numbers as values: `tide run fibo n=10`. A bytes result is shown \
-            as the URL to download it from. Exits with 1 when a step failed.
+            as the URL to download it from; a value the package names (result-labels) with its label, \
+            e.g. 2 (bright). The result line says which step it is the value of. Exits with 1 when a step failed.
             """)
     @OptionGroup var client: ClientOptions
     @OptionGroup var output: OutputOptions

@@ -5,15 +5,28 @@ import TideModel
 enum RunOutput {
     static func render(_ result: RunResult) -> String {
         var lines: [String] = []
-        if let value = result.result { lines.append("result: \(text(value))") }
+        if let value = result.result { lines.append(resultLine(value, of: result)) }
         var table = Table(header: ["STEP", "DEVICE", "VALUE", "DURATION"])
         for step in result.steps {
-            let value = step.success ? step.value.map(text) ?? "-" : "failed: \(step.error ?? "no reason given")"
+            let value = step.success ? valueText(step) : "failed: \(step.error ?? "no reason given")"
             table.rows.append([step.step, step.device?.rawValue ?? "-", value, step.durationMs.map(milliseconds) ?? "-"])
         }
         if !result.steps.isEmpty { lines.append(table.render()) }
         lines.append("\(result.deployment) generation \(result.generation): \(result.success ? "ok" : "failed") in \(milliseconds(result.durationMs))")
         return lines.joined(separator: "\n")
+    }
+
+    /// `result: 2 (bright)  (from step classify)`: the value, its label, and the step it is the value of.
+    static func resultLine(_ value: JSONValue, of result: RunResult) -> String {
+        guard let name = result.resultStep else { return "result: \(text(value))" }
+        let label = result.steps.last { $0.step == name }?.label
+        return "result: \(text(value))\(label.map { " (\($0))" } ?? "")  (from step \(name))"
+    }
+
+    /// A step's value as text, with its label when the package names it: `2 (bright)`.
+    static func valueText(_ step: RunResult.StepRun) -> String {
+        guard let value = step.value else { return "-" }
+        return text(value) + (step.label.map { " (\($0))" } ?? "")
     }
 
     /// Whole numbers without a fraction, text (such as a download URL) as is, anything else as JSON.

@@ -66,18 +66,22 @@ public struct RunResult: Sendable, Codable, Equatable {
         public var success: Bool
         /// The step's own value (numbers as numbers; a bytes result is its download URL).
         public var value: JSONValue?
+        /// What the value means, when the step's function names its results (`result-labels` in
+        /// package.yaml), e.g. `bright` for 2.
+        public var label: String?
         public var error: String?
         public var durationMs: Double?
 
         public init(
             step: String, device: DeviceID?, requestURL: String, success: Bool, value: JSONValue?, error: String?,
-            durationMs: Double?
+            durationMs: Double?, label: String? = nil
         ) {
             self.step = step
             self.device = device
             self.requestURL = requestURL
             self.success = success
             self.value = value
+            self.label = label
             self.error = error
             self.durationMs = durationMs
         }
@@ -88,6 +92,9 @@ public struct RunResult: Sendable, Codable, Equatable {
     public var success: Bool
     /// The last step's value (for a DAG, the value of each step without successors, by step name).
     public var result: JSONValue?
+    /// The step whose value `result` is, when one step has no successors (nil when `result` names
+    /// several steps, or the run failed).
+    public var resultStep: String?
     public var error: String?
     /// In the order the steps finished.
     public var steps: [StepRun]
@@ -95,12 +102,13 @@ public struct RunResult: Sendable, Codable, Equatable {
 
     public init(
         deployment: String, generation: Int64, success: Bool, result: JSONValue?, error: String?, steps: [StepRun],
-        durationMs: Double
+        durationMs: Double, resultStep: String? = nil
     ) {
         self.deployment = deployment
         self.generation = generation
         self.success = success
         self.result = result
+        self.resultStep = resultStep
         self.error = error
         self.steps = steps
         self.durationMs = durationMs

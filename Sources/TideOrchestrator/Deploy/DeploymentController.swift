@@ -20,6 +20,8 @@ actor DeploymentController {
     var publicURL: String
     /// Per device: the deployments it last reported (id -> generation), and when.
     var observations: [DeviceID: (reported: [String: Int64], at: Date)] = [:]
+    /// Per deployment: its steps' result labels, read once per generation (see `Run/RunLabels`).
+    var runLabels: [String: RunLabels] = [:]
 
     init(
         store: TideStore, bus: EventBus, inventory: Inventory, planner: Planner, supervisors: SupervisorClient,

@@ -100,6 +100,29 @@ public actor PackageRegistry {
         return (record, blobs.path(for: digest))
     }
 
+    /// The labels a function's results are named by (`result-labels`), read from its data file's
+    /// blob. Nil when the function names none.
+    func resultLabels(_ name: String, _ version: String, function: String) throws(ResultLabelsError) -> ResultLabels? {
+        guard let entry = entry(name, version), let labels = entry.package.manifest.function(named: function)?.resultLabels
+        else { return nil }
+        guard let record = entry.files.first(where: { $0.file == labels && $0.role == "data" }), let digest = BlobDigest(record.digest)
+        else { throw ResultLabelsError("\(labels) of \(name) \(version) is not stored in the registry") }
+        guard record.size <= ResultLabels.maximumBytes else {
+            throw ResultLabelsError("\(labels) of \(name) \(version) is \(record.size) bytes long; the limit is \(ResultLabels.maximumBytes)")
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try blobs.read(digest)
+        } catch {
+            throw ResultLabelsError("\(labels) of \(name) \(version) cannot be read: \(error)")
+        }
+        do {
+            return try ResultLabels(parsing: bytes)
+        } catch {
+            throw ResultLabelsError("\(labels) of \(name) \(version) \(error.message)")
+        }
+    }
+
     // MARK: Publishing
 
     /// Publishes a package from its files (package.yaml among them). Nothing is stored unless

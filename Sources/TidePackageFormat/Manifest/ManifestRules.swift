@@ -4,7 +4,7 @@ enum ManifestRules {
     static let maximumDescriptionLength = 500
 
     static let topLevelKeys = ["name", "version", "description", "module", "functions", "files", "dependencies"]
-    static let functionKeys = ["method", "description", "parameters", "result"]
+    static let functionKeys = ["method", "description", "parameters", "result", "result-labels"]
     static let parameterKeys = ["name", "type"]
     static let fileKeys = ["path", "media-type"]
 

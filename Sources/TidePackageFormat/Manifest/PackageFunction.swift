@@ -25,16 +25,20 @@ public struct PackageFunction: Sendable, Hashable, Codable {
     public var parameters: [Parameter]
     /// Nil when the function returns nothing (`result: none`).
     public var result: PackageValueType?
+    /// `result-labels`: the name of one of the package's `files` holding a label per line, the
+    /// label of result `n` on line `n + 1`. Only with an integer result.
+    public var resultLabels: String?
 
     public init(
         name: String, method: Method = .get, description: String? = nil,
-        parameters: [Parameter] = [], result: PackageValueType? = nil
+        parameters: [Parameter] = [], result: PackageValueType? = nil, resultLabels: String? = nil
     ) {
         self.name = name
         self.method = method
         self.description = description
         self.parameters = parameters
         self.result = result
+        self.resultLabels = resultLabels
     }
 
     /// The Wasm type the export must have under Tide's ABI.

@@ -67,6 +67,7 @@ extension YAMLReader {
             report(line, key, "required field is missing\(hint)")
         }
         checkPathsAreDistinct(module: module, files: files, fields: fields)
+        if let functions { checkResultLabelsAreFiles(functions, files: files, fields: fields) }
 
         guard let name, let version, let module, let functions else { return nil }
         return PackageManifest(
@@ -75,9 +76,18 @@ extension YAMLReader {
     }
 
     private mutating func packageName(_ node: Node, at path: String) -> String? {
+        text(node, at: path, where: ManifestRules.isPackageName) {
+            "\"\($0)\" is not a valid package name; \(ManifestRules.packageNameRule)"
+        }
+    }
+
+    /// Text that passes `isValid`; other text is reported with `problem`'s message.
+    mutating func text(
+        _ node: Node, at path: String, where isValid: (String) -> Bool, otherwise problem: (String) -> String
+    ) -> String? {
         guard let text = text(node, at: path) else { return nil }
-        guard ManifestRules.isPackageName(text) else {
-            report(node, path, "\"\(text)\" is not a valid package name; \(ManifestRules.packageNameRule)")
+        guard isValid(text) else {
+            report(node, path, problem(text))
             return nil
         }
         return text
@@ -112,6 +122,19 @@ extension YAMLReader {
             return nil
         }
         return text
+    }
+
+    /// Each `result-labels` names one of `files` (a file whose own entry is broken was reported there).
+    private mutating func checkResultLabelsAreFiles(_ functions: [PackageFunction], files: [PackageFile], fields: [YAMLEntry]) {
+        let functionsNode = fields.first { $0.key == "functions" }?.value
+        let fileNames = Set(files.map(\.name))
+        let declared = (fields.first { $0.key == "files" }?.value.mapping?.keys.compactMap(\.string)) ?? []
+        for function in functions {
+            guard let labels = function.resultLabels, !fileNames.contains(labels), !declared.contains(labels) else { continue }
+            let line = functionsNode?.mapping?[function.name]?.mapping?["result-labels"]?.line
+            let choice = declared.isEmpty ? "the package declares no files" : "declared files: \(declared.joined(separator: ", "))"
+            report(line, "functions.\(function.name).result-labels", "\"\(labels)\" is not one of the package's files; \(choice)")
+        }
     }
 
     private mutating func checkPathsAreDistinct(module: String?, files: [PackageFile], fields: [YAMLEntry]) {

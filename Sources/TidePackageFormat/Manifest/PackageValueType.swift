@@ -11,6 +11,8 @@ public enum PackageValueType: String, Sendable, Hashable, Codable, CaseIterable 
 
     public var isFloat: Bool { self == .f32 || self == .f64 }
 
+    public var isInteger: Bool { self == .i32 || self == .i64 }
+
     /// The Wasm parameters that carry one parameter of this type: `bytes` is `(i32 pointer, i32 length)`.
     public var wasmParameters: [ValueType] {
         switch self {

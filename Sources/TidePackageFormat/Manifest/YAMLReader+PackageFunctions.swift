@@ -29,7 +29,7 @@ extension YAMLReader {
         }
         var function = PackageFunction(name: name)
         if node.isNull { return function }
-        guard let all = entries(of: node, at: path, expecting: "a mapping of method, description, parameters and result")
+        guard let all = entries(of: node, at: path, expecting: "a mapping of method, description, parameters, result and result-labels")
         else { return nil }
         let issueCount = issues.count
         for field in allowedEntries(all, allowed: ManifestRules.functionKeys, at: path, suggesting: true) {
@@ -48,9 +48,17 @@ extension YAMLReader {
                 function.parameters = parameters(field.value, at: fieldPath) ?? []
             case "result":
                 function.result = result(field.value, at: fieldPath)
+            case "result-labels":
+                function.resultLabels = resultLabels(field.value, at: fieldPath)
             default:
                 break
             }
+        }
+        if function.resultLabels != nil, function.result?.isInteger != true,
+            let node = all.first(where: { $0.key == "result-labels" })?.value
+        {
+            let found = function.result.map { "returns \($0.rawValue)" } ?? "returns nothing"
+            report(node, "\(path).result-labels", "labels an integer result (i32 or i64), but \(name) \(found)")
         }
         return issues.count == issueCount ? function : nil
     }
@@ -91,6 +99,13 @@ extension YAMLReader {
             if let name, let type { result.append(PackageFunction.Parameter(name: name, type: type)) }
         }
         return result
+    }
+
+    /// The name of a data file; that it is one of `files` is checked with the whole manifest.
+    private mutating func resultLabels(_ node: Node, at path: String) -> String? {
+        text(node, at: path, where: ManifestRules.isFileName) {
+            "\"\($0)\" is not a file name; name one of the package's files, e.g. labels"
+        }
     }
 
     private mutating func result(_ node: Node, at path: String) -> PackageValueType? {

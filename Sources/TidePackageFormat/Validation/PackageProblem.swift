@@ -10,6 +10,7 @@ public struct PackageProblem: Sendable, Hashable, Codable, CustomStringConvertib
         case functionTypeMismatch = "function-type-mismatch"
         case allocMissing = "alloc-missing"
         case memoryNotExported = "memory-not-exported"
+        case resultLabelsInvalid = "result-labels-invalid"
         case dependencyUnknown = "dependency-unknown"
         case dependencyNoMatchingVersion = "dependency-no-matching-version"
         case dependencyImportMissing = "dependency-import-missing"

@@ -59,6 +59,8 @@ public struct PackageValidator: Sendable {
             problems += exports.bytesProblems(manifest.functions)
         }
 
+        problems += Self.resultLabelProblems(manifest, files: files)
+
         let resolution = DependencyCheck(manifest: manifest, lookup: lookup)
         problems += resolution.problems
         if let info {
@@ -83,5 +85,22 @@ public struct PackageValidator: Sendable {
             hostCapabilities: capabilities,
             checkedDependencyVersions: resolution.newestMatching.mapValues(\.version),
             warnings: warnings)
+    }
+
+    /// Each `result-labels` file, when uploaded (a missing one is `files-missing`), holds usable labels.
+    static func resultLabelProblems(_ manifest: PackageManifest, files: [String: [UInt8]]) -> [PackageProblem] {
+        var problems: [PackageProblem] = []
+        for function in manifest.functions {
+            guard let name = function.resultLabels, let file = manifest.file(named: name), let bytes = files[file.path] else {
+                continue
+            }
+            do {
+                _ = try ResultLabels(parsing: bytes)
+            } catch {
+                problems.append(PackageProblem(
+                    .resultLabelsInvalid, "\(file.path), the result labels of \(function.name), \(error.message)"))
+            }
+        }
+        return problems
     }
 }

@@ -151,7 +151,7 @@ struct DevCommand: AsyncParsableCommand {
               tide module ls                                # the bundled packages
               tide plan manifests/temperature-stats.yaml    # where each step would run, and why
               tide deploy apply manifests/lobby-camera.yaml # place it, push it, watch each device take its step
-              tide run lobby-camera                         # camera -> classifier -> sink, with each step's device
+              tide run lobby-camera                         # camera -> classifier -> sink: each step's device, the class found
               tide run fibo n=20                            # after: tide deploy apply manifests/fibo.yaml
               tide events --follow                          # registrations and status changes as they happen
             \(freeze)

@@ -23,6 +23,8 @@ extension DeploymentController {
         let entries = try await pinnedEntries(deployment)
         let (addresses, _, _) = await endpoints(of: deployment.devices)
         let builder = nodeBuilder(deployment, entries: entries, addresses: addresses)
-        return try await PipelineRunner(deployment: deployment, builder: builder, supervisors: supervisors).run(inputs: inputs)
+        let labels = await labels(of: deployment)
+        return try await PipelineRunner(deployment: deployment, builder: builder, supervisors: supervisors, labels: labels)
+            .run(inputs: inputs)
     }
 }

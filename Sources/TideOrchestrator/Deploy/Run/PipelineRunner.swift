@@ -16,6 +16,8 @@ struct PipelineRunner: Sendable {
     let deployment: Deployment
     let builder: NodeBuilder
     let supervisors: SupervisorClient
+    /// The result labels of the steps whose functions name their results, by step name.
+    var labels: [String: ResultLabels] = [:]
 
     private typealias Output = HistoryReading.Output
 
@@ -74,7 +76,8 @@ struct PipelineRunner: Sendable {
         return Outcome(
             result: RunResult(
                 deployment: deployment.name, generation: deployment.generation, success: failure == nil, result: result,
-                error: failure, steps: runs, durationMs: (ContinuousClock.now - started).inMilliseconds),
+                error: failure, steps: runs, durationMs: (ContinuousClock.now - started).inMilliseconds,
+                resultStep: failure == nil && sinks.count == 1 ? sinks[0].name : nil),
             lostNode: lostNode)
     }
 
@@ -115,7 +118,8 @@ struct PipelineRunner: Sendable {
             let success = reading.state == .succeeded
             let run = RunResult.StepRun(
                 step: current.name, device: currentDevice, requestURL: requestURL, success: success,
-                value: reading.value, error: reading.error, durationMs: reading.durationMs)
+                value: reading.value, error: reading.error, durationMs: reading.durationMs,
+                label: reading.value?.numberValue.flatMap { labels[current.name]?.label(of: $0) })
             done.append(run)
             guard success else {
                 throw RunFailure(
