@@ -181,9 +181,9 @@ struct SupervisorCommand: AsyncParsableCommand {
         let logger = Logger(label: "tide.supervisor")
         let deviceProfile: DeviceProfile
         do {
-            deviceProfile = try profile.map { path throws(SupervisorError) in try DeviceProfile.load(path: path) } ?? DeviceProfile()
+            deviceProfile = try profile.map { path throws(DeviceProfileError) in try DeviceProfile.load(path: path) } ?? DeviceProfile()
         } catch {
-            throw CLIFailure(error.message)
+            throw CLIFailure(error.description)
         }
         let keys: [PublisherKey]
         do {
