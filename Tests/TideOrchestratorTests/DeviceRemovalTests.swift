@@ -48,6 +48,10 @@ struct DeviceRemovalTests {
 
         let removal = try #require(try await server.client.events(device: device.id).events.last)
         #expect(removal.kind == .deviceRemoved)
+        // The human event log names the removed device from its removal event.
+        let events = try await TideProcess.run(
+            ["events", "--device", device.id.rawValue, "--server", server.baseURL, "--data-dir", server.dataDirectory])
+        #expect(events.stdout.contains("  device.removed  sup-removed (\(device.id))  "), "\(events.stdout)")
         #expect(removal.message == "device sup-removed (\(device.id)) removed: removed by an operator; its heartbeats and registrations are refused until an operator adds it again (tide device add) or it joins with a new join token")
 
         let added = try await server.client.addDevice(address: "127.0.0.1:\(supervisor.port)")
