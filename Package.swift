@@ -134,7 +134,7 @@ let package = Package(
         .target(
             name: "TideSupervisor",
             dependencies: [
-                "TideModel", "TideHTTP", "TideSigning", "TideTLS",
+                "TideModel", "TideHTTP", "TideSigning", "TideTLS", "TideYAML",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WasmKitWASI", package: "WasmKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -76,10 +76,27 @@ public final class TideStore: Sendable {
 
     /// Deletes a device with `event`, atomically. Returns false when there was no such device.
     @discardableResult
-    public func delete(_ id: DeviceID, event: NewFleetEvent) throws(StoreError) -> FleetEvent? {
+    /// With `removal`, remembers the device as removed in the same transaction (its return is
+    /// refused until `forgetRemoval`).
+    public func delete(_ id: DeviceID, event: NewFleetEvent, removal: RemovedDevice? = nil) throws(StoreError) -> FleetEvent? {
         try write("removing device \(id)") { db in
             guard try DeviceRecord.deleteOne(db, key: id.rawValue) else { return nil }
+            if let removal { try RemovedDeviceRecord(removal).save(db) }
             return try Self.insert(event, in: db)
+        }
+    }
+
+    /// Every device an operator removed and that has not come back.
+    public func removedDevices() throws(StoreError) -> [RemovedDevice] {
+        try read("loading removed devices") { db in try RemovedDeviceRecord.order(Column("id")).fetchAll(db) }
+            .map(\.removedDevice)
+    }
+
+    /// Lets removed devices return (the registration or enrollment that brings them back writes
+    /// its own event).
+    public func forgetRemoval(of ids: [DeviceID]) throws(StoreError) {
+        try write("readmitting \(ids.map(\.rawValue).joined(separator: ", "))") { db in
+            _ = try RemovedDeviceRecord.deleteAll(db, keys: ids.map(\.rawValue))
         }
     }
 

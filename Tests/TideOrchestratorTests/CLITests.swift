@@ -47,7 +47,7 @@ struct CLITests {
 
         let removed = try await TideProcess.run(["device", "rm", id] + common)
         #expect(removed.status == 0)
-        #expect(removed.stdout == "removed \(id)\n")
+        #expect(removed.stdout == "removed \(id); its heartbeats and registrations are refused until it is added again (tide device add) or joins with a new join token\n")
         #expect(try await server.client.devices().isEmpty)
     }
 

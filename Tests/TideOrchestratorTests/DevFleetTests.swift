@@ -100,6 +100,17 @@ struct DevFleetTests {
         #expect(badInput.status != 0 && badInput.stderr.contains("unknown input(s) m"), "\(badInput.stderr)")
         let cliList = try await TideProcess.run(["deploy", "ls"] + common)
         #expect(cliList.stdout.contains("lobby-camera") && cliList.stdout.contains("active"), "\(cliList.stdout)")
+        // Human output names each device next to its id.
+        let cameraLabel = "camera-gateway (\(camera.id))"
+        let labels = devices.map { "\($0.name) (\($0.id))" }
+        #expect(labels.contains { cliRun.stdout.contains("  \($0)  ") }, "\(cliRun.stdout)")
+        #expect(cliList.stdout.contains("capture->\(cameraLabel)"), "\(cliList.stdout)")
+        let shown = try await TideProcess.run(["deploy", "show", "lobby-camera"] + common)
+        #expect(shown.stdout.contains("  \(cameraLabel)  "), "\(shown.stdout)")
+        let planned = try await TideProcess.run(["plan", Repository.root + "/manifests/lobby-camera.yaml"] + common)
+        #expect(planned.stdout.contains("  \(cameraLabel)  "), "\(planned.stdout)")
+        let cameraEvents = try await TideProcess.run(["events", "--device", camera.id.rawValue] + common)
+        #expect(cameraEvents.stdout.contains("  device.registered  \(cameraLabel)  "), "\(cameraEvents.stdout)")
         let removed = try await TideProcess.run(["deploy", "rm", "fibo"] + common)
         #expect(removed.status == 0, "\(removed.stderr)")
         #expect(try await TideProcess.run(["deploy", "show", "fibo"] + common).status != 0)

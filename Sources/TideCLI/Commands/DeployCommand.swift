@@ -39,7 +39,8 @@ struct DeployCommand: AsyncParsableCommand {
             let client = try client.client()
             if dryRun {
                 let answer = try await call { try await client.plan(manifest: manifest, json: json, fileName: fileName) }
-                return print(try output.json ? TideJSON.text(answer) : PlanTable.render(answer))
+                if output.json { return print(try TideJSON.text(answer)) }
+                return print(PlanTable.render(answer, names: await DeviceNames.load(client)))
             }
             if noWait {
                 let deployment = try await call { try await client.apply(manifest: manifest, json: json, fileName: fileName, wait: false) }
@@ -47,11 +48,13 @@ struct DeployCommand: AsyncParsableCommand {
                 print("\(deployment.name): \(deployment.status.rawValue), generation \(deployment.generation)")
                 return print("follow it with `tide deploy show \(deployment.name)` or `tide events --follow`")
             }
-            let deployment = try await applyFollowing(client, manifest: manifest, json: json, fileName: fileName)
+            var names = DeviceNames()
+            if !output.json { names = await DeviceNames.load(client) }
+            let deployment = try await applyFollowing(client, manifest: manifest, json: json, fileName: fileName, names: names)
             if output.json {
                 print(try TideJSON.text(deployment))
             } else {
-                print(DeploymentDetails.steps(deployment))
+                print(DeploymentDetails.steps(deployment, names: names))
                 print("\(deployment.name): \(deployment.status.rawValue), generation \(deployment.generation)")
                 if let reason = deployment.reason, deployment.status != .failed { print("reason: \(reason)") }
                 if deployment.status == .deploying {
@@ -65,13 +68,15 @@ struct DeployCommand: AsyncParsableCommand {
 
         /// POSTs the manifest and waits for the deploy to settle, printing the deployment's events
         /// meanwhile (not with --json, which keeps stdout for the final JSON).
-        func applyFollowing(_ client: TideClient, manifest: [UInt8], json: Bool, fileName: String) async throws -> Deployment {
+        func applyFollowing(
+            _ client: TideClient, manifest: [UInt8], json: Bool, fileName: String, names: DeviceNames
+        ) async throws -> Deployment {
             var follower: Task<DeployProgress.Position, Never>?
             if !output.json, let cursor = try? await client.events(tail: 1).cursor {
                 let start = DeployProgress.Position(
                     cursor: cursor, filter: DeployProgress.Filter(name: ManifestFile.name(in: manifest, json: json)))
                 DeployProgress.write("applying \(file)")
-                follower = Task { await DeployProgress.follow(client, from: start) }
+                follower = Task { await DeployProgress.follow(client, from: start, names: names) }
             }
             let outcome: Result<Deployment, ClientError>
             do throws(ClientError) {
@@ -84,7 +89,7 @@ struct DeployCommand: AsyncParsableCommand {
                 var position = await follower.value
                 if case .success(let deployment) = outcome {
                     position.filter.name = deployment.name
-                    await DeployProgress.drain(client, from: position)
+                    await DeployProgress.drain(client, from: position, names: names)
                 }
             }
             return try await call { try outcome.get() }
@@ -98,9 +103,10 @@ struct DeployCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let deployments = try await call { try await client.client().deployments() }
+            let client = try client.client()
+            let deployments = try await call { try await client.deployments() }
             if output.json { return print(try TideJSON.text(deployments)) }
-            print(DeploymentDetails.list(deployments))
+            print(DeploymentDetails.list(deployments, names: await DeviceNames.load(client)))
         }
     }
 
@@ -113,9 +119,10 @@ struct DeployCommand: AsyncParsableCommand {
         @Argument(help: ArgumentHelp("The deployment name.", valueName: "name")) var name: String
 
         func run() async throws {
-            let deployment = try await call { try await client.client().deployment(name) }
+            let client = try client.client()
+            let deployment = try await call { try await client.deployment(name) }
             if output.json { return print(try TideJSON.text(deployment)) }
-            print(DeploymentDetails.render(deployment))
+            print(DeploymentDetails.render(deployment, names: await DeviceNames.load(client)))
         }
     }
 

@@ -107,13 +107,25 @@ struct DeviceCommand: AsyncParsableCommand {
 
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "rm", abstract: "Remove a device from the inventory (its events stay in the log).")
+            commandName: "rm", abstract: "Remove a device from the fleet and refuse its return.",
+            discussion: """
+                The device is forgotten (its events stay in the log) and its heartbeats and registrations \
+                (by its id; a wasmiot supervisor, which reports none, by its address; mDNS discovery too) are \
+                refused, also after a server restart, until an operator adds it again (tide device add \
+                <host:port>) or it joins with a new join token. Its supervisor is told why in the answer to \
+                its heartbeat. To stop trusting a device but keep it listed, use tide device revoke.
+                """)
         @OptionGroup var client: ClientOptions
         @Argument(help: "Device id.") var id: String
 
         func run() async throws {
             try await call { try await client.client().removeDevice(DeviceID(id)) }
-            print("removed \(id)")
+            print(Self.answer(id))
+        }
+
+        static func answer(_ id: String) -> String {
+            "removed \(id); its heartbeats and registrations are refused until it is added again (tide device add) "
+                + "or joins with a new join token"
         }
     }
 

@@ -9,7 +9,8 @@ struct EventsCommand: AsyncParsableCommand {
         abstract: "Show the event log: registrations, status changes, label changes, removals.",
         discussion: """
             Without --since, shows the newest --tail events (default 50). With --follow, keeps printing new \
-            events as they happen (Ctrl-C to stop); with --json and --follow, one JSON object per line.
+            events as they happen (Ctrl-C to stop); with --json and --follow, one JSON object per line. \
+            Devices are shown as name (id), the id alone for a device the server no longer knows.
             """)
     @OptionGroup var client: ClientOptions
     @OptionGroup var output: OutputOptions
@@ -26,23 +27,28 @@ struct EventsCommand: AsyncParsableCommand {
         let first = try await call {
             try await client.events(since: since, tail: since == nil ? tail : nil, device: deviceID, limit: limit)
         }
+        if output.json, !follow { return print(try TideJSON.text(first.events)) }
+        var names = DeviceNames()
+        if !output.json { names = await DeviceNames.load(client) }
         if !follow {
-            if output.json { return print(try TideJSON.text(first.events)) }
-            for event in first.events { print(event.line) }
+            for event in first.events { print(names.line(event)) }
             return
         }
-        for event in first.events {
-            let line = output.json ? try TideJSON.text(event, pretty: false) : event.line
-            FileHandle.standardOutput.write(Data((line + "\n").utf8))
-        }
+        for event in first.events { try write(event, names) }
         cursor = first.cursor
         while !Task.isCancelled {
             let page = try await call { try await client.events(since: cursor, device: deviceID, limit: limit, wait: 30) }
-            for event in page.events {
-                let line = output.json ? try TideJSON.text(event, pretty: false) : event.line
-                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            // A device registered while following: one more device list request for its name.
+            if !output.json, page.events.contains(where: { $0.kind == .deviceRegistered && $0.device.map(names.knows) == false }) {
+                names = await DeviceNames.load(client)
             }
+            for event in page.events { try write(event, names) }
             cursor = page.cursor
         }
+    }
+
+    private func write(_ event: FleetEvent, _ names: DeviceNames) throws {
+        let line = output.json ? try TideJSON.text(event, pretty: false) : names.line(event)
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 }

@@ -20,10 +20,11 @@ struct PlanCommand: AsyncParsableCommand {
             throw CLIFailure("cannot read \(file): \(error.localizedDescription)")
         }
         let fileName = URL(fileURLWithPath: file).lastPathComponent
+        let client = try client.client()
         let answer = try await call {
-            try await client.client().plan(manifest: bytes, json: file.hasSuffix(".json"), fileName: fileName)
+            try await client.plan(manifest: bytes, json: file.hasSuffix(".json"), fileName: fileName)
         }
         if output.json { return print(try TideJSON.text(answer)) }
-        print(PlanTable.render(answer))
+        print(PlanTable.render(answer, names: await DeviceNames.load(client)))
     }
 }

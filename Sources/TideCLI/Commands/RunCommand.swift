@@ -51,11 +51,12 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let inputs = try parsedInputs()
-        let result = try await call { try await client.client().run(name, inputs: inputs) }
+        let client = try client.client()
+        let result = try await call { try await client.run(name, inputs: inputs) }
         if output.json {
             print(try TideJSON.text(result))
         } else {
-            print(RunOutput.render(result))
+            print(RunOutput.render(result, names: await DeviceNames.load(client)))
         }
         if !result.success {
             throw CLIFailure("run of \(result.deployment) failed: \(result.error ?? "a step failed")")

@@ -185,9 +185,9 @@ struct SupervisorCommand: AsyncParsableCommand {
         if exitWithParent { ParentWatch.start() }
         let deviceProfile: DeviceProfile
         do {
-            deviceProfile = try profile.map { path throws(SupervisorError) in try DeviceProfile.load(path: path) } ?? DeviceProfile()
+            deviceProfile = try profile.map { path throws(DeviceProfileError) in try DeviceProfile.load(path: path) } ?? DeviceProfile()
         } catch {
-            throw CLIFailure(error.message)
+            throw CLIFailure(error.description)
         }
         let keys: [PublisherKey]
         do {

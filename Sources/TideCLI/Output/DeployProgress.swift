@@ -29,12 +29,12 @@ enum DeployProgress {
 
     /// Long-polls the events after `position` and prints those of the deployment until the task is
     /// cancelled or the server cannot be asked.
-    static func follow(_ client: TideClient, from position: Position) async -> Position {
+    static func follow(_ client: TideClient, from position: Position, names: DeviceNames) async -> Position {
         var position = position
         while !Task.isCancelled {
             do throws(ClientError) {
                 let page = try await client.events(since: position.cursor, wait: 5)
-                emit(page.events, &position.filter)
+                emit(page.events, &position.filter, names: names)
                 position.cursor = page.cursor
             } catch {
                 if !Task.isCancelled { write("(stopped following events: \(error.message))", to: .standardError) }
@@ -45,23 +45,23 @@ enum DeployProgress {
     }
 
     /// Prints what arrived after `position` without waiting: the last events of the deploy.
-    static func drain(_ client: TideClient, from position: Position) async {
+    static func drain(_ client: TideClient, from position: Position, names: DeviceNames) async {
         var filter = position.filter
         guard let page = try? await client.events(since: position.cursor) else { return }
-        emit(page.events, &filter)
+        emit(page.events, &filter, names: names)
     }
 
-    static func emit(_ events: [FleetEvent], _ filter: inout Filter) {
-        for event in events where filter.accepts(event) { write(line(event)) }
+    static func emit(_ events: [FleetEvent], _ filter: inout Filter, names: DeviceNames) {
+        for event in events where filter.accepts(event) { write(line(event, names: names)) }
     }
 
-    /// `23:52:13.389Z  classify  dev-3f9a1c02b7e4  running`: time, step, device, then the step's
-    /// state (and error), or the event's message for events about the whole deployment.
-    static func line(_ event: FleetEvent) -> String {
+    /// `23:52:13.389Z  classify  gw-2 (dev-3f9a1c02b7e4)  running`: time, step, device, then the
+    /// step's state (and error), or the event's message for events about the whole deployment.
+    static func line(_ event: FleetEvent, names: DeviceNames) -> String {
         let stamp = TideJSON.formatTimestamp(event.time)
         let time = stamp.firstIndex(of: "T").map { String(stamp[stamp.index(after: $0)...]) } ?? stamp
         let step = event.details?["step"]?.stringValue ?? "-"
-        let device = event.device?.rawValue ?? "-"
+        let device = names.label(event.device)
         var what = event.message
         if event.kind == .deploymentStepChanged, let state = event.details?["state"]?.stringValue {
             what = state + (event.details?["error"]?.stringValue.map { ": " + $0 } ?? "")

@@ -3,7 +3,7 @@ import TideModel
 
 /// The texts of `tide deploy show`, `tide deploy ls` and the end of `tide deploy apply`.
 enum DeploymentDetails {
-    static func render(_ deployment: Deployment) -> String {
+    static func render(_ deployment: Deployment, names: DeviceNames) -> String {
         var lines = [
             "name:        \(deployment.name)",
             "status:      \(deployment.status.rawValue)",
@@ -22,20 +22,20 @@ enum DeploymentDetails {
                     dependencies: package.dependencies))
         }
         lines.append("steps:")
-        lines += indented(steps(deployment))
-        if let plan = deployment.plan { lines += placement(plan) }
+        lines += indented(steps(deployment, names: names))
+        if let plan = deployment.plan { lines += placement(plan, names: names) }
         return lines.joined(separator: "\n")
     }
 
     /// STEP, PACKAGE, DEVICE, STATE, ENDPOINT, and ERROR when a step has one.
-    static func steps(_ deployment: Deployment) -> String {
+    static func steps(_ deployment: Deployment, names: DeviceNames) -> String {
         let withErrors = deployment.steps.contains { $0.error != nil }
         var table = Table(header: ["STEP", "PACKAGE", "DEVICE", "STATE", "ENDPOINT"] + (withErrors ? ["ERROR"] : []))
         for step in deployment.steps {
             let pin = deployment.pins.first { $0.step == step.step }
             table.rows.append(
                 [
-                    step.step, pin.map { "\($0.package)@\($0.version)" } ?? "-", step.device?.rawValue ?? "-",
+                    step.step, pin.map { "\($0.package)@\($0.version)" } ?? "-", names.label(step.device),
                     step.state.rawValue, step.endpoint ?? "-",
                 ] + (withErrors ? [step.error ?? "-"] : []))
         }
@@ -43,10 +43,10 @@ enum DeploymentDetails {
     }
 
     /// `tide deploy ls`.
-    static func list(_ deployments: [DeploymentSummary]) -> String {
+    static func list(_ deployments: [DeploymentSummary], names: DeviceNames) -> String {
         var table = Table(header: ["NAME", "STATUS", "GENERATION", "STEPS", "UPDATED"])
         for deployment in deployments {
-            let steps = deployment.placement.keys.sorted().map { "\($0)->\(deployment.placement[$0]?.rawValue ?? "-")" }
+            let steps = deployment.placement.keys.sorted().map { "\($0)->\(names.label(deployment.placement[$0]))" }
             table.rows.append([
                 deployment.name, deployment.status.rawValue, String(deployment.generation),
                 steps.isEmpty ? "-" : steps.joined(separator: ", "), Formatting.ago(deployment.updatedAt),
@@ -66,10 +66,10 @@ enum DeploymentDetails {
     }
 
     /// The plan's scores: per step its device, score, breakdown and rejections.
-    static func placement(_ plan: PlacementPlan) -> [String] {
+    static func placement(_ plan: PlacementPlan, names: DeviceNames) -> [String] {
         var lines = ["plan:        \(plan.method), total score \(String(format: "%.2f", plan.totalScore))"]
         for step in plan.steps {
-            lines.append("  \(step.step) -> \(step.device)  score \(String(format: "%.2f", step.score))\(step.kept ? " (kept)" : "")")
+            lines.append("  \(step.step) -> \(names.label(step.device))  score \(String(format: "%.2f", step.score))\(step.kept ? " (kept)" : "")")
             for component in step.breakdown { lines.append("    \(component)") }
             if !step.rejected.isEmpty { lines.append("    rejected: \(PlanTable.rejections(step))") }
         }

@@ -4,12 +4,12 @@ import TideModel
 /// The table of `tide plan` and `tide deploy apply --dry-run`: per step its package, device,
 /// score, and the rejected devices counted by reason.
 enum PlanTable {
-    static func render(_ answer: PlanResponse) -> String {
+    static func render(_ answer: PlanResponse, names: DeviceNames) -> String {
         var table = Table(header: ["STEP", "PACKAGE", "DEVICE", "SCORE", "REJECTED"])
         for placement in answer.plan.steps {
             let pin = answer.pins.first { $0.step == placement.step }
             table.rows.append([
-                placement.step, pin.map { "\($0.package)@\($0.version)" } ?? "-", placement.device.rawValue,
+                placement.step, pin.map { "\($0.package)@\($0.version)" } ?? "-", names.label(placement.device),
                 String(format: "%.2f", placement.score), rejections(placement),
             ])
         }

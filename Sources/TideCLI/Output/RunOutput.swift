@@ -3,13 +3,13 @@ import TideModel
 
 /// The text of `tide run`: the result, then each step's device, value and duration.
 enum RunOutput {
-    static func render(_ result: RunResult) -> String {
+    static func render(_ result: RunResult, names: DeviceNames = DeviceNames()) -> String {
         var lines: [String] = []
         if let value = result.result { lines.append(resultLine(value, of: result)) }
         var table = Table(header: ["STEP", "DEVICE", "VALUE", "DURATION"])
         for step in result.steps {
             let value = step.success ? valueText(step) : "failed: \(step.error ?? "no reason given")"
-            table.rows.append([step.step, step.device?.rawValue ?? "-", value, step.durationMs.map(milliseconds) ?? "-"])
+            table.rows.append([step.step, names.label(step.device), value, step.durationMs.map(milliseconds) ?? "-"])
         }
         if !result.steps.isEmpty { lines.append(table.render()) }
         lines.append("\(result.deployment) generation \(result.generation): \(result.success ? "ok" : "failed") in \(milliseconds(result.durationMs))")

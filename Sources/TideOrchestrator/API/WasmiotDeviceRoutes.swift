@@ -87,6 +87,7 @@ struct WasmiotDeviceRoutes {
         if known?.trust == .revoked {
             throw APIError(.forbidden, code: "device_revoked", InventoryError.revoked(beat.id).description)
         }
+        if known == nil, let removal = await inventory.removal(of: beat.id) { throw InventoryError.removed(removal) }
         // A device that shows its certificate for the first time is registered again: trusted by
         // it, and reached over HTTPS.
         let upgrade = peer != nil && known != nil && known?.trust != .certificate

@@ -163,6 +163,12 @@ final class Enrollment: Sendable {
         switch outcome {
         case (.accepted(let token), let record?):
             roster.add(record)
+            // A device an operator removed may return by joining again with a new token.
+            do {
+                try await inventory.readmit([DeviceID(request.deviceId)])
+            } catch {
+                logger.error("device \(request.deviceId) enrolled, but its earlier removal could not be lifted: \(error)")
+            }
             logger.notice("device \(request.deviceId) enrolled with join token \(token.id) (certificate \(record.serial))")
             self.record(NewFleetEvent(
                 time: now, kind: .deviceEnrolled, device: DeviceID(request.deviceId),

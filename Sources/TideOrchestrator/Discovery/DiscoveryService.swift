@@ -74,6 +74,10 @@ struct DiscoveryService: Service {
                 await names.remember(instance.name, device.id)
                 if created { logger.notice("discovered \(instance.name) at \(endpoint) over mDNS: \(device.id)") }
                 return
+            } catch let error as InventoryError where error.code == "device_removed" {
+                // Not retried: only an operator (tide device add) or a new enrollment brings it back.
+                logger.notice("found \(instance.name) at \(endpoint) over mDNS; not registered: \(error.message)")
+                return
             } catch {
                 logger.warning(
                     "found \(instance.name) at \(endpoint) over mDNS but could not register it (attempt \(attempt)): \(error); retrying in \(delay.secondsText)")

@@ -29,6 +29,8 @@ public actor Inventory {
     private var order: [DeviceID]?
     /// wasmiot supervisors (their `/health` gives cpuUsage in percent), from their description.
     private var wasmiotDevices: Set<DeviceID> = []
+    /// Devices an operator removed, whose return is refused until they are added or enroll again.
+    private var removed: RemovedDevices
 
     init(
         store: TideStore, events: EventBus, policy: HealthPolicy, logger: Logger, unverifiedTakeWork: Bool = false
@@ -38,6 +40,7 @@ public actor Inventory {
         self.events = events
         self.policy = policy
         self.logger = logger
+        removed = RemovedDevices(try store.removedDevices())
         for device in try store.allDevices() {
             devices[device.id] = device
             for endpoint in Self.endpoints(of: device) { endpoints[endpoint] = device.id }
@@ -87,6 +90,11 @@ public actor Inventory {
 
     public func device(_ id: DeviceID) -> Device? { devices[id] }
 
+    /// The removal that refuses `id`'s heartbeats: nil when the device is known or was never removed.
+    public func removal(of id: DeviceID) -> RemovedDevice? {
+        devices[id] == nil ? removed[id] : nil
+    }
+
     public var count: Int { devices.count }
 
     // MARK: Registration
@@ -100,6 +108,11 @@ public actor Inventory {
         parsed: DeviceDescription, health: HealthReport, trust: DeviceTrust
     ) throws(InventoryError) -> (device: Device, created: Bool) {
         let now = Date()
+        if trust == .operator {
+            try readmit(removed.readmittedBy(reportedID: parsed.reportedID, endpoint: endpoint))
+        } else if let gone = removed.match(reportedID: parsed.reportedID, endpoint: endpoint) {
+            throw .removed(gone)
+        }
         let health = parsed.supervisor.reportsCPUPercent ? health.cpuFromPercent() : health
         let existingID = parsed.reportedID.flatMap { devices[$0] != nil ? $0 : nil } ?? endpoints[endpoint]
         var addresses = [endpoint.host]
@@ -200,17 +213,26 @@ public actor Inventory {
         return device
     }
 
-    /// Forgets a device. Its events stay in the log.
+    /// Forgets a device and refuses its return: its heartbeats and registrations (by its id, or
+    /// by its address for a device that reports no id) are refused until an operator adds it
+    /// again or it enrolls with a new join token; the refusal is stored, so it survives a restart.
+    /// Its events stay in the log.
     public func remove(_ id: DeviceID, cause: String) throws(InventoryError) -> Device {
         guard let device = devices[id] else { throw .unknownDevice(id) }
+        let now = Date()
+        let removal = RemovedDevice(device, at: now)
         let event = NewFleetEvent(
-            time: Date(), kind: .deviceRemoved, device: id, message: "device \(device.name) (\(id)) removed: \(cause)")
+            time: now, kind: .deviceRemoved, device: id,
+            message: "device \(device.name) (\(id)) removed: \(cause); its heartbeats and registrations are refused until "
+                + "an operator adds it again (tide device add) or it joins with a new join token",
+            details: ["name": .string(device.name), "refused": true])
         let stored: FleetEvent?
         do {
-            stored = try store.delete(id, event: event)
+            stored = try store.delete(id, event: event, removal: removal)
         } catch {
             throw .store(error)
         }
+        removed.insert(removal)
         devices[id] = nil
         wasmiotDevices.remove(id)
         listing[id] = nil
@@ -222,6 +244,18 @@ public actor Inventory {
         lastHeartbeat[id] = nil
         publish(stored.map { [$0] } ?? [])
         return device
+    }
+
+    /// Lets removed devices return (an operator adds one again, or it enrolls with a new join token).
+    public func readmit(_ ids: [DeviceID]) throws(InventoryError) {
+        let known = ids.filter { removed[$0] != nil }
+        guard !known.isEmpty else { return }
+        do {
+            try store.forgetRemoval(of: known)
+        } catch {
+            throw .store(error)
+        }
+        for id in known { removed.remove(id) }
     }
 
     /// Sets (value) and removes (nil) operator labels.

@@ -10,6 +10,9 @@ public enum InventoryError: ReportableError, Equatable {
     case trustedDeviceElsewhere(DeviceID, claimed: String)
     /// The device was revoked; only an operator brings it back.
     case revoked(DeviceID)
+    /// An operator removed the device; its heartbeats and registrations are refused until it is
+    /// added again or enrolls with a new join token.
+    case removed(RemovedDevice)
 
     public var description: String {
         switch self {
@@ -18,6 +21,11 @@ public enum InventoryError: ReportableError, Equatable {
         case .store(let error): error.description
         case .revoked(let id):
             "device \(id) was revoked by an operator; only an operator brings it back (tide device approve, or tide device add)"
+        case .removed(let device):
+            "this device (\(device.name), \(device.id)) was removed from the fleet by an operator at "
+                + "\(TideJSON.formatTimestamp(device.removedAt)); its heartbeats and registrations are refused. Ask them to run "
+                + "`tide device add \(device.endpoints.first?.description ?? "<host:port>")` or join again with a new join token "
+                + "(tide device token create; tide supervisor --join ... --join-token ...)"
         case .trustedDeviceElsewhere(let id, let claimed):
             "the device at \(claimed) says it is \(id), a trusted device that answers at another address; an open route cannot move "
                 + "a trusted device: its supervisor moves it with a heartbeat carrying the fleet token, or an operator with "
@@ -33,7 +41,7 @@ public enum InventoryError: ReportableError, Equatable {
         case .invalidLabel: .badRequest
         case .store: .internalFailure
         case .trustedDeviceElsewhere: .conflict
-        case .revoked: .forbidden
+        case .revoked, .removed: .forbidden
         }
     }
 
@@ -44,6 +52,7 @@ public enum InventoryError: ReportableError, Equatable {
         case .store: "internal"
         case .trustedDeviceElsewhere: "trusted_device_elsewhere"
         case .revoked: "device_revoked"
+        case .removed: "device_removed"
         }
     }
 }

@@ -133,6 +133,17 @@ enum Migrations {
                 table.column("revoked_at", .datetime)
             }
         }
+        // Devices an operator removed: their heartbeats and registrations are refused until an
+        // operator adds them again or they enroll with a new join token.
+        migrator.registerMigration("v8-removed-devices") { db in
+            try db.create(table: "removed_device") { table in
+                table.primaryKey("id", .text)
+                table.column("name", .text).notNull()
+                table.column("removed_at", .datetime).notNull()
+                table.column("addresses", .jsonText).notNull()
+                table.column("port", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

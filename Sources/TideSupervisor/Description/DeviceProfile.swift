@@ -1,5 +1,5 @@
 import Foundation
-import Yams
+import TideYAML
 
 /// A device profile (YAML): who the device says it is and, for simulation, what it has.
 ///
@@ -56,84 +56,13 @@ public struct DeviceProfile: Sendable, Equatable {
 
     public func has(_ kind: PeripheralKind) -> Bool { peripherals.contains { $0.kind == kind } }
 
-    public static func load(path: String) throws(SupervisorError) -> DeviceProfile {
+    /// Reads and parses the profile at `path`; the error names the file and every problem in it.
+    public static func load(path: String) throws(DeviceProfileError) -> DeviceProfile {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .badRequest("cannot read the profile \(path)")
+            throw DeviceProfileError(
+                source: path, issues: [ManifestIssue(line: nil, path: "", message: "cannot read the file; check the path given to --profile")])
         }
         return try parse(String(decoding: data, as: UTF8.self), source: path)
-    }
-
-    public static func parse(_ yaml: String, source: String = "the profile") throws(SupervisorError) -> DeviceProfile {
-        let file: ProfileFile
-        do {
-            file = try YAMLDecoder().decode(ProfileFile.self, from: yaml)
-        } catch {
-            throw .badRequest("\(source) is not a valid device profile: \(Self.describe(error))")
-        }
-        var peripherals: [Peripheral] = []
-        for entry in file.peripherals ?? [] {
-            let kind: PeripheralKind
-            switch entry.kind.lowercased() {
-            case "camera": kind = .camera
-            case "temperature-humidity", "temperature", "humidity", "sensor", "dht22": kind = .temperatureHumidity
-            default:
-                throw .badRequest(
-                    "\(source): peripheral \(entry.name ?? "?") has unknown kind \"\(entry.kind)\"; use camera or temperature-humidity")
-            }
-            guard entry.simulated ?? true else {
-                throw .badRequest(
-                    "\(source): peripheral \(entry.name ?? entry.kind) is not simulated; this supervisor only simulates peripherals so far")
-            }
-            peripherals.append(Peripheral(name: entry.name ?? entry.kind, kind: kind, simulated: true))
-        }
-        var memory: UInt64?
-        if let text = file.simulation?.memory {
-            guard let bytes = ByteSize.parse(text) else {
-                throw .badRequest("\(source): simulation.memory \"\(text)\" is not a size such as 268435456, 256MiB or 1GiB")
-            }
-            memory = bytes
-        }
-        return DeviceProfile(
-            name: file.name, labels: file.labels ?? [:], peripherals: peripherals, simulatedMemoryBytes: memory,
-            simulatedCPUName: file.simulation?.cpu?.name, simulatedCPUClockHz: file.simulation?.cpu?.clockHz,
-            simulatedArch: file.simulation?.arch)
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        if let decoding = error as? DecodingError {
-            switch decoding {
-            case .keyNotFound(let key, _): return "missing field \(key.stringValue)"
-            case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-                let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-                return path.isEmpty ? context.debugDescription : "wrong value at \(path)"
-            @unknown default: return "\(error)"
-            }
-        }
-        return "\(error)"
-    }
-
-    private struct ProfileFile: Decodable {
-        var name: String?
-        var labels: [String: String]?
-        var peripherals: [PeripheralEntry]?
-        var simulation: Simulation?
-    }
-
-    private struct PeripheralEntry: Decodable {
-        var name: String?
-        var kind: String
-        var simulated: Bool?
-    }
-
-    private struct Simulation: Decodable {
-        var memory: String?
-        var cpu: CPU?
-        var arch: String?
-    }
-
-    private struct CPU: Decodable {
-        var name: String?
-        var clockHz: UInt64?
     }
 }
 

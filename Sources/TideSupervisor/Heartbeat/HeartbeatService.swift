@@ -9,8 +9,12 @@ import TideModel
 /// Posts a heartbeat to `<orchestrator>/file/device/heartbeat` every interval while an
 /// orchestrator is known, with what proves the device belongs to the fleet: its certificate
 /// (mutual TLS) once enrolled, else the fleet token (`--token`). A failure is logged when it first happens, then at most once a minute while it repeats;
-/// none stops the supervisor.
+/// none stops the supervisor. A device an operator removed is told so (`device_removed`): that is
+/// logged once, as an error, and heartbeats go on less often until one is accepted again.
 struct HeartbeatService: Service {
+    /// The longest wait between heartbeats of a removed device.
+    static let longestRefusedWait: Duration = .seconds(30)
+
     let link: OrchestratorLink
     let client: HTTPClient
     let interval: Duration
@@ -30,11 +34,23 @@ struct HeartbeatService: Service {
         await cancelWhenGracefulShutdown {
             // Each kind of failure is logged at most once a minute.
             var complaints: [String: ContinuousClock.Instant] = [:]
+            // Set while the orchestrator refuses this removed device: the next wait.
+            var refusedWait: Duration?
             while !Task.isCancelled {
                 if let url = await link.url {
                     do {
                         try await send(await beat(), to: url)
                         complaints = [:]
+                        if refusedWait != nil {
+                            refusedWait = nil
+                            logger.notice("the orchestrator at \(url) accepts this device's heartbeats again")
+                        }
+                    } catch let failure as HeartbeatFailure where failure.code == HeartbeatFailure.removedCode {
+                        if refusedWait == nil {
+                            logger.error(
+                                "heartbeat to \(url) refused: \(failure.message ?? "an operator removed this device"); heartbeats go on less often (every \(Self.longestRefusedWait.components.seconds) s at the longest) until it is back")
+                        }
+                        refusedWait = min(max((refusedWait ?? interval) * 2, interval), max(Self.longestRefusedWait, interval))
                     } catch {
                         let now = ContinuousClock.now
                         let what = Self.describe(error)
@@ -45,7 +61,7 @@ struct HeartbeatService: Service {
                         }
                     }
                 }
-                try? await Task.sleep(for: interval)
+                try? await Task.sleep(for: refusedWait ?? interval)
             }
         }
     }
@@ -64,7 +80,8 @@ struct HeartbeatService: Service {
         let response = try await client.execute(request, timeout: .seconds(timeout))
         let body = try await response.body.collect(upTo: 64 << 10)
         guard (200..<300).contains(Int(response.status.code)) else {
-            throw HeartbeatFailure(status: Int(response.status.code), message: Self.message(of: body))
+            let error = Self.error(of: body)
+            throw HeartbeatFailure(status: Int(response.status.code), code: error?.code, message: error?.message)
         }
         if let credentials, let ack = try? JSONDecoder().decode(HeartbeatAck.self, from: Data(body.readableBytesView)),
             let digest = ack.publisherKeys, digest != keys.digest
@@ -80,7 +97,8 @@ struct HeartbeatService: Service {
         let response = try await client.execute(request, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 256 << 10)
         guard response.status == .ok else {
-            throw HeartbeatFailure(status: Int(response.status.code), message: Self.message(of: body))
+            let error = Self.error(of: body)
+            throw HeartbeatFailure(status: Int(response.status.code), code: error?.code, message: error?.message)
         }
         let set = try JSONDecoder().decode(PublisherKeySet.self, from: Data(body.readableBytesView))
         if try keys.replace(with: set) {
@@ -96,15 +114,19 @@ struct HeartbeatService: Service {
         return text
     }
 
-    /// The `error.message` of a Tide error answer, if it is one.
-    private static func message(of body: ByteBuffer) -> String? {
+    /// The `error.code` and `error.message` of a Tide error answer, if it is one.
+    private static func error(of body: ByteBuffer) -> (code: String?, message: String?)? {
         guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView)) else { return nil }
-        return value["error"]?["message"]?.stringValue
+        return (value["error"]?["code"]?.stringValue, value["error"]?["message"]?.stringValue)
     }
 }
 
 struct HeartbeatFailure: Error, CustomStringConvertible {
+    /// The orchestrator's code for a device an operator removed.
+    static let removedCode = "device_removed"
+
     let status: Int
+    let code: String?
     let message: String?
     var description: String { "the orchestrator answered HTTP \(status)" + (message.map { ": \($0)" } ?? "") }
 }
