@@ -18,6 +18,12 @@ final class Announcement: Sendable {
             let service = try ServicePublisher(ServiceDescription(name: name, port: UInt16(port), txt: txt), logger: logger)
             try service.start()
             publisher.withLockedValue { $0 = service }
+            Task {
+                // Renames and failures the publisher logs itself.
+                for await case .daemonUnavailable(let reason) in service.events {
+                    logger.warning("avahi-daemon is not reachable (\(reason)); the device is announced once it is")
+                }
+            }
             logger.notice("announcing \(name) over mDNS (_webthing._tcp, port \(port), address \(address))")
         } catch {
             logger.warning("cannot announce over mDNS: \(error)")

@@ -124,7 +124,8 @@ class ClientDriver: @unchecked Sendable {
 
     func daemonUnavailable(_ reason: String) {
         if availability.unavailable() {
-            logger.warning("avahi-daemon unavailable: \(reason); retrying in the background")
+            // The browser's or publisher's owner reports it to the operator (its event).
+            logger.info("avahi-daemon unavailable: \(reason); retrying in the background")
             emitDaemonUnavailable(reason)
         }
     }
