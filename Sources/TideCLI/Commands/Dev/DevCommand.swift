@@ -135,11 +135,10 @@ struct DevCommand: AsyncParsableCommand {
         }.joined(separator: "\n")
         let frozen = devices.first { $0.profile.name == "compute-node" } ?? devices.last
         let freeze = frozen.map { device -> String in
-            """
-              kill -STOP \(device.pid)                               # freeze \(device.profile.name): tide events shows it go suspect, then dead,
-                                                            # and its steps move to another device
-              kill -CONT \(device.pid)                               # it answers again and comes back alive
-            """
+            let command = { (text: String) in "  " + text.padding(toLength: 46, withPad: " ", startingAt: 0) + "# " }
+            return command("kill -STOP \(device.pid)") + "freeze \(device.profile.name): tide events shows it go suspect, then dead,\n"
+                + "  " + String(repeating: " ", count: 46) + "# and its steps move to another device\n"
+                + command("kill -CONT \(device.pid)") + "it answers again and comes back alive"
         } ?? ""
         return """
 
