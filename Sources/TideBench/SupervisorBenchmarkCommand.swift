@@ -25,7 +25,7 @@ struct SupervisorBenchmarkCommand: AsyncParsableCommand {
     struct Report: Encodable {
         var benchmark = "supervisor"
         var build = BuildMode.current
-        /// Which binary ran: `.build-layout/...` is the hot-code layout of scripts/build-release.
+        /// Which binary ran: `.build-device/...` is the build for devices of scripts/build-release (static, hot code laid out).
         var executable = TideBinary.url.path
         var inProcess: SupervisorBenchmarkReport
         var memory: SupervisorMemoryReport
