@@ -66,7 +66,7 @@ enum DeployProgress {
         if event.kind == .deploymentStepChanged, let state = event.details?["state"]?.stringValue {
             what = state + (event.details?["error"]?.stringValue.map { ": " + $0 } ?? "")
         }
-        return [time, padded(step, 14), padded(device, 21), what].joined(separator: "  ")
+        return [time, padded(step, 14), padded(device, max(21, names.widestLabel)), what].joined(separator: "  ")
     }
 
     static func padded(_ text: String, _ width: Int) -> String {

@@ -5,9 +5,12 @@ import TideModel
 /// where a device id appears, the bare id for a device the server no longer knows.
 struct DeviceNames: Sendable {
     private var names: [DeviceID: String]
+    /// The longest label of a known device, to line up columns printed one line at a time.
+    private(set) var widestLabel = 0
 
     init(_ devices: [Device] = []) {
         names = Dictionary(devices.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        widestLabel = names.keys.map { label($0).count }.max() ?? 0
     }
 
     /// One `GET /api/v1/devices`. Names only decorate ids: without an answer the ids are shown bare
