@@ -81,6 +81,13 @@ struct PipelineRunner: Sendable {
             lostNode: lostNode)
     }
 
+    /// The label of a step's whole-number value, when its function names its results. (Kept out of
+    /// `call`: Swift 6.3.1's optimizer crashed on the optional chain inline there, release only.)
+    private static func label(of value: JSONValue?, from labels: ResultLabels?) -> String? {
+        guard let labels, let number = value?.numberValue else { return nil }
+        return labels.label(of: number)
+    }
+
     /// Calls `step` and follows the chain of steps its device forwards to.
     private func call(_ step: ManifestStep, query: [(String, String)], body: [UInt8]?, runs: [RunResult.StepRun])
         async throws -> (runs: [RunResult.StepRun], outputs: [String: Output])
@@ -116,10 +123,11 @@ struct PipelineRunner: Sendable {
         while true {
             reading = try await settle(reading, url: requestURL, step: current.name, runs: runs + done)
             let success = reading.state == .succeeded
+            let value = reading.value
             let run = RunResult.StepRun(
                 step: current.name, device: currentDevice, requestURL: requestURL, success: success,
-                value: reading.value, error: reading.error, durationMs: reading.durationMs,
-                label: reading.value?.numberValue.flatMap { labels[current.name]?.label(of: $0) })
+                value: value, error: reading.error, durationMs: reading.durationMs,
+                label: Self.label(of: value, from: labels[current.name]))
             done.append(run)
             guard success else {
                 throw RunFailure(
