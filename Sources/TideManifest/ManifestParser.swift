@@ -7,15 +7,12 @@ import Yams
 public enum ManifestParser {
     /// Parses and validates manifest text. `fileName` starts each message of the error.
     public static func parse(_ text: String, fileName: String = "manifest.yaml") throws(ManifestError) -> DeploymentManifest {
-        let root: Node?
+        let root: Node
         do {
-            root = try BoundedYAML.compose(text)
+            root = try BoundedYAML.document(
+                text, detailed: false, whenEmpty: "the manifest is empty; it needs a name and at least one step")
         } catch {
-            throw ManifestError(fileName: fileName, issues: [ManifestIssue(error, detailed: false)])
-        }
-        guard let root, !root.isNull else {
-            throw ManifestError(fileName: fileName, issues: [ManifestIssue(
-                line: nil, path: "", message: "the manifest is empty; it needs a name and at least one step")])
+            throw ManifestError(fileName: fileName, issues: [error])
         }
         var reader = YAMLReader()
         let manifest: DeploymentManifest?

@@ -5,16 +5,12 @@ import Yams
 extension PackageManifest {
     /// Parses and checks package.yaml text; the error lists every problem found, in document order.
     public init(yaml text: String) throws(PackageManifestError) {
-        let root: Node?
+        let root: Node
         do {
-            root = try BoundedYAML.compose(text)
+            root = try BoundedYAML.document(
+                text, detailed: true, whenEmpty: "the file is empty; it needs at least name, version, module and functions")
         } catch {
-            throw PackageManifestError(issues: [ManifestIssue(error, detailed: true)])
-        }
-        guard let root, !root.isNull else {
-            throw PackageManifestError(issues: [ManifestIssue(
-                line: nil, path: "",
-                message: "the file is empty; it needs at least name, version, module and functions")])
+            throw PackageManifestError(issues: [error])
         }
         var reader = YAMLReader()
         let manifest = reader.manifest(root)

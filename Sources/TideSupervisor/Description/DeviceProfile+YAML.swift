@@ -11,16 +11,12 @@ extension DeviceProfile {
     /// level, a value of the wrong type or an unknown peripheral kind is refused, each with its
     /// line; the error lists every problem found.
     public static func parse(_ yaml: String, source: String = "the profile") throws(DeviceProfileError) -> DeviceProfile {
-        let root: Node?
+        let root: Node
         do {
-            root = try BoundedYAML.compose(yaml)
+            root = try BoundedYAML.document(
+                yaml, detailed: true, whenEmpty: "the file is empty; a profile sets at least one of " + topLevelKeys.joined(separator: ", "))
         } catch {
-            throw DeviceProfileError(source: source, issues: [ManifestIssue(error, detailed: true)])
-        }
-        guard let root, !root.isNull else {
-            throw DeviceProfileError(source: source, issues: [ManifestIssue(
-                line: nil, path: "",
-                message: "the file is empty; a profile sets at least one of " + topLevelKeys.joined(separator: ", "))])
+            throw DeviceProfileError(source: source, issues: [error])
         }
         var reader = YAMLReader()
         let profile = reader.deviceProfile(root)
