@@ -11,6 +11,9 @@ public struct HealthMonitor: Service {
     let probe: DeviceProbe
     let schedule: ProbeSchedule
     let timeout: Duration
+    /// Devices known at start are first probed after this long, so a restarted server does not
+    /// suspect devices that have not had a moment to heartbeat.
+    let firstProbeDelay: Duration
     let logger: Logger
 
     public func run() async throws {
@@ -20,7 +23,7 @@ public struct HealthMonitor: Service {
             try? await gracefulShutdown()
             return
         }
-        await inventory.deferFirstProbes(by: schedule.heartbeatTimeout + schedule.interval)
+        await inventory.deferFirstProbes(by: firstProbeDelay)
         let tick = min(.milliseconds(50), schedule.quickRecheck, schedule.interval)
         let inFlight = InFlight()
         let clock = ContinuousClock()

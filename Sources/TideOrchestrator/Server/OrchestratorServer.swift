@@ -79,7 +79,9 @@ public struct OrchestratorServer: TideServer {
             schedule: ProbeSchedule(
                 interval: configuration.probeInterval, quickRecheck: configuration.quickRecheck,
                 heartbeatTimeout: configuration.heartbeatTimeout),
-            timeout: configuration.probeTimeout, logger: logger)
+            timeout: configuration.probeTimeout,
+            firstProbeDelay: configuration.firstProbeDelay ?? configuration.heartbeatTimeout + configuration.probeInterval,
+            logger: logger)
 
         let workers = PlacementWorkers(
             concurrent: configuration.maxConcurrentPlans, waiting: configuration.maxWaitingPlans,

@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable {
     public var quickRecheck: Duration
     /// How long a device that sends heartbeats may stay silent before it is suspect.
     public var heartbeatTimeout: Duration
+    /// How long devices known from before a restart have to come back before their first probe;
+    /// nil: the heartbeat timeout plus one probe interval. `tide dev` starts its devices with the
+    /// server, so it waits longer.
+    public var firstProbeDelay: Duration?
     public var healthPolicy: HealthPolicy
     /// How long registration waits for each of a device's answers.
     public var registrationTimeout: Duration

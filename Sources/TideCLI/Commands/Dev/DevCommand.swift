@@ -43,6 +43,8 @@ struct DevCommand: AsyncParsableCommand {
             bundledRegistry: FileManager.default.fileExists(atPath: registry) ? registry : nil, mdnsServiceType: nil,
             supervisorToken: token)
         configuration.plainHTTPDevices = true
+        // The devices start once the server runs; on a busy machine five processes take seconds.
+        configuration.firstProbeDelay = .seconds(15)
         let base = "https://127.0.0.1:\(port)"
         let profiles = try Self.writeProfiles(under: dataDirectory + "/dev")
         let members = profiles.enumerated().map { index, profile in
