@@ -36,6 +36,17 @@ extension TideClient {
         try await send(.DELETE, "/api/v1/deployments/\(escaped(name))", as: DeploymentRemoval.self)
     }
 
+    /// What the operator can ask of a rollout under way.
+    public enum RolloutAction: String, Sendable, CaseIterable {
+        case pause, resume, abort
+    }
+
+    /// Pauses, resumes or aborts (reverts) the deployment's rollout; the answer is the deployment
+    /// as it stands (a running rollout takes a pause or abort at its next stage).
+    public func rollout(_ name: String, _ action: RolloutAction) async throws(ClientError) -> Deployment {
+        try await send(.POST, "/api/v1/deployments/\(escaped(name))/\(action.rawValue)", as: Deployment.self)
+    }
+
     /// Runs the deployment's pipeline once; `inputs` are the first steps' arguments by parameter
     /// name (or `param0`...). A failed step is no error: the result says `success: false`.
     public func run(_ name: String, inputs: [String: JSONValue] = [:]) async throws(ClientError) -> RunResult {

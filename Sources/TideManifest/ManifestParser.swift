@@ -40,7 +40,9 @@ public enum ManifestParser {
 }
 
 enum ManifestKeys {
-    static let top = ["name", "steps", "on-failure"]
+    static let top = ["name", "steps", "on-failure", "update"]
+    static let update = ["max-parallel", "canary", "auto-promote", "min-healthy-time", "auto-revert", "check"]
+    static let rolloutCheck = ["run", "max-error-rate"]
     static let step = ["name", "module", "function", "input", "require", "prefer", "on-failure"]
     static let require = ["labels", "capabilities", "memory", "device", "avoid"]
     static let prefer = ["near", "labels", "spread", "weight"]
@@ -55,11 +57,13 @@ extension YAMLReader {
         var name: String?
         var steps: [ManifestStep]?
         var policy = FailurePolicy.move
+        var update: UpdateStrategy?
         for field in fields {
             switch field.key {
             case "name": name = self.name(field.value, at: "name")
             case "steps": steps = self.steps(field.value)
             case "on-failure": policy = failurePolicy(field.value, at: "on-failure") ?? .move
+            case "update": update = updateStrategy(field.value, at: "update")
             default: break
             }
         }
@@ -67,7 +71,7 @@ extension YAMLReader {
             report(root.line, key, "required field is missing")
         }
         guard let name, let steps else { return nil }
-        return DeploymentManifest(name: name, steps: steps, onFailure: policy)
+        return DeploymentManifest(name: name, steps: steps, onFailure: policy, update: update)
     }
 
     mutating func name(_ node: Node, at path: String) -> String? {

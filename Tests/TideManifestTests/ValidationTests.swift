@@ -47,7 +47,7 @@ import TideManifest
                 prefer: { close-to: s }
             """
         #expect(problems(text) == [
-            "manifest.yaml line 2: unknown field \"replicas\"; allowed fields: name, steps, on-failure",
+            "manifest.yaml line 2: unknown field \"replicas\"; allowed fields: name, steps, on-failure, update",
             "manifest.yaml line 7: steps[0]: unknown field \"requires\"; allowed fields: name, module, function, input, require, prefer, on-failure",
             "manifest.yaml line 8: steps[0].prefer: unknown field \"close-to\"; allowed fields: near, labels, spread, weight",
         ])
@@ -166,7 +166,7 @@ import TideManifest
         #expect(problems("name: a\nsteps: [\n") == ["manifest.yaml line 3: not valid YAML: did not find expected node content"])
         #expect(problems("") == ["manifest.yaml the manifest is empty; it needs a name and at least one step"])
         #expect(problems("- a\n") == [
-            "manifest.yaml line 1: expected a mapping with fields name, steps, on-failure, found a list",
+            "manifest.yaml line 1: expected a mapping with fields name, steps, on-failure, update, found a list",
         ])
     }
 

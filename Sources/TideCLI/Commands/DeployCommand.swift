@@ -11,7 +11,7 @@ struct DeployCommand: AsyncParsableCommand {
             A deployment is a manifest (docs/manifests.md) placed on the fleet and pushed to its devices; \
             see docs/deployments.md. `tide run NAME` calls a deployed pipeline.
             """,
-        subcommands: [Apply.self, List.self, Show.self, Remove.self]
+        subcommands: [Apply.self, List.self, Show.self, Remove.self, Pause.self, Resume.self, Abort.self]
     )
 
     struct Apply: AsyncParsableCommand {

@@ -11,6 +11,10 @@ enum DeploymentDetails {
         if let reason = deployment.reason { lines.append("reason:      \(reason)") }
         lines += [
             "generation:  \(deployment.generation)",
+        ]
+        if let rollout = deployment.rollout { lines.append("rollout:     \(Self.rollout(rollout))") }
+        if let previous = deployment.previous { lines.append("reverts to:  generation \(previous.generation) if the update fails") }
+        lines += [
             "created:     \(TideJSON.formatTimestamp(deployment.createdAt))",
             "updated:     \(TideJSON.formatTimestamp(deployment.updatedAt)) (\(Formatting.ago(deployment.updatedAt)))",
             "packages:",
@@ -25,6 +29,16 @@ enum DeploymentDetails {
         lines += indented(steps(deployment, names: names))
         if let plan = deployment.plan { lines += placement(plan, names: names) }
         return lines.joined(separator: "\n")
+    }
+
+    /// `rolling: stage 3 of 10 (canary passed), 20 updated, 80 to go, generation 4 -> 5`.
+    static func rollout(_ rollout: RolloutProgress) -> String {
+        var parts = ["\(rollout.state.rawValue): stage \(min(rollout.stage + (rollout.isUnderWay ? 1 : 0), max(rollout.stages, 1))) of \(rollout.stages)"]
+        if rollout.canary > 0 { parts[0] += rollout.canaryPassed ? " (canary passed)" : " (canary of \(rollout.canary))" }
+        parts.append("\(rollout.updated.count) updated, \(rollout.remaining) to go")
+        parts.append("generation \(rollout.from) -> \(rollout.to)")
+        if let message = rollout.message { parts.append(message) }
+        return parts.joined(separator: ", ")
     }
 
     /// STEP, PACKAGE, DEVICE, STATE, ENDPOINT, and ERROR when a step has one.

@@ -42,6 +42,10 @@ public struct Deployment: Sendable, Codable, Equatable {
     public var steps: [Step]
     /// Device -> the node it last acknowledged.
     public var installed: [DeviceID: InstalledNode]
+    /// The generation that ran before the latest update, while it can still be reverted to.
+    public var previous: PreviousGeneration?
+    /// The latest staged update's rollout (nil for an update pushed at once).
+    public var rollout: RolloutProgress?
     public var createdAt: Date
     public var updatedAt: Date
 

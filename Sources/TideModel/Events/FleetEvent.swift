@@ -49,6 +49,8 @@ public enum FleetEventKind: String, Sendable, Codable, CaseIterable {
     case deploymentStepChanged = "deployment.step"
     /// A step moved to another device; details hold from, to and the reasons.
     case deploymentStepMoved = "deployment.moved"
+    /// A rollout stage started or passed; a rollout paused, resumed, finished or was reverted.
+    case deploymentRollout = "deployment.rollout"
     case deploymentRemoved = "deployment.removed"
     /// An operator token was created or revoked (details: `token`, `name`, `role`, `by`).
     case tokenCreated = "token.created"

@@ -6,11 +6,14 @@ public struct DeploymentManifest: Sendable, Codable, Equatable {
     public var steps: [ManifestStep]
     /// What happens to a step whose device fails, unless the step says otherwise.
     public var onFailure: FailurePolicy
+    /// How an update reaches the devices; nil: every device at once.
+    public var update: UpdateStrategy?
 
-    public init(name: String, steps: [ManifestStep], onFailure: FailurePolicy = .move) {
+    public init(name: String, steps: [ManifestStep], onFailure: FailurePolicy = .move, update: UpdateStrategy? = nil) {
         self.name = name
         self.steps = steps
         self.onFailure = onFailure
+        self.update = update
     }
 
     public func step(named name: String) -> ManifestStep? {

@@ -3,7 +3,8 @@ import Hummingbird
 import TideHTTP
 import TideModel
 
-/// `/api/v1/deployments`: apply (create or update), list, show, remove, run.
+/// `/api/v1/deployments`: apply (create or update), list, show, remove, run, and pause, resume or
+/// abort a rollout.
 struct DeploymentRoutes {
     let controller: DeploymentController
     let maxBodyBytes: Int
@@ -31,6 +32,15 @@ struct DeploymentRoutes {
         }
         group.delete("deployments/{name}") { _, context in
             try Response.json(try await controller.remove(try context.parameters.require("name")))
+        }
+        group.post("deployments/{name}/pause") { _, context in
+            try Response.json(try await controller.pauseRollout(try context.parameters.require("name")), status: .accepted)
+        }
+        group.post("deployments/{name}/resume") { _, context in
+            try Response.json(try await controller.resumeRollout(try context.parameters.require("name")), status: .accepted)
+        }
+        group.post("deployments/{name}/abort") { _, context in
+            try Response.json(try await controller.abortRollout(try context.parameters.require("name")), status: .accepted)
         }
         group.post("deployments/{name}/run") { request, context in
             let name = try context.parameters.require("name")

@@ -22,6 +22,8 @@ actor DeploymentController {
     var observations: [DeviceID: (reported: [String: Int64], at: Date)] = [:]
     /// Per deployment: its steps' result labels, read once per generation (see `Run/RunLabels`).
     var runLabels: [String: RunLabels] = [:]
+    /// Per deployment: what the operator asked of its running rollout, taken at the next stage.
+    var rolloutRequests: [String: RolloutRequest] = [:]
 
     init(
         store: TideStore, bus: EventBus, inventory: Inventory, planner: Planner, supervisors: SupervisorClient,

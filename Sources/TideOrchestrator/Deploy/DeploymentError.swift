@@ -33,4 +33,6 @@ extension AreaError where Area == DeploymentArea {
     static func exists(_ message: String) -> Self { .init(.conflict, code: "deployment_exists", message) }
 
     static func notDeployed(_ message: String) -> Self { .init(.conflict, code: "not_deployed", message) }
+
+    static func noRollout(_ message: String) -> Self { .init(.conflict, code: "no_rollout", message) }
 }

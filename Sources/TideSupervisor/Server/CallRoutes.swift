@@ -4,7 +4,7 @@ import Hummingbird
 import NIOCore
 import TideHTTP
 
-/// `GET|POST /<deploymentId>/modules/<module>/<function>`, `GET /request-history/<requestId>` and
+/// `GET|POST /<deploymentId>/modules/<module>/<function>`, `GET /request-history[/<requestId>]` and
 /// `GET /request-history/<requestId>/files/<name>`.
 struct CallRoutes: Sendable {
     let calls: CallService
@@ -18,6 +18,17 @@ struct CallRoutes: Sendable {
     func add(to router: Router<SupervisorRequestContext>) {
         router.get("{deploymentId}/modules/{module}/{function}") { request, context in try await call(request, context) }
         router.post("{deploymentId}/modules/{module}/{function}") { request, context in try await call(request, context) }
+        // wasmiot's listing; `deployment` and `since` (Unix seconds) narrow it (a rollout's error rate).
+        router.get("request-history") { request, _ in
+            let since = try request.uri.queryParameters["since"].map { text in
+                guard let seconds = Double(String(text)), seconds.isFinite else {
+                    throw SupervisorError.badRequest("since must be Unix seconds, not \"\(text)\"")
+                }
+                return Date(timeIntervalSince1970: seconds)
+            }
+            let deployment = request.uri.queryParameters["deployment"].map(String.init)
+            return try Response.json(await history.entries(of: deployment, since: since))
+        }
         router.get("request-history/{requestId}") { _, context in
             let id = try SafeName.check(try context.parameters.require("requestId"), as: "request id")
             guard let entry = await history.entry(id) else { throw SupervisorError.notFound("no request \(id) in the history") }

@@ -78,6 +78,13 @@ public actor RequestHistory {
 
     public var count: Int { entries.count }
 
+    /// The entries of `deployment` queued at or after `since`, oldest first.
+    public func entries(of deployment: String?, since: Date?) -> [HistoryEntry] {
+        order.compactMap { entries[$0] }.filter { entry in
+            (deployment.map { entry.deploymentId == $0 } ?? true) && (since.map { entry.queuedAt >= $0 } ?? true)
+        }
+    }
+
     func begin(_ entry: HistoryEntry) {
         prune(now: entry.queuedAt)
         entries[entry.requestId] = entry

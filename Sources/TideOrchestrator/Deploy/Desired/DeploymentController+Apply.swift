@@ -90,6 +90,10 @@ extension DeploymentController {
             source: prepared.source, packages: prepared.packages, pins: prepared.pins, plan: plan, steps: [],
             installed: existing?.installed ?? [:], createdAt: existing?.createdAt ?? now, updatedAt: now)
         deployment.statusSince = now
+        deployment.previous = Staging.previous(of: existing)
+        if status == .deploying, prepared.manifest.update != nil, let previous = deployment.previous {
+            deployment.rollout = RolloutProgress(from: previous.generation, to: deployment.generation, startedAt: now)
+        }
         let (steps, moved) = Staging.steps(of: plan, previous: existing?.steps ?? [])
         deployment.steps = steps
         let summary = plan.steps.map { "\($0.step) -> \($0.device)" }.joined(separator: ", ")

@@ -10,6 +10,14 @@ enum Staging {
         return existing.manifest == prepared.manifest && existing.pins == prepared.pins && existing.packages == prepared.packages
     }
 
+    /// What an update of `existing` reverts to if it fails: the generation that runs, or, over an
+    /// unfinished rollout, the one that ran before it. Nothing for a deployment that never ran.
+    static func previous(of existing: Deployment?) -> PreviousGeneration? {
+        guard let existing else { return nil }
+        if existing.rollout?.isUnderWay == true { return existing.previous }
+        return existing.status == .active || existing.status == .degraded ? PreviousGeneration(existing) : nil
+    }
+
     /// The steps of a new plan: a step that stays on the device where it runs keeps running, every
     /// other one is pending. `moved` counts the steps that leave a device they were on.
     static func steps(of plan: PlacementPlan, previous: [Deployment.Step]) -> (steps: [Deployment.Step], moved: Int) {

@@ -75,6 +75,26 @@ struct SupervisorClient: Sendable {
         return json
     }
 
+    /// The calls of `deployment` a device served since `since`, and how many failed, from its
+    /// request history (`GET /request-history?deployment=&since=`).
+    func callCounts(of deployment: String, at endpoint: DeviceEndpoint, since: Date, timeout: Duration)
+        async throws(ProbeError) -> (calls: Int, failed: Int)
+    {
+        var components = URLComponents()
+        components.queryItems = [
+            URLQueryItem(name: "deployment", value: deployment), URLQueryItem(name: "since", value: String(since.timeIntervalSince1970)),
+        ]
+        let url = endpoint.baseURL + "/request-history?" + (components.percentEncodedQuery ?? "")
+        let answer = try await json(HTTPClientRequest(url: url), endpoint: endpoint, what: "GET /request-history", timeout: timeout)
+        guard let entries = answer.arrayValue else {
+            throw ProbeError(.notJSON, "\(endpoint) answered GET /request-history with something that is not a list")
+        }
+        // Only Tide supervisors filter and name the deployment of each entry; a wasmiot supervisor's
+        // listing counts for nothing.
+        let mine = entries.filter { $0["deploymentId"]?.stringValue == deployment && $0["status"]?.stringValue != "pending" }
+        return (mine.count, mine.filter { $0["success"] == .bool(false) }.count)
+    }
+
     /// Downloads an output file.
     func download(_ url: String, timeout: Duration) async throws(ProbeError) -> [UInt8] {
         try await send(

@@ -71,7 +71,9 @@ enum Recovery {
     static func settle(
         _ deployment: Deployment, on device: DeviceID, reported: Int64?, now: Date, grace: TimeInterval
     ) -> Settlement {
-        let wanted = deployment.devices.contains(device)
+        // While an update rolls out, the devices of the generation before still serve it.
+        let previous = deployment.rollout?.isUnderWay == true && deployment.previous?.devices.contains(device) == true
+        let wanted = deployment.devices.contains(device) || previous
         let installed = deployment.installed[device]
         if wanted, let acknowledged = installed?.acknowledgedAt, now.timeIntervalSince(acknowledged) < grace { return .nothing }
         switch (wanted, reported) {

@@ -13,10 +13,21 @@ extension DeploymentController {
         case degrade
     }
 
-    /// Pushes the current plan until every step runs, re-placing steps whose device fails; on
-    /// giving up, acts as `giveUp` says. Returns the outcome.
+    /// Brings the devices to the deployment's generation: stage by stage when an update rolls out
+    /// under the manifest's `update` block (nothing while it is paused), else all at once.
     @discardableResult
     func deploy(_ name: String, giveUp: GiveUp = .fail) async -> Deployment? {
+        guard let deployment = deployments[name] else { return nil }
+        if let rollout = deployment.rollout, rollout.isUnderWay, rollout.to == deployment.generation {
+            return rollout.state == .paused ? deployment : await rollOut(name)
+        }
+        return await pushAll(name, giveUp: giveUp)
+    }
+
+    /// Pushes the current plan until every step runs, re-placing steps whose device fails; on
+    /// giving up, acts as `giveUp` says: a failed update goes back to the generation that ran.
+    @discardableResult
+    func pushAll(_ name: String, giveUp: GiveUp) async -> Deployment? {
         guard var deployment = deployments[name] else { return nil }
         let entries: [String: RegistryEntry]
         do {
@@ -40,16 +51,26 @@ extension DeploymentController {
                 try await replace(&deployment, entries: entries, excluded: excluded, because: round)
             } catch {
                 let reason = "no device can take over: \(Self.message(error)); push failures: \(Rollout.summary(failures))"
-                return giveUp == .fail ? await fail(&deployment, reason: reason) : await degrade(&deployment, reason: reason)
+                return await giveUpDeploy(&deployment, giveUp, reason: reason)
             }
         }
         let reason = "gave up after \(Rollout.maxRounds) rounds of pushes: \(Rollout.summary(failures))"
-        return giveUp == .fail ? await fail(&deployment, reason: reason) : await degrade(&deployment, reason: reason)
+        return await giveUpDeploy(&deployment, giveUp, reason: reason)
+    }
+
+    private func giveUpDeploy(_ deployment: inout Deployment, _ giveUp: GiveUp, reason: String) async -> Deployment {
+        switch giveUp {
+        case .fail: deployment.previous != nil ? await revert(&deployment, reason: reason) : await fail(&deployment, reason: reason)
+        case .degrade: await degrade(&deployment, reason: reason)
+        }
     }
 
     /// One round: builds every device's node and pushes those that changed, concurrently.
     /// Returns the devices that failed, with why.
-    func push(_ deployment: inout Deployment, entries: [String: RegistryEntry]) async -> [DeviceID: String] {
+    /// With `only`, pushes no other device (a stage of a rollout).
+    func push(_ deployment: inout Deployment, entries: [String: RegistryEntry], only: Set<DeviceID>? = nil) async
+        -> [DeviceID: String]
+    {
         let (addresses, trusted, missing) = await endpoints(of: deployment.devices)
         guard missing.isEmpty else {
             let failures = Dictionary(missing.map { ($0, "device \($0) is no longer in the inventory") }) { first, _ in first }
@@ -57,21 +78,15 @@ extension DeploymentController {
             try? save(deployment, events: [])
             return failures
         }
-        let builder = nodeBuilder(deployment, entries: entries, addresses: addresses)
-        var nodes: [DeviceID: EncodedNode] = [:]
+        let nodes: [DeviceID: EncodedNode]
         do {
-            for index in deployment.steps.indices {
-                if let step = builder.manifestStep(named: deployment.steps[index].step), deployment.steps[index].device != nil {
-                    deployment.steps[index].endpoint = try builder.endpoint(of: step).address
-                }
-            }
-            for (device, node) in try builder.nodes() { nodes[device] = try NodeBuilder.encode(node) }
+            nodes = try encodedNodes(&deployment, entries: entries, addresses: addresses)
         } catch {
             return Dictionary(deployment.devices.map { ($0, error.message) }) { first, _ in first }
         }
         var reported: [DeviceID: Int64] = [:]
         for device in nodes.keys { reported[device] = observations[device]?.reported[deployment.name] }
-        let round = Rollout.round(deployment, nodes: nodes, reported: reported, now: Date())
+        let round = Rollout.round(deployment, nodes: nodes, reported: reported, now: Date(), only: only)
         deployment = round.deployment
         try? save(deployment, events: [])
 
@@ -100,6 +115,21 @@ extension DeploymentController {
         return recorded.failures
     }
 
+    /// Every device's node of the current plan, encoded; each placed step's endpoint is set.
+    func encodedNodes(_ deployment: inout Deployment, entries: [String: RegistryEntry], addresses: [DeviceID: DeviceEndpoint])
+        throws(DeploymentError) -> [DeviceID: EncodedNode]
+    {
+        let builder = nodeBuilder(deployment, entries: entries, addresses: addresses)
+        for index in deployment.steps.indices {
+            if let step = builder.manifestStep(named: deployment.steps[index].step), deployment.steps[index].device != nil {
+                deployment.steps[index].endpoint = try builder.endpoint(of: step).address
+            }
+        }
+        var nodes: [DeviceID: EncodedNode] = [:]
+        for (device, node) in try builder.nodes() { nodes[device] = try NodeBuilder.encode(node) }
+        return nodes
+    }
+
     /// Re-places the steps of failed devices, keeping the others where they are.
     func replace(
         _ deployment: inout Deployment, entries: [String: RegistryEntry], excluded: Set<DeviceID>,
@@ -121,6 +151,8 @@ extension DeploymentController {
         // (a Tide supervisor's heartbeat) or return (see `deviceReturned`).
         for device in leftovers where unreachable[device] == nil { deployment.installed[device] = nil }
         deployment.reason = nil
+        // The update is in place: nothing to go back to any more.
+        deployment.previous = nil
         await setStatus(&deployment, .active, message: "deployment \(deployment.name) is active (generation \(deployment.generation))")
     }
 

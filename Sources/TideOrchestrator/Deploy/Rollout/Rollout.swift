@@ -22,8 +22,10 @@ enum Rollout {
     /// `reported` is the generation of this deployment each device last reported running. A
     /// device that reports the current generation while its node is unknown or unconfirmed has it
     /// (a push acknowledged just before a restart, or one that timed out but landed).
+    /// With `only`, devices outside it are not pushed (a staged rollout's later stages).
     static func round(
-        _ deployment: Deployment, nodes: [DeviceID: EncodedNode], reported: [DeviceID: Int64], now: Date
+        _ deployment: Deployment, nodes: [DeviceID: EncodedNode], reported: [DeviceID: Int64], now: Date,
+        only: Set<DeviceID>? = nil
     ) -> Round {
         var deployment = deployment
         var push: [DeviceID] = []
@@ -34,7 +36,7 @@ enum Rollout {
             }
             if deployment.installed[device]?.digest == node.digest {
                 setState(.running, on: device, in: &deployment)
-            } else {
+            } else if only?.contains(device) ?? true {
                 push.append(device)
             }
         }
@@ -115,6 +117,11 @@ enum Rollout {
         }
         deployment.plan = plan
         return (deployment, events)
+    }
+
+    /// Devices whose node differs from the one they acknowledged.
+    static func changed(_ deployment: Deployment, nodes: [DeviceID: EncodedNode]) -> [DeviceID] {
+        nodes.filter { deployment.installed[$0.key]?.digest != $0.value.digest }.map(\.key).sorted()
     }
 
     /// Devices that hold a node of the deployment but no longer any of its steps.

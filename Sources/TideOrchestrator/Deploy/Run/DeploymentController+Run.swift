@@ -14,9 +14,12 @@ extension DeploymentController {
         return try await runOnce(name, inputs: inputs).result
     }
 
-    private func runOnce(_ name: String, inputs: [String: JSONValue]) async throws -> PipelineRunner.Outcome {
+    /// One run, without pushing a lost node again (a rollout's probe run, inside the deployment's queue).
+    func runOnce(_ name: String, inputs: [String: JSONValue]) async throws -> PipelineRunner.Outcome {
         guard let deployment = deployments[name] else { throw DeploymentError.notFound(name) }
-        guard deployment.status == .active || deployment.status == .degraded else {
+        // While an update rolls out, each device serves the generation it holds.
+        let rolling = deployment.rollout?.isUnderWay == true && deployment.status == .deploying
+        guard deployment.status == .active || deployment.status == .degraded || rolling else {
             throw DeploymentError.notDeployed(
                 "deployment \(name) is \(deployment.status.rawValue)\(deployment.reason.map { ": \($0)" } ?? ""); it runs once it is active")
         }

@@ -1,0 +1,212 @@
+import Foundation
+import TideModel
+
+/// A staged rollout of an update (the manifest's `update` block): the canary, then a few devices
+/// at a time, each stage checked before the next; a failed stage reverts every device to the
+/// generation that ran (or pauses, without auto-revert). The decisions are `RolloutStages`'.
+extension DeploymentController {
+    enum RolloutRequest: Sendable, Equatable {
+        case pause
+        case abort
+    }
+
+    /// Why a stage did not pass.
+    enum StageVerdict: Sendable, Equatable {
+        case failed(String)
+        case aborted
+    }
+
+    /// Rolls the deployment's generation out stage by stage from where it stands (after a
+    /// restart too), until done, paused or reverted.
+    func rollOut(_ name: String) async -> Deployment? {
+        guard var deployment = deployments[name], deployment.rollout?.state == .rolling else { return deployments[name] }
+        let strategy = deployment.manifest.update ?? UpdateStrategy()
+        let entries: [String: RegistryEntry]
+        do {
+            entries = try await pinnedEntries(deployment)
+        } catch {
+            return await stageFailed(&deployment, strategy, reason: error.message)
+        }
+        while true {
+            let pending: [DeviceID]
+            do {
+                pending = try await devicesToUpdate(&deployment, entries: entries)
+            } catch {
+                return await stageFailed(&deployment, strategy, reason: Self.message(error))
+            }
+            guard var progress = deployment.rollout else { return deployment }
+            if progress.stages == 0 {
+                progress = RolloutStages.start(progress, devices: pending.count, strategy: strategy)
+                deployment.rollout = progress
+            }
+            if pending.isEmpty { return await finishRollout(&deployment) }
+            switch rolloutRequests.removeValue(forKey: name) {
+            case .pause?: return await pause(&deployment, because: "paused by the operator")
+            case .abort?: return await revert(&deployment, reason: "the operator aborted the rollout")
+            case nil: break
+            }
+            let (devices, canary) = RolloutStages.next(pending, progress: progress, strategy: strategy)
+            let stage = RolloutStages.name(progress, canary: canary)
+            let since = Date()
+            try? save(deployment, events: [
+                rolloutEvent(deployment, "\(stage): generation \(deployment.generation) goes to \(devices.count) device(s): \(Self.list(devices))",
+                    extra: ["stage": .number(Double(progress.stage + 1)), "canary": .bool(canary), "devices": .array(devices.map { .string($0.rawValue) })])
+            ])
+            let failures = await push(&deployment, entries: entries, only: Set(devices))
+            if !failures.isEmpty {
+                return await stageFailed(&deployment, strategy, reason: "\(stage) failed: \(Rollout.summary(failures.values.sorted()))")
+            }
+            switch await verdict(of: name, devices: devices, since: since, strategy: strategy) {
+            case .aborted?:
+                rolloutRequests[name] = nil
+                return await revert(&deployment, reason: "the operator aborted the rollout during \(stage)")
+            case .failed(let why)?:
+                return await stageFailed(&deployment, strategy, reason: "\(stage) failed: \(why)")
+            case nil: break
+            }
+            guard let current = deployment.rollout else { return deployment }
+            deployment.rollout = RolloutStages.passed(current, devices: devices, canary: canary, pending: pending.count)
+            try? save(deployment, events: [
+                rolloutEvent(deployment, "\(stage) passed: \(deployment.rollout?.updated.count ?? 0) device(s) run generation \(deployment.generation), \(deployment.rollout?.remaining ?? 0) to go")
+            ])
+            if canary, !strategy.autoPromote, deployment.rollout?.remaining ?? 0 > 0 {
+                return await pause(&deployment, because: "the canary passed; tide deploy resume \(name) goes on with the rest")
+            }
+        }
+    }
+
+    /// The devices whose node of the current generation differs from the one they hold, in
+    /// rollout order.
+    private func devicesToUpdate(_ deployment: inout Deployment, entries: [String: RegistryEntry]) async throws -> [DeviceID] {
+        let (addresses, _, missing) = await endpoints(of: deployment.devices)
+        guard missing.isEmpty else {
+            throw DeploymentError.internalFailure("device(s) \(Self.list(missing)) are no longer in the inventory")
+        }
+        let nodes = try encodedNodes(&deployment, entries: entries, addresses: addresses)
+        return RolloutStages.order(Rollout.changed(deployment, nodes: nodes), previous: deployment.previous?.devices ?? [])
+    }
+
+    /// Whether a pushed stage holds: its devices stay alive for `min-healthy-time` (an abort is
+    /// taken meanwhile), then the probe run succeeds and the calls they served stay under the
+    /// error rate. nil: it passed.
+    private func verdict(of name: String, devices: [DeviceID], since: Date, strategy: UpdateStrategy) async -> StageVerdict? {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(strategy.minHealthySeconds * 1000))
+        repeat {
+            if rolloutRequests[name] == .abort { return .aborted }
+            for device in devices {
+                guard let found = await inventory.device(device) else { return .failed("device \(device) left the inventory") }
+                if found.status == .dead { return .failed("\(found.name) (\(device)) is dead: \(found.statusReason)") }
+            }
+            let left = deadline - ContinuousClock.now
+            if left > .zero { try? await Task.sleep(for: min(left, .milliseconds(100))) }
+        } while ContinuousClock.now < deadline
+        if let inputs = strategy.check.run {
+            do {
+                let run = try await runOnce(name, inputs: inputs).result
+                if !run.success { return .failed("the probe run failed: \(run.error ?? "no reason given")") }
+            } catch {
+                return .failed("the probe run failed: \(Self.message(error))")
+            }
+        }
+        if let limit = strategy.check.maxErrorRate {
+            let (addresses, _, _) = await endpoints(of: devices)
+            var calls = 0
+            var failed = 0
+            for device in devices {
+                guard let endpoint = addresses[device] else { continue }
+                do throws(ProbeError) {
+                    let counts = try await supervisors.callCounts(of: name, at: endpoint, since: since, timeout: .seconds(5))
+                    calls += counts.calls
+                    failed += counts.failed
+                } catch {
+                    return .failed("cannot read the request history of \(device): \(error.message)")
+                }
+            }
+            if let problem = RolloutStages.errorRateProblem(calls: calls, failed: failed, limit: limit) { return .failed(problem) }
+        }
+        return nil
+    }
+
+    private func stageFailed(_ deployment: inout Deployment, _ strategy: UpdateStrategy, reason: String) async -> Deployment {
+        if strategy.autoRevert { return await revert(&deployment, reason: reason) }
+        return await pause(
+            &deployment,
+            because: reason + "; auto-revert is off: tide deploy resume \(deployment.name) tries again, tide deploy abort \(deployment.name) reverts")
+    }
+
+    func pause(_ deployment: inout Deployment, because why: String) async -> Deployment {
+        deployment.rollout?.state = .paused
+        deployment.rollout?.message = why
+        let at = deployment.rollout.map { "at stage \($0.stage + 1) of \($0.stages)" } ?? ""
+        try? save(deployment, events: [rolloutEvent(deployment, "the rollout of generation \(deployment.generation) is paused \(at): \(why)")])
+        return deployment
+    }
+
+    private func finishRollout(_ deployment: inout Deployment) async -> Deployment {
+        let now = Date()
+        deployment.rollout?.state = .done
+        deployment.rollout?.endedAt = now
+        deployment.rollout?.remaining = 0
+        deployment.rollout?.message = nil
+        deployment.previous = nil
+        let rollout = deployment.rollout
+        let seconds = rollout.map { now.timeIntervalSince($0.startedAt) } ?? 0
+        try? save(deployment, events: [
+            rolloutEvent(
+                deployment,
+                "the rollout of generation \(deployment.generation) is done: \(rollout?.updated.count ?? 0) device(s) in \(rollout?.stage ?? 0) stage(s), \(String(format: "%.1f", seconds)) s")
+        ])
+        await finish(&deployment)
+        return deployment
+    }
+
+    /// Goes back to the generation that ran before the update, as a new generation (devices
+    /// refuse older ones): devices still on it keep their node, the others get it back, devices
+    /// that only the update used are cleaned. Ends `active` (or `degraded` when a device cannot
+    /// take its step back); the failed attempt stays in the events.
+    func revert(_ deployment: inout Deployment, reason: String) async -> Deployment {
+        guard let previous = deployment.previous else { return await fail(&deployment, reason: reason) }
+        let failed = deployment.generation
+        deployment.generation += 1
+        deployment.manifest = previous.manifest
+        deployment.source = previous.source
+        deployment.packages = previous.packages
+        deployment.pins = previous.pins
+        deployment.plan = previous.plan
+        deployment.steps = previous.steps.map { Deployment.Step(step: $0.step, device: $0.device, state: .pending) }
+        deployment.previous = nil
+        deployment.reason = nil
+        if deployment.rollout?.to == failed {
+            deployment.rollout?.state = .reverted
+            deployment.rollout?.endedAt = Date()
+            deployment.rollout?.message = reason
+        }
+        do {
+            try save(deployment, events: [
+                rolloutEvent(
+                    deployment,
+                    "the update to generation \(failed) failed: \(reason); every device goes back to generation \(previous.generation) (now generation \(deployment.generation))",
+                    extra: ["failedGeneration": .number(Double(failed)), "revertedTo": .number(Double(previous.generation)), "reason": .string(reason)])
+            ])
+        } catch {
+            logger.error("\(error)")
+        }
+        return await pushAll(deployment.name, giveUp: .degrade) ?? deployment
+    }
+
+    func rolloutEvent(_ deployment: Deployment, _ message: String, extra: [String: JSONValue] = [:]) -> NewFleetEvent {
+        var extra = extra
+        if let rollout = deployment.rollout {
+            extra["rollout"] = .string(rollout.state.rawValue)
+            extra["updated"] = .number(Double(rollout.updated.count))
+            extra["remaining"] = .number(Double(rollout.remaining))
+        }
+        return event(.deploymentRollout, deployment, "\(deployment.name): \(message)", extra: extra)
+    }
+
+    /// The first devices of a list, and how many more.
+    static func list(_ devices: [DeviceID]) -> String {
+        let shown = devices.prefix(8).map(\.rawValue).joined(separator: ", ")
+        return devices.count > 8 ? shown + " and \(devices.count - 8) more" : shown
+    }
+}
