@@ -25,6 +25,8 @@ struct DeployBenchmark: AsyncParsableCommand {
     @Option(help: "Deploys of the one manifest to time (each a fresh deployment, removed afterwards).") var trials = 5
     @Option(help: "Rounds of one single-step deployment per device, applied concurrently; 0 skips this variant.")
     var concurrentTrials = 3
+    @Option(help: "Rolling updates of the one manifest, 10% of the devices at a time, each followed by one aborted after three stages and reverted; 0 skips this variant.")
+    var rolloutTrials = 1
     @Option(help: ArgumentHelp(
         "Downloads skipped when a blob was fetched before: none (every node downloads its module), device (each device caches by digest, as a Tide supervisor does), process (one cache for the whole fleet).",
         valueName: "mode"))
@@ -42,7 +44,9 @@ struct DeployBenchmark: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...60_000).contains(devices) else { throw ValidationError("--devices must be 1-60,000") }
-        guard trials >= 1, concurrentTrials >= 0 else { throw ValidationError("--trials must be at least 1 and --concurrent-trials at least 0") }
+        guard trials >= 1, concurrentTrials >= 0, rolloutTrials >= 0 else {
+            throw ValidationError("--trials must be at least 1, --concurrent-trials and --rollout-trials at least 0")
+        }
         guard deployTimeout > 0 else { throw ValidationError("--deploy-timeout must be > 0") }
         var directory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: registry, isDirectory: &directory), directory.boolValue else {
@@ -148,6 +152,15 @@ struct DeployBenchmark: AsyncParsableCommand {
             concurrent.append(result)
         }
 
+        var rollouts: [DeployBenchmarkRollout.Trial] = []
+        for trial in 0..<rolloutTrials {
+            let result = try await DeployBenchmarkRollout(api: api, members: fleet.members).run(trial: trial)
+            progress(
+                "rolling update in \(result.stages) stages, trial \(trial + 1): done in \(Int(result.doneWallMilliseconds)) ms, "
+                    + "aborted after \(result.abortedAfterStages) stages and reverted in \(Int(result.abortToRevertedMilliseconds)) ms")
+            rollouts.append(result)
+        }
+
         var costs: DeployBenchmarkCosts?
         if self.costs {
             progress("pricing the deployment's encoding and store writes")
@@ -168,7 +181,7 @@ struct DeployBenchmark: AsyncParsableCommand {
             downloadsCached: blobCache != .none, serverCPUSecondsPerManifestTrial: serverCPU,
             serverSettings: settings.joined(separator: " ") + " (probes and heartbeat timeouts at their defaults)",
             registrationSeconds: registration, manifestBytes: manifest.utf8.count, planDryRun: plan, oneManifest: oneManifest,
-            concurrentSingleSteps: concurrentVariant, costs: costs, goalMilliseconds: Self.goalMilliseconds, goals: goals)
+            concurrentSingleSteps: concurrentVariant, rollout: rolloutTrials == 0 ? nil : rollouts, costs: costs, goalMilliseconds: Self.goalMilliseconds, goals: goals)
     }
 
     /// Registers every device (50 at a time) and waits until the server lists all of them alive; seconds taken.

@@ -19,6 +19,8 @@ struct DeployBenchmarkReport: Encodable {
     var planDryRun: Timing
     var oneManifest: Variant<ManifestTrial>
     var concurrentSingleSteps: Variant<ConcurrentTrial>?
+    /// A rolling update across the fleet, 10% at a time, and one aborted and reverted (`--rollout-trials`).
+    var rollout: [DeployBenchmarkRollout.Trial]?
     /// The server's dominant operations priced in the benchmark process (`--no-costs` skips this).
     var costs: DeployBenchmarkCosts?
     var goalMilliseconds: Double
