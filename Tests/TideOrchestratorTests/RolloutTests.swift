@@ -217,4 +217,66 @@ struct RolloutTests {
             #expect(run.success && run.generation == 4, "\(run.error ?? "")")
         }
     }
+
+    @Test("two steps pin different versions of one package, on one device, and both run; an update moves one of them")
+    func severalVersionsOfOnePackage() async throws {
+        try await DeploymentProcessTests.withFleet(["a"]) { fleet in
+            let manifest = """
+                name: versions
+                steps:
+                  - name: old
+                    module: fibo@~1.0
+                    function: fibo
+                    input: []
+                    require: { labels: { role: a } }
+                  - name: new
+                    module: fibo@^1.1
+                    function: fibo_mod
+                    input: []
+                    require: { labels: { role: a } }
+                """
+            let answer = try await fleet.apply(manifest)
+            let deployment = try #require(answer.deployment, "\(answer.body)")
+            #expect(deployment.status == .active, "\(answer.body)")
+            #expect(deployment.pins.map { "\($0.step) \($0.package)@\($0.version)" } == ["old fibo@1.0.0", "new fibo@1.1.0"])
+            #expect(deployment.packages.map { "\($0.name)@\($0.version)" } == ["fibo@1.0.0", "fibo@1.1.0"])
+            // fibo_mod exists only in 1.1.0: both versions run side by side on the one device.
+            let run = try await fleet.run("versions", #"{"n": 10, "m": 7}"#)
+            #expect(run.success, "\(run.error ?? "")")
+            #expect(run.steps.first { $0.step == "old" }?.value == .number(55))
+            #expect(run.steps.first { $0.step == "new" }?.value == .number(6))
+
+            let update = try await fleet.apply(manifest.replacingOccurrences(of: "fibo@~1.0", with: "fibo@^1.1"))
+            #expect(update.deployment?.pins.map(\.version) == ["1.1.0", "1.1.0"], "\(update.body)")
+            #expect(update.deployment?.packages.count == 1)
+            #expect(try await fleet.run("versions", #"{"n": 10, "m": 7}"#).success)
+        }
+    }
+
+    @Test("steps whose versions import different versions of one package are refused with both named; nothing is stored")
+    func conflictingImportsAreRefused() async throws {
+        try await DeploymentProcessTests.withFleet(["a"]) { fleet in
+            // classifier 1.5.0 imports mathlib ~1.0 (1.0.0); classifier 1.0.0 imports mathlib ^1.0 (1.1.0).
+            try await Self.publish(
+                try PackageFixture("classifier", edit: { PackageFixture.version("1.5.0")($0).replacingOccurrences(of: "mathlib: ^1.0", with: "mathlib: ~1.0") }),
+                to: fleet)
+            let manifest = """
+                name: scores
+                steps:
+                  - name: first
+                    module: classifier@~1.0
+                    function: score
+                    input: []
+                  - name: second
+                    module: classifier@^1.5
+                    function: score
+                    input: []
+                """
+            let answer = try await fleet.server.request(.POST, "/api/v1/deployments", body: manifest, contentType: "application/yaml")
+            #expect(answer.status == 400, "\(answer.body)")
+            #expect(answer.body.contains("steps first and second need mathlib at 1.1.0 and 1.0.0"), "\(answer.body)")
+            #expect(try await fleet.server.client.deployments().isEmpty)
+        }
+    }
 }
+

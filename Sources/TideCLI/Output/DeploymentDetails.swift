@@ -19,7 +19,7 @@ enum DeploymentDetails {
             "updated:     \(TideJSON.formatTimestamp(deployment.updatedAt)) (\(Formatting.ago(deployment.updatedAt)))",
             "packages:",
         ]
-        for package in deployment.packages.sorted(by: { $0.name < $1.name }) {
+        for package in deployment.packages.sorted(by: { ($0.name, $0.version) < ($1.name, $1.version) }) {
             lines.append(
                 "  " + describe(
                     name: package.name, version: package.version, module: package.moduleDigest, files: package.files,

@@ -67,15 +67,15 @@ actor DeploymentController {
 
     // MARK: What every stage shares
 
-    func pinnedEntries(_ deployment: Deployment) async throws(DeploymentError) -> [String: RegistryEntry] {
-        var entries: [String: RegistryEntry] = [:]
+    func pinnedEntries(_ deployment: Deployment) async throws(DeploymentError) -> PinnedPackages {
+        var entries: [RegistryEntry] = []
         for package in deployment.packages {
             guard let entry = await planner.registry.entry(package.name, package.version) else {
                 throw .internalFailure("\(package.name) \(package.version), pinned by \(deployment.name), is not in the registry")
             }
-            entries[package.name] = entry
+            entries.append(entry)
         }
-        return entries
+        return PinnedPackages(entries: entries, pins: Dictionary(deployment.pins.map { ($0.step, $0.version) }) { first, _ in first })
     }
 
     /// Where each of the deployment's devices is reached, and which of them are trusted with the
@@ -97,7 +97,7 @@ actor DeploymentController {
         return (addresses, trusted, missing)
     }
 
-    func nodeBuilder(_ deployment: Deployment, entries: [String: RegistryEntry], addresses: [DeviceID: DeviceEndpoint])
+    func nodeBuilder(_ deployment: Deployment, entries: PinnedPackages, addresses: [DeviceID: DeviceEndpoint])
         -> NodeBuilder
     {
         NodeBuilder(deployment: deployment, entries: entries, addresses: addresses, publicURL: publicURL, plainURL: plainURL)

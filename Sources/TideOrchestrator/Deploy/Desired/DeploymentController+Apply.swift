@@ -110,7 +110,7 @@ extension DeploymentController {
 
     /// A deployment as a prepared manifest again (its pinned packages, its steps' needs), to
     /// re-place it.
-    func prepared(_ deployment: Deployment, entries: [String: RegistryEntry]) -> PreparedManifest {
+    func prepared(_ deployment: Deployment, entries: PinnedPackages) -> PreparedManifest {
         var prepared = PreparedManifest(
             manifest: deployment.manifest, source: deployment.source, entries: entries, pins: deployment.pins,
             requirements: Dictionary(deployment.pins.map { ($0.step, StepRequirements(capabilities: $0.needs)) }) { a, _ in a })

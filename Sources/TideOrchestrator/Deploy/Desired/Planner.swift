@@ -9,15 +9,15 @@ import TidePlacement
 struct PreparedManifest: Sendable {
     var manifest: DeploymentManifest
     var source: String
-    /// Every pinned package, dependencies included, by name.
-    var entries: [String: RegistryEntry]
+    /// Every pinned package version, imports included.
+    var entries: PinnedPackages
     var pins: [PlanResponse.Pin]
     var requirements: [String: StepRequirements]
 
     var request: PlacementRequest { PlacementRequest(manifest: manifest, requirements: requirements) }
 
     var packages: [DeploymentPackage] {
-        entries.values.sorted { $0.record.name < $1.record.name }.map { entry in
+        entries.all.map { entry in
             DeploymentPackage(
                 name: entry.record.name, version: entry.record.version, moduleDigest: entry.record.moduleDigest,
                 files: Dictionary(entry.files.filter { $0.role == "data" }.map { ($0.file, $0.digest) }) { first, _ in first },
@@ -26,7 +26,7 @@ struct PreparedManifest: Sendable {
     }
 
     func function(of step: ManifestStep) -> PackageFunction? {
-        entries[step.package]?.package.manifest.function(named: step.function)
+        entries.entry(of: step)?.package.manifest.function(named: step.function)
     }
 
     /// Sets `passesFloats` on every step whose node describes a float: its function takes or
@@ -90,37 +90,34 @@ struct Planner: Sendable {
             throw DeploymentError.tooManySteps(
                 "\(fileName): the manifest has \(manifest.steps.count) steps; a manifest may have at most \(maxSteps) (tide server --max-manifest-steps)")
         }
-        var requirements: [String: String] = [:]
-        for step in manifest.steps {
-            if let earlier = requirements[step.package], earlier != step.versionRange.description {
-                throw DeploymentError.badRequest(
-                    "steps ask for \(step.package) \(earlier) and \(step.versionRange); one deployment pins one version of a package")
+        let ranges = PackageVariants.ranges(of: manifest)
+        var resolutions: [[String: RegistryEntry]] = []
+        for requirements in PackageVariants.requirements(ranges) {
+            let entries: [RegistryEntry]
+            do {
+                entries = try await registry.resolve(requirements)
+            } catch {
+                switch error {
+                case .badRange(let message): throw DeploymentError.badRequest(message)
+                case .unsatisfiable(let lines):
+                    throw DeploymentError.unsatisfiable(lines)
+                }
             }
-            requirements[step.package] = step.versionRange.description
+            resolutions.append(Dictionary(entries.map { ($0.record.name, $0) }, uniquingKeysWith: { first, _ in first }))
         }
-        let entries: [RegistryEntry]
-        do {
-            entries = try await registry.resolve(requirements)
-        } catch {
-            switch error {
-            case .badRange(let message): throw DeploymentError.badRequest(message)
-            case .unsatisfiable(let lines):
-                throw DeploymentError.unsatisfiable(lines)
-            }
-        }
-        let pinned = Dictionary(entries.map { ($0.record.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let pinned = try PackageVariants.pin(manifest, ranges: ranges, resolutions: resolutions)
 
         var stepNeeds: [String: StepRequirements] = [:]
         var pins: [PlanResponse.Pin] = []
         for step in manifest.steps {
-            guard let entry = pinned[step.package] else {
+            guard let entry = pinned.entry(of: step) else {
                 throw DeploymentError.internalFailure("resolution did not pin \(step.package)")
             }
             guard entry.package.manifest.function(named: step.function) != nil else {
                 throw DeploymentError.invalidManifest(
                     "step \(step.name): \(step.package) \(entry.record.version) has no function \(step.function) (it has: \(entry.package.manifest.functions.map(\.name).joined(separator: ", ")))")
             }
-            let needs = Set(closure(of: step.package, in: pinned).flatMap(\.record.hostCapabilities)).sorted()
+            let needs = Set(pinned.closure(of: step).flatMap(\.record.hostCapabilities)).sorted()
             stepNeeds[step.name] = StepRequirements(capabilities: needs)
             pins.append(PlanResponse.Pin(
                 step: step.name, package: step.package, version: entry.record.version, moduleDigest: entry.record.moduleDigest,
@@ -188,18 +185,5 @@ struct Planner: Sendable {
             return entry
         }
         return FleetIndex(FleetSnapshot(devices: fleet))
-    }
-
-    /// The package and everything it depends on, as pinned.
-    func closure(of name: String, in pinned: [String: RegistryEntry]) -> [RegistryEntry] {
-        var seen: Set<String> = []
-        var pending = [name]
-        var result: [RegistryEntry] = []
-        while let next = pending.popLast() {
-            guard seen.insert(next).inserted, let entry = pinned[next] else { continue }
-            result.append(entry)
-            pending.append(contentsOf: entry.record.dependencies.keys.sorted())
-        }
-        return result
     }
 }

@@ -7,7 +7,7 @@ import TidePackageFormat
 /// (the names their importers use).
 struct NodeBuilder: Sendable {
     let deployment: Deployment
-    let entries: [String: RegistryEntry]
+    let entries: PinnedPackages
     /// Where each placed device is reached.
     let addresses: [DeviceID: DeviceEndpoint]
     /// The orchestrator's base URL as devices reach it.
@@ -21,7 +21,7 @@ struct NodeBuilder: Sendable {
     private let wiring: StepWiring
 
     init(
-        deployment: Deployment, entries: [String: RegistryEntry], addresses: [DeviceID: DeviceEndpoint], publicURL: String,
+        deployment: Deployment, entries: PinnedPackages, addresses: [DeviceID: DeviceEndpoint], publicURL: String,
         plainURL: String? = nil
     ) {
         self.deployment = deployment
@@ -59,7 +59,7 @@ struct NodeBuilder: Sendable {
         guard let device = devices[step.name], let address = addresses[device] else {
             throw DeploymentError.internalFailure("step \(step.name) of \(deployment.name) has no reachable device")
         }
-        guard let function = entries[step.package]?.package.manifest.function(named: step.function) else {
+        guard let function = entries.entry(of: step)?.package.manifest.function(named: step.function) else {
             throw DeploymentError.internalFailure("\(step.package) has no function \(step.function)")
         }
         let parameters = function.parameters.enumerated().map { index, parameter in
@@ -82,28 +82,30 @@ struct NodeBuilder: Sendable {
         var instructions: [String: [String: DeploymentNode.Instruction]] = [:]
         var mounts: [String: [String: DeploymentNode.MountStages]] = [:]
 
-        func add(module name: String, package: String) throws(DeploymentError) {
+        func add(module name: String, _ entry: RegistryEntry?, package: String) throws(DeploymentError) {
             if let existing = moduleNames[name] {
                 guard existing == package else {
                     throw DeploymentError.invalidManifest("step \(name) has the name of the package \(name) another step depends on; rename the step")
                 }
                 return
             }
-            guard let entry = entries[package] else { throw DeploymentError.internalFailure("\(package) is not pinned") }
+            guard let entry else { throw DeploymentError.internalFailure("\(package) is not pinned") }
             moduleNames[name] = package
             modules.append(module(name, entry, base: base))
-            for dependency in entry.record.dependencies.keys.sorted() { try add(module: dependency, package: dependency) }
+            for dependency in entry.record.dependencies.keys.sorted() {
+                try add(module: dependency, entries.imported(dependency), package: dependency)
+            }
         }
 
         for step in steps {
-            try add(module: step.name, package: step.package)
+            try add(module: step.name, entries.entry(of: step), package: step.package)
             let endpoint = try endpoint(of: step)
             endpoints[step.name] = [step.function: endpoint]
             let next = try wiring.chainedSuccessor(of: step.name).flatMap { name throws(DeploymentError) in
                 try manifestSteps[name].map { step throws(DeploymentError) in try self.endpoint(of: step) }
             }
             instructions[step.name] = [step.function: .init(from: nil, to: next)]
-            let files = entries[step.package]?.files.filter { $0.role == "data" }.map(\.file).sorted() ?? []
+            let files = entries.entry(of: step)?.files.filter { $0.role == "data" }.map(\.file).sorted() ?? []
             mounts[step.name] = [step.function: .init(deployment: files.map { DeploymentNode.Mount(path: $0) })]
         }
         return DeploymentNode(

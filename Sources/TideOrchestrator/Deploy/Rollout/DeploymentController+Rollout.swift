@@ -29,7 +29,7 @@ extension DeploymentController {
     @discardableResult
     func pushAll(_ name: String, giveUp: GiveUp) async -> Deployment? {
         guard var deployment = deployments[name] else { return nil }
-        let entries: [String: RegistryEntry]
+        let entries: PinnedPackages
         do {
             entries = try await pinnedEntries(deployment)
         } catch {
@@ -68,7 +68,7 @@ extension DeploymentController {
     /// One round: builds every device's node and pushes those that changed, concurrently.
     /// Returns the devices that failed, with why.
     /// With `only`, pushes no other device (a stage of a rollout).
-    func push(_ deployment: inout Deployment, entries: [String: RegistryEntry], only: Set<DeviceID>? = nil) async
+    func push(_ deployment: inout Deployment, entries: PinnedPackages, only: Set<DeviceID>? = nil) async
         -> [DeviceID: String]
     {
         let (addresses, trusted, missing) = await endpoints(of: deployment.devices)
@@ -116,7 +116,7 @@ extension DeploymentController {
     }
 
     /// Every device's node of the current plan, encoded; each placed step's endpoint is set.
-    func encodedNodes(_ deployment: inout Deployment, entries: [String: RegistryEntry], addresses: [DeviceID: DeviceEndpoint])
+    func encodedNodes(_ deployment: inout Deployment, entries: PinnedPackages, addresses: [DeviceID: DeviceEndpoint])
         throws(DeploymentError) -> [DeviceID: EncodedNode]
     {
         let builder = nodeBuilder(deployment, entries: entries, addresses: addresses)
@@ -132,7 +132,7 @@ extension DeploymentController {
 
     /// Re-places the steps of failed devices, keeping the others where they are.
     func replace(
-        _ deployment: inout Deployment, entries: [String: RegistryEntry], excluded: Set<DeviceID>,
+        _ deployment: inout Deployment, entries: PinnedPackages, excluded: Set<DeviceID>,
         because failures: [DeviceID: String]
     ) async throws {
         let plan = try await planner.place(

@@ -21,7 +21,7 @@ extension DeploymentController {
     func rollOut(_ name: String) async -> Deployment? {
         guard var deployment = deployments[name], deployment.rollout?.state == .rolling else { return deployments[name] }
         let strategy = deployment.manifest.update ?? UpdateStrategy()
-        let entries: [String: RegistryEntry]
+        let entries: PinnedPackages
         do {
             entries = try await pinnedEntries(deployment)
         } catch {
@@ -77,7 +77,7 @@ extension DeploymentController {
 
     /// The devices whose node of the current generation differs from the one they hold, in
     /// rollout order.
-    private func devicesToUpdate(_ deployment: inout Deployment, entries: [String: RegistryEntry]) async throws -> [DeviceID] {
+    private func devicesToUpdate(_ deployment: inout Deployment, entries: PinnedPackages) async throws -> [DeviceID] {
         let (addresses, _, missing) = await endpoints(of: deployment.devices)
         guard missing.isEmpty else {
             throw DeploymentError.internalFailure("device(s) \(Self.list(missing)) are no longer in the inventory")

@@ -183,7 +183,7 @@ struct PipelineRunner: Sendable {
     /// input must fit some first step.
     private func arguments(for roots: [ManifestStep], inputs: [String: JSONValue]) throws(DeploymentError) -> [String: [(String, String)]] {
         let functions = roots.compactMap { step in
-            builder.entries[step.package]?.package.manifest.function(named: step.function).map { (step, $0) }
+            builder.entries.entry(of: step)?.package.manifest.function(named: step.function).map { (step, $0) }
         }
         var accepted: Set<String> = []
         for (_, function) in functions {

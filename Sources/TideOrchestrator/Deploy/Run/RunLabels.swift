@@ -15,7 +15,7 @@ extension DeploymentController {
         if let cached = runLabels[deployment.name], cached.generation == deployment.generation { return cached.byStep }
         var byStep: [String: ResultLabels] = [:]
         for step in deployment.manifest.steps {
-            guard let version = deployment.packages.first(where: { $0.name == step.package })?.version else { continue }
+            guard let version = deployment.pins.first(where: { $0.step == step.name })?.version else { continue }
             do {
                 byStep[step.name] = try await planner.registry.resultLabels(step.package, version, function: step.function)
             } catch {
