@@ -278,5 +278,55 @@ struct RolloutTests {
             #expect(try await fleet.server.client.deployments().isEmpty)
         }
     }
+
+    @Test("a canary whose calls fail above max-error-rate is reverted, with the rate in the reason")
+    func errorRateRevertsTheCanary() async throws {
+        try await DeploymentProcessTests.withFleet(Self.names(3)) { fleet in
+            #expect(try await fleet.apply(Self.manifest(devices: 3, range: "~1.0")).deployment?.status == .active)
+            try await Self.publish(try Self.fibo("1.2.0", module: Self.trapping), to: fleet)
+            let update = Self.manifest(
+                devices: 3, range: "^1.2", update: "canary: 1\nmax-parallel: 2\nmin-healthy-time: 5s\ncheck: { max-error-rate: 10% }")
+            let applied = try await fleet.server.request(.POST, "/api/v1/deployments?wait=false", body: update, contentType: "application/yaml")
+            #expect(applied.status == 202, "\(applied.body)")
+            // Traffic while the canary is checked: its step traps.
+            #expect(try await eventually {
+                try await Self.events(fleet, of: "wide").contains { $0.kind == .deploymentStepChanged && Self.generation(of: $0) == 2 }
+            })
+            let run = try await fleet.run("wide", #"{"n": 10}"#)
+            #expect(!run.success)
+            #expect(try await eventually { try await fleet.server.client.deployment("wide").status == .active })
+            let reverted = try await fleet.server.client.deployment("wide")
+            #expect(reverted.rollout?.state == .reverted && reverted.generation == 3)
+            #expect(reverted.rollout?.message?.contains("calls failed on the stage's devices") == true, "\(reverted.rollout?.message ?? "")")
+            #expect(try await fleet.run("wide", #"{"n": 10}"#).success)
+        }
+    }
+
+    @Test("a server stopped in the middle of a rollout neither reverts nor repeats: started again, it goes on to the end")
+    func rolloutSurvivesARestart() async throws {
+        try await DeploymentProcessTests.withFleet(Self.names(4)) { fleet in
+            #expect(try await fleet.apply(Self.manifest(devices: 4, range: "~1.0")).deployment?.status == .active)
+            let update = Self.manifest(devices: 4, range: "^1.1", update: "canary: 1\nmax-parallel: 1\nmin-healthy-time: 1500ms")
+            let applied = try await fleet.server.request(.POST, "/api/v1/deployments?wait=false", body: update, contentType: "application/yaml")
+            #expect(applied.status == 202, "\(applied.body)")
+            #expect(try await eventually { (try await fleet.server.client.deployment("wide").rollout?.stage ?? 0) >= 2 })
+
+            await fleet.server.stop()
+            let stored = try #require(try fleet.server.store().deployments().first)
+            #expect(stored.status == .deploying && stored.rollout?.state == .rolling && stored.generation == 2)
+            let restarted = try await TestServer.start(
+                probeInterval: .zero, heartbeatTimeout: .seconds(10), bundledRegistry: Repository.registry,
+                dataDirectory: fleet.server.dataDirectory, supervisorToken: DeploymentProcessTests.token, port: fleet.server.port)
+            defer { Task { await restarted.stop() } }
+            #expect(try await eventually(timeout: .seconds(40)) { try await restarted.client.deployment("wide").status == .active })
+            let done = try await restarted.client.deployment("wide")
+            #expect(done.generation == 2 && done.rollout?.state == .done && done.rollout?.updated.count == 4, "\(String(describing: done.rollout))")
+            let events = try await restarted.client.events(limit: 500).events.filter { $0.details?["deployment"]?.stringValue == "wide" }
+            let canaries = events.filter { $0.kind == .deploymentRollout && $0.details?["canary"] == .bool(true) && $0.message.contains("goes to") }
+            #expect(canaries.count == 1, "the canary is not repeated")
+            #expect(!events.contains { $0.kind == .deploymentRollout && $0.message.contains("failed") })
+            #expect(try await restarted.client.run("wide", inputs: ["n": .number(10)]).success)
+        }
+    }
 }
 

@@ -57,8 +57,15 @@ struct DeployCommand: AsyncParsableCommand {
                 print(DeploymentDetails.steps(deployment, names: names))
                 print("\(deployment.name): \(deployment.status.rawValue), generation \(deployment.generation)")
                 if let reason = deployment.reason, deployment.status != .failed { print("reason: \(reason)") }
-                if deployment.status == .deploying {
+                if let rollout = deployment.rollout, rollout.to >= deployment.generation - 1 {
+                    print("rollout: \(DeploymentDetails.rollout(rollout))")
+                }
+                switch (deployment.status, deployment.rollout?.state) {
+                case (.deploying, .paused?):
+                    print("the rollout waits: `tide deploy resume \(deployment.name)` goes on, `tide deploy abort \(deployment.name)` reverts")
+                case (.deploying, _):
                     print("still deploying when the server stopped waiting; follow it with `tide deploy show \(deployment.name)`")
+                default: break
                 }
             }
             if deployment.status == .failed {

@@ -40,6 +40,12 @@ actor DeploymentController {
         deployments = Dictionary(try store.deployments().map { ($0.name, $0) }) { first, _ in first }
     }
 
+    /// Set when the server stops: pushes that fail from now on fail because of the stop, so a
+    /// deploy or rollout under way stays as it stands (the next start finishes it) instead of
+    /// reverting or failing.
+    var stopping = false
+    func stop() { stopping = true }
+
     /// Set once the server knows its bound address (when no public URL was configured).
     func setPublicURL(_ url: String) { publicURL = url }
 

@@ -201,10 +201,12 @@ public struct OrchestratorServer: TideServer {
         do {
             try await GracefulServiceGroup.run(group)
         } catch {
+            await controller.stop()
             await workers.shutdown()
             try? await client.shutdown()
             throw error
         }
+        await controller.stop()
         await workers.shutdown()
         try await client.shutdown()
         logger.notice("tide server stopped")

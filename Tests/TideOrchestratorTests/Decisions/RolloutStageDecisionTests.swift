@@ -52,6 +52,19 @@ struct RolloutStageDecisionTests {
         #expect(progress.updated == Self.ids("a", "b", "c", "d", "e"))
     }
 
+    @Test("devices that took the generation in a stage cut short by a stop count as updated")
+    func landedAfterAStop() {
+        var progress = RolloutProgress(from: 1, to: 2, stage: 1, stages: 3, canary: 1, canaryPassed: true, startedAt: F.epoch)
+        progress.updated = Self.ids("a")
+        let installed: [DeviceID: InstalledNode] = [
+            DeviceID("a"): InstalledNode(generation: 2, digest: "n"), DeviceID("c"): InstalledNode(generation: 2, digest: "n"),
+            DeviceID("b"): InstalledNode(generation: 2, digest: "n"), DeviceID("d"): InstalledNode(generation: 1, digest: "o"),
+        ]
+        let landed = RolloutStages.landed(progress, installed: installed, pending: 1)
+        #expect(landed.updated == Self.ids("a", "b", "c"))
+        #expect(landed.remaining == 1)
+    }
+
     @Test("the error rate fails a stage only above its limit, and never without calls")
     func errorRate() {
         #expect(RolloutStages.errorRateProblem(calls: 0, failed: 0, limit: 0) == nil)

@@ -59,9 +59,10 @@ extension DeploymentController {
     }
 
     private func giveUpDeploy(_ deployment: inout Deployment, _ giveUp: GiveUp, reason: String) async -> Deployment {
+        guard !stopping else { return deployment }
         switch giveUp {
-        case .fail: deployment.previous != nil ? await revert(&deployment, reason: reason) : await fail(&deployment, reason: reason)
-        case .degrade: await degrade(&deployment, reason: reason)
+        case .fail: return deployment.previous != nil ? await revert(&deployment, reason: reason) : await fail(&deployment, reason: reason)
+        case .degrade: return await degrade(&deployment, reason: reason)
         }
     }
 

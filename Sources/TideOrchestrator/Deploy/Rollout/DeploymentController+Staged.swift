@@ -37,9 +37,12 @@ extension DeploymentController {
             guard var progress = deployment.rollout else { return deployment }
             if progress.stages == 0 {
                 progress = RolloutStages.start(progress, devices: pending.count, strategy: strategy)
-                deployment.rollout = progress
+            } else {
+                progress = RolloutStages.landed(progress, installed: deployment.installed, pending: pending.count)
             }
+            deployment.rollout = progress
             if pending.isEmpty { return await finishRollout(&deployment) }
+            guard !stopping else { return deployment }
             switch rolloutRequests.removeValue(forKey: name) {
             case .pause?: return await pause(&deployment, because: "paused by the operator")
             case .abort?: return await revert(&deployment, reason: "the operator aborted the rollout")
@@ -93,6 +96,7 @@ extension DeploymentController {
         let deadline = ContinuousClock.now + .milliseconds(Int64(strategy.minHealthySeconds * 1000))
         repeat {
             if rolloutRequests[name] == .abort { return .aborted }
+            if stopping { return .failed("the server is stopping") }
             for device in devices {
                 guard let found = await inventory.device(device) else { return .failed("device \(device) left the inventory") }
                 if found.status == .dead { return .failed("\(found.name) (\(device)) is dead: \(found.statusReason)") }
@@ -128,6 +132,8 @@ extension DeploymentController {
     }
 
     private func stageFailed(_ deployment: inout Deployment, _ strategy: UpdateStrategy, reason: String) async -> Deployment {
+        // Failures caused by the server stopping say nothing of the update: the next start goes on.
+        guard !stopping else { return deployment }
         if strategy.autoRevert { return await revert(&deployment, reason: reason) }
         return await pause(
             &deployment,

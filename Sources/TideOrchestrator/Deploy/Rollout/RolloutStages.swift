@@ -41,6 +41,16 @@ enum RolloutStages {
         return progress
     }
 
+    /// Devices that took the generation in a stage cut short (the server stopped during its
+    /// checks) counted as updated, and what is left counted afresh.
+    static func landed(_ progress: RolloutProgress, installed: [DeviceID: InstalledNode], pending: Int) -> RolloutProgress {
+        var progress = progress
+        let counted = Set(progress.updated)
+        progress.updated += installed.filter { $0.value.generation == progress.to && !counted.contains($0.key) }.map(\.key).sorted()
+        progress.remaining = pending
+        return progress
+    }
+
     /// Why the calls a stage's devices served fail it, if they do.
     static func errorRateProblem(calls: Int, failed: Int, limit: Double) -> String? {
         guard calls > 0 else { return nil }
