@@ -33,7 +33,9 @@ enum DeploymentDetails {
 
     /// `rolling: stage 3 of 10 (canary passed), 20 updated, 80 to go, generation 4 -> 5`.
     static func rollout(_ rollout: RolloutProgress) -> String {
-        var parts = ["\(rollout.state.rawValue): stage \(min(rollout.stage + (rollout.isUnderWay ? 1 : 0), max(rollout.stages, 1))) of \(rollout.stages)"]
+        let position = rollout.isUnderWay
+            ? "stage \(min(rollout.stage + 1, max(rollout.stages, 1))) of \(rollout.stages)" : "\(rollout.stage) of \(rollout.stages) stages passed"
+        var parts = ["\(rollout.state.rawValue): \(position)"]
         if rollout.canary > 0 { parts[0] += rollout.canaryPassed ? " (canary passed)" : " (canary of \(rollout.canary))" }
         parts.append("\(rollout.updated.count) updated, \(rollout.remaining) to go")
         parts.append("generation \(rollout.from) -> \(rollout.to)")

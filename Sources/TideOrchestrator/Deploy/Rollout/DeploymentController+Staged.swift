@@ -52,7 +52,7 @@ extension DeploymentController {
             let stage = RolloutStages.name(progress, canary: canary)
             let since = Date()
             try? save(deployment, events: [
-                rolloutEvent(deployment, "\(stage): generation \(deployment.generation) goes to \(devices.count) device(s): \(Self.list(devices))",
+                rolloutEvent(deployment, "\(stage): generation \(deployment.generation) goes to \(devices.count) device(s): \(await labels(devices))",
                     extra: ["stage": .number(Double(progress.stage + 1)), "canary": .bool(canary), "devices": .array(devices.map { .string($0.rawValue) })])
             ])
             let failures = await push(&deployment, entries: entries, only: Set(devices))
@@ -214,5 +214,15 @@ extension DeploymentController {
     static func list(_ devices: [DeviceID]) -> String {
         let shown = devices.prefix(8).map(\.rawValue).joined(separator: ", ")
         return devices.count > 8 ? shown + " and \(devices.count - 8) more" : shown
+    }
+
+    /// The first devices of a list as `name (id)`, and how many more.
+    private func labels(_ devices: [DeviceID]) async -> String {
+        var shown: [String] = []
+        for device in devices.prefix(8) {
+            let name = await inventory.device(device)?.name
+            shown.append(name.map { "\($0) (\(device))" } ?? device.rawValue)
+        }
+        return shown.joined(separator: ", ") + (devices.count > 8 ? " and \(devices.count - 8) more" : "")
     }
 }
