@@ -37,4 +37,14 @@ import TideModel
             steps: [Self.step("a", .number(1)), Self.step("b", .number(2))], durationMs: 3)
         #expect(RunOutput.render(result).hasPrefix(#"result: {"a":1,"b":2}"# + "\n"))
     }
+
+    @Test func numbersShowExactly() {
+        let result = RunResult(
+            deployment: "fibo", generation: 1, success: true, result: .number(JSONNumber(9_007_199_254_740_993 as Int64)), error: nil,
+            steps: [Self.step("a", .number(JSONNumber(UInt64.max))), Self.step("b", .float(.nan)), Self.step("c", .number(JSONNumber(Float(0.1))))],
+            durationMs: 3, resultStep: "fibo")
+        let text = RunOutput.render(result)
+        #expect(text.hasPrefix("result: 9007199254740993  (from step fibo)\n"))
+        #expect(text.contains("  18446744073709551615  ") && text.contains("  NaN  ") && text.contains("  0.1  "), "\(text)")
+    }
 }

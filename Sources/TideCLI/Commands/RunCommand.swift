@@ -41,12 +41,10 @@ struct RunCommand: AsyncParsableCommand {
         return result
     }
 
-    /// `text` as a JSON number (`10`, `-2.5`, `1e3`), nil for anything else (`0x10`, `inf`, `1.`).
-    static func number(_ text: String) -> Double? {
-        guard text.wholeMatch(of: #/-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/#) != nil, let value = Double(text),
-            value.isFinite
-        else { return nil }
-        return value
+    /// `text` as a JSON number (`10`, `-2.5`, `1e3`; integers exact up to 64 bits), nil for anything
+    /// else (`0x10`, `inf`, `1.`).
+    static func number(_ text: String) -> JSONNumber? {
+        JSONNumber(text: text)
     }
 
     func run() async throws {

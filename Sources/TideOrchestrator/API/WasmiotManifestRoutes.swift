@@ -37,7 +37,7 @@ struct WasmiotManifestRoutes {
             let id = try context.parameters.require("name")
             var inputs: [String: JSONValue] = [:]
             for (key, value) in request.uri.queryParameters {
-                guard let number = Double(String(value)) else {
+                guard let number = JSONNumber(text: String(value)) else {
                     throw APIError.badRequest("query parameter \(key) must be a number, not \"\(value)\"")
                 }
                 inputs[String(key)] = .number(number)

@@ -213,7 +213,7 @@ struct PipelineRunner: Sendable {
                 guard case .number(let number) = value else {
                     throw DeploymentError.badRequest("input \(key) must be a number, not \(value.typeName)")
                 }
-                items.append(("param\(index)", HistoryReading.text(number)))
+                items.append(("param\(index)", number.text))
             }
             result[step.name] = items
         }
