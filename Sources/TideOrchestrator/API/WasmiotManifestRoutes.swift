@@ -9,6 +9,7 @@ import TideModel
 struct WasmiotManifestRoutes {
     let controller: DeploymentController
     let maxBodyBytes: Int
+    let runLimits: RunInputs.Limits
 
     func add(to group: RouterGroup<TideRequestContext>) {
         // Store and place without deploying: wasmiot deploys in a second call.
@@ -44,7 +45,7 @@ struct WasmiotManifestRoutes {
             }
             let body = try await request.bodyData(limit: maxBodyBytes)
             if !body.isEmpty { inputs.merge(try await DeploymentRoutes.decodeRun(body).inputs) { _, body in body } }
-            return try Response.json(try await controller.run(id, inputs: inputs))
+            return try Response.json(try await controller.run(id, inputs: try RunInputs(json: inputs, limits: runLimits), limits: runLimits))
         }
     }
 }
