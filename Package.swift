@@ -224,7 +224,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TideModelTests",
-            dependencies: ["TideModel"],
+            dependencies: ["TideModel", "TideFixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -16,7 +16,7 @@ enum SyntheticDevices {
             let names = Array(interfaces.prefix(12 + index % 9))
             let description: JSONValue = [
                 "platform": [
-                    "memory": ["bytes": .number(Double(memory))],
+                    "memory": ["bytes": .number(JSONNumber(memory))],
                     "cpu": ["humanReadableName": "ARM Cortex-A72", "clockSpeed": ["Hz": 1_500_000_000]],
                 ],
                 "supervisorInterfaces": .array(names.map(JSONValue.string)),

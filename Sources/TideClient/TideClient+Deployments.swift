@@ -54,4 +54,26 @@ extension TideClient {
             .POST, "/api/v1/deployments/\(escaped(name))/run", body: RunRequest(inputs: inputs), as: RunResult.self,
             timeout: max(timeout, Self.runTimeout))
     }
+
+    /// Runs the pipeline with bytes inputs as well: sent as multipart/form-data, a file part per
+    /// entry of `files` (input name -> file name and bytes), a text part per number of `inputs`.
+    public func run(_ name: String, inputs: [String: JSONNumber], files: [String: (fileName: String, bytes: [UInt8])])
+        async throws(ClientError) -> RunResult
+    {
+        var body = MultipartBody()
+        for (input, number) in inputs.sorted(by: { $0.key < $1.key }) { body.field(input, number.text) }
+        for (input, file) in files.sorted(by: { $0.key < $1.key }) { body.file(input, fileName: file.fileName, file.bytes) }
+        let path = "/api/v1/deployments/\(escaped(name))/run"
+        let answer = try await exchange(
+            .POST, path, body: Data(body.finished()), contentType: body.contentType, timeout: max(timeout, Self.runTimeout))
+        return try decode(RunResult.self, answer, what: "POST \(path)")
+    }
+
+    /// The bytes of a step's bytes result (its `value` in a run: a URL on a device), fetched
+    /// through the server, which may reach devices this client cannot.
+    public func resultFile(_ name: String, url: String) async throws(ClientError) -> Data {
+        try await exchange(
+            .GET, "/api/v1/deployments/\(escaped(name))/result-file?url=" + queryEscaped(url), body: nil,
+            timeout: max(timeout, Self.runTimeout))
+    }
 }

@@ -79,8 +79,7 @@ extension YAMLReader {
         guard let texts = stringMap(node, at: path) else { return nil }
         var inputs: [String: JSONValue] = [:]
         for (name, text) in texts {
-            guard text.wholeMatch(of: #/-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/#) != nil, let number = Double(text), number.isFinite
-            else {
+            guard let number = JSONNumber(text: text) else {
                 report(node, "\(path).\(name)", "\"\(text)\" is not a number; a probe run's inputs are numbers, e.g. {n: 10}")
                 continue
             }

@@ -37,4 +37,38 @@ import TideModel
             steps: [Self.step("a", .number(1)), Self.step("b", .number(2))], durationMs: 3)
         #expect(RunOutput.render(result).hasPrefix(#"result: {"a":1,"b":2}"# + "\n"))
     }
+
+    @Test func numbersShowExactly() {
+        let result = RunResult(
+            deployment: "fibo", generation: 1, success: true, result: .number(JSONNumber(9_007_199_254_740_993 as Int64)), error: nil,
+            steps: [Self.step("a", .number(JSONNumber(UInt64.max))), Self.step("b", .float(.nan)), Self.step("c", .number(JSONNumber(Float(0.1))))],
+            durationMs: 3, resultStep: "fibo")
+        let text = RunOutput.render(result)
+        #expect(text.hasPrefix("result: 9007199254740993  (from step fibo)\n"))
+        #expect(text.contains("  18446744073709551615  ") && text.contains("  NaN  ") && text.contains("  0.1  "), "\(text)")
+    }
+
+    @Test func inputsAreExactNumbersOrFiles() throws {
+        let command = try RunCommand.parse(["fibo", "n=9007199254740993", "m=-0.5", "image=@photo.pgm"])
+        let inputs = try command.parsedInputs()
+        #expect(inputs.numbers == ["n": JSONNumber(9_007_199_254_740_993 as Int64), "m": -0.5])
+        #expect(inputs.files == ["image": "photo.pgm"])
+        #expect(throws: (any Error).self) { try RunCommand.parse(["fibo", "n=0x10"]).parsedInputs() }
+        #expect(throws: (any Error).self) { try RunCommand.parse(["fibo", "image=@"]).parsedInputs() }
+        #expect(throws: (any Error).self) { try RunCommand.parse(["fibo", "n=1", "n=@x"]).parsedInputs() }
+    }
+
+    @Test func bytesResultsAreSavedUnderTheirStepsWithATypeBySniffing() {
+        let url = "http://127.0.0.1:5001/request-history/1/files/result"
+        let single = RunResult(
+            deployment: "snap", generation: 1, success: true, result: .string(url), error: nil, steps: [], durationMs: 1, resultStep: "capture")
+        #expect(ResultFiles.urls(in: single).map { "\($0.step) \($0.url)" } == ["capture \(url)"])
+        let several = RunResult(
+            deployment: "dag", generation: 1, success: true, result: ["b": .string(url), "a": 1], error: nil, steps: [], durationMs: 1)
+        #expect(ResultFiles.urls(in: several).map(\.step) == ["b"])
+        #expect(ResultFiles.fileExtension(of: Array("P5\n2 2\n255\n".utf8)) == ".pgm")
+        #expect(ResultFiles.fileExtension(of: [0x89, 0x50, 0x4E, 0x47, 0x0D]) == ".png")
+        #expect(ResultFiles.fileExtension(of: [0xFF, 0xD8, 0xFF, 0xE0]) == ".jpg")
+        #expect(ResultFiles.fileExtension(of: [1, 2, 3]) == ".bin" && ResultFiles.fileExtension(of: []) == ".bin")
+    }
 }

@@ -239,8 +239,9 @@ struct DeploymentProcessTests {
                   - name: f
                     module: fibo@^1.1
                     function: fibo
-                    prefer: { labels: { role: sup-a } }
+                    prefer: { labels: { role: sup-a }, weight: 20 }
                 """
+            // The weight keeps a moment of CPU load on a busy machine from outscoring the label.
             let applied = try await fleet.apply(yaml)
             #expect(applied.status == 201, "\(applied.body)")
             let deployment = try #require(applied.deployment)

@@ -30,7 +30,7 @@ struct DevFleetTests {
         #expect(camera.capabilities.labels["zone"] == "lobby")
 
         let manifests = try FileManager.default.contentsOfDirectory(atPath: Repository.root + "/manifests").sorted()
-        #expect(manifests == ["fibo-dag.yaml", "fibo.yaml", "lobby-camera.yaml", "temperature-stats.yaml", "wasmiot-fibo.json"])
+        #expect(manifests == ["fibo-dag.yaml", "fibo-fleet.yaml", "fibo.yaml", "lobby-camera.yaml", "temperature-stats.yaml", "wasmiot-fibo.json"])
         for manifest in manifests {
             let plan = try await TideProcess.run(["plan", Repository.root + "/manifests/" + manifest] + common)
             #expect(plan.status == 0, "\(manifest): \(plan.stderr)")

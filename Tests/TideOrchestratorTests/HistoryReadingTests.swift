@@ -60,6 +60,17 @@ struct HistoryReadingTests {
         #expect(bytes.output == .bytes(url: "http://127.0.0.1:1/request-history/r/files/result"))
     }
 
+    @Test("values arrive exactly: an i64 beyond 2^53, a non-finite float from either supervisor")
+    func exactValues() throws {
+        let text = #"{"requestId": "r1", "status": "done", "success": true, "result": ["9007199254740993", null], "value": 9007199254740993}"#
+        let done = HistoryReading(try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)))
+        #expect(done.value?.jsonNumber?.int64 == 9_007_199_254_740_993)
+        let tideNaN = HistoryReading(["requestId": "r", "status": "done", "success": true, "result": [#""NaN""#, .null], "value": "NaN"])
+        #expect(tideNaN.value == "NaN" && tideNaN.output == .number("NaN"))
+        let wasmiotInfinity = HistoryReading(["request_id": "a", "result": ["-Infinity", .null], "success": true])
+        #expect(wasmiotInfinity.value == "-Infinity" && wasmiotInfinity.output == .number("-Infinity"))
+    }
+
     @Test("no URL is made of text that is not one")
     func urls() {
         #expect(HistoryReading.isURL("http://a:1/x") && HistoryReading.isURL("https://a/x"))

@@ -14,6 +14,7 @@ struct RoleRulesTests {
             (.get, "/api/v1/packages/fibo/1.1.0/files/wasm", .viewer), (.post, "/api/v1/plan", .viewer),
             (.post, "/api/v1/resolve", .viewer), (.post, "/api/v1/deployments", .deployer),
             (.delete, "/api/v1/deployments/fibo", .deployer), (.post, "/api/v1/deployments/fibo/run", .deployer),
+            (.get, "/api/v1/deployments/fibo/result-file", .deployer), (.get, "/api/v1/deployments/result-file", .viewer),
             (.post, "/file/manifest", .deployer), (.post, "/file/manifest/fibo", .deployer),
             (.delete, "/file/manifest/fibo", .deployer), (.post, "/execute/fibo", .deployer),
             (.post, "/api/v1/packages", .admin), (.post, "/api/v1/packages/fibo/1.1.0/yank", .admin),

@@ -20,7 +20,7 @@ struct WasmiotCompatibilityTests {
         #expect(devices.count == 1)
         let entry = try #require(devices.first)
         #expect(entry["name"] == "raspi-1")
-        #expect(entry["communication"]?["port"] == .number(Double(device.port)))
+        #expect(entry["communication"]?["port"] == .number(JSONNumber(device.port)))
         #expect(entry["communication"]?["addresses"] == ["127.0.0.1"])
         #expect(entry["description"] == FakeDevice.description)
         #expect(entry["status"] == "active")

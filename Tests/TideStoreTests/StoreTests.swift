@@ -67,7 +67,7 @@ struct StoreTests {
             try store.append(NewFleetEvent(
                 time: base.addingTimeInterval(Double(index)), kind: .deviceStatusChanged,
                 device: DeviceID(index.isMultiple(of: 2) ? "even" : "odd"), message: "event \(index)",
-                details: ["index": .number(Double(index)), "to": "dead"]))
+                details: ["index": .number(JSONNumber(index)), "to": "dead"]))
         }
         let all = try store.events()
         #expect(all.map(\.id) == Array(1...10))

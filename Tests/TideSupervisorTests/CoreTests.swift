@@ -34,7 +34,9 @@ import WasmKit
         #expect(ArgumentCaster.result(.i32(UInt32.max)).jsonText == "-1")
         #expect(ArgumentCaster.result(.f32(Float(0.7310586).bitPattern)).jsonText == "0.7310586")
         #expect(ArgumentCaster.result(.f64(Double(30.5).bitPattern)).jsonText == "30.5")
-        #expect(ArgumentCaster.result(.f64(Double.nan.bitPattern)).jsonText == "null")
+        #expect(ArgumentCaster.result(.f64(Double.nan.bitPattern)).jsonText == #""NaN""#)
+        #expect(ArgumentCaster.result(.f32((-Float.infinity).bitPattern)).parameterText == "-Infinity")
+        #expect(ArgumentCaster.result(.i64(UInt64(Int64.max))).parameterText == "9223372036854775807")
     }
 
     @Test func bytesResultsPackPointerAndLength() {

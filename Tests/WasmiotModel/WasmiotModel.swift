@@ -45,7 +45,7 @@ struct WasmiotModel {
     /// What the real one's zeroconf extension posts to the orchestrator.
     static func register(at orchestrator: String, options: ModelOptions, client: HTTPClient) async {
         let body: JSONValue = [
-            "name": .string("\(options.name)._webthing._tcp.local."), "type": "_webthing._tcp.local.", "port": .number(Double(options.port)),
+            "name": .string("\(options.name)._webthing._tcp.local."), "type": "_webthing._tcp.local.", "port": .number(JSONNumber(options.port)),
             "properties": ["path": "/", "tls": "0", "address": "127.0.0.1"], "addresses": ["127.0.0.1"],
             "host": .string(options.host),
         ]

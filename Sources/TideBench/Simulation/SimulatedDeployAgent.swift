@@ -54,7 +54,7 @@ final class SimulatedDeployAgent: Sendable {
             }
             ledger.withLockedValue { $0.installed(node.deploymentId, generation: generation, on: device, at: Date()) }
             return SimulatedAnswer(value: [
-                "status": "deployed", "deploymentId": .string(node.deploymentId), "generation": .number(Double(generation)),
+                "status": "deployed", "deploymentId": .string(node.deploymentId), "generation": .number(JSONNumber(generation)),
             ])
         } catch {
             let message = error.message

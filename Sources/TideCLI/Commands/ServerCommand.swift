@@ -92,6 +92,11 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: "Largest JSON request body accepted (413 beyond).")
     var maxBodyBytes = 1 << 20
 
+    @Option(
+        name: .customLong("max-run-input-bytes"),
+        help: "Largest bytes input of a run (an upload, or a URL the server fetches), and largest multipart run request (413 beyond).")
+    var maxRunInputBytes = 8 << 20
+
     @Option(name: .customLong("max-package-bytes"), help: "Largest package upload accepted (413 beyond).")
     var maxPackageBytes = 64 << 20
 
@@ -167,6 +172,7 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("--probe-interval must be >= 0; --probe-timeout, --quick-recheck and --heartbeat-timeout > 0")
         }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        guard maxRunInputBytes >= 1 else { throw ValidationError("--max-run-input-bytes must be at least 1") }
         guard maxManifestSteps >= 1, planTimeLimit > 0, maxConcurrentPlans >= 1, maxWaitingPlans >= 0 else {
             throw ValidationError(
                 "--max-manifest-steps and --max-concurrent-plans must be >= 1, --plan-time-limit > 0, --max-waiting-plans >= 0")
@@ -236,6 +242,7 @@ struct ServerCommand: AsyncParsableCommand {
             requireSignedPrefixes: requireSigned ? [""] : requireSignedPrefixes, transport: transport)
         configuration.plainHTTPDevices = plainHTTPDevices
         configuration.plainHTTPPort = plainHTTPPort
+        configuration.maxRunInputBytes = maxRunInputBytes
         do {
             try await OrchestratorServer(configuration: configuration, logger: logger).run(handleSignals: true)
         } catch let error as ServerError {

@@ -29,11 +29,12 @@ enum RunOutput {
         return text(value) + (step.label.map { " (\($0))" } ?? "")
     }
 
-    /// Whole numbers without a fraction, text (such as a download URL) as is, anything else as JSON.
+    /// Numbers exactly (whole numbers without a fraction), text (such as a download URL) as is,
+    /// anything else as JSON.
     static func text(_ value: JSONValue) -> String {
         switch value {
-        case .number(let number) where number.rounded() == number && abs(number) < 1e15:
-            return String(Int64(number))
+        case .number(let number):
+            return number.text
         case .string(let string):
             return string
         default:

@@ -39,7 +39,8 @@ public struct DeploymentRemoval: Sendable, Codable, Equatable {
 
 /// `POST /api/v1/deployments/{name}/run`: arguments of the first steps, by parameter name.
 public struct RunRequest: Sendable, Codable, Equatable {
-    /// Parameter name (as the package declares it, or `param0`...) -> a number.
+    /// Parameter name (as the package declares it, or `param0`...) -> a number (integers exact to
+    /// 64 bits), or `{"url": "http(s)://..."}` for a bytes parameter (fetched by the server).
     public var inputs: [String: JSONValue]
 
     public init(inputs: [String: JSONValue] = [:]) {
@@ -64,7 +65,9 @@ public struct RunResult: Sendable, Codable, Equatable {
         /// The device's request-history entry for the call.
         public var requestURL: String
         public var success: Bool
-        /// The step's own value (numbers as numbers; a bytes result is its download URL).
+        /// The step's own value: numbers exactly (integers to 64 bits, floats in their shortest
+        /// round-trip form, a non-finite float as the string `NaN`, `Infinity` or `-Infinity`);
+        /// a bytes result is its download URL.
         public var value: JSONValue?
         /// What the value means, when the step's function names its results (`result-labels` in
         /// package.yaml), e.g. `bright` for 2.

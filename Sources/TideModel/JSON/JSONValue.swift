@@ -1,8 +1,9 @@
-/// Any JSON value, kept as received: device descriptions, error details, event details.
+/// Any JSON value, kept as received: device descriptions, error details, event details, run
+/// inputs and results (numbers exact: see `JSONNumber`).
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
-    case number(Double)
+    case number(JSONNumber)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
@@ -17,9 +18,21 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// A number as a double (rounded beyond 2^53; `number` has it exactly).
     public var numberValue: Double? {
+        if case .number(let value) = self { return value.double }
+        return nil
+    }
+
+    public var jsonNumber: JSONNumber? {
         if case .number(let value) = self { return value }
         return nil
+    }
+
+    /// A float result: a number, or for a non-finite one (which JSON cannot hold) the string
+    /// `"NaN"`, `"Infinity"` or `"-Infinity"`.
+    public static func float(_ value: Double) -> JSONValue {
+        value.isFinite ? .number(JSONNumber(value)) : .string(JSONNumber.floatText(value))
     }
 
     public var arrayValue: [JSONValue]? {
@@ -65,9 +78,9 @@ extension JSONValue: Codable {
 
     /// The value as a number; nil when it is not one; an error for a number a double cannot hold
     /// (such as 1e400), which would otherwise be reported as "expected an object".
-    private static func number(_ container: any SingleValueDecodingContainer) throws -> Double? {
+    private static func number(_ container: any SingleValueDecodingContainer) throws -> JSONNumber? {
         do {
-            return try container.decode(Double.self)
+            return try container.decode(JSONNumber.self)
         } catch DecodingError.typeMismatch {
             return nil
         } catch {
@@ -94,8 +107,8 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
     public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int) { self = .number(Double(value)) }
-    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(integerLiteral value: Int) { self = .number(JSONNumber(value)) }
+    public init(floatLiteral value: Double) { self = .number(JSONNumber(value)) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {

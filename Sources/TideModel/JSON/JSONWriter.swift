@@ -62,12 +62,13 @@ public struct JSONWriter {
 
     /// Non-finite numbers have no JSON form and are written as null.
     public mutating func number(_ value: Double) {
-        guard value.isFinite else { return raw("null") }
-        if value == value.rounded(), abs(value) < 1e15 {
-            bytes.append(contentsOf: String(Int64(value)).utf8)
-        } else {
-            bytes.append(contentsOf: value.description.utf8)
-        }
+        number(JSONNumber(value))
+    }
+
+    /// The number's exact text (see `JSONNumber.text`); a non-finite double as null.
+    public mutating func number(_ value: JSONNumber) {
+        guard value.double.isFinite else { return raw("null") }
+        bytes.append(contentsOf: value.text.utf8)
     }
 
     public mutating func bool(_ value: Bool) {

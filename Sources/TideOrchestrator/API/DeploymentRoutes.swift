@@ -8,6 +8,7 @@ import TideModel
 struct DeploymentRoutes {
     let controller: DeploymentController
     let maxBodyBytes: Int
+    let runLimits: RunInputs.Limits
 
     func add(to group: RouterGroup<TideRequestContext>) {
         group.post("deployments") { request, context in
@@ -44,9 +45,17 @@ struct DeploymentRoutes {
         }
         group.post("deployments/{name}/run") { request, context in
             let name = try context.parameters.require("name")
-            let body = try await request.bodyData(limit: maxBodyBytes)
-            let run = body.isEmpty ? RunRequest() : try await Self.decodeRun(body)
-            return try Response.json(try await controller.run(name, inputs: run.inputs))
+            let inputs = try await request.runInputs(maxBodyBytes: maxBodyBytes, limits: runLimits)
+            return try Response.json(try await controller.run(name, inputs: inputs, limits: runLimits))
+        }
+        group.get("deployments/{name}/result-file") { request, context in
+            let name = try context.parameters.require("name")
+            guard let url = request.query("url") else {
+                throw APIError.badRequest("give the URL of a step's bytes result: ?url=http://...")
+            }
+            let bytes = try await controller.resultFile(name, url: url)
+            return Response(
+                status: .ok, headers: [.contentType: "application/octet-stream"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
     }
 
@@ -55,7 +64,7 @@ struct DeploymentRoutes {
         do {
             return try TideJSON.decoder().decode(RunRequest.self, from: data)
         } catch {
-            throw APIError.badRequest(TideJSON.describe(error, in: data) + " (send {\"inputs\": {\"name\": number}})")
+            throw APIError.badRequest(TideJSON.describe(error, in: data) + " (send {\"inputs\": {\"name\": number}}, or {\"url\": \"http://...\"} for bytes)")
         }
     }
 

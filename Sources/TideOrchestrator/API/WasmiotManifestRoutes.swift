@@ -9,6 +9,7 @@ import TideModel
 struct WasmiotManifestRoutes {
     let controller: DeploymentController
     let maxBodyBytes: Int
+    let runLimits: RunInputs.Limits
 
     func add(to group: RouterGroup<TideRequestContext>) {
         // Store and place without deploying: wasmiot deploys in a second call.
@@ -37,14 +38,14 @@ struct WasmiotManifestRoutes {
             let id = try context.parameters.require("name")
             var inputs: [String: JSONValue] = [:]
             for (key, value) in request.uri.queryParameters {
-                guard let number = Double(String(value)) else {
+                guard let number = JSONNumber(text: String(value)) else {
                     throw APIError.badRequest("query parameter \(key) must be a number, not \"\(value)\"")
                 }
                 inputs[String(key)] = .number(number)
             }
             let body = try await request.bodyData(limit: maxBodyBytes)
             if !body.isEmpty { inputs.merge(try await DeploymentRoutes.decodeRun(body).inputs) { _, body in body } }
-            return try Response.json(try await controller.run(id, inputs: inputs))
+            return try Response.json(try await controller.run(id, inputs: try RunInputs(json: inputs, limits: runLimits), limits: runLimits))
         }
     }
 }

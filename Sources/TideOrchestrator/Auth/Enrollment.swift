@@ -95,7 +95,7 @@ final class Enrollment: Sendable {
             time: now, kind: .joinTokenCreated, device: nil,
             message: "join token \(id) created by \(creator?.label ?? "the server's token"): \(uses) use(s) until \(token.expiresAt.formatted(.iso8601))",
             details: [
-                "joinToken": .string(id), "uses": .number(Double(uses)), "expiresAt": .string(token.expiresAt.formatted(.iso8601)),
+                "joinToken": .string(id), "uses": .number(JSONNumber(uses)), "expiresAt": .string(token.expiresAt.formatted(.iso8601)),
                 "labels": .object(labels.mapValues(JSONValue.string)), "by": creator.map { .string($0.id) } ?? .null,
             ]))
         return CreatedJoinToken(joinToken: token, token: Self.tokenPrefix + id + "." + secret, caFingerprint: fingerprint.description)
@@ -267,7 +267,7 @@ final class Enrollment: Sendable {
                 record(NewFleetEvent(
                     time: Date(), kind: .deviceCertificatesRevoked, device: deviceID,
                     message: "\(count) certificate(s) of device \(deviceID) revoked: it must enroll again with a new join token",
-                    details: ["certificates": .number(Double(count))]))
+                    details: ["certificates": .number(JSONNumber(count))]))
             }
         } catch {
             throw EnrollmentError.internalFailure(error.description)

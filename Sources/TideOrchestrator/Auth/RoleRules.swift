@@ -11,6 +11,9 @@ enum RoleRules {
         {
             return .admin
         }
+        // A run's result files are the run's, and fetching one makes the server call a device.
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 6, parts[1...3] == ["api", "v1", "deployments"], parts[5] == "result-file" { return .deployer }
         if !changes(method: method) { return .viewer }
         if path == "/api/v1/plan" || path == "/api/v1/resolve" { return .viewer }
         if path == "/api/v1/deployments" || path.hasPrefix("/api/v1/deployments/")

@@ -7,7 +7,7 @@ extension NewFleetEvent {
         _ deployment: Deployment, _ kind: FleetEventKind, _ message: String, device: DeviceID? = nil,
         extra: [String: JSONValue] = [:], at time: Date
     ) -> NewFleetEvent {
-        var details: [String: JSONValue] = ["deployment": .string(deployment.name), "generation": .number(Double(deployment.generation))]
+        var details: [String: JSONValue] = ["deployment": .string(deployment.name), "generation": .number(JSONNumber(deployment.generation))]
         details.merge(extra) { _, new in new }
         return NewFleetEvent(time: time, kind: kind, device: device, message: message, details: .object(details))
     }

@@ -173,8 +173,8 @@ public actor Inventory {
                     : unverifiedTakeWork
                         ? ", unverified (takes work: --allow-unverified-devices)"
                         : ", unverified: no work until an operator approves it"),
-            details: ["memoryBytes": .number(Double(device.capabilities.memoryBytes)),
-                      "interfaces": .number(Double(device.capabilities.interfaces.count)),
+            details: ["memoryBytes": .number(JSONNumber(device.capabilities.memoryBytes)),
+                      "interfaces": .number(JSONNumber(device.capabilities.interfaces.count)),
                       "trust": .string(trust.rawValue)])
         try commit(device, events: [event])
         return (device, true)
@@ -382,7 +382,7 @@ public actor Inventory {
             events.append(NewFleetEvent(
                 time: now, kind: .deviceDamped, device: id,
                 message: "device \(device.name) (\(id)) keeps dying and returning (\(state.revivals.count) returns in \(Int(policy.flapWindow / 60)) min): new work avoids it until \(TideJSON.formatTimestamp(until))",
-                details: ["until": .string(TideJSON.formatTimestamp(until)), "returns": .number(Double(state.revivals.count))]))
+                details: ["until": .string(TideJSON.formatTimestamp(until)), "returns": .number(JSONNumber(state.revivals.count))]))
         }
         do {
             try commit(device, events: events)

@@ -141,10 +141,16 @@ public struct OrchestratorServer: TideServer {
             registry: registry, maxPackageBytes: configuration.maxPackageBytes, maxBodyBytes: configuration.maxBodyBytes
         ).add(to: api)
         PlanRoutes(planner: planner, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
-        DeploymentRoutes(controller: controller, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
+        DeploymentRoutes(
+            controller: controller, maxBodyBytes: configuration.maxBodyBytes,
+            runLimits: RunInputs.Limits(maxInputBytes: configuration.maxRunInputBytes)
+        ).add(to: api)
         let wasmiotDeployments = router.group()
         if token != nil { wasmiotDeployments.add(middleware: AuthMiddleware(tokens: tokens)) }
-        WasmiotManifestRoutes(controller: controller, maxBodyBytes: configuration.maxBodyBytes).add(to: wasmiotDeployments)
+        WasmiotManifestRoutes(
+            controller: controller, maxBodyBytes: configuration.maxBodyBytes,
+            runLimits: RunInputs.Limits(maxInputBytes: configuration.maxRunInputBytes)
+        ).add(to: wasmiotDeployments)
 
         let logger = self.logger
         let host = configuration.host

@@ -25,6 +25,9 @@ public struct ServerConfiguration: Sendable {
     public var registrationTimeout: Duration
     /// Largest JSON request body accepted.
     public var maxBodyBytes: Int
+    /// The largest bytes input of a run (a multipart upload or a URL the server fetches), and of
+    /// a multipart run request's whole body (`--max-run-input-bytes`).
+    public var maxRunInputBytes = 8 << 20
     /// Largest package upload accepted.
     public var maxPackageBytes: Int
     /// Packages to load into an empty registry on start (the repository's `registry/`); nil for none.

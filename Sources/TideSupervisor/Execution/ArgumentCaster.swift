@@ -1,4 +1,5 @@
 import Foundation
+import TideModel
 import WasmKit
 
 /// Turns request text into Wasm values of an export's parameter types, and Wasm results into JSON.
@@ -85,7 +86,8 @@ public enum ArgumentCaster {
     }
 }
 
-/// A number as a JSON value: integers kept exact (beyond 2^53), non-finite floats as null.
+/// A number as a JSON value: integers kept exact (beyond 2^53), floats in their shortest form, and
+/// non-finite floats, which JSON numbers cannot hold, as the strings "NaN", "Infinity", "-Infinity".
 public enum ResultNumber: Sendable, Equatable, Codable, CustomStringConvertible {
     case integer(Int64)
     case float(Double)
@@ -93,7 +95,16 @@ public enum ResultNumber: Sendable, Equatable, Codable, CustomStringConvertible 
     public var jsonText: String {
         switch self {
         case .integer(let value): String(value)
-        case .float(let value): value.isFinite ? Self.floatText(value) : "null"
+        case .float(let value): value.isFinite ? Self.floatText(value) : "\"\(JSONNumber.floatText(value))\""
+        }
+    }
+
+    /// The number as a query parameter of the next step: `NaN`, `Infinity` and `-Infinity` bare,
+    /// as `ArgumentCaster.cast` reads them.
+    public var parameterText: String {
+        switch self {
+        case .integer(let value): String(value)
+        case .float(let value): value.isFinite ? Self.floatText(value) : JSONNumber.floatText(value)
         }
     }
 
@@ -117,6 +128,11 @@ public enum ResultNumber: Sendable, Equatable, Codable, CustomStringConvertible 
             self = .integer(value)
         } else if container.decodeNil() {
             self = .float(.nan)
+        } else if let text = try? container.decode(String.self) {
+            guard JSONNumber.nonFinite.contains(text), let value = Double(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a number, NaN, Infinity or -Infinity")
+            }
+            self = .float(value)
         } else {
             self = .float(try container.decode(Double.self))
         }
@@ -126,7 +142,7 @@ public enum ResultNumber: Sendable, Equatable, Codable, CustomStringConvertible 
         var container = encoder.singleValueContainer()
         switch self {
         case .integer(let value): try container.encode(value)
-        case .float(let value): value.isFinite ? try container.encode(value) : try container.encodeNil()
+        case .float(let value): value.isFinite ? try container.encode(value) : try container.encode(JSONNumber.floatText(value))
         }
     }
 }

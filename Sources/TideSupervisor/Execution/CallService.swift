@@ -146,7 +146,7 @@ public final class CallService: Sendable {
             request.body = .bytes(ByteBuffer(bytes: bytes))
         } else {
             if let first = outcome.values.first {
-                address += (address.contains("?") ? "&" : "?") + "param0=" + ArgumentCaster.result(first).jsonText
+                address += (address.contains("?") ? "&" : "?") + "param0=" + ArgumentCaster.result(first).parameterText
             }
             request = HTTPClientRequest(url: address)
             request.method = next.method?.lowercased() == "post" ? .POST : .GET

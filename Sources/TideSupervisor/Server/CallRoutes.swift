@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import TideHTTP
+import TideModel
 
 /// `GET|POST /<deploymentId>/modules/<module>/<function>`, `GET /request-history[/<requestId>]` and
 /// `GET /request-history/<requestId>/files/<name>`.
@@ -98,15 +99,15 @@ struct CallRoutes: Sendable {
                 inputs.files[part.name] = part.body
             }
         } else if type.hasPrefix("application/json") {
-            let value: Any
+            let value: JSONValue
             do {
-                value = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
+                value = try JSONDecoder().decode(JSONValue.self, from: Data(body))
             } catch {
                 throw .badRequest("the body is not valid JSON")
             }
-            if let object = value as? [String: Any] {
+            if let object = value.objectValue {
                 for (key, field) in object { inputs.named[key] = text(field) }
-            } else if let array = value as? [Any] {
+            } else if let array = value.arrayValue {
                 inputs.positional = array.map(text)
             } else {
                 inputs.positional = [text(value)]
@@ -116,9 +117,12 @@ struct CallRoutes: Sendable {
         }
     }
 
-    private static func text(_ value: Any) -> String {
-        if let string = value as? String { return string }
-        if let number = value as? NSNumber { return number.stringValue }
-        return "\(value)"
+    /// A JSON field as argument text: a number exactly (an i64 beyond 2^53, a float's shortest form).
+    private static func text(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let string): string
+        case .number(let number): number.text
+        default: RawJSON(value).description
+        }
     }
 }

@@ -96,10 +96,10 @@ struct SupervisorClient: Sendable {
     }
 
     /// Downloads an output file.
-    func download(_ url: String, timeout: Duration) async throws(ProbeError) -> [UInt8] {
+    func download(_ url: String, timeout: Duration, limit: Int = maxDownloadBytes) async throws(ProbeError) -> [UInt8] {
         try await send(
             HTTPClientRequest(url: url), endpoint: Self.endpoint(of: url), what: "GET \(url)", timeout: timeout, accept: [200],
-            limit: Self.maxDownloadBytes)
+            limit: limit)
     }
 
     private func json(_ request: HTTPClientRequest, endpoint: DeviceEndpoint, what: String, timeout: Duration)

@@ -53,7 +53,7 @@ extension DeploymentController {
                     device: best.device,
                     extra: [
                         "step": .string(stepName), "from": from.map { .string($0.rawValue) } ?? .null,
-                        "to": .string(best.device.rawValue), "reason": .string("rebalance"), "gain": .number(best.gain),
+                        "to": .string(best.device.rawValue), "reason": .string("rebalance"), "gain": .number(JSONNumber(best.gain)),
                     ])
             ])
         } catch {

@@ -21,7 +21,7 @@ extension DeploymentController {
                 name,
                 event: NewFleetEvent(
                     time: Date(), kind: .deploymentRemoved, device: nil, message: message,
-                    details: ["deployment": .string(name), "generation": .number(Double(deployment.generation))]))
+                    details: ["deployment": .string(name), "generation": .number(JSONNumber(deployment.generation))]))
         } catch {
             throw .internalFailure(error.description)
         }

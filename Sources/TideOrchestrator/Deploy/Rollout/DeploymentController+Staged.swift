@@ -53,7 +53,7 @@ extension DeploymentController {
             let since = Date()
             try? save(deployment, events: [
                 rolloutEvent(deployment, "\(stage): generation \(deployment.generation) goes to \(devices.count) device(s): \(await labels(devices))",
-                    extra: ["stage": .number(Double(progress.stage + 1)), "canary": .bool(canary), "devices": .array(devices.map { .string($0.rawValue) })])
+                    extra: ["stage": .number(JSONNumber(progress.stage + 1)), "canary": .bool(canary), "devices": .array(devices.map { .string($0.rawValue) })])
             ])
             let failures = await push(&deployment, entries: entries, only: Set(devices))
             if !failures.isEmpty {
@@ -106,7 +106,7 @@ extension DeploymentController {
         } while ContinuousClock.now < deadline
         if let inputs = strategy.check.run {
             do {
-                let run = try await runOnce(name, inputs: inputs).result
+                let run = try await runOnce(name, inputs: try RunInputs(json: inputs, limits: .default), limits: .default).result
                 if !run.success { return .failed("the probe run failed: \(run.error ?? "no reason given")") }
             } catch {
                 return .failed("the probe run failed: \(Self.message(error))")
@@ -192,7 +192,7 @@ extension DeploymentController {
                 rolloutEvent(
                     deployment,
                     "the update to generation \(failed) failed: \(reason); every device goes back to generation \(previous.generation) (now generation \(deployment.generation))",
-                    extra: ["failedGeneration": .number(Double(failed)), "revertedTo": .number(Double(previous.generation)), "reason": .string(reason)])
+                    extra: ["failedGeneration": .number(JSONNumber(failed)), "revertedTo": .number(JSONNumber(previous.generation)), "reason": .string(reason)])
             ])
         } catch {
             logger.error("\(error)")
@@ -204,8 +204,8 @@ extension DeploymentController {
         var extra = extra
         if let rollout = deployment.rollout {
             extra["rollout"] = .string(rollout.state.rawValue)
-            extra["updated"] = .number(Double(rollout.updated.count))
-            extra["remaining"] = .number(Double(rollout.remaining))
+            extra["updated"] = .number(JSONNumber(rollout.updated.count))
+            extra["remaining"] = .number(JSONNumber(rollout.remaining))
         }
         return event(.deploymentRollout, deployment, "\(deployment.name): \(message)", extra: extra)
     }

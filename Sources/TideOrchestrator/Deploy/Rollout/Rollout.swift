@@ -111,7 +111,7 @@ enum Rollout {
                 device: placement.device,
                 extra: [
                     "step": .string(placement.step), "from": from.map { .string($0.rawValue) } ?? .null,
-                    "to": .string(placement.device.rawValue), "reason": .string(why), "score": .number(placement.score),
+                    "to": .string(placement.device.rawValue), "reason": .string(why), "score": .number(JSONNumber(placement.score)),
                 ],
                 at: now))
         }
@@ -156,7 +156,7 @@ enum Rollout {
         var extra: [String: JSONValue] = ["status": .string(status.rawValue), "previous": .string(previous.rawValue)]
         if let since {
             // How long the previous status lasted: for `degraded` -> `active`, the outage.
-            extra["previousForMs"] = .number((now.timeIntervalSince(since) * 1000).rounded())
+            extra["previousForMs"] = .number(JSONNumber((now.timeIntervalSince(since) * 1000).rounded()))
         }
         if status != previous { deployment.statusSince = now }
         deployment.status = status

@@ -61,13 +61,17 @@ struct HistoryReading: Sendable, Equatable {
         let parsedFirst = firstText.flatMap { text in try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) }
         if let tideValue = entry["value"] ?? entry["values"] ?? entry["files"]?["result"] {
             value = tideValue
+        } else if let text = firstText, JSONNumber.nonFinite.contains(text) {
+            value = .string(text)  // Python's json.dumps writes a non-finite float bare
         } else {
             value = parsedFirst.flatMap { $0 == .null ? nil : $0 }
         }
-        if let text = firstText, let first = text.first, first == "-" || first.isNumber {
+        if let text = firstText, let first = text.first, first == "-" || first.isNumber || JSONNumber.nonFinite.contains(text) {
             output = .number(text)
         } else if case .number(let number)? = value {
-            output = .number(Self.text(number))
+            output = .number(number.text)
+        } else if let text = value?.stringValue, JSONNumber.nonFinite.contains(text) {
+            output = .number(text)
         } else if let url = entry["files"]?["result"]?.stringValue {
             output = .bytes(url: url)
         } else {
@@ -78,10 +82,5 @@ struct HistoryReading: Sendable, Equatable {
     static func isURL(_ text: String) -> Bool {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else { return false }
         return (scheme == "http" || scheme == "https") && components.host?.isEmpty == false
-    }
-
-    static func text(_ number: Double) -> String {
-        if number == number.rounded(), abs(number) < 9.0e15 { return String(Int64(number)) }
-        return "\(number)"
     }
 }

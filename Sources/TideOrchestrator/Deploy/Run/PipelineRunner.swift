@@ -18,6 +18,7 @@ struct PipelineRunner: Sendable {
     let supervisors: SupervisorClient
     /// The result labels of the steps whose functions name their results, by step name.
     var labels: [String: ResultLabels] = [:]
+    var inputLimits: RunInputs.Limits = .default
 
     private typealias Output = HistoryReading.Output
 
@@ -34,10 +35,10 @@ struct PipelineRunner: Sendable {
         var lostNode: DeviceID?
     }
 
-    func run(inputs: [String: JSONValue]) async throws -> Outcome {
+    func run(inputs: RunInputs) async throws -> Outcome {
         let started = ContinuousClock.now
         let wiring = StepWiring(manifest: deployment.manifest)
-        let rootArguments = try arguments(for: wiring.roots, inputs: inputs)
+        let rootArguments = try await fetchBodies(try arguments(for: wiring.roots, inputs: inputs))
         var outputs: [String: Output] = [:]
         var runs: [RunResult.StepRun] = []
         var failure: String?
@@ -48,7 +49,8 @@ struct PipelineRunner: Sendable {
                 let query: [(String, String)]
                 var body: [UInt8]?
                 if step.inputs.isEmpty {
-                    query = rootArguments[step.name] ?? []
+                    query = rootArguments.calls[step.name]?.query ?? []
+                    if case .bytes(let bytes)? = rootArguments.calls[step.name]?.body { body = bytes }
                 } else {
                     var items: [(String, String)] = []
                     for (index, input) in step.inputs.enumerated() {
@@ -179,47 +181,29 @@ struct PipelineRunner: Sendable {
         }
     }
 
-    /// Maps the run's inputs onto the first steps' parameters (by name, or `param0`...); every
-    /// input must fit some first step.
-    private func arguments(for roots: [ManifestStep], inputs: [String: JSONValue]) throws(DeploymentError) -> [String: [(String, String)]] {
+    /// Maps the run's inputs onto the first steps' parameters (see `RunArguments`).
+    private func arguments(for roots: [ManifestStep], inputs: RunInputs) throws(DeploymentError) -> RunArguments {
         let functions = roots.compactMap { step in
-            builder.entries.entry(of: step)?.package.manifest.function(named: step.function).map { (step, $0) }
+            builder.entries.entry(of: step)?.package.manifest.function(named: step.function).map { (step: step, function: $0) }
         }
-        var accepted: Set<String> = []
-        for (_, function) in functions {
-            for (index, parameter) in function.parameters.enumerated() {
-                accepted.insert(parameter.name)
-                accepted.insert("param\(index)")
-            }
-        }
-        let unknown = Set(inputs.keys).subtracting(accepted).sorted()
-        if !unknown.isEmpty {
-            let names = functions.flatMap { $0.1.parameters.map(\.name) }
-            throw DeploymentError.badRequest(
-                "unknown input(s) \(unknown.joined(separator: ", ")); the first step(s) take: \(names.isEmpty ? "nothing" : names.joined(separator: ", "))")
-        }
-        var result: [String: [(String, String)]] = [:]
-        for (step, function) in functions {
-            var items: [(String, String)] = []
-            for (index, parameter) in function.parameters.enumerated() {
-                let key = inputs[parameter.name] != nil ? parameter.name : "param\(index)"
-                guard let value = inputs[key] else {
-                    throw DeploymentError.badRequest(
-                        "step \(step.name) (\(step.package).\(step.function)) needs the input \(parameter.name) (\(parameter.type.rawValue))")
-                }
-                guard parameter.type != .bytes else {
-                    throw DeploymentError.badRequest("step \(step.name) takes bytes (\(parameter.name)); runs take numbers only")
-                }
-                guard case .number(let number) = value else {
-                    throw DeploymentError.badRequest("input \(key) must be a number, not \(value.typeName)")
-                }
-                items.append(("param\(index)", HistoryReading.text(number)))
-            }
-            result[step.name] = items
-        }
-        return result
+        return try RunArguments(roots: functions, inputs: inputs)
     }
 
+    /// Fetches the bytes inputs given as URLs, all before any step runs; at most
+    /// `inputLimits.maxInputBytes` each.
+    private func fetchBodies(_ arguments: RunArguments) async throws(DeploymentError) -> RunArguments {
+        var arguments = arguments
+        for (step, call) in arguments.calls {
+            guard case .url(let url)? = call.body else { continue }
+            do {
+                let bytes = try await supervisors.download(url, timeout: Self.callTimeout, limit: inputLimits.maxInputBytes)
+                arguments.calls[step]?.body = .bytes(bytes)
+            } catch {
+                throw .badRequest("the bytes input of step \(step): cannot fetch \(url.prefix(200)): \(error.message)")
+            }
+        }
+        return arguments
+    }
 
     static func historyURL(base: String, requestId: String) -> String {
         var components = URLComponents(string: base)
