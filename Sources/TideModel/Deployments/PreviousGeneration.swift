@@ -14,7 +14,17 @@ public struct PreviousGeneration: Sendable, Codable, Equatable {
         source = deployment.source
         packages = deployment.packages
         pins = deployment.pins
-        plan = deployment.plan
+        // Where each step ran is what a revert needs, not why: without the scores and rejections
+        // a 1,000-step deployment's record does not double with every update.
+        plan = deployment.plan.map { plan in
+            var plan = plan
+            for index in plan.steps.indices {
+                plan.steps[index].breakdown = []
+                plan.steps[index].rejected = []
+                plan.steps[index].rejectedCount = nil
+            }
+            return plan
+        }
         steps = deployment.steps
     }
 

@@ -68,20 +68,22 @@ extension DeploymentController {
 
     /// One round: builds every device's node and pushes those that changed, concurrently.
     /// Returns the devices that failed, with why.
-    /// With `only`, pushes no other device (a stage of a rollout).
-    func push(_ deployment: inout Deployment, entries: PinnedPackages, only: Set<DeviceID>? = nil) async
-        -> [DeviceID: String]
-    {
+    /// With `only`, pushes no other device (a stage of a rollout); `built` are the nodes already
+    /// built for this deployment as it stands, and `events` are stored with the round's first save.
+    func push(
+        _ deployment: inout Deployment, entries: PinnedPackages, only: Set<DeviceID>? = nil,
+        built: [DeviceID: EncodedNode]? = nil, events: [NewFleetEvent] = []
+    ) async -> [DeviceID: String] {
         let (addresses, trusted, missing) = await endpoints(of: deployment.devices)
         guard missing.isEmpty else {
             let failures = Dictionary(missing.map { ($0, "device \($0) is no longer in the inventory") }) { first, _ in first }
             Rollout.markFailed(&deployment, failures)
-            try? save(deployment, events: [])
+            try? save(deployment, events: events)
             return failures
         }
-        let nodes: [DeviceID: EncodedNode]
-        do {
-            nodes = try encodedNodes(&deployment, entries: entries, addresses: addresses)
+        var nodes = built ?? [:]
+        do throws(DeploymentError) {
+            if built == nil { nodes = try encodedNodes(&deployment, entries: entries, addresses: addresses) }
         } catch {
             return Dictionary(deployment.devices.map { ($0, error.message) }) { first, _ in first }
         }
@@ -89,7 +91,7 @@ extension DeploymentController {
         for device in nodes.keys { reported[device] = observations[device]?.reported[deployment.name] }
         let round = Rollout.round(deployment, nodes: nodes, reported: reported, now: Date(), only: only)
         deployment = round.deployment
-        try? save(deployment, events: [])
+        try? save(deployment, events: events)
 
         let supervisors = self.supervisors
         let timeout = deployTimeout

@@ -29,8 +29,9 @@ extension DeploymentController {
         }
         while true {
             let pending: [DeviceID]
+            let nodes: [DeviceID: EncodedNode]
             do {
-                pending = try await devicesToUpdate(&deployment, entries: entries)
+                (pending, nodes) = try await devicesToUpdate(&deployment, entries: entries)
             } catch {
                 return await stageFailed(&deployment, strategy, reason: Self.message(error))
             }
@@ -51,11 +52,10 @@ extension DeploymentController {
             let (devices, canary) = RolloutStages.next(pending, progress: progress, strategy: strategy)
             let stage = RolloutStages.name(progress, canary: canary)
             let since = Date()
-            try? save(deployment, events: [
-                rolloutEvent(deployment, "\(stage): generation \(deployment.generation) goes to \(devices.count) device(s): \(await labels(devices))",
-                    extra: ["stage": .number(JSONNumber(progress.stage + 1)), "canary": .bool(canary), "devices": .array(devices.map { .string($0.rawValue) })])
-            ])
-            let failures = await push(&deployment, entries: entries, only: Set(devices))
+            let started = rolloutEvent(
+                deployment, "\(stage): generation \(deployment.generation) goes to \(devices.count) device(s): \(await labels(devices))",
+                extra: ["stage": .number(JSONNumber(progress.stage + 1)), "canary": .bool(canary), "devices": .array(devices.map { .string($0.rawValue) })])
+            let failures = await push(&deployment, entries: entries, only: Set(devices), built: nodes, events: [started])
             if !failures.isEmpty {
                 return await stageFailed(&deployment, strategy, reason: "\(stage) failed: \(Rollout.summary(failures.values.sorted()))")
             }
@@ -80,13 +80,15 @@ extension DeploymentController {
 
     /// The devices whose node of the current generation differs from the one they hold, in
     /// rollout order.
-    private func devicesToUpdate(_ deployment: inout Deployment, entries: PinnedPackages) async throws -> [DeviceID] {
+    private func devicesToUpdate(_ deployment: inout Deployment, entries: PinnedPackages) async throws
+        -> (devices: [DeviceID], nodes: [DeviceID: EncodedNode])
+    {
         let (addresses, _, missing) = await endpoints(of: deployment.devices)
         guard missing.isEmpty else {
             throw DeploymentError.internalFailure("device(s) \(Self.list(missing)) are no longer in the inventory")
         }
         let nodes = try encodedNodes(&deployment, entries: entries, addresses: addresses)
-        return RolloutStages.order(Rollout.changed(deployment, nodes: nodes), previous: deployment.previous?.devices ?? [])
+        return (RolloutStages.order(Rollout.changed(deployment, nodes: nodes), previous: deployment.previous?.devices ?? []), nodes)
     }
 
     /// Whether a pushed stage holds: its devices stay alive for `min-healthy-time` (an abort is
