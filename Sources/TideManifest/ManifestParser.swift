@@ -41,7 +41,7 @@ public enum ManifestParser {
 
 enum ManifestKeys {
     static let top = ["name", "steps", "on-failure"]
-    static let step = ["name", "module", "function", "input", "require", "prefer", "on-failure"]
+    static let step = ["name", "module", "function", "input", "require", "prefer", "on-failure", "idempotent"]
     static let require = ["labels", "capabilities", "memory", "device", "avoid"]
     static let prefer = ["near", "labels", "spread", "weight"]
     static let failurePolicy = ["fallback"]
