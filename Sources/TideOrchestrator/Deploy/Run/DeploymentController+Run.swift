@@ -3,18 +3,79 @@ import TideModel
 
 /// Runs: a pipeline called once, step by step on the devices that hold it.
 extension DeploymentController {
-    /// Runs the pipeline once. A device that answers a call with 404 lost its node (a wasmiot
-    /// supervisor keeps deployments in memory): the node is pushed again and the run retried once.
+    /// Runs the pipeline once. When a step's device fails (unreachable, or dead by the monitor's
+    /// word) the run waits for the step to move and goes on from that step through the new
+    /// placement, unless a step marked `idempotent: false` would run twice (`RunFailover`). A
+    /// device that answers a call with 404 lost its node (a wasmiot supervisor keeps deployments
+    /// in memory): the node is pushed again and the run goes on. Waiting for moves is bounded by
+    /// `PipelineRunner.callTimeout` in all, retries by `RunFailover.maxRetries`.
     func run(_ name: String, inputs: [String: JSONValue]) async throws -> RunResult {
-        let first = try await runOnce(name, inputs: inputs)
-        guard let device = first.lostNode else { return first.result }
-        logger.notice("\(device) does not hold its node of \(name): pushing it again, then running again")
-        await nodeLost(name, on: device, because: "a call answered 404: \(first.result.error ?? "")")
-        guard deployments[name]?.status == .active else { return first.result }
-        return try await runOnce(name, inputs: inputs).result
+        let started = ContinuousClock.now
+        let deadline = started + PipelineRunner.callTimeout
+        var progress = PipelineRunner.Progress()
+        var retries: [RunResult.Retry] = []
+        while true {
+            let (deployment, attempt) = try await runOnce(name, inputs: inputs, from: progress, started: started)
+            var result = attempt.result
+            result.retries = retries.isEmpty ? nil : retries
+            guard let interruption = attempt.interruption else { return result }
+            let waitStarted = ContinuousClock.now
+            let decision = RunFailover.decide(
+                interruption, manifest: deployment.manifest, called: attempt.progress.called, retries: retries.count)
+            let again: [String]
+            let movedTo: DeviceID
+            switch decision {
+            case .fail(let message):
+                result.error = message
+                return result
+            case .repush(let device):
+                logger.notice("\(device) does not hold its node of \(name): pushing it again, then going on with the run")
+                await nodeLost(name, on: device, because: "a call answered 404: \(interruption.error)")
+                guard deployments[name]?.status == .active else { return result }
+                (again, movedTo) = ([interruption.step], device)
+            case .retry(let steps, let device):
+                logger.notice("run of \(name): \(interruption.device) failed during step \(interruption.step); waiting for it to move")
+                let failed: String
+                switch await awaitMove(name, steps: steps, off: device, until: deadline) {
+                case .moved(let to): (again, movedTo, failed) = (steps, to, "")
+                case .stuck(let reason): (again, movedTo, failed) = ([], interruption.device, reason)
+                case .waiting:
+                    (again, movedTo) = ([], interruption.device)
+                    failed = "it did not move within \(PipelineRunner.callTimeout.secondsText) of the start of the run"
+                }
+                guard again.isEmpty == false else {
+                    result.error = "\(result.error ?? interruption.error); step \(interruption.step) was not retried: \(failed)"
+                    return result
+                }
+            }
+            guard deployments[name]?.manifest == deployment.manifest else {
+                result.error = "\(result.error ?? interruption.error); the run was not retried: the deployment was applied again meanwhile"
+                return result
+            }
+            retries.append(RunResult.Retry(
+                step: interruption.step, device: interruption.device, error: interruption.error, movedTo: movedTo,
+                waitedMs: (ContinuousClock.now - waitStarted).inMilliseconds))
+            progress = attempt.progress.forgetting(again)
+        }
     }
 
-    private func runOnce(_ name: String, inputs: [String: JSONValue]) async throws -> PipelineRunner.Outcome {
+    /// Waits until `steps` run off `device` (nil: anywhere), the deployment settles where they
+    /// cannot move, or `deadline` passes (then `.waiting`).
+    private func awaitMove(_ name: String, steps: [String], off device: DeviceID?, until deadline: ContinuousClock.Instant) async
+        -> RunFailover.MoveState
+    {
+        while true {
+            let cursor = await bus.latest
+            let state = RunFailover.moveState(deployments[name], steps: steps, off: device)
+            let left = deadline - .now
+            guard state == .waiting, left > .zero else { return state }
+            await bus.wait(after: cursor, timeout: min(left, .milliseconds(200)))
+        }
+    }
+
+    private func runOnce(
+        _ name: String, inputs: [String: JSONValue], from progress: PipelineRunner.Progress, started: ContinuousClock.Instant
+    ) async throws -> (Deployment, PipelineRunner.Outcome) {
         guard let deployment = deployments[name] else { throw DeploymentError.notFound(name) }
         guard deployment.status == .active || deployment.status == .degraded else {
             throw DeploymentError.notDeployed(
@@ -24,7 +85,9 @@ extension DeploymentController {
         let (addresses, _, _) = await endpoints(of: deployment.devices)
         let builder = nodeBuilder(deployment, entries: entries, addresses: addresses)
         let labels = await labels(of: deployment)
-        return try await PipelineRunner(deployment: deployment, builder: builder, supervisors: supervisors, labels: labels)
-            .run(inputs: inputs)
+        let runner = PipelineRunner(
+            deployment: deployment, builder: builder, supervisors: supervisors, watch: DeviceWatch(inventory: inventory, bus: bus),
+            labels: labels)
+        return (deployment, try await runner.run(inputs: inputs, from: progress, started: started))
     }
 }
