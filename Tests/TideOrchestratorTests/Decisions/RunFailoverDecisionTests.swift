@@ -57,8 +57,12 @@ struct RunFailoverDecisionTests {
             says: ["step b on dev-b: connection reset", "step b is marked idempotent: false", "its call was sent before dev-b failed"]),
         DecideCase(
             name: "a non-idempotent step never reached (refused) is retried", notIdempotent: ["b"],
-            interruption: interruption("b", mayHaveRun: false), called: ["a", "b"], retries: 0,
+            interruption: interruption("b", mayHaveRun: false), called: ["a"], retries: 0,
             expected: .retry(steps: ["b"], off: DeviceID("dev-b"))),
+        DecideCase(
+            name: "a non-idempotent step refused now but called in an earlier attempt fails the run", notIdempotent: ["b"],
+            interruption: interruption("b", mayHaveRun: false), called: ["a", "b"], retries: 1, expected: nil,
+            says: ["step b is marked idempotent: false", "it was called earlier in this run"]),
         DecideCase(
             name: "a non-idempotent step after the interrupted one that already ran fails the run", notIdempotent: ["b"],
             interruption: interruption("a"), called: ["a", "b"], retries: 0, expected: nil,

@@ -12,11 +12,16 @@ struct DeviceWatch: Sendable {
     func death(of device: DeviceID) async -> String? {
         while !Task.isCancelled {
             let cursor = await bus.latest
-            guard let found = await inventory.device(device) else { return "device \(device) was removed from the inventory" }
-            if found.status == .dead { return "\(found.name) (\(device)) is dead: \(found.statusReason)" }
+            if let why = await dead(device) { return why }
             await bus.wait(after: cursor, timeout: Self.recheck)
         }
         return nil
+    }
+
+    /// Why `device` is dead (or gone) by the server's knowledge now; nil while it is not.
+    func dead(_ device: DeviceID) async -> String? {
+        guard let found = await inventory.device(device) else { return "device \(device) was removed from the inventory" }
+        return found.status == .dead ? "\(found.name) (\(device)) is dead: \(found.statusReason)" : nil
     }
 
     /// The outcome of `operation` on `device`, or why the device died first.

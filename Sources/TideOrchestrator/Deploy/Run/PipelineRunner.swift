@@ -115,6 +115,12 @@ struct PipelineRunner: Sendable {
         guard let device = deployment.step(step.name)?.device, let address = builder.addresses[device] else {
             throw RunFailure(message: "step \(step.name) has no reachable device")
         }
+        if let why = await watch.dead(device) {
+            let error = "not called: \(why)"
+            throw RunFailure(
+                message: "step \(step.name) on \(device): \(error)",
+                interruption: RunInterruption(step: step.name, device: device, cause: .unreachable, mayHaveRun: false, error: error))
+        }
         let supervisors = self.supervisors
         let answer: JSONValue
         switch await watch.guarding(device, { () async throws(ProbeError) -> JSONValue in

@@ -16,7 +16,8 @@ enum RunFailover {
     }
 
     /// What to do after `interruption`. `called`: the steps whose call may already have reached a
-    /// device in this run; `retries`: the attempts retried so far.
+    /// device in this run (the interrupted one included when `mayHaveRun`); `retries`: the
+    /// attempts retried so far.
     static func decide(
         _ interruption: RunInterruption, manifest: DeploymentManifest, called: Set<String>, retries: Int
     ) -> Decision {
@@ -25,12 +26,10 @@ enum RunFailover {
             return .fail("\(what); the run gave up after \(retries) retries")
         }
         let again = rerun(from: interruption.step, manifest: manifest)
-        var ran = called
-        if !interruption.mayHaveRun { ran.remove(interruption.step) }
-        if let step = again.first(where: { ran.contains($0) && manifest.step(named: $0)?.mayRunTwice == false }) {
-            let why = step == interruption.step
-                ? "its call was sent before \(interruption.device) failed"
-                : "it already ran, and going on from step \(interruption.step) runs it again (its device hands on to it)"
+        if let step = again.first(where: { called.contains($0) && manifest.step(named: $0)?.mayRunTwice == false }) {
+            let why = step != interruption.step
+                ? "it already ran, and going on from step \(interruption.step) runs it again (its device hands on to it)"
+                : interruption.mayHaveRun ? "its call was sent before \(interruption.device) failed" : "it was called earlier in this run"
             return .fail(
                 "\(what); step \(step) is marked idempotent: false and may already have run (\(why)), so the run is not retried: Tide never runs such a step twice")
         }
