@@ -63,11 +63,15 @@ struct RunFailoverTests {
         """
     }
 
-    static func deployed(_ fleet: Fleet, idempotent: Bool = true) async throws {
+    /// Deploys the pipeline; returns the supervisor that holds middle (sup-b, unless a heartbeat
+    /// late on a loaded machine made it suspect at that moment) and the one middle can move to.
+    static func deployed(_ fleet: Fleet, idempotent: Bool = true) async throws -> (holder: String, spare: String) {
         try await publishHold(fleet)
         let applied = try await fleet.apply(Self.pipeline(fleet, idempotent: idempotent))
         #expect(applied.deployment?.status == .active, "\(applied.body)")
-        #expect(applied.deployment?.step("middle")?.device == fleet.id("sup-b"))
+        let middle = applied.deployment?.step("middle")?.device
+        let holder = try #require(["sup-b", "sup-d"].first { fleet.id($0) == middle }, "middle is on \(String(describing: middle))")
+        return (holder, holder == "sup-b" ? "sup-d" : "sup-b")
     }
 
     /// Starts a run whose middle step sleeps `milliseconds` (fibo(n) of its input n).
@@ -79,21 +83,21 @@ struct RunFailoverTests {
     @Test("SIGKILL of a step's device during a run: the run goes on through the new placement, and says it was retried")
     func killedDuringRun() async throws {
         try await DeploymentProcessTests.withFleet(["sup-a", "sup-b", "sup-c", "sup-d"], probeInterval: .seconds(1)) { fleet in
-            try await Self.deployed(fleet)
+            let (holder, spare) = try await Self.deployed(fleet)
             let running = Self.startRun(fleet, n: 16)  // middle sleeps 987 ms
             try await Task.sleep(for: .milliseconds(400))
-            fleet.devices["sup-b"]?.process.signal(SIGKILL)
+            fleet.devices[holder]?.process.signal(SIGKILL)
             let run = try await running.value
             #expect(run.success, "\(run.error ?? "")")
-            // middle ran once on sup-d (its count is 1), and last computed fibo(1).
+            // middle ran once on the spare (its count is 1), and last computed fibo(1).
             #expect(run.result == .number(1))
             #expect(run.steps.map(\.step) == ["first", "middle", "last"])
-            #expect(run.steps.map(\.device) == [fleet.id("sup-a"), fleet.id("sup-d"), fleet.id("sup-c")])
+            #expect(run.steps.map(\.device) == [fleet.id("sup-a"), fleet.id(spare), fleet.id("sup-c")])
             let retry = try #require(run.retries?.first, "the result does not say the run was retried")
             #expect(run.retries?.count == 1)
             #expect(retry.step == "middle")
-            #expect(retry.device == fleet.id("sup-b"))
-            #expect(retry.movedTo == fleet.id("sup-d"))
+            #expect(retry.device == fleet.id(holder))
+            #expect(retry.movedTo == fleet.id(spare))
             #expect(!retry.error.isEmpty)
         }
     }
@@ -101,43 +105,43 @@ struct RunFailoverTests {
     @Test("SIGSTOP of a step's device during a run: the server stops waiting once it knows the device is dead, and the run goes on")
     func frozenDuringRun() async throws {
         try await DeploymentProcessTests.withFleet(["sup-a", "sup-b", "sup-c", "sup-d"], probeInterval: .seconds(1)) { fleet in
-            try await Self.deployed(fleet)
+            let (holder, spare) = try await Self.deployed(fleet)
             let running = Self.startRun(fleet, n: 16)
             try await Task.sleep(for: .milliseconds(400))
-            fleet.devices["sup-b"]?.process.signal(SIGSTOP)
+            fleet.devices[holder]?.process.signal(SIGSTOP)
             let run = try await running.value
             #expect(run.success, "\(run.error ?? "")")
             #expect(run.result == .number(1))
-            #expect(run.steps.map(\.device) == [fleet.id("sup-a"), fleet.id("sup-d"), fleet.id("sup-c")])
+            #expect(run.steps.map(\.device) == [fleet.id("sup-a"), fleet.id(spare), fleet.id("sup-c")])
             let retry = try #require(run.retries?.first, "the result does not say the run was retried")
             #expect(retry.step == "middle")
-            #expect(retry.device == fleet.id("sup-b"))
-            #expect(retry.movedTo == fleet.id("sup-d"))
-            // Well within the 60 s a request may take: the run gave up on sup-b as it went dead.
+            #expect(retry.device == fleet.id(holder))
+            #expect(retry.movedTo == fleet.id(spare))
+            // Well within the 60 s a request may take: the run gave up on the holder as it went dead.
             #expect(run.durationMs < 30_000, "\(run.durationMs) ms")
-            fleet.devices["sup-b"]?.process.signal(SIGCONT)
+            fleet.devices[holder]?.process.signal(SIGCONT)
         }
     }
 
     @Test("a step marked idempotent: false whose device dies during its call: the run fails naming it, and it does not run twice")
     func notIdempotent() async throws {
         try await DeploymentProcessTests.withFleet(["sup-a", "sup-b", "sup-c", "sup-d"], probeInterval: .seconds(1)) { fleet in
-            try await Self.deployed(fleet, idempotent: false)
+            let (holder, spare) = try await Self.deployed(fleet, idempotent: false)
             let running = Self.startRun(fleet, n: 18)  // middle sleeps 2,584 ms
             try await Task.sleep(for: .milliseconds(1000))
-            fleet.devices["sup-b"]?.process.signal(SIGKILL)
+            fleet.devices[holder]?.process.signal(SIGKILL)
             let run = try await running.value
             #expect(!run.success)
             let error = run.error ?? ""
             #expect(error.contains("step middle is marked idempotent: false and may already have run"), "\(error)")
             #expect(error.contains("not retried"), "\(error)")
             #expect(run.retries == nil)
-            #expect(!run.steps.contains { $0.device == fleet.id("sup-d") })
+            #expect(!run.steps.contains { $0.device == fleet.id(spare) })
 
-            // Once middle has moved, the next run calls it on sup-d for the first time: its count is 1.
+            // Once middle has moved, the next run calls it on the spare for the first time: its count is 1.
             #expect(try await eventually(timeout: .seconds(15)) {
                 let deployment = try await fleet.server.client.deployment("pipe")
-                return deployment.step("middle")?.device == fleet.id("sup-d") && deployment.steps.allSatisfy { $0.state == .running }
+                return deployment.step("middle")?.device == fleet.id(spare) && deployment.steps.allSatisfy { $0.state == .running }
             })
             let next = try await fleet.server.client.run("pipe", inputs: ["n": .number(1)])
             #expect(next.success, "\(next.error ?? "")")
@@ -148,10 +152,10 @@ struct RunFailoverTests {
     @Test("a feeding supervisor gives up its hand-off to a frozen next hop once the server moves the step, not after --chain-timeout")
     func handOffEndsWhenNextHopDies() async throws {
         try await DeploymentProcessTests.withFleet(["sup-a", "sup-b", "sup-c", "sup-d"], probeInterval: .seconds(1)) { fleet in
-            try await Self.deployed(fleet)
-            let frozen = fleet.id("sup-b")
-            fleet.devices["sup-b"]?.process.signal(SIGSTOP)
-            defer { fleet.devices["sup-b"]?.process.signal(SIGCONT) }
+            let (holder, spare) = try await Self.deployed(fleet)
+            let frozen = fleet.id(holder)
+            fleet.devices[holder]?.process.signal(SIGSTOP)
+            defer { fleet.devices[holder]?.process.signal(SIGCONT) }
             let started = ContinuousClock.now
             let running = Self.startRun(fleet, n: 5)
             var deadAfter: Duration?
@@ -162,11 +166,11 @@ struct RunFailoverTests {
                 }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            let dead = try #require(deadAfter, "sup-b was not marked dead within 30 s")
+            let dead = try #require(deadAfter, "\(holder) was not marked dead within 30 s")
             let run = try await running.value
             let finishedAfter = ContinuousClock.now - started
             #expect(run.success, "\(run.error ?? "")")
-            #expect(run.steps.map(\.device) == [fleet.id("sup-a"), fleet.id("sup-d"), fleet.id("sup-c")])
+            #expect(run.steps.map(\.device) == [fleet.id("sup-a"), fleet.id(spare), fleet.id("sup-c")])
             let retry = try #require(run.retries?.first, "the result does not say the run was retried")
             #expect(retry.step == "middle")
             #expect(retry.device == frozen)
@@ -177,7 +181,7 @@ struct RunFailoverTests {
             #expect(entry.body.contains("the orchestrator moved the next step"), "\(entry.body)")
             #expect(entry.body.contains("\"forwardFailure\""), "\(entry.body)")
             // Loose: the hand-off ended seconds after the server knew, well before the 10 s timeout.
-            #expect(finishedAfter - dead < .seconds(8), "the run ended \(finishedAfter - dead) after sup-b was marked dead")
+            #expect(finishedAfter - dead < .seconds(8), "the run ended \(finishedAfter - dead) after \(holder) was marked dead")
         }
     }
 }
