@@ -85,7 +85,12 @@ public final class CallService: Sendable {
             await gate.leave()
             let outcome = try result.get()
             try await record(outcome, signature: signature, in: &entry, baseURL: baseURL)
-            if let next { try await forward(outcome, signature: signature, to: next, hops: hops, entry: &entry) }
+            if let next {
+                // The node may have changed while the step ran (its next step moved): hand on to
+                // where the installed node says now.
+                let current = await deployer.deployment(entry.deploymentId)?.plan.instruction(module: entry.module, function: entry.function)?.to
+                try await forward(outcome, signature: signature, to: current ?? next, hops: hops, entry: &entry)
+            }
             entry.status = .done
             entry.success = true
         } catch {
