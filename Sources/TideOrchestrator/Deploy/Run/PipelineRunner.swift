@@ -151,7 +151,12 @@ struct PipelineRunner: Sendable {
         var current = step
         var currentDevice = device
         while true {
-            reading = try await settle(reading, url: requestURL, step: current.name, device: currentDevice)
+            do {
+                reading = try await settle(reading, url: requestURL, step: current.name, device: currentDevice)
+            } catch var failure as RunFailure {
+                failure.interruption?.step = resumePoint(of: current.name, progress)
+                throw failure
+            }
             let value = reading.value
             let next = wiring.chainedSuccessor(of: current.name).flatMap { deployment.manifest.step(named: $0) }
             // The step ran; only handing its output on failed (its value is known).
@@ -165,7 +170,8 @@ struct PipelineRunner: Sendable {
             guard success else {
                 throw RunFailure(message: "step \(current.name) on \(currentDevice) failed: \(run.error ?? "no reason given")")
             }
-            progress.outputs[current.name] = reading.output
+            // A wasmiot device does not report a chained step's value: its output stays unknown.
+            if reading.chainedTo == nil || reading.value != nil { progress.outputs[current.name] = reading.output }
             if let (next, failure) = handOff {
                 let nextDevice = deployment.step(next.name)?.device ?? currentDevice
                 if failure.mayHaveRun { progress.called.insert(next.name) }
@@ -182,6 +188,16 @@ struct PipelineRunner: Sendable {
             requestURL = link
             reading = .pending
         }
+    }
+
+    /// The step to go on from when `step` must run again: `step` itself, or the earliest step
+    /// before it whose output is unknown (a wasmiot device reports none for a chained step).
+    private func resumePoint(of step: String, _ progress: Progress) -> String {
+        var step = step
+        while let producer = deployment.manifest.step(named: step)?.inputs.first(where: { progress.outputs[$0] == nil }) {
+            step = producer
+        }
+        return step
     }
 
     /// Polls a request-history entry on `device` until it is no longer pending, backing off from
