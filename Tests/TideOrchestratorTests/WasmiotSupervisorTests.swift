@@ -268,6 +268,24 @@ struct WasmiotSupervisorTests {
         }
     }
 
+    @Test("a run that reaches a killed wasmiot device before the server knows goes on once its step moved")
+    func runGoesOnAfterAKill() async throws {
+        try await Self.withFleet(["wasmiot-a", "wasmiot-b"]) { fleet in
+            let applied = try await fleet.apply("name: one\nsteps:\n  - name: f\n    module: fibo@^1.1\n    function: fibo\n")
+            let from = try #require(applied.deployment?.step("f")?.device)
+            let victim = try await fleet.server.client.device(from).name
+            try #require(fleet.models[victim]).signal(SIGKILL)
+            let run = try await fleet.server.client.run("one", inputs: ["n": .number(10)])
+            #expect(run.success, "\(run.error ?? "")")
+            #expect(run.result == .number(55))
+            let retry = try #require(run.retries?.first, "the run was not retried")
+            #expect(retry.step == "f")
+            #expect(retry.device == from)
+            #expect(retry.movedTo != nil && retry.movedTo != from)
+            #expect(run.steps.first?.device == retry.movedTo)
+        }
+    }
+
     @Test("a hung device (SIGSTOP) holds up no recovery: its deployments move together; on SIGCONT it loses the stale nodes")
     func hungDeviceDoesNotSerializeRecovery() async throws {
         try await Self.withFleet(["wasmiot-a", "wasmiot-b"]) { fleet in
