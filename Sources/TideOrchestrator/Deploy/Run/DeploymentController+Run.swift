@@ -32,19 +32,18 @@ extension DeploymentController {
                 logger.notice("\(device) does not hold its node of \(name): pushing it again, then going on with the run")
                 await nodeLost(name, on: device, because: "a call answered 404: \(interruption.error)")
                 guard deployments[name]?.status == .active else { return result }
-                (again, movedTo) = ([interruption.step], device)
+                (again, movedTo) = (RunFailover.rerun(from: interruption.step, manifest: deployment.manifest), device)
             case .retry(let steps, let device):
                 logger.notice("run of \(name): \(interruption.device) failed during step \(interruption.step); waiting for it to move")
-                let failed: String
                 switch await awaitMove(name, steps: steps, off: device, until: deadline) {
-                case .moved(let to): (again, movedTo, failed) = (steps, to, "")
-                case .stuck(let reason): (again, movedTo, failed) = ([], interruption.device, reason)
+                case .moved(let to):
+                    (again, movedTo) = (steps, to)
+                case .stuck(let reason):
+                    result.error = "\(result.error ?? interruption.error); step \(interruption.step) was not retried: \(reason)"
+                    return result
                 case .waiting:
-                    (again, movedTo) = ([], interruption.device)
-                    failed = "it did not move within \(PipelineRunner.callTimeout.secondsText) of the start of the run"
-                }
-                guard again.isEmpty == false else {
-                    result.error = "\(result.error ?? interruption.error); step \(interruption.step) was not retried: \(failed)"
+                    result.error = "\(result.error ?? interruption.error); step \(interruption.step) was not retried: "
+                        + "it did not move within \(PipelineRunner.callTimeout.secondsText) of the start of the run"
                     return result
                 }
             }
