@@ -22,10 +22,12 @@ struct FailoverBenchmark: AsyncParsableCommand {
             device), so the pool of capable devices stays the same and no device is damped for flapping.
 
             --soak SECONDS (6 supervisors): a client runs the pipeline one run after another while, every \
-            20-40 s (seeded by --seed), one of the four middle-capable supervisors is SIGKILLed (never while \
-            fewer than two of them are alive) and restarted 5-15 s later with its data directory and port (a \
-            reboot). Reports runs, the longest outage, moves that were not failovers of a killed device, \
-            damped devices, and whether the deployment, its placement and the devices are clean at the end.
+            20-40 s (seeded by --seed), one of the four middle-capable supervisors is SIGKILLed or SIGSTOPped \
+            (never while fewer than two of them are alive) and, 5-15 s later, restarted with its data \
+            directory and port (a reboot) or continued (SIGCONT). Reports runs and their success rate, the \
+            latency that runs retried through a new placement added over clean runs (p50, p99), the longest \
+            outage, moves that were not failovers of a failed device, damped devices, and whether the \
+            deployment, its placement and the devices are clean at the end.
 
             Children are started under `setpriv --pdeathsig KILL`, so they die with the benchmark even when \
             it is SIGKILLed (without setpriv they would be left running; the report says which). The working \
@@ -37,7 +39,10 @@ struct FailoverBenchmark: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Run the soak mode for this long instead of trials (the issue asks for 600).", valueName: "seconds"))
     var soak: Int?
     @Option(help: "Seed of the soak's kill schedule (default: random; the report gives it).") var seed: UInt64?
-    @Option(help: ArgumentHelp("How long the client waits for one pipeline run.", valueName: "seconds")) var runTimeout = 2.0
+    @Option(help: ArgumentHelp(
+        "How long the client waits for one pipeline run (default 2; with --soak 70: a run may wait up to 60 s for a step to move).",
+        valueName: "seconds"))
+    var runTimeout: Double?
     @Option(help: ArgumentHelp("Pause after a failed run (and between soak runs).", valueName: "ms")) var pauseMs = 50
     @Option(help: ArgumentHelp("A trial fails when the pipeline has not run again after this long.", valueName: "seconds"))
     var giveUp = 60
@@ -48,10 +53,13 @@ struct FailoverBenchmark: AsyncParsableCommand {
 
     static let goalMilliseconds = 3000.0
 
+    /// `--run-timeout`, or its default for the mode.
+    var runSeconds: Double { runTimeout ?? (soak == nil ? 2 : 70) }
+
     func validate() throws {
         guard trials >= 1 else { throw ValidationError("--trials must be at least 1") }
         if let soak, soak < 30 { throw ValidationError("--soak must be at least 30 seconds (the first kill comes after 20-40 s)") }
-        guard runTimeout > 0, pauseMs >= 0, giveUp >= 5 else {
+        guard runTimeout.map({ $0 > 0 }) ?? true, pauseMs >= 0, giveUp >= 5 else {
             throw ValidationError("--run-timeout must be > 0, --pause-ms >= 0 and --give-up at least 5")
         }
         var directory: ObjCBool = false
@@ -112,17 +120,17 @@ struct FailoverBenchmark: AsyncParsableCommand {
         if let soak {
             let runner = FailoverBenchmarkSoakRunner(
                 fleet: fleet, api: api, seconds: soak, seed: seed ?? UInt64.random(in: 0...UInt64.max),
-                runTimeout: .milliseconds(Int(runTimeout * 1000)), pause: .milliseconds(pauseMs), settings: settings,
+                runTimeout: .milliseconds(Int(runSeconds * 1000)), pause: .milliseconds(pauseMs), settings: settings,
                 progress: progress)
             return try await runner.run(initial: deployment)
         }
         let trials = FailoverBenchmarkTrials(
-            fleet: fleet, api: api, runTimeout: .milliseconds(Int(runTimeout * 1000)), pause: .milliseconds(pauseMs),
+            fleet: fleet, api: api, runTimeout: .milliseconds(Int(runSeconds * 1000)), pause: .milliseconds(pauseMs),
             giveUp: .seconds(giveUp), progress: progress)
         let results = try await trials.run(self.trials)
         let recovery = FailoverBenchmarkReport.Figures(results.map(\.recoveryMilliseconds))
         let report = FailoverBenchmarkReport(
-            supervisors: names.count, serverSettings: settings, runTimeoutMilliseconds: runTimeout * 1000,
+            supervisors: names.count, serverSettings: settings, runTimeoutMilliseconds: runSeconds * 1000,
             pauseMilliseconds: Double(pauseMs), childrenDieWithBenchmark: FailoverBenchmarkSpawner.shared.childrenDieWithBenchmark,
             recovery: recovery, detection: .init(results.compactMap(\.detectionMilliseconds)),
             replacement: .init(results.compactMap(\.replacementMilliseconds)), goalP99Milliseconds: Self.goalMilliseconds,

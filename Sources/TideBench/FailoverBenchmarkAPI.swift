@@ -31,10 +31,21 @@ struct FailoverBenchmarkAPI: Sendable {
         /// A short name for what went wrong: `timeout`, `http 409`, `step failed`, `unreachable`, `wrong result`.
         var failure: String?
         var detail: String?
+        /// How long the run took, as the client saw it.
+        var milliseconds: Double = 0
+        /// The server went on through a new placement after a device failed (`retries`).
+        var retried = false
     }
 
     /// Runs the pipeline once; gives up on the answer after `timeout`.
     func run(timeout: Duration) async -> Attempt {
+        let started = ContinuousClock.now
+        var attempt = await attemptRun(timeout: timeout)
+        attempt.milliseconds = (ContinuousClock.now - started).inMilliseconds
+        return attempt
+    }
+
+    private func attemptRun(timeout: Duration) async -> Attempt {
         var request = HTTPClientRequest(url: base + "/api/v1/deployments/\(Self.deployment)/run")
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -62,7 +73,7 @@ struct FailoverBenchmarkAPI: Sendable {
         guard result.result == Self.expected else {
             return Attempt(finished: Date(), success: false, middle: middle, failure: "wrong result", detail: text)
         }
-        return Attempt(finished: Date(), success: true, middle: middle)
+        return Attempt(finished: Date(), success: true, middle: middle, retried: result.retries != nil)
     }
 
     /// The HTTP status a supervisor answers a call of step `middle` with (404: it holds no such instance).

@@ -85,9 +85,23 @@ final class FailoverBenchmarkChild: @unchecked Sendable {
         Foundation.kill(pid, SIGKILL)
     }
 
+    /// SIGSTOP: the process hangs with its sockets open (connections to it are accepted by the
+    /// kernel and never answered), as a frozen device does.
+    func freeze() {
+        guard process.isRunning else { return }
+        Foundation.kill(pid, SIGSTOP)
+    }
+
+    /// SIGCONT: a frozen process goes on.
+    func thaw() {
+        guard process.isRunning else { return }
+        Foundation.kill(pid, SIGCONT)
+    }
+
     /// SIGTERM, then SIGKILL after `grace` if it is still running; returns once it exited.
     func stop(grace: Duration = .seconds(5)) async {
         guard process.isRunning else { return }
+        Foundation.kill(pid, SIGCONT)  // a frozen child handles SIGTERM only once it runs
         Foundation.kill(pid, SIGTERM)
         let deadline = ContinuousClock.now + grace
         while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }

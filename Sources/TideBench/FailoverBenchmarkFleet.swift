@@ -91,6 +91,21 @@ actor FailoverBenchmarkFleet {
         return now
     }
 
+    /// SIGSTOPs supervisor `name`; returns when (wall clock).
+    func freeze(_ name: String) -> Date? {
+        guard let supervisor = supervisors[name], supervisor.child.isRunning else { return nil }
+        let now = Date()
+        supervisor.child.freeze()
+        return now
+    }
+
+    /// SIGCONTs a frozen supervisor `name` and waits until the server lists it alive again.
+    func thaw(_ name: String) async throws(FailoverBenchmarkError) {
+        guard let supervisor = supervisors[name] else { throw .child("no supervisor named \(name) to thaw") }
+        supervisor.child.thaw()
+        _ = try await waitAlive(port: supervisor.port, name: name)
+    }
+
     /// Starts supervisor `name` again with its data directory and port (a reboot: same device, with
     /// whatever it had persisted), and waits until the server lists it alive.
     func restart(_ name: String) async throws(FailoverBenchmarkError) {

@@ -55,6 +55,30 @@ struct FailoverBenchmarkSoakReport: Encodable {
         var failed: Int
         var failures: [String: Int]
         var failureExamples: [String: String]
+        /// Succeeded / attempted (the goal: 1, no failed run).
+        var successRate: Double
+        /// Successful runs the server retried through a new placement after a device failed.
+        var retried: Int
+    }
+
+    /// How much a device failure under a run cost it: the runs the server retried, against the
+    /// runs of the same soak that met no failure.
+    struct Latency: Encodable {
+        /// Successful runs that were not retried.
+        var clean: FailoverBenchmarkReport.Figures
+        var retried: FailoverBenchmarkReport.Figures
+        /// Per retried run, its duration minus the clean runs' median: p50 and p99.
+        var addedP50Milliseconds: Double
+        var addedP99Milliseconds: Double
+
+        init(clean: [Double], retried: [Double]) {
+            self.clean = FailoverBenchmarkReport.Figures(clean)
+            self.retried = FailoverBenchmarkReport.Figures(retried)
+            let baseline = self.clean.p50Milliseconds
+            let added = retried.map { max(0, $0 - baseline) }.sorted()
+            addedP50Milliseconds = Percentile.of(added, 0.5)
+            addedP99Milliseconds = Percentile.of(added, 0.99)
+        }
     }
 
     var benchmark = "failover-soak"
@@ -69,6 +93,7 @@ struct FailoverBenchmarkSoakReport: Encodable {
     /// Supervisor -> what it hosts.
     var supervisors: [String: String]
     var runs: Runs
+    var latency: Latency
     /// The longest time between two successful runs.
     var longestOutageMilliseconds: Double
     var longestOutage: FailoverBenchmarkSoakAnalysis.Outage?

@@ -3,9 +3,9 @@ import Foundation
 import TideModel
 import TideResolver
 
-/// The soak mode: while a client runs the pipeline without pause, a seeded chaos loop SIGKILLs
-/// one of the middle-capable supervisors every 20-40 s and restarts it (same data directory and
-/// port: a reboot) 5-15 s later.
+/// The soak mode: while a client runs the pipeline without pause, a seeded chaos loop SIGKILLs or
+/// SIGSTOPs one of the middle-capable supervisors every 20-40 s and, 5-15 s later, restarts it
+/// (same data directory and port: a reboot) or lets it go on (SIGCONT).
 struct FailoverBenchmarkSoak: Sendable {
     let fleet: FailoverBenchmarkFleet
     let api: FailoverBenchmarkAPI
@@ -20,6 +20,8 @@ struct FailoverBenchmarkSoak: Sendable {
     struct Kill: Codable, Sendable {
         var supervisor: String
         var device: DeviceID
+        /// `SIGKILL` (restarted later) or `SIGSTOP` (continued later).
+        var signal: String
         var killedAt: Date
         /// Whether step `middle` ran on it when it was killed.
         var heldMiddle: Bool
@@ -44,6 +46,10 @@ struct FailoverBenchmarkSoak: Sendable {
         var examples: [String: String] = [:]
         /// When each successful run finished.
         var successes: [Date] = []
+        /// How long each successful run took, as the client saw it: runs the server did not retry.
+        var cleanMilliseconds: [Double] = []
+        /// The same for runs the server retried through a new placement (`retries` in the result).
+        var retriedMilliseconds: [Double] = []
         /// When the client stopped (the soak's end; a restart may still follow).
         var ended = Date()
     }
@@ -67,6 +73,11 @@ struct FailoverBenchmarkSoak: Sendable {
             if attempt.success {
                 runs.succeeded += 1
                 runs.successes.append(attempt.finished)
+                if attempt.retried {
+                    runs.retriedMilliseconds.append(attempt.milliseconds)
+                } else {
+                    runs.cleanMilliseconds.append(attempt.milliseconds)
+                }
             } else {
                 let kind = attempt.failure ?? "failed"
                 runs.failures[kind, default: 0] += 1
@@ -92,16 +103,18 @@ struct FailoverBenchmarkSoak: Sendable {
             next = killTime + Self.seconds(20...40, &random)
             let restartDelay = Self.seconds(5...15, &random)
             let pick = random.next()
-            guard var kill = await killOne(pick) else {
+            let freeze = random.next() % 2 == 1
+            guard var kill = await killOne(pick, freeze: freeze) else {
                 chaos.skipped.append(Date())
                 progress("no kill this time: fewer than two middle-capable devices alive (or the server did not answer)")
                 continue
             }
-            progress("SIGKILL \(kill.supervisor)\(kill.heldMiddle ? " (holds middle)" : ""); restart in \(Int(restartDelay.inSeconds)) s")
+            progress(
+                "\(kill.signal) \(kill.supervisor)\(kill.heldMiddle ? " (holds middle)" : ""); \(freeze ? "SIGCONT" : "restart") in \(Int(restartDelay.inSeconds)) s")
             try? await Task.sleep(until: killTime + restartDelay, clock: .continuous)
             kill.restartedAt = Date()
             do {
-                try await fleet.restart(kill.supervisor)
+                if freeze { try await fleet.thaw(kill.supervisor) } else { try await fleet.restart(kill.supervisor) }
                 kill.aliveAgainAt = Date()
             } catch {
                 kill.restartError = error.description
@@ -112,8 +125,9 @@ struct FailoverBenchmarkSoak: Sendable {
         return chaos
     }
 
-    /// Kills one of the alive middle-capable supervisors (`pick` chooses which), unless fewer than two are alive.
-    private func killOne(_ pick: UInt64) async -> Kill? {
+    /// Kills (or freezes) one of the alive middle-capable supervisors (`pick` chooses which), unless
+    /// fewer than two are alive.
+    private func killOne(_ pick: UInt64, freeze: Bool) async -> Kill? {
         guard let devices = try? await api.devices() else { return nil }
         var alive: [FailoverBenchmarkFleet.Supervisor] = []
         for name in candidates {
@@ -125,8 +139,10 @@ struct FailoverBenchmarkSoak: Sendable {
         guard alive.count >= 2 else { return nil }
         let victim = alive[Int(pick % UInt64(alive.count))]
         let middle = try? await api.deployment().step("middle")?.device
-        guard let killedAt = await fleet.kill(victim.name) else { return nil }
-        return Kill(supervisor: victim.name, device: victim.id, killedAt: killedAt, heldMiddle: middle == victim.id)
+        guard let killedAt = freeze ? await fleet.freeze(victim.name) : await fleet.kill(victim.name) else { return nil }
+        return Kill(
+            supervisor: victim.name, device: victim.id, signal: freeze ? "SIGSTOP" : "SIGKILL", killedAt: killedAt,
+            heldMiddle: middle == victim.id)
     }
 
     private static func seconds(_ range: ClosedRange<Double>, _ random: inout SplitMix64) -> Duration {

@@ -46,7 +46,10 @@ struct FailoverBenchmarkSoakRunner: Sendable {
             seconds: seconds, seed: seed, settings: settings, runTimeout: runTimeout, pause: pause,
             runs: .init(
                 attempted: runs.attempted, succeeded: runs.succeeded, failed: runs.attempted - runs.succeeded,
-                failures: runs.failures, failureExamples: runs.examples),
+                failures: runs.failures, failureExamples: runs.examples,
+                successRate: runs.attempted == 0 ? 0 : Double(runs.succeeded) / Double(runs.attempted),
+                retried: runs.retriedMilliseconds.count),
+            latency: .init(clean: runs.cleanMilliseconds, retried: runs.retriedMilliseconds),
             longest: longest, outages: outages, chaos: chaos, moves: moves, falseDeaths: falseDeaths,
             damping: analysis.damping(), final: final, problems: problems,
             evidence: problems.isEmpty ? nil : await api.evidence())
@@ -81,7 +84,7 @@ struct FailoverBenchmarkSoakRunner: Sendable {
 
 extension FailoverBenchmarkSoakReport {
     init(
-        seconds: Int, seed: UInt64, settings: String, runTimeout: Duration, pause: Duration, runs: Runs,
+        seconds: Int, seed: UInt64, settings: String, runTimeout: Duration, pause: Duration, runs: Runs, latency: Latency,
         longest: FailoverBenchmarkSoakAnalysis.Outage?, outages: [FailoverBenchmarkSoakAnalysis.Outage],
         chaos: FailoverBenchmarkSoak.Chaos, moves: FailoverBenchmarkSoakAnalysis.Moves, falseDeaths: [String],
         damping: [String], final: FailoverBenchmarkSoakCheck.Final, problems: [String], evidence: [String]?
@@ -93,7 +96,7 @@ extension FailoverBenchmarkSoakReport {
                 "sup-a": "first", "sup-c": "last", "sup-b": "middle-capable", "sup-d": "middle-capable",
                 "sup-e": "middle-capable", "sup-f": "middle-capable",
             ],
-            runs: runs, longestOutageMilliseconds: longest?.milliseconds ?? 0, longestOutage: longest,
+            runs: runs, latency: latency, longestOutageMilliseconds: longest?.milliseconds ?? 0, longestOutage: longest,
             outagesOver3Seconds: outages, killsDone: chaos.kills.count,
             restartsDone: chaos.kills.filter { $0.restartError == nil && $0.restartedAt != nil }.count,
             killsSkipped: chaos.skipped.count, kills: chaos.kills, moves: moves, falseFailovers: moves.falseFailovers.count,

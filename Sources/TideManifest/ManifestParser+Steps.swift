@@ -57,6 +57,7 @@ extension YAMLReader {
         var require = StepConstraints()
         var prefer = StepPreferences()
         var policy: FailurePolicy?
+        var idempotent: Bool?
         var valid = true
         for field in fields {
             let fieldPath = "\(path).\(field.key)"
@@ -92,6 +93,9 @@ extension YAMLReader {
             case "on-failure":
                 policy = failurePolicy(field.value, at: fieldPath)
                 if policy == nil { valid = false }
+            case "idempotent":
+                idempotent = boolean(field.value, at: fieldPath)
+                if idempotent == nil { valid = false }
             default: break
             }
         }
@@ -101,7 +105,7 @@ extension YAMLReader {
         guard valid, let name, let module, let function, let inputs else { return nil }
         return ManifestStep(
             name: name, package: module.package, versionRange: module.range, function: function, inputs: inputs,
-            require: require, prefer: prefer, onFailure: policy)
+            require: require, prefer: prefer, onFailure: policy, idempotent: idempotent)
     }
 
     private mutating func inputs(_ node: Node, at path: String, earlier: EarlierSteps) -> [String]? {

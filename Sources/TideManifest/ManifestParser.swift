@@ -43,7 +43,7 @@ enum ManifestKeys {
     static let top = ["name", "steps", "on-failure", "update"]
     static let update = ["max-parallel", "canary", "auto-promote", "min-healthy-time", "auto-revert", "check"]
     static let rolloutCheck = ["run", "max-error-rate"]
-    static let step = ["name", "module", "function", "input", "require", "prefer", "on-failure"]
+    static let step = ["name", "module", "function", "input", "require", "prefer", "on-failure", "idempotent"]
     static let require = ["labels", "capabilities", "memory", "device", "avoid"]
     static let prefer = ["near", "labels", "spread", "weight"]
     static let failurePolicy = ["fallback"]

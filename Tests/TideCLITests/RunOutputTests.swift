@@ -71,4 +71,18 @@ import TideModel
         #expect(ResultFiles.fileExtension(of: [0xFF, 0xD8, 0xFF, 0xE0]) == ".jpg")
         #expect(ResultFiles.fileExtension(of: [1, 2, 3]) == ".bin" && ResultFiles.fileExtension(of: []) == ".bin")
     }
+
+    @Test func aRetriedRunSaysWhichStepsDeviceFailedAndWhereItWentOn() {
+        var result = RunResult(
+            deployment: "pipe", generation: 3, success: true, result: .number(1), error: nil,
+            steps: [Self.step("first", .number(987)), Self.step("middle", .number(1))], durationMs: 2100, resultStep: "middle")
+        result.retries = [
+            RunResult.Retry(
+                step: "middle", device: DeviceID("dev-b"), error: "127.0.0.1:5002 refused the connection", movedTo: DeviceID("dev-d"),
+                waitedMs: 812)
+        ]
+        let lines = RunOutput.render(result).split(separator: "\n").map(String.init)
+        #expect(lines.contains("retry 1: step middle on dev-b: 127.0.0.1:5002 refused the connection; went on on dev-d after 812 ms"))
+        #expect(lines.last == "pipe generation 3: ok in 2100 ms")
+    }
 }

@@ -97,6 +97,22 @@ import TideModel
         #expect(try JSONDecoder().decode(DeploymentManifest.self, from: data) == manifest)
     }
 
+    @Test func aStepMayBeMarkedNotIdempotent() throws {
+        let manifest = try ManifestParser.parse("""
+            name: a
+            steps:
+              - {name: count, module: sink@1, function: push, idempotent: false}
+              - {name: twice, module: fibo@^1.1, function: fibo, input: count, idempotent: true}
+              - {name: plain, module: fibo@^1.1, function: fibo}
+            """)
+        #expect(manifest.steps.map(\.idempotent) == [false, true, nil])
+        #expect(manifest.steps.map(\.mayRunTwice) == [false, true, true])
+        let data = try JSONEncoder().encode(manifest)
+        #expect(try JSONDecoder().decode(DeploymentManifest.self, from: data) == manifest)
+        // Absent, it stays out of the stored form: manifests stored before it existed read the same.
+        #expect(!String(decoding: try JSONEncoder().encode(manifest.steps[2]), as: UTF8.self).contains("idempotent"))
+    }
+
     @Test func sizes() {
         #expect(ByteCount.parse("256MiB") == 256 << 20)
         #expect(ByteCount.parse("256 MiB") == 256 << 20)

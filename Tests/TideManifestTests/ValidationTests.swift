@@ -20,6 +20,11 @@ import TideManifest
 
         """
 
+    @Test func idempotentTakesTrueOrFalse() {
+        let text = header.replacingOccurrences(of: "function: capture\n", with: "function: capture\n    idempotent: sometimes\n")
+        #expect(problems(text) == ["manifest.yaml line 6: steps[0].idempotent: \"sometimes\" is not true or false"])
+    }
+
     @Test func sizeThatIsNotASize() {
         let text = header + """
               - name: classify
@@ -48,7 +53,7 @@ import TideManifest
             """
         #expect(problems(text) == [
             "manifest.yaml line 2: unknown field \"replicas\"; allowed fields: name, steps, on-failure, update",
-            "manifest.yaml line 7: steps[0]: unknown field \"requires\"; allowed fields: name, module, function, input, require, prefer, on-failure",
+            "manifest.yaml line 7: steps[0]: unknown field \"requires\"; allowed fields: name, module, function, input, require, prefer, on-failure, idempotent",
             "manifest.yaml line 8: steps[0].prefer: unknown field \"close-to\"; allowed fields: near, labels, spread, weight",
         ])
     }

@@ -95,7 +95,7 @@ struct FailoverTests {
 
             // SIGSTOP of sup-d: middle moves back to sup-b (alive again); after SIGCONT sup-d is cleaned.
             fleet.devices["sup-d"]?.process.signal(SIGSTOP)
-            // A run in flight when sup-d stopped waits for sup-a's hand-off to time out (10 s).
+            // A run in flight when sup-d stopped goes on once middle has moved (RunFailoverTests).
             let (afterStop, stopElapsed) = try await Self.runUntilMoved(fleet, avoiding: fleet.id("sup-d"), timeout: .seconds(40))
             if afterStop == nil {
                 let state = try await fleet.server.client.deployment("pipe")

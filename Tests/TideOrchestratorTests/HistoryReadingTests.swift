@@ -48,6 +48,26 @@ struct HistoryReadingTests {
         #expect(chained.chainedTo == "http://127.0.0.1:1/request-history/r2")
         let failed = HistoryReading(["requestId": "r1", "status": "failed", "success": false, "error": "trap: unreachable"])
         #expect(failed.state == .failed && failed.error == "trap: unreachable")
+        #expect(failed.handOffFailed == nil)
+    }
+
+    @Test("a Tide entry whose hand-off failed keeps the step's value and says whether the next step may have run")
+    func handOffFailed() {
+        let entry: JSONValue = [
+            "requestId": "r1", "status": "failed", "success": false, "result": ["987", .null], "value": 987,
+            "error": "the next step at http://127.0.0.1:2/pipe/modules/middle/tick failed: abandoned: the orchestrator moved the next step",
+            "forwardFailure": ["to": "http://127.0.0.1:2/pipe/modules/middle/tick", "mayHaveRun": true],
+        ]
+        let reading = HistoryReading(entry)
+        #expect(reading.state == .failed)
+        #expect(reading.output == .number("987"))
+        #expect(reading.handOffFailed == .init(mayHaveRun: true, to: "http://127.0.0.1:2/pipe/modules/middle/tick"))
+        #expect(reading.chainedTo == nil)
+        let refused = HistoryReading([
+            "requestId": "r2", "status": "failed", "success": false, "result": ["5", .null], "value": 5, "error": "refused",
+            "forwardFailure": ["to": "http://127.0.0.1:2/x", "mayHaveRun": false],
+        ])
+        #expect(refused.handOffFailed?.mayHaveRun == false)
     }
 
     @Test("a float result and a bytes result")

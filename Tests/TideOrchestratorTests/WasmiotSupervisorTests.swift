@@ -243,7 +243,7 @@ struct WasmiotSupervisorTests {
         }
     }
 
-    @Test("SIGKILL moves the step to the other device within about a second")
+    @Test("SIGKILL moves the step to the other device within about a second; a run that reaches the killed device first goes on there")
     func killedDeviceLosesItsStep() async throws {
         try await Self.withFleet(["wasmiot-a", "wasmiot-b"]) { fleet in
             let applied = try await fleet.apply("""
@@ -257,6 +257,13 @@ struct WasmiotSupervisorTests {
             let victim = try await fleet.server.client.device(from).name
             let started = ContinuousClock.now
             try #require(fleet.models[victim]).signal(SIGKILL)
+            // Before the server knows: the call is refused, and the run goes on once the step moved.
+            let run = try await fleet.server.client.run("one", inputs: ["n": .number(10)])
+            #expect(run.success, "\(run.error ?? "")")
+            #expect(run.result == .number(55))
+            let retry = try #require(run.retries?.first, "the run was not retried")
+            #expect(retry.step == "f" && retry.device == from)
+            #expect(retry.movedTo != nil && retry.movedTo != from && run.steps.first?.device == retry.movedTo)
             let moved = try await eventually(timeout: .seconds(20)) {
                 let deployment = try await fleet.server.client.deployment("one")
                 return deployment.status == .active && deployment.step("f")?.device != from

@@ -12,8 +12,15 @@ enum RunOutput {
             table.rows.append([step.step, names.label(step.device), value, step.durationMs.map(milliseconds) ?? "-"])
         }
         if !result.steps.isEmpty { lines.append(table.render()) }
+        for (index, retry) in (result.retries ?? []).enumerated() { lines.append(retryLine(retry, number: index + 1, names: names)) }
         lines.append("\(result.deployment) generation \(result.generation): \(result.success ? "ok" : "failed") in \(milliseconds(result.durationMs))")
         return lines.joined(separator: "\n")
+    }
+
+    /// `retry 1: step middle on sup-b (dev-…): <error>; went on on sup-d (dev-…) after 812 ms`.
+    static func retryLine(_ retry: RunResult.Retry, number: Int, names: DeviceNames) -> String {
+        let moved = retry.movedTo.map { "went on on \(names.label($0)) after \(milliseconds(retry.waitedMs))" } ?? "not retried"
+        return "retry \(number): step \(retry.step) on \(names.label(retry.device)): \(retry.error); \(moved)"
     }
 
     /// `result: 2 (bright)  (from step classify)`: the value, its label, and the step it is the value of.

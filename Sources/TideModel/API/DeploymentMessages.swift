@@ -90,6 +90,29 @@ public struct RunResult: Sendable, Codable, Equatable {
         }
     }
 
+    /// An attempt of the run that a device failure cut short, and how the run went on.
+    public struct Retry: Sendable, Codable, Equatable {
+        /// The step the run went on from: the one whose device failed, or an earlier one whose
+        /// output was lost with it.
+        public var step: String
+        /// The device that failed (nil when the step had none).
+        public var device: DeviceID?
+        /// What went wrong, as the run saw it.
+        public var error: String
+        /// Where the step ran next (nil when the run gave up).
+        public var movedTo: DeviceID?
+        /// How long the run waited for the step to move.
+        public var waitedMs: Double
+
+        public init(step: String, device: DeviceID?, error: String, movedTo: DeviceID?, waitedMs: Double) {
+            self.step = step
+            self.device = device
+            self.error = error
+            self.movedTo = movedTo
+            self.waitedMs = waitedMs
+        }
+    }
+
     public var deployment: String
     public var generation: Int64
     public var success: Bool
@@ -102,6 +125,8 @@ public struct RunResult: Sendable, Codable, Equatable {
     /// In the order the steps finished.
     public var steps: [StepRun]
     public var durationMs: Double
+    /// The attempts a device failure cut short, in order; absent when the run was not retried.
+    public var retries: [Retry]?
 
     public init(
         deployment: String, generation: Int64, success: Bool, result: JSONValue?, error: String?, steps: [StepRun],

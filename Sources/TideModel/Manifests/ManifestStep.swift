@@ -13,11 +13,18 @@ public struct ManifestStep: Sendable, Codable, Equatable {
     public var prefer: StepPreferences
     /// nil: the deployment's policy.
     public var onFailure: FailurePolicy?
+    /// `idempotent: false` in the manifest: the step must not run twice for one run (it has effects
+    /// beyond its result), so a run is not retried past it once its call may have reached a device.
+    /// nil (absent) means idempotent, the default.
+    public var idempotent: Bool?
+
+    /// Whether a run may call this step again after a device failed (see `idempotent`).
+    public var mayRunTwice: Bool { idempotent != false }
 
     public init(
         name: String, package: String, versionRange: VersionRange = .any, function: String, inputs: [String] = [],
         require: StepConstraints = StepConstraints(), prefer: StepPreferences = StepPreferences(),
-        onFailure: FailurePolicy? = nil
+        onFailure: FailurePolicy? = nil, idempotent: Bool? = nil
     ) {
         self.name = name
         self.package = package
@@ -27,5 +34,6 @@ public struct ManifestStep: Sendable, Codable, Equatable {
         self.require = require
         self.prefer = prefer
         self.onFailure = onFailure
+        self.idempotent = idempotent
     }
 }

@@ -12,6 +12,9 @@ actor EventBus {
         self.latestID = latestID
     }
 
+    /// The newest event announced: wait after it to hear of the next change.
+    var latest: Int64 { latestID }
+
     func published(_ events: [FleetEvent]) {
         guard let newest = events.map(\.id).max(), newest > latestID else { return }
         latestID = newest

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import TideModel
 
 /// Runs calls: checks the request against the deployment, records it in the request history,
@@ -13,6 +14,8 @@ public final class CallService: Sendable {
     let gate: CallGate
     let client: HTTPClient
     let chainTimeout: Duration
+    /// The forwards in flight, which a new node can end (see `ChainedCalls`).
+    let chained = ChainedCalls()
     /// Chained calls one request may start, one after another.
     let maxChainHops: Int
     let logger: Logger
@@ -82,7 +85,12 @@ public final class CallService: Sendable {
             await gate.leave()
             let outcome = try result.get()
             try await record(outcome, signature: signature, in: &entry, baseURL: baseURL)
-            if let next { try await forward(outcome, signature: signature, to: next, hops: hops, entry: &entry) }
+            if let next {
+                // The node may have changed while the step ran (its next step moved): hand on to
+                // where the installed node says now.
+                let current = await deployer.deployment(entry.deploymentId)?.plan.instruction(module: entry.module, function: entry.function)?.to
+                try await forward(outcome, signature: signature, to: current ?? next, hops: hops, entry: &entry)
+            }
             entry.status = .done
             entry.success = true
         } catch {
@@ -154,24 +162,67 @@ public final class CallService: Sendable {
         request.headers.replaceOrAdd(name: Self.hopsHeader, value: String(hops))
         let resultURL: String
         do {
-            let response = try await client.execute(request, timeout: .seconds(Int64(chainTimeout.components.seconds)))
-            let body = try await response.body.collect(upTo: 1 << 20)
-            guard (200..<300).contains(Int(response.status.code)) else {
-                let detail = String(buffer: body).prefix(300)
-                throw SupervisorError.badRequest("HTTP \(response.status.code): \(detail)")
-            }
-            let decoded = try JSONDecoder().decode([String: JSONValue].self, from: Data(body.readableBytesView))
-            guard let url = decoded["resultUrl"]?.stringValue else {
-                throw SupervisorError.badRequest("the answer has no resultUrl")
-            }
-            resultURL = url
+            resultURL = try await handOff(request, entry: entry, to: next.address)
         } catch let error as SupervisorError {
             throw SupervisorError(.badGateway, "the next step at \(next.address) failed: \(error.message)")
+        } catch let failure as ForwardError {
+            entry.forwardFailure = HistoryEntry.ForwardFailure(to: next.address, mayHaveRun: failure.mayHaveRun)
+            throw SupervisorError(.badGateway, "the next step at \(next.address) failed: \(failure.message)")
         } catch {
             throw SupervisorError(.badGateway, "the next step at \(next.address) failed: \(error)")
         }
         entry.chainedTo = resultURL
         entry.result = .next(resultURL)
+    }
+
+    /// A next step that gave no answer: unreachable, timed out, or given up on by a new node.
+    private struct ForwardError: Error {
+        var message: String
+        var mayHaveRun: Bool
+    }
+
+    /// Sends the chained call and returns the next step's resultUrl. The call is registered with
+    /// `chained`, so that a node that moves the next step ends it.
+    private func handOff(_ request: HTTPClientRequest, entry: HistoryEntry, to address: String) async throws -> String {
+        let id = UUID()
+        let client = self.client
+        let timeout = TimeAmount.seconds(Int64(chainTimeout.components.seconds))
+        let exchange = Task { () throws -> (UInt, ByteBuffer) in
+            let response = try await client.execute(request, timeout: timeout)
+            return (response.status.code, try await response.body.collect(upTo: 1 << 20))
+        }
+        await chained.begin(
+            id, deploymentId: entry.deploymentId, module: entry.module, function: entry.function, target: address,
+            cancel: { exchange.cancel() })
+        let result = await exchange.result
+        if let reason = await chained.end(id) {
+            throw ForwardError(message: "abandoned: \(reason)", mayHaveRun: true)
+        }
+        let status: UInt
+        let body: ByteBuffer
+        do {
+            (status, body) = try result.get()
+        } catch {
+            throw ForwardError(message: "\(error)", mayHaveRun: !Self.neverConnected(error))
+        }
+        guard (200..<300).contains(Int(status)) else {
+            throw SupervisorError.badRequest("HTTP \(status): \(String(buffer: body).prefix(300))")
+        }
+        guard let decoded = try? JSONDecoder().decode([String: JSONValue].self, from: Data(body.readableBytesView)),
+            let url = decoded["resultUrl"]?.stringValue
+        else {
+            throw SupervisorError.badRequest("the answer has no resultUrl")
+        }
+        return url
+    }
+
+    /// Whether a failed request never reached the next device (the connection was refused or
+    /// never made), so the next step cannot have run.
+    static func neverConnected(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError, error == .connectTimeout { return true }
+        if error is NIOConnectionError { return true }
+        if let error = error as? IOError, error.errnoCode == ECONNREFUSED { return true }
+        return false
     }
 
     static func jsonString(_ text: String) -> String {

@@ -99,7 +99,7 @@ public struct SupervisorServer: TideServer {
             describe: describe, usage: usage, link: link, authority: authority,
             maxBodyBytes: configuration.maxJSONBodyBytes
         ).add(to: router)
-        DeployRoutes(deployer: deployer, authority: authority, maxBodyBytes: configuration.nodeLimits.maxBytes)
+        DeployRoutes(deployer: deployer, chained: calls.chained, authority: authority, maxBodyBytes: configuration.nodeLimits.maxBytes)
             .add(to: router)
         CallRoutes(
             calls: calls, history: history, maxBodyBytes: configuration.maxCallBodyBytes,

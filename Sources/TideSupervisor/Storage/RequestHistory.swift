@@ -21,10 +21,27 @@ public struct HistoryEntry: Sendable, Codable, Equatable {
     public var files: [String: String]?
     /// When the step forwarded its output, the next step's resultUrl (also `result`).
     public var chainedTo: String?
+    /// When the next step could not be reached (or its device was given up on), so the output
+    /// was not handed on: set beside `error`, while the step's own value stays readable.
+    public var forwardFailure: ForwardFailure?
     public var error: String?
     public var queuedAt: Date
     public var finishedAt: Date?
     public var durationMs: Double?
+
+    /// A hand-off to the next step that did not get an answer.
+    public struct ForwardFailure: Sendable, Codable, Equatable {
+        /// The next step's endpoint.
+        public var to: String
+        /// Whether the next step may have received the call (and run): false only when the
+        /// connection was never made.
+        public var mayHaveRun: Bool
+
+        public init(to: String, mayHaveRun: Bool) {
+            self.to = to
+            self.mayHaveRun = mayHaveRun
+        }
+    }
 
     public enum ResultField: Sendable, Codable, Equatable {
         /// `[<the value as JSON text>, <output file URLs or null>]`.

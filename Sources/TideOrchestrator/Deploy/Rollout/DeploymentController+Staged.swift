@@ -108,7 +108,7 @@ extension DeploymentController {
         } while ContinuousClock.now < deadline
         if let inputs = strategy.check.run {
             do {
-                let run = try await runOnce(name, inputs: try RunInputs(json: inputs, limits: .default), limits: .default).result
+                let run = try await runOnce(name, inputs: try RunInputs(json: inputs, limits: .default), limits: .default).1.result
                 if !run.success { return .failed("the probe run failed: \(run.error ?? "no reason given")") }
             } catch {
                 return .failed("the probe run failed: \(Self.message(error))")

@@ -31,6 +31,15 @@ struct HistoryReading: Sendable, Equatable {
     /// The next step's entry, when the device forwarded the output.
     var chainedTo: String?
     var durationMs: Double?
+    /// A Tide supervisor's `forwardFailure`: the step ran, but its output did not reach the next
+    /// step's device; whether the next step may have run all the same.
+    var handOffFailed: HandOffFailure?
+
+    struct HandOffFailure: Sendable, Equatable {
+        var mayHaveRun: Bool
+        /// The next step's endpoint.
+        var to: String
+    }
 
     static let pending = HistoryReading(state: .pending, value: nil, output: .nothing, error: nil, chainedTo: nil, durationMs: nil)
 
@@ -54,6 +63,9 @@ struct HistoryReading: Sendable, Equatable {
         chainedTo = entry["chainedTo"]?.stringValue ?? (success ? resultURL : nil)
         state = success ? .succeeded : .failed
         durationMs = entry["durationMs"]?.numberValue
+        if !success, let failure = entry["forwardFailure"], let to = failure["to"]?.stringValue {
+            handOffFailed = HandOffFailure(mayHaveRun: failure["mayHaveRun"] != .bool(false), to: to)
+        }
         error = success ? nil : (entry["error"]?.stringValue ?? result?.stringValue)
 
         // result[0] is the value as JSON text (wasmiot: json.dumps(value); Tide: the exact number).
