@@ -11,6 +11,8 @@ struct FailoverTests {
     typealias Fleet = DeploymentProcessTests.Fleet
 
     /// first (sup-a) -> middle (sup-b, may move anywhere but sup-a and sup-c) -> last (sup-c).
+    /// Label preferences in these tests weigh 20: with the default 1, a moment of CPU load on a busy
+    /// machine outscored them (the device was in fact the other one).
     static func pipeline(_ fleet: Fleet) -> String {
         """
         name: pipe
@@ -23,7 +25,7 @@ struct FailoverTests {
             module: fibo@^1.1
             function: fibo
             require: { avoid: [\(fleet.id("sup-a")), \(fleet.id("sup-c"))] }
-            prefer: { labels: { role: sup-b } }
+            prefer: { labels: { role: sup-b }, weight: 20 }
           - name: last
             module: fibo@^1.1
             function: fibo
@@ -144,7 +146,7 @@ struct FailoverTests {
     func rebalance() async throws {
         try await DeploymentProcessTests.withFleet(
             ["sup-a", "sup-b"], probeInterval: .seconds(1), reconcileInterval: .seconds(1), rebalanceGain: 0.5) { fleet in
-            let applied = try await fleet.apply("name: home\nsteps:\n  - name: f\n    module: fibo@^1.1\n    function: fibo\n    prefer: { labels: { role: sup-a } }\n")
+            let applied = try await fleet.apply("name: home\nsteps:\n  - name: f\n    module: fibo@^1.1\n    function: fibo\n    prefer: { labels: { role: sup-a }, weight: 20 }\n")
             #expect(applied.deployment?.step("f")?.device == fleet.id("sup-a"), "\(applied.body)")
             fleet.devices["sup-a"]?.process.signal(SIGKILL)
             #expect(try await eventually(timeout: .seconds(8)) {

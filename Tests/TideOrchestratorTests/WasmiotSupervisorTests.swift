@@ -183,7 +183,7 @@ struct WasmiotSupervisorTests {
                   - name: f
                     module: fibo@^1.1
                     function: fibo
-                    prefer: { labels: { tier: edge } }
+                    prefer: { labels: { tier: edge }, weight: 20 }
                 """)
             #expect(applied.deployment?.status == .active, "\(applied.body)")
             #expect(applied.deployment?.step("f")?.device == (try await fleet.id("tide-last")))
@@ -288,7 +288,7 @@ struct WasmiotSupervisorTests {
                       - name: f
                         module: fibo@^1.1
                         function: fibo
-                        prefer: { labels: { home: a } }
+                        prefer: { labels: { home: a }, weight: 20 }
                     """)
                 #expect(applied.deployment?.status == .active)
                 #expect(applied.deployment?.step("f")?.device == a, "\(applied.body)")
