@@ -102,6 +102,7 @@ extension DeploymentController {
     /// the server is no open proxy.
     func resultFile(_ name: String, url: String) async throws -> [UInt8] {
         guard let deployment = deployments[name] else { throw DeploymentError.notFound(name) }
+        guard !url.isEmpty else { throw DeploymentError.badRequest("give the URL of a step's bytes result: ?url=http://...") }
         guard url.utf8.count <= RunInputs.Limits.default.maxURLLength, let components = URLComponents(string: url),
             let host = components.host, let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https"
         else {
