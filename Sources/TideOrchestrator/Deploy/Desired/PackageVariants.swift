@@ -27,7 +27,6 @@ enum PackageVariants {
         _ manifest: DeploymentManifest, ranges: [String: [String]], resolutions: [[String: RegistryEntry]]
     ) throws(DeploymentError) -> PinnedPackages {
         var pinned = PinnedPackages()
-        var pins: [String: String] = [:]
         // Import name -> (version, the step whose module imports it), first seen.
         var imports: [String: (version: String, step: String)] = [:]
         for step in manifest.steps {
@@ -36,7 +35,7 @@ enum PackageVariants {
             guard let own = resolution[step.package] else {
                 throw .internalFailure("resolution did not pin \(step.package)")
             }
-            pins[step.name] = own.record.version
+            pinned.pin(step.name, at: own.record.version)
             pinned.add(own)
             var pending = own.record.dependencies.keys.sorted()
             var seen: Set<String> = [step.package]
@@ -55,12 +54,12 @@ enum PackageVariants {
             }
         }
         for (name, imported) in imports.sorted(by: { $0.key < $1.key }) {
-            if let step = manifest.steps.first(where: { $0.package == name && pins[$0.name] != imported.version }) {
+            if let step = manifest.steps.first(where: { $0.package == name && pinned.entry(of: $0)?.record.version != imported.version }) {
                 throw .badRequest(
-                    "step \(step.name) runs \(name) \(pins[step.name] ?? "?"), but step \(imported.step) imports \(name) \(imported.version); "
+                    "step \(step.name) runs \(name) \(pinned.entry(of: step)?.record.version ?? "?"), but step \(imported.step) imports \(name) \(imported.version); "
                         + "a package that steps import runs at that one version in every step of the deployment")
             }
         }
-        return PinnedPackages(entries: pinned.all, pins: pins)
+        return pinned
     }
 }

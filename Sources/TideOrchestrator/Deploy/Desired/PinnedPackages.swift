@@ -22,6 +22,9 @@ struct PinnedPackages: Sendable {
 
     static func key(_ name: String, _ version: String) -> String { name + "@" + version }
 
+    /// `step` runs its package at `version`.
+    mutating func pin(_ step: String, at version: String) { stepVersions[step] = version }
+
     mutating func add(_ entry: RegistryEntry) {
         let key = Self.key(entry.record.name, entry.record.version)
         guard byKey[key] == nil else { return }

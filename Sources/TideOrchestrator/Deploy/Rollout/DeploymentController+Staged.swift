@@ -10,6 +10,10 @@ extension DeploymentController {
         case abort
     }
 
+    struct StageReadFailure: Error {
+        var message: String
+    }
+
     /// Why a stage did not pass.
     enum StageVerdict: Sendable, Equatable {
         case failed(String)
@@ -85,7 +89,7 @@ extension DeploymentController {
     {
         let (addresses, _, missing) = await endpoints(of: deployment.devices)
         guard missing.isEmpty else {
-            throw DeploymentError.internalFailure("device(s) \(Self.list(missing)) are no longer in the inventory")
+            throw DeploymentError.internalFailure("device(s) \(Self.list(missing.map(\.rawValue))) are no longer in the inventory")
         }
         let nodes = try encodedNodes(&deployment, entries: entries, addresses: addresses)
         return (RolloutStages.order(Rollout.changed(deployment, nodes: nodes), previous: deployment.previous?.devices ?? []), nodes)
@@ -116,16 +120,31 @@ extension DeploymentController {
         }
         if let limit = strategy.check.maxErrorRate {
             let (addresses, _, _) = await endpoints(of: devices)
+            // Every device of the stage at once: a slow one costs its timeout once, not per device.
+            let supervisors = self.supervisors
+            let counts = await withTaskGroup(of: Result<(calls: Int, failed: Int), StageReadFailure>.self) { group in
+                for device in devices {
+                    guard let endpoint = addresses[device] else { continue }
+                    group.addTask {
+                        do throws(ProbeError) {
+                            return .success(try await supervisors.callCounts(of: name, at: endpoint, since: since, timeout: .seconds(5)))
+                        } catch {
+                            return .failure(StageReadFailure(message: "cannot read the request history of \(device): \(error.message)"))
+                        }
+                    }
+                }
+                var all: [Result<(calls: Int, failed: Int), StageReadFailure>] = []
+                for await result in group { all.append(result) }
+                return all
+            }
             var calls = 0
             var failed = 0
-            for device in devices {
-                guard let endpoint = addresses[device] else { continue }
-                do throws(ProbeError) {
-                    let counts = try await supervisors.callCounts(of: name, at: endpoint, since: since, timeout: .seconds(5))
-                    calls += counts.calls
-                    failed += counts.failed
-                } catch {
-                    return .failed("cannot read the request history of \(device): \(error.message)")
+            for result in counts {
+                switch result {
+                case .success(let count):
+                    calls += count.calls
+                    failed += count.failed
+                case .failure(let failure): return .failed(failure.message)
                 }
             }
             if let problem = RolloutStages.errorRateProblem(calls: calls, failed: failed, limit: limit) { return .failed(problem) }
@@ -213,9 +232,8 @@ extension DeploymentController {
     }
 
     /// The first devices of a list, and how many more.
-    static func list(_ devices: [DeviceID]) -> String {
-        let shown = devices.prefix(8).map(\.rawValue).joined(separator: ", ")
-        return devices.count > 8 ? shown + " and \(devices.count - 8) more" : shown
+    static func list(_ devices: [String]) -> String {
+        devices.prefix(8).joined(separator: ", ") + (devices.count > 8 ? " and \(devices.count - 8) more" : "")
     }
 
     /// The first devices of a list as `name (id)`, and how many more.
@@ -225,6 +243,6 @@ extension DeploymentController {
             let name = await inventory.device(device)?.name
             shown.append(name.map { "\($0) (\(device))" } ?? device.rawValue)
         }
-        return shown.joined(separator: ", ") + (devices.count > 8 ? " and \(devices.count - 8) more" : "")
+        return Self.list(shown + devices.dropFirst(8).map(\.rawValue))
     }
 }
