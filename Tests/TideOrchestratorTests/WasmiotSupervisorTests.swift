@@ -315,7 +315,7 @@ struct WasmiotSupervisorTests {
             model.signal(SIGCONT)
             // Back, it still holds the nodes (it was only frozen): they are removed.
             #expect(try await eventually(timeout: .seconds(15)) {
-                try await fleet.events().filter { $0.message.contains("removed a stale instance from \(a)") }.count == names.count
+                try await fleet.events().filter { $0.message.hasSuffix("removed a stale instance from wasmiot-a (\(a))") }.count == names.count
             })
             for name in names {
                 let stale = try await HTTPProbe.get("http://127.0.0.1:\(model.port)/\(name)/modules/f/fibo?n=1")

@@ -8,8 +8,10 @@ import TideModel
 
 /// Posts a heartbeat to `<orchestrator>/file/device/heartbeat` every interval while an
 /// orchestrator is known, with what proves the device belongs to the fleet: its certificate
-/// (mutual TLS) once enrolled, else the fleet token (`--token`). A failure is logged when it first happens, then at most once a minute while it repeats;
-/// none stops the supervisor. A device an operator removed is told so (`device_removed`): that is
+/// (mutual TLS) once enrolled, else the fleet token (`--token`). One failed heartbeat after a
+/// success (an orchestrator restarting, or stopping before its devices as in `tide dev`) is
+/// logged at info; a failure again on the next heartbeat is a warning, then at most once a
+/// minute while it repeats. None stops the supervisor. A device an operator removed is told so (`device_removed`): that is
 /// logged once, as an error, and heartbeats go on less often until one is accepted again.
 struct HeartbeatService: Service {
     /// The longest wait between heartbeats of a removed device.
@@ -34,6 +36,7 @@ struct HeartbeatService: Service {
         await cancelWhenGracefulShutdown {
             // Each kind of failure is logged at most once a minute.
             var complaints: [String: ContinuousClock.Instant] = [:]
+            var failedInARow = 0
             // Set while the orchestrator refuses this removed device: the next wait.
             var refusedWait: Duration?
             while !Task.isCancelled {
@@ -41,6 +44,7 @@ struct HeartbeatService: Service {
                     do {
                         try await send(await beat(), to: url)
                         complaints = [:]
+                        failedInARow = 0
                         if refusedWait != nil {
                             refusedWait = nil
                             logger.notice("the orchestrator at \(url) accepts this device's heartbeats again")
@@ -54,8 +58,11 @@ struct HeartbeatService: Service {
                     } catch {
                         let now = ContinuousClock.now
                         let what = Self.describe(error)
+                        failedInARow += 1
                         complaints = complaints.filter { now - $0.value < .seconds(60) }
-                        if complaints[what] == nil {
+                        if failedInARow == 1 {
+                            logger.info("heartbeat to \(url) failed; a warning follows if the next one fails too: \(what)")
+                        } else if complaints[what] == nil {
                             complaints[what] = now
                             logger.warning("heartbeat to \(url) failed (the same failure again is silent for a minute): \(what)")
                         }

@@ -78,6 +78,21 @@ struct RolloutDecisionTests {
         #expect(recorded.events[0].details?["error"] == nil)
     }
 
+    @Test("event messages name a device the inventory knows as name (id), and an unknown one by its id")
+    func recordNamesDevices() {
+        let deployment = F.make([("a", "d1", .deploying), ("b", "d2", .deploying)], status: .deploying)
+        let recorded = Rollout.record(
+            [
+                PushOutcome(device: DeviceID("d1"), digest: "n1", error: nil),
+                PushOutcome(device: DeviceID("d2"), digest: "n2", error: ProbeError(.refused, "connection refused")),
+            ],
+            in: deployment, now: now, names: DeviceNames(names: [DeviceID("d1"): "camera-gateway"]))
+        #expect(recorded.events.map(\.message) == [
+            "demo: step a runs on camera-gateway (d1)",
+            "demo: step b could not be deployed on d2: connection refused",
+        ])
+    }
+
     @Test("a re-placement moves only the steps whose device changed, says why, and bumps the generation")
     func move() {
         let deployment = F.make([("a", "d1", .failed), ("b", "d2", .running)])

@@ -96,7 +96,8 @@ extension DeploymentController {
         }
         let (steps, moved) = Staging.steps(of: plan, previous: existing?.steps ?? [])
         deployment.steps = steps
-        let summary = plan.steps.map { "\($0.step) -> \($0.device)" }.joined(separator: ", ")
+        let names = await deviceNames(plan.steps.map(\.device))
+        let summary = plan.steps.map { "\($0.step) -> \(names.label($0.device))" }.joined(separator: ", ")
         try save(deployment, events: [
             event(
                 .deploymentApplied, deployment,

@@ -157,8 +157,9 @@ extension DeploymentController {
     private func removeStale(_ deployment: inout Deployment, from device: DeviceID) async {
         guard await removeNode(deployment.name, from: device) else { return }
         deployment.installed[device] = nil
+        let names = await deviceNames([device])
         try? save(deployment, events: [
-            event(.deploymentStepChanged, deployment, "\(deployment.name): removed a stale instance from \(device)", device: device,
+            event(.deploymentStepChanged, deployment, "\(deployment.name): removed a stale instance from \(names.label(device))", device: device,
                   extra: ["state": "removed"])
         ])
     }

@@ -112,7 +112,8 @@ extension DeploymentController {
             for await outcome in group { outcomes.append(outcome) }
             return outcomes
         }
-        let recorded = Rollout.record(outcomes, in: deployment, now: Date())
+        let names = await deviceNames(outcomes.map(\.device))
+        let recorded = Rollout.record(outcomes, in: deployment, now: Date(), names: names)
         deployment = recorded.deployment
         try? save(deployment, events: recorded.events)
         return recorded.failures

@@ -238,11 +238,7 @@ extension DeploymentController {
 
     /// The first devices of a list as `name (id)`, and how many more.
     private func labels(_ devices: [DeviceID]) async -> String {
-        var shown: [String] = []
-        for device in devices.prefix(8) {
-            let name = await inventory.device(device)?.name
-            shown.append(name.map { "\($0) (\(device))" } ?? device.rawValue)
-        }
-        return Self.list(shown + devices.dropFirst(8).map(\.rawValue))
+        let names = await deviceNames(devices.prefix(8))
+        return Self.list(devices.prefix(8).map(names.label) + devices.dropFirst(8).map(\.rawValue))
     }
 }

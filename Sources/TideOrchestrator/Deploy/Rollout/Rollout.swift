@@ -47,7 +47,7 @@ enum Rollout {
     /// The round's answers applied: acknowledged nodes installed, failed devices' steps failed
     /// with why. A push that timed out may still land: it is remembered as unconfirmed, so that
     /// the device is cleaned once the deploy settles elsewhere. Returns the failures by device.
-    static func record(_ outcomes: [PushOutcome], in deployment: Deployment, now: Date)
+    static func record(_ outcomes: [PushOutcome], in deployment: Deployment, now: Date, names: DeviceNames = DeviceNames())
         -> (deployment: Deployment, failures: [DeviceID: String], events: [NewFleetEvent])
     {
         var deployment = deployment
@@ -71,8 +71,8 @@ enum Rollout {
                 if let error = outcome.error { extra["error"] = .string(error.message) }
                 events.append(.about(
                     deployment, .deploymentStepChanged,
-                    outcome.error.map { "\(deployment.name): step \(step.step) could not be deployed on \(device): \($0.message)" }
-                        ?? "\(deployment.name): step \(step.step) runs on \(device)",
+                    outcome.error.map { "\(deployment.name): step \(step.step) could not be deployed on \(names.label(device)): \($0.message)" }
+                        ?? "\(deployment.name): step \(step.step) runs on \(names.label(device))",
                     device: device, extra: extra, at: now))
             }
         }

@@ -1,0 +1,21 @@
+import TideModel
+
+/// Devices as operators read them in event messages: `name (id)`, or the id alone when the
+/// inventory no longer knows the device.
+struct DeviceNames: Sendable, Equatable {
+    var names: [DeviceID: String] = [:]
+
+    func label(_ device: DeviceID) -> String {
+        names[device].map { "\($0) (\(device))" } ?? device.rawValue
+    }
+}
+
+extension DeploymentController {
+    func deviceNames(_ devices: some Sequence<DeviceID>) async -> DeviceNames {
+        var names = DeviceNames()
+        for device in devices where names.names[device] == nil {
+            if let name = await inventory.device(device)?.name { names.names[device] = name }
+        }
+        return names
+    }
+}
