@@ -103,11 +103,11 @@ public final class TideStore: Sendable {
     /// Records the latest health of many devices in one transaction.
     public func saveHealth(_ updates: [HealthUpdate]) throws(StoreError) {
         guard !updates.isEmpty else { return }
-        let encoder = JSONEncoder()
         try write("saving \(updates.count) health reports") { db in
             let statement = try db.cachedStatement(sql: "UPDATE device SET health = ?, last_seen = ? WHERE id = ?")
             for update in updates {
-                let health = String(decoding: try encoder.encode(update.health), as: UTF8.self)
+                // The column's own encoder, as `DeviceRecord` reads it (dates in milliseconds since 1970).
+                let health = try DeviceRecord.jsonText(update.health, column: "health")
                 try statement.execute(arguments: [health, update.lastSeen, update.device.rawValue])
             }
         }

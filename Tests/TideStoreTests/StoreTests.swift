@@ -91,6 +91,8 @@ struct StoreTests {
         let devices = try store.allDevices()
         #expect(devices.count == 50)
         #expect(devices.allSatisfy { $0.lastSeen == later && $0.health?.cpuUsage == 0.9 })
+        // The report's own time reads back too (the column is written with the record's JSON encoder).
+        #expect(devices.allSatisfy { $0.health?.receivedAt == later })
     }
 
     @Test("concurrent writers from two connections lose nothing")
