@@ -32,3 +32,16 @@ public struct APITokenRecord: Codable, FetchableRecord, PersistableRecord, Senda
         return APIToken(id: id, name: name, role: role, createdAt: createdAt, createdBy: createdBy, bootstrap: bootstrap)
     }
 }
+
+extension APITokenRecord {
+    /// A row read by another backend, column by column.
+    package init(id: String, name: String, role: String, secretHash: String, createdAt: Date, createdBy: String?, bootstrap: Bool) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.secretHash = secretHash
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.bootstrap = bootstrap
+    }
+}

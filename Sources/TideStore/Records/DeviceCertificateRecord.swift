@@ -35,3 +35,18 @@ public struct DeviceCertificateRecord: Codable, FetchableRecord, PersistableReco
         (try? JSONDecoder().decode([String: String].self, from: Data(labels.utf8))) ?? [:]
     }
 }
+
+extension DeviceCertificateRecord {
+    /// A row read by another backend; `labels` is the JSON text as stored.
+    package init(
+        serial: String, deviceId: String, issuedAt: Date, notAfter: Date, joinToken: String?, labelsJSON: String, revokedAt: Date?
+    ) {
+        self.serial = serial
+        self.deviceId = deviceId
+        self.issuedAt = issuedAt
+        self.notAfter = notAfter
+        self.joinToken = joinToken
+        self.labels = labelsJSON
+        self.revokedAt = revokedAt
+    }
+}

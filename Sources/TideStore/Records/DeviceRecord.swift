@@ -3,28 +3,28 @@ import GRDB
 import TideModel
 
 /// A row of `device`. JSON columns hold the nested values; `description` holds the text the device sent.
-struct DeviceRecord: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "device"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+package struct DeviceRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "device"
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    var id: String
-    var name: String
-    var addresses: [String]
-    var port: Int
-    var status: String
-    var statusSince: Date
-    var statusReason: String
-    var description: String
-    var capabilities: DeviceCapabilities
-    var labels: [String: String]
-    var health: HealthReport?
-    var firstSeen: Date
-    var lastSeen: Date
-    var dampedUntil: Date?
-    var trust: String
+    package var id: String
+    package var name: String
+    package var addresses: [String]
+    package var port: Int
+    package var status: String
+    package var statusSince: Date
+    package var statusReason: String
+    package var description: String
+    package var capabilities: DeviceCapabilities
+    package var labels: [String: String]
+    package var health: HealthReport?
+    package var firstSeen: Date
+    package var lastSeen: Date
+    package var dampedUntil: Date?
+    package var trust: String
 
-    init(_ device: Device) {
+    package init(_ device: Device) {
         id = device.id.rawValue
         name = device.name
         addresses = device.addresses
@@ -42,7 +42,7 @@ struct DeviceRecord: Codable, FetchableRecord, PersistableRecord {
         trust = device.trust.rawValue
     }
 
-    func device() throws(StoreError) -> Device {
+    package func device() throws(StoreError) -> Device {
         guard let status = DeviceStatus(rawValue: status) else {
             throw .corrupt("device \(id) has unknown status \"\(status)\"")
         }
@@ -59,5 +59,31 @@ struct DeviceRecord: Codable, FetchableRecord, PersistableRecord {
             id: DeviceID(id), name: name, addresses: addresses, port: port, status: status, statusSince: statusSince,
             statusReason: statusReason, description: parsed, capabilities: capabilities, labels: labels,
             health: health, firstSeen: firstSeen, lastSeen: lastSeen, dampedUntil: dampedUntil, trust: trust)
+    }
+}
+
+extension DeviceRecord {
+    /// A row read by another backend, column by column (JSON columns already decoded with
+    /// `jsonValue(_:from:column:)`).
+    package init(
+        id: String, name: String, addresses: [String], port: Int, status: String, statusSince: Date, statusReason: String,
+        description: String, capabilities: DeviceCapabilities, labels: [String: String], health: HealthReport?,
+        firstSeen: Date, lastSeen: Date, dampedUntil: Date?, trust: String
+    ) {
+        self.id = id
+        self.name = name
+        self.addresses = addresses
+        self.port = port
+        self.status = status
+        self.statusSince = statusSince
+        self.statusReason = statusReason
+        self.description = description
+        self.capabilities = capabilities
+        self.labels = labels
+        self.health = health
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.dampedUntil = dampedUntil
+        self.trust = trust
     }
 }

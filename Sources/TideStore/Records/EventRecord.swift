@@ -3,20 +3,20 @@ import GRDB
 import TideModel
 
 /// A row of `event`.
-struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
-    static let databaseTableName = "event"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+package struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    package static let databaseTableName = "event"
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    var id: Int64?
-    var time: Date
-    var kind: String
-    var deviceId: String?
-    var message: String
+    package var id: Int64?
+    package var time: Date
+    package var kind: String
+    package var deviceId: String?
+    package var message: String
     /// JSON text: GRDB would read a `JSONValue` column back as a string.
-    var details: String?
+    package var details: String?
 
-    init(_ event: NewFleetEvent) throws {
+    package init(_ event: NewFleetEvent) throws {
         time = event.time
         kind = event.kind.rawValue
         deviceId = event.device?.rawValue
@@ -24,11 +24,11 @@ struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
         details = try event.details.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
     }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) {
+    package mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }
 
-    func event() throws(StoreError) -> FleetEvent {
+    package func event() throws(StoreError) -> FleetEvent {
         guard let id else { throw .corrupt("an event row has no id") }
         guard let kind = FleetEventKind(rawValue: kind) else { throw .corrupt("event \(id) has unknown kind \"\(kind)\"") }
         var parsed: JSONValue?
@@ -42,5 +42,17 @@ struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
         return FleetEvent(
             id: id, time: time, kind: kind, device: deviceId.map(DeviceID.init(rawValue:)), message: message,
             details: parsed)
+    }
+}
+
+extension EventRecord {
+    /// A row read by another backend; `details` is the JSON text as stored.
+    package init(id: Int64, time: Date, kind: String, deviceId: String?, message: String, details: String?) {
+        self.id = id
+        self.time = time
+        self.kind = kind
+        self.deviceId = deviceId
+        self.message = message
+        self.details = details
     }
 }

@@ -38,3 +38,18 @@ public struct JoinTokenRecord: Codable, FetchableRecord, PersistableRecord, Send
         return JoinToken(id: id, createdAt: createdAt, expiresAt: expiresAt, usesLeft: usesLeft, labels: parsed, createdBy: createdBy)
     }
 }
+
+extension JoinTokenRecord {
+    /// A row read by another backend; `labels` is the JSON text as stored.
+    package init(
+        id: String, secretHash: String, createdAt: Date, expiresAt: Date, usesLeft: Int, labels: String, createdBy: String?
+    ) {
+        self.id = id
+        self.secretHash = secretHash
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.usesLeft = usesLeft
+        self.labels = labels
+        self.createdBy = createdBy
+    }
+}
