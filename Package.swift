@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(name: "TideModel", swiftSettings: swiftSettings),
@@ -81,6 +82,18 @@ let package = Package(
         .target(
             name: "TideStore",
             dependencies: ["TideModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The PostgreSQL backend of the store (issue 19): the same `FleetStore` interface and schema.
+        .target(
+            name: "TidePostgresStore",
+            dependencies: [
+                "TideModel", "TideStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -282,7 +295,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TideStoreTests",
-            dependencies: ["TideModel", "TideStore"],
+            dependencies: [
+                "TideModel", "TideStore", "TidePostgresStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

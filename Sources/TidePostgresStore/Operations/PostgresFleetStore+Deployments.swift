@@ -1,0 +1,54 @@
+import Foundation
+import PostgresNIO
+import TideModel
+import TideStore
+
+// MARK: Deployments
+
+extension PostgresFleetStore {
+    public func deployments() async throws(StoreError) -> [Deployment] {
+        let records = try await read("loading deployments") { connection in
+            try await rows(
+                "SELECT name, generation, status, record, updated_at FROM deployment ORDER BY name COLLATE \"C\"", on: connection
+            ).map { row in
+                let (name, generation, status, record, updatedAt) = try row.decode((String, Int64, String, String, Date).self)
+                return DeploymentRecord(
+                    name: name, generation: generation, status: status, record: record, updatedAt: StoredTime.read(updatedAt))
+            }
+        }
+        var result: [Deployment] = []
+        for record in records { result.append(try record.deployment()) }
+        return result
+    }
+
+    @discardableResult
+    public func save(_ deployment: Deployment, events: [NewFleetEvent]) async throws(StoreError) -> [FleetEvent] {
+        let record: DeploymentRecord
+        do {
+            record = try DeploymentRecord(deployment)
+        } catch {
+            throw .corrupt("deployment \(deployment.name) cannot be encoded: \(error)")
+        }
+        return try await write("saving deployment \(deployment.name)") { connection in
+            try await run(
+                """
+                INSERT INTO deployment (name, generation, status, record, updated_at)
+                VALUES (\(record.name), \(record.generation), \(record.status), \(record.record), \(StoredTime.written(record.updatedAt)))
+                ON CONFLICT (name) DO UPDATE SET generation = EXCLUDED.generation, status = EXCLUDED.status,
+                    record = EXCLUDED.record, updated_at = EXCLUDED.updated_at
+                """, on: connection)
+            var written: [FleetEvent] = []
+            for event in events { written.append(try await insert(event, on: connection)) }
+            return written
+        }
+    }
+
+    @discardableResult
+    public func deleteDeployment(_ name: String, event: NewFleetEvent) async throws(StoreError) -> FleetEvent? {
+        try await write("deleting deployment \(name)") { connection in
+            let deleted = try await rows("DELETE FROM deployment WHERE name = \(name) RETURNING name", on: connection)
+            guard !deleted.isEmpty else { return nil }
+            return try await insert(event, on: connection)
+        }
+    }
+}
