@@ -2,6 +2,8 @@ import GRDB
 import TideModel
 
 /// The database schema, one migration per change. Never edit a migration that has shipped; add one.
+/// Each migration has a PostgreSQL twin with the same id (`Sources/TidePostgresStore/Schema/PostgresMigrations.swift`);
+/// the StoreConformance tests fail until both give the same tables and columns.
 enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
