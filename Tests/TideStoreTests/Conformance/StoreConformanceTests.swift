@@ -24,7 +24,9 @@ struct StoreConformanceTests {
     @Test("a migrated store has every migration and the same tables and columns as SQLite; migrating again changes nothing",
           arguments: StoreBackend.all)
     func schema(backend: StoreBackend) async throws {
-        let sqlite = try TideStore(path: StoreTests.temporaryPath()).schema()
+        let path = StoreTests.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+        let sqlite = try TideStore(path: path).schema()
         #expect(sqlite.migrations == TideStore.migrationIDs)
         try await backend.withStore { store in
             switch store {
