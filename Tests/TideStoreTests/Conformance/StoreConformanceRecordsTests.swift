@@ -63,6 +63,21 @@ struct StoreConformanceRecordsTests {
             #expect(try await store.isBlobReferenced("sha256:bb"))
             #expect(try await store.isBlobReferenced("sha256:cc") == false)  // a module digest without a file row
 
+            // A write that fails half-way (the second file row clashes with the first) leaves nothing:
+            // no version, no file, no event.
+            let clashing = Self.files("fibo", "2.0.0", digest: "sha256:ee").map { file in
+                var file = file
+                file.file = "same-name"
+                return file
+            }
+            await #expect(throws: StoreError.self) {
+                try await store.publish(Self.version("fibo", "2.0.0", digest: "sha256:ee"), files: clashing, event: Self.event(.packagePublished))
+            }
+            #expect(try await store.packageVersions(named: "fibo").map(\.version) == ["1.0.0", "1.1.0"])
+            #expect(try await store.packageFiles(name: "fibo", version: "2.0.0").isEmpty)
+            #expect(try await store.isBlobReferenced("sha256:ee") == false)
+            #expect(try await store.latestEventID() == before)
+
             let yanked = try await store.setYanked(name: "fibo", version: "1.0.0", yanked: true, event: Self.event(.packageYanked))
             #expect(yanked.map(\.id) ?? 0 > first.id)
             #expect(try await store.packageVersions(named: "fibo").map(\.yanked) == [true, false])
