@@ -120,6 +120,9 @@ struct MetricsTests {
             let text = try await Self.scrape(fleet.server)
             #expect(text.value("tide_failovers_total", ["result": "active"]) == 1, "\(text.text)")
             #expect(text.value("tide_failover_duration_seconds_count") == 1)
+            // From the killed device's last sign of life: detection (refused probes) takes part of it.
+            let outage = text.value("tide_failover_duration_seconds_sum") ?? 0
+            #expect(outage > 0.2 && outage < 30, "\(outage)")
             #expect((text.value("tide_device_status_changes_total", ["to": "dead"]) ?? 0) >= 1)
             #expect(text.value("tide_devices", ["status": "dead"]) == 1)
             #expect((text.value("tide_probe_duration_seconds_count", ["result": "refused"]) ?? 0) >= 1)

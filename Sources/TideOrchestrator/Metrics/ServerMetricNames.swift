@@ -44,7 +44,7 @@ enum ServerMetricNames {
                 help: "Recoveries of deployments whose steps lost their device, by the resulting deployment status."),
             MetricDefinition(
                 failoverDuration, .slow,
-                help: "Time from a device being declared dead to its deployment running again elsewhere."),
+                help: "Time from the last sign of life of a failed device (heartbeat or answered probe) to its deployment running again elsewhere."),
             MetricDefinition(pushes, .counter, help: "Nodes pushed to devices (POST /deploy), by result (ok, error)."),
             MetricDefinition(
                 pushErrors, .counter,

@@ -51,8 +51,9 @@ public final class ServerMetrics: Sendable {
         registry.record(Names.placementDuration, [("result", succeeded ? "ok" : "failed")], duration: duration)
     }
 
-    /// A recovery of a deployment whose steps lost their device; `failedAt` is when the first of
-    /// those devices was declared dead, when known, and counts only once it runs again (`active`).
+    /// A recovery of a deployment whose steps lost their device; `failedAt` is the last sign of
+    /// life of the first of those devices to fail (its last heartbeat or answered probe), and the
+    /// time from there counts only once the deployment runs again (`active`).
     func failedOver(result: DeploymentStatus, failedAt: Date?) {
         registry.increment(Names.failovers, [("result", result.rawValue)])
         if result == .active, let failedAt {
