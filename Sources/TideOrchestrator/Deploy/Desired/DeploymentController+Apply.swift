@@ -44,15 +44,7 @@ extension DeploymentController {
             return (staged.deployment, false, true)
         }
         metrics.deployPhase(.place, took: ContinuousClock.now - phaseStart)
-        let work = Task {
-            try await queue.run(name) {
-                let pushStart = ContinuousClock.now
-                let deployed = await self.deploy(name)
-                metrics.deployPhase(.push, took: ContinuousClock.now - pushStart)
-                metrics.deployed(deployed?.status.rawValue ?? DeploymentStatus.failed.rawValue)
-                return deployed
-            }
-        }
+        let work = Task { try await queue.run(name) { await self.deployRecorded(name) } }
         guard wait else { return (staged.deployment, staged.created, false) }
         let settled = await withTaskGroup(of: Deployment?.self) { group in
             group.addTask { (try? await work.value) ?? nil }
@@ -102,7 +94,16 @@ extension DeploymentController {
     /// Pushes a stored deployment now and returns the outcome; nil when there is none.
     func deployNow(_ name: String) async -> Deployment? {
         guard deployments[name] != nil else { return nil }
-        return try? await queue.run(name) { await self.deploy(name) }
+        return try? await queue.run(name) { await self.deployRecorded(name) }
+    }
+
+    /// Deploys and records the push phase and how the deploy settled.
+    private func deployRecorded(_ name: String) async -> Deployment? {
+        let started = ContinuousClock.now
+        let deployed = await deploy(name)
+        metrics.deployPhase(.push, took: ContinuousClock.now - started)
+        metrics.deployed(deployed?.status.rawValue ?? DeploymentStatus.failed.rawValue)
+        return deployed
     }
 
     func stage(
