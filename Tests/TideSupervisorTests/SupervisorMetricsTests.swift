@@ -37,6 +37,7 @@ import TideSupervisor
         }
         node.generation = 2
         #expect(try await first.deploy(node).status == 200)
+        #expect(try await first.call("no-such-deployment", "fibo", "fibo", query: "param0=1").status == 404)
 
         let text = PrometheusText(try await HTTPProbe.get(first.base + "/metrics").body)
         #expect(text.value("tide_supervisor_calls_total", ["result": "ok"]) == 3, "\(text.text)")
@@ -52,6 +53,9 @@ import TideSupervisor
         #expect((text.value("tide_supervisor_wasm_memory_bytes") ?? 0) >= 65_536)
         #expect((text.value("process_resident_memory_bytes") ?? 0) > 1_000_000)
         #expect((text.value("tide_http_requests_total", ["method": "POST", "code": "200"]) ?? 0) >= 2)
+        // An error a route throws counts with the status it is answered with, not as a 500.
+        #expect(text.value("tide_http_requests_total", ["code": "500"]) == nil, "\(text.text)")
+        #expect((text.value("tide_http_requests_total", ["code": "404"]) ?? 0) >= 1)
         let routes = text.labelValues("tide_http_requests_total", "route")
         #expect(!routes.contains { $0.contains("dep-metrics") }, "\(routes)")
 

@@ -3,7 +3,8 @@ import Hummingbird
 
 /// Counts requests and times them by route pattern (`/api/v1/devices/{id}`, never the raw path,
 /// so the label set stays bounded), method and status code. Requests that match no route are
-/// counted under the route `unmatched`. Added first, it sees the answers the error middleware made.
+/// counted under Hummingbird's route `NotFound`. Added after the error middleware, it records an
+/// error with the status that middleware will answer (`ErrorPolicy.status(of:)`).
 public struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: MetricsRegistry
 
@@ -35,14 +36,14 @@ public struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             record(request, context, status: status, since: started)
             return response
         } catch {
-            status = (error as? any HTTPResponseError)?.status ?? .internalServerError
+            status = ErrorPolicy.status(of: error)
             record(request, context, status: status, since: started)
             throw error
         }
     }
 
     private func record(_ request: Request, _ context: Context, status: HTTPResponse.Status, since started: ContinuousClock.Instant) {
-        let route = context.endpointPath ?? "unmatched"
+        let route = context.endpointPath ?? "NotFound"
         let method = Self.method(request.method)
         metrics.increment(Self.requestsName, [("route", route), ("method", method), ("code", String(status.code))])
         metrics.record(Self.durationName, [("route", route), ("method", method)], duration: ContinuousClock.now - started)
