@@ -11,6 +11,7 @@ struct RoleRulesTests {
     func rules() {
         let cases: [(HTTPRequest.Method, String, OperatorRole)] = [
             (.get, "/api/v1/devices", .viewer), (.get, "/api/v1/events", .viewer), (.get, "/file/manifest", .viewer),
+            (.get, "/metrics", .viewer),
             (.get, "/api/v1/packages/fibo/1.1.0/files/wasm", .viewer), (.post, "/api/v1/plan", .viewer),
             (.post, "/api/v1/resolve", .viewer), (.post, "/api/v1/deployments", .deployer),
             (.delete, "/api/v1/deployments/fibo", .deployer), (.post, "/api/v1/deployments/fibo/run", .deployer),

@@ -132,6 +132,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("allow-unverified-devices"), help: "Give work to devices nobody approved (self-registered, found over mDNS); they never get the supervisor token. Labs only.")
     var allowUnverifiedDevices = false
 
+    @Flag(name: .customLong("metrics-open"), help: "Serve GET /metrics (Prometheus) without a token. By default a scraper needs an operator token; the viewer role is enough.")
+    var metricsOpen = false
+
     @Option(name: .customLong("deploy-timeout"), help: ArgumentHelp(
         "Seconds a device may take to download, check and start its share of a deployment.", valueName: "seconds"))
     var deployTimeout = 30.0
@@ -243,6 +246,7 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.plainHTTPDevices = plainHTTPDevices
         configuration.plainHTTPPort = plainHTTPPort
         configuration.maxRunInputBytes = maxRunInputBytes
+        configuration.metricsOpen = metricsOpen
         do {
             try await OrchestratorServer(configuration: configuration, logger: logger).run(handleSignals: true)
         } catch let error as ServerError {

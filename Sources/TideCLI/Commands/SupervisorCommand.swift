@@ -112,6 +112,9 @@ struct SupervisorCommand: AsyncParsableCommand {
     @Option(name: .customLong("advertise-address"), help: ArgumentHelp("The IPv4 address to announce in TXT address= (default: --host).", valueName: "ip"))
     var advertiseAddress: String?
 
+    @Flag(name: .customLong("metrics-open"), help: "Serve GET /metrics (Prometheus) to anyone. By default it needs what deploying here needs: the supervisor's token, or the orchestrator's certificate once enrolled.")
+    var metricsOpen = false
+
     @Option(
         name: .customLong("release-startup-pages-after"),
         help: ArgumentHelp(
@@ -200,7 +203,7 @@ struct SupervisorCommand: AsyncParsableCommand {
         }
         let caFile = caCertificate ?? ProcessInfo.processInfo.environment["TIDE_CA_CERT"].flatMap { $0.isEmpty ? nil : $0 }
         let environmentToken = ProcessInfo.processInfo.environment["TIDE_SUPERVISOR_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        let configuration = SupervisorConfiguration(
+        var configured = SupervisorConfiguration(
             host: host, port: port, name: name, dataDirectory: dataDirectory, profile: deviceProfile,
             orchestratorURL: orchestrator, token: token ?? environmentToken,
             heartbeatInterval: .milliseconds(Int64(heartbeatInterval * 1000)),
@@ -214,6 +217,8 @@ struct SupervisorCommand: AsyncParsableCommand {
             maxChainHops: maxChainHops,
             releaseStartupPagesAfter: releaseStartupPagesAfter > 0 ? .milliseconds(Int64(releaseStartupPagesAfter * 1000)) : nil,
             serverCAFile: caFile, join: try joinSettings(caFile: caFile))
+        configured.metricsOpen = metricsOpen
+        let configuration = configured
         let announcement = Announcement()
         defer { announcement.stop() }
         let advertised = advertise ? (advertiseAddress ?? host) : nil

@@ -15,6 +15,7 @@ actor DeploymentController {
     let supervisors: SupervisorClient
     let deployTimeout: Duration
     let logger: Logger
+    let metrics: ServerMetrics
     let queue = KeyedSerialQueue()
     var deployments: [String: Deployment]
     var publicURL: String
@@ -27,8 +28,9 @@ actor DeploymentController {
 
     init(
         store: TideStore, bus: EventBus, inventory: Inventory, planner: Planner, supervisors: SupervisorClient,
-        publicURL: String, deployTimeout: Duration, logger: Logger
+        publicURL: String, deployTimeout: Duration, logger: Logger, metrics: ServerMetrics
     ) throws(StoreError) {
+        self.metrics = metrics
         self.store = store
         self.bus = bus
         self.inventory = inventory
@@ -56,6 +58,13 @@ actor DeploymentController {
     func list() -> [Deployment] { deployments.values.sorted { $0.name < $1.name } }
 
     func deployment(_ name: String) -> Deployment? { deployments[name] }
+
+    /// How many deployments have each status (the `tide_deployments` gauge, read at scrape time).
+    func statusCounts() -> [DeploymentStatus: Int] {
+        var counts: [DeploymentStatus: Int] = [:]
+        for deployment in deployments.values { counts[deployment.status, default: 0] += 1 }
+        return counts
+    }
 
     /// Steps of every deployment but `excluding`, per device: the load the solver spreads.
     func load(excluding name: String? = nil) -> [DeviceID: Int] {

@@ -31,10 +31,13 @@ public actor Inventory {
     private var wasmiotDevices: Set<DeviceID> = []
     /// Devices an operator removed, whose return is refused until they are added or enroll again.
     private var removed: RemovedDevices
+    private let metrics: ServerMetrics
 
     init(
-        store: TideStore, events: EventBus, policy: HealthPolicy, logger: Logger, unverifiedTakeWork: Bool = false
+        store: TideStore, events: EventBus, policy: HealthPolicy, logger: Logger, unverifiedTakeWork: Bool = false,
+        metrics: ServerMetrics
     ) throws(StoreError) {
+        self.metrics = metrics
         self.unverifiedTakeWork = unverifiedTakeWork
         self.store = store
         self.events = events
@@ -155,6 +158,7 @@ public actor Inventory {
                 newEvents.append(Self.trustEvent(device, at: now))
             }
             try commit(device, events: newEvents)
+            if previousStatus != .alive { metrics.statusChanged(from: previousStatus, to: .alive, evidence: "registration") }
             liveness[device.id]?.consecutiveFailures = 0
             liveness[device.id]?.consecutiveRefusals = 0
             return (device, false)
@@ -206,6 +210,7 @@ public actor Inventory {
             details: ["trust": .string(DeviceTrust.revoked.rawValue)])]
         if previous != .dead { events.append(Self.statusEvent(device, from: previous, evidence: "revoked by an operator", at: now)) }
         try commit(device, events: events)
+        if previous != .dead { metrics.statusChanged(from: previous, to: .dead, evidence: "revoked") }
         liveness[id] = Liveness()
         lastHeartbeat[id] = nil
         nextProbe[id] = nil
@@ -311,6 +316,7 @@ public actor Inventory {
             }
         }
         lastHeartbeat[heartbeat.id] = Date()
+        if let sentAt = heartbeat.sentAt { metrics.heartbeat(sentAt: sentAt, receivedAt: Date()) }
         keepHealth(heartbeat.id, HealthReport(cpuUsage: heartbeat.health.cpuUsage, memoryUsage: heartbeat.health.memoryUsage, receivedAt: Date()))
         apply(.heartbeat, to: heartbeat.id, detail: "heartbeat received")
         return true
@@ -387,6 +393,7 @@ public actor Inventory {
         do {
             try commit(device, events: events)
             pendingHealth[id] = nil
+            metrics.statusChanged(from: previous, to: next, evidence: evidence.metricLabel)
         } catch {
             logger.error("could not record status change of \(id) to \(next.rawValue): \(error)")
         }
@@ -404,6 +411,13 @@ public actor Inventory {
             let count = state.consecutiveFailures
             return "\(count) failed health probe\(count == 1 ? "" : "s") in a row; last: \(detail)"
         }
+    }
+
+    /// How many devices have each status (the `tide_devices` gauge, read at scrape time).
+    func statusCounts() -> [DeviceStatus: Int] {
+        var counts: [DeviceStatus: Int] = [:]
+        for device in devices.values { counts[device.status, default: 0] += 1 }
+        return counts
     }
 
     /// When the last heartbeat of a device arrived, if it sends them.

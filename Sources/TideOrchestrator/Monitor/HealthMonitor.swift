@@ -15,6 +15,7 @@ public struct HealthMonitor: Service {
     /// suspect devices that have not had a moment to heartbeat.
     let firstProbeDelay: Duration
     let logger: Logger
+    let metrics: ServerMetrics
 
     public func run() async throws {
         guard schedule.interval > .zero else {
@@ -33,7 +34,9 @@ public struct HealthMonitor: Service {
                 while !Task.isCancelled {
                     for target in await inventory.dueProbes(schedule: schedule) where inFlight.start(target.id) {
                         group.addTask {
+                            let started = ContinuousClock.now
                             let outcome = await probe.healthOutcome(of: target.endpoint, timeout: timeout)
+                            metrics.probe(outcome, took: ContinuousClock.now - started)
                             await inventory.recordProbe(target.id, outcome)
                             inFlight.finish(target.id)
                         }

@@ -18,11 +18,13 @@ public actor PackageRegistry {
     private let signatures: SignaturePolicy
     /// Package name -> versions, newest first.
     private var entries: [String: [RegistryEntry]] = [:]
+    private let metrics: ServerMetrics
 
     init(
         store: TideStore, blobs: BlobStore, events: EventBus, logger: Logger,
-        signatures: SignaturePolicy = SignaturePolicy(trusted: [], requiredPrefixes: [])
+        signatures: SignaturePolicy = SignaturePolicy(trusted: [], requiredPrefixes: []), metrics: ServerMetrics
     ) throws(StoreError) {
+        self.metrics = metrics
         self.signatures = signatures
         self.store = store
         self.blobs = blobs
@@ -128,6 +130,17 @@ public actor PackageRegistry {
     /// Publishes a package from its files (package.yaml among them). Nothing is stored unless
     /// everything checks out; blobs written for a failed publish are removed again.
     public func publish(files uploaded: [String: [UInt8]], source: String) throws(PublishError) -> PackageVersionInfo {
+        do throws(PublishError) {
+            let published = try publishChecked(files: uploaded, source: source)
+            metrics.published(succeeded: true)
+            return published
+        } catch {
+            metrics.published(succeeded: false)
+            throw error
+        }
+    }
+
+    private func publishChecked(files uploaded: [String: [UInt8]], source: String) throws(PublishError) -> PackageVersionInfo {
         var files = uploaded
         let signatureFile = files.removeValue(forKey: PackageSignatureFile.fileName)
         guard let yaml = files[PackageManifest.fileName] else {
@@ -277,6 +290,22 @@ public actor PackageRegistry {
 
     /// Pins `requirements` (name -> range) and everything they depend on.
     func resolve(_ requirements: [String: String]) throws(ResolveFailure) -> [RegistryEntry] {
+        let started = ContinuousClock.now
+        do throws(ResolveFailure) {
+            let pinned = try resolvePinned(requirements)
+            metrics.resolved("ok", took: ContinuousClock.now - started)
+            return pinned
+        } catch {
+            let result = switch error {
+            case .badRange: "bad_range"
+            case .unsatisfiable: "unsatisfiable"
+            }
+            metrics.resolved(result, took: ContinuousClock.now - started)
+            throw error
+        }
+    }
+
+    private func resolvePinned(_ requirements: [String: String]) throws(ResolveFailure) -> [RegistryEntry] {
         var dependencies: [TideResolver.PackageDependency] = []
         for name in requirements.keys.sorted() {
             do {

@@ -47,16 +47,17 @@ public struct OrchestratorServer: TideServer {
         let registry: PackageRegistry
         let tokens: OperatorTokens
         let signatures = try signaturePolicy()
+        let metrics = ServerMetrics()
         do {
             bus = EventBus(latestID: try store.latestEventID())
             tokens = try OperatorTokens(store: store, bus: bus, logger: logger)
             if let token { try tokens.adoptBootstrap(secret: token) }
             inventory = try Inventory(
                 store: store, events: bus, policy: configuration.healthPolicy, logger: logger,
-                unverifiedTakeWork: configuration.allowUnverifiedDevices)
+                unverifiedTakeWork: configuration.allowUnverifiedDevices, metrics: metrics)
             registry = try PackageRegistry(
                 store: store, blobs: BlobStore(root: configuration.dataDirectory), events: bus, logger: logger,
-                signatures: signatures)
+                signatures: signatures, metrics: metrics)
         } catch {
             throw ServerError(error.description)
         }
@@ -81,21 +82,21 @@ public struct OrchestratorServer: TideServer {
                 heartbeatTimeout: configuration.heartbeatTimeout),
             timeout: configuration.probeTimeout,
             firstProbeDelay: configuration.firstProbeDelay ?? configuration.heartbeatTimeout + configuration.probeInterval,
-            logger: logger)
+            logger: logger, metrics: metrics)
 
         let workers = PlacementWorkers(
             concurrent: configuration.maxConcurrentPlans, waiting: configuration.maxWaitingPlans,
             timeLimit: configuration.planTimeLimit, logger: logger)
         let planner = Planner(
             inventory: inventory, registry: registry, workers: workers, maxSteps: configuration.maxManifestSteps,
-            allowUnverified: configuration.allowUnverifiedDevices)
+            allowUnverified: configuration.allowUnverifiedDevices, metrics: metrics)
         let controller: DeploymentController
         do {
             controller = try DeploymentController(
                 store: store, bus: bus, inventory: inventory, planner: planner,
                 supervisors: SupervisorClient(client: client, token: fleetToken),
                 publicURL: configuration.publicURL ?? "\(scheme)://\(configuration.host):\(configuration.port)",
-                deployTimeout: configuration.deployTimeout, logger: logger)
+                deployTimeout: configuration.deployTimeout, logger: logger, metrics: metrics)
         } catch {
             throw ServerError(error.description)
         }
@@ -127,7 +128,10 @@ public struct OrchestratorServer: TideServer {
                 await controller.observe(beat.id, running: reported)
             })
         let moduleRoutes = WasmiotModuleRoutes(registry: registry)
-        let router = PlainDeviceListener.deviceRouter(deviceRoutes, moduleRoutes)
+        let router = PlainDeviceListener.deviceRouter(deviceRoutes, moduleRoutes, metrics: metrics)
+        let scrape = router.group()
+        if token != nil, !configuration.metricsOpen { scrape.add(middleware: AuthMiddleware(tokens: tokens)) }
+        MetricsRoute(metrics: metrics, inventory: inventory, controller: controller).add(to: scrape)
         let api = router.group("api/v1")
         if token != nil { api.add(middleware: AuthMiddleware(tokens: tokens)) }
         TokenRoutes(tokens: tokens, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
@@ -162,7 +166,7 @@ public struct OrchestratorServer: TideServer {
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             plainPorts = ports
             services.append(PlainDeviceListener.application(
-                host: host, port: plainPort, deviceRoutes: deviceRoutes, moduleRoutes: moduleRoutes, logger: logger,
+                host: host, port: plainPort, deviceRoutes: deviceRoutes, moduleRoutes: moduleRoutes, metrics: metrics, logger: logger,
                 onRunning: { port in continuation.yield(port) }))
         } else {
             plainPorts = nil

@@ -10,9 +10,12 @@ import TideHTTP
 /// no enrollment, no deployments: an operator's credentials never cross it.
 enum PlainDeviceListener {
     /// `/healthz` and the routes devices use; the HTTPS server adds the rest to the same start.
-    static func deviceRouter(_ deviceRoutes: WasmiotDeviceRoutes, _ moduleRoutes: WasmiotModuleRoutes) -> Router<TideRequestContext> {
+    static func deviceRouter(_ deviceRoutes: WasmiotDeviceRoutes, _ moduleRoutes: WasmiotModuleRoutes, metrics: ServerMetrics)
+        -> Router<TideRequestContext>
+    {
         let router = Router(context: TideRequestContext.self)
         router.add(middleware: ErrorMiddleware(.orchestrator))
+        router.add(middleware: HTTPMetricsMiddleware(metrics: metrics.registry))
         router.get("healthz") { _, _ in try Response.json(["status": "ok"]) }
         deviceRoutes.add(to: router)
         moduleRoutes.add(to: router)
@@ -20,11 +23,11 @@ enum PlainDeviceListener {
     }
 
     static func application(
-        host: String, port: Int, deviceRoutes: WasmiotDeviceRoutes, moduleRoutes: WasmiotModuleRoutes, logger: Logger,
-        onRunning: @escaping @Sendable (Int) async -> Void
+        host: String, port: Int, deviceRoutes: WasmiotDeviceRoutes, moduleRoutes: WasmiotModuleRoutes, metrics: ServerMetrics,
+        logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void
     ) -> any Service {
         Application(
-            tide: deviceRouter(deviceRoutes, moduleRoutes), server: .tide(additionalChannelHandlers: [ConnectionWatchHandler()]),
+            tide: deviceRouter(deviceRoutes, moduleRoutes, metrics: metrics), server: .tide(additionalChannelHandlers: [ConnectionWatchHandler()]),
             host: host, port: port, serverName: "tide", logger: logger, onRunning: onRunning)
     }
 

@@ -73,6 +73,9 @@ public struct ServerConfiguration: Sendable {
     /// such devices' module downloads there (`--plain-http-port`): wasmiot supervisors cannot
     /// check the fleet CA. Implies `plainHTTPDevices`.
     public var plainHTTPPort: Int?
+    /// `GET /metrics` answers without a token (`--metrics-open`); otherwise it needs an operator
+    /// token (the viewer role is enough) like the rest of the API.
+    public var metricsOpen = false
 
     /// Whether devices without a certificate may join (always on a plain-HTTP server).
     public var acceptsPlainHTTPDevices: Bool {

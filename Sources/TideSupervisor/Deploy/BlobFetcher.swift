@@ -11,6 +11,7 @@ struct BlobFetcher: Sendable {
     let cache: BlobCache
     let timeout: Duration
     let maxBytes: Int
+    let metrics: SupervisorMetrics
 
     /// The digest of the file at `url`, stored in the cache only once it matches `expected` (when
     /// given) and `validate` accepts it, so the cache never holds a file that failed a check.
@@ -18,8 +19,19 @@ struct BlobFetcher: Sendable {
         _ url: String, expected: String?, what: String,
         validate: @Sendable ([UInt8]) throws(SupervisorError) -> Void = { _ throws(SupervisorError) in }
     ) async throws(SupervisorError) -> String {
-        if let expected, cache.contains(expected) { return expected }
-        let bytes = try await download(url, what: what)
+        if let expected, cache.contains(expected) {
+            metrics.cacheLookup(hit: true)
+            return expected
+        }
+        metrics.cacheLookup(hit: false)
+        let bytes: [UInt8]
+        do throws(SupervisorError) {
+            bytes = try await download(url, what: what)
+        } catch {
+            metrics.downloaded(bytes: nil)
+            throw error
+        }
+        metrics.downloaded(bytes: bytes.count)
         let digest = BlobCache.digest(of: bytes)
         if let expected, digest != expected {
             throw .deployFailed("\(what) from \(url) has SHA-256 \(digest), but the deployment expects \(expected)")

@@ -36,6 +36,22 @@ public actor Deployer {
 
     public func deployment(_ id: String) -> RunningDeployment? { deployments[id] }
 
+    /// What is installed, for the metrics' gauges.
+    struct Installed: Sendable {
+        var deployments = 0
+        var instances = 0
+        var linearMemoryBytes = 0
+    }
+
+    var installed: Installed {
+        var installed = Installed(deployments: deployments.count)
+        for deployment in deployments.values {
+            installed.instances += deployment.modules.count
+            for instance in deployment.modules.values { installed.linearMemoryBytes += instance.linearMemoryBytes }
+        }
+        return installed
+    }
+
     public var states: [DeploymentState] {
         deployments.values.map { DeploymentState(id: $0.id, generation: $0.generation) }.sorted { $0.id < $1.id }
     }

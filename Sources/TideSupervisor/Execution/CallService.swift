@@ -19,14 +19,16 @@ public final class CallService: Sendable {
     /// Chained calls one request may start, one after another.
     let maxChainHops: Int
     let logger: Logger
+    let metrics: SupervisorMetrics
 
     /// The header that counts the chained calls before this one (0 or absent: a client's call).
     public static let hopsHeader = "X-Tide-Hops"
 
     init(
         deployer: Deployer, history: RequestHistory, runtime: WasmRuntime, client: HTTPClient, chainTimeout: Duration,
-        maxChainHops: Int = 32, logger: Logger
+        maxChainHops: Int = 32, logger: Logger, metrics: SupervisorMetrics
     ) {
+        self.metrics = metrics
         self.deployer = deployer
         self.history = history
         self.runtime = runtime
@@ -77,6 +79,8 @@ public final class CallService: Sendable {
     ) async -> HistoryEntry {
         var entry = entry
         let started = ContinuousClock.now
+        var fuelUsed: UInt64?
+        var failure: SupervisorError?
         do throws(SupervisorError) {
             try await gate.enter()
             let result = await instance.call(
@@ -84,6 +88,7 @@ public final class CallService: Sendable {
                 deadline: runtime.limits.deadline)
             await gate.leave()
             let outcome = try result.get()
+            fuelUsed = outcome.fuelUsed
             try await record(outcome, signature: signature, in: &entry, baseURL: baseURL)
             if let next {
                 // The node may have changed while the step ran (its next step moved): hand on to
@@ -94,6 +99,7 @@ public final class CallService: Sendable {
             entry.status = .done
             entry.success = true
         } catch {
+            failure = error
             entry.status = .failed
             entry.success = false
             entry.error = error.publicMessage
@@ -102,6 +108,7 @@ public final class CallService: Sendable {
         entry.finishedAt = Date()
         let elapsed = ContinuousClock.now - started
         entry.durationMs = elapsed.inMilliseconds
+        metrics.called(error: failure, took: elapsed, fuelUsed: fuelUsed)
         return entry
     }
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 import WasmKit
 import WasmKitWASI
 
@@ -17,6 +18,8 @@ public final class ModuleInstance: @unchecked Sendable {
         public var bytes: [UInt8]?
         /// Output mounts the function wrote, by mount name.
         public var outputFiles: [String: [UInt8]] = [:]
+        /// Fuel the call used, when fuel is metered.
+        public var fuelUsed: UInt64?
     }
 
     /// Files a call sees (execution mounts, written before it runs) and the output mounts read
@@ -44,6 +47,11 @@ public final class ModuleInstance: @unchecked Sendable {
     private let instance: Instance
     private let bridges: [WASIBridgeToHost]
     private let limits: ExecutionLimits
+    /// The size of the exported linear memory, as of the last call (for the metrics).
+    private let memoryBytes = Atomic<Int>(0)
+
+    /// The size of the module's exported linear memory in bytes, as of its last call.
+    public var linearMemoryBytes: Int { memoryBytes.load(ordering: .relaxed) }
 
     /// Instantiates `name` and, first, its dependencies (each once, in this module's store).
     /// `modules` holds every parsed module of the deployment by name; `dependencies` the names
@@ -74,6 +82,7 @@ public final class ModuleInstance: @unchecked Sendable {
             if case .function(let function) = value { exports[exportName] = function.type }
         }
         self.exports = exports
+        memoryBytes.store(instance.exports[memory: "memory"]?.byteCount ?? 0, ordering: .relaxed)
     }
 
     deinit {
@@ -133,6 +142,7 @@ public final class ModuleInstance: @unchecked Sendable {
         }
         let mounts = try prepare(files)
         defer { for mount in mounts { try? FileManager.default.removeItem(atPath: mount.path) } }
+        defer { memoryBytes.store(instance.exports[memory: "memory"]?.byteCount ?? 0, ordering: .relaxed) }
         var outcome = try run(function, named: functionName, arguments: arguments, bytesResult: bytesResult)
         for mount in mounts where files.outputs.contains(mount.name) && mount.isRegularFile {
             outcome.outputFiles[mount.name] = try mount.read(limit: limits.maxBytes)
@@ -174,11 +184,12 @@ public final class ModuleInstance: @unchecked Sendable {
                 }
             }
             let results = try function(values)
-            guard bytesResult else { return Outcome(values: results, bytes: nil) }
+            let fuelUsed = limits.fuelPerCall.flatMap { budget in store.fuel.map { budget - min(budget, $0.remaining) } }
+            guard bytesResult else { return Outcome(values: results, bytes: nil, fuelUsed: fuelUsed) }
             guard results.count == 1, case .i64(let packed) = results[0] else {
                 throw SupervisorError.executionFailed("\(functionName) did not return one i64 for its bytes result")
             }
-            return Outcome(values: results, bytes: try readResult(packed, function: functionName))
+            return Outcome(values: results, bytes: try readResult(packed, function: functionName), fuelUsed: fuelUsed)
         } catch let error as SupervisorError {
             throw error
         } catch {

@@ -47,6 +47,8 @@ public struct SupervisorConfiguration: Sendable {
     /// Enroll with this orchestrator on first start (`--join`); later starts use the certificate
     /// kept in `<data-dir>/tls/`.
     public var join: JoinSettings?
+    /// `GET /metrics` answers anyone (`--metrics-open`); otherwise whoever may deploy here.
+    public var metricsOpen = false
 
     public init(
         host: String = "127.0.0.1", port: Int = 5000, name: String? = nil, dataDirectory: String = ".tide-supervisor",

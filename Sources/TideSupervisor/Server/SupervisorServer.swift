@@ -64,8 +64,10 @@ public struct SupervisorServer: TideServer {
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
 
         let cache = try BlobCache(root: directory.blobsRoot)
+        let metrics = SupervisorMetrics()
         let fetcher = BlobFetcher(
-            client: client, cache: cache, timeout: configuration.downloadTimeout, maxBytes: configuration.maxDownloadBytes)
+            client: client, cache: cache, timeout: configuration.downloadTimeout, maxBytes: configuration.maxDownloadBytes,
+            metrics: metrics)
         let deployer = Deployer(
             runtime: runtime, directory: directory, fetcher: fetcher, nodeLimits: configuration.nodeLimits,
             keys: keys, logger: logger)
@@ -74,7 +76,7 @@ public struct SupervisorServer: TideServer {
             directory: directory, maxEntries: configuration.historyMaxEntries, maxAge: configuration.historyMaxAge)
         let calls = CallService(
             deployer: deployer, history: history, runtime: runtime, client: client,
-            chainTimeout: configuration.chainTimeout, maxChainHops: configuration.maxChainHops, logger: logger)
+            chainTimeout: configuration.chainTimeout, maxChainHops: configuration.maxChainHops, logger: logger, metrics: metrics)
         let usage = UsageMonitor(simulatedMemoryBytes: configuration.profile.simulatedMemoryBytes)
         let link = OrchestratorLink(url: configuration.orchestratorURL ?? configuration.join?.url)
         let authority: ControlAuthority =
@@ -95,6 +97,8 @@ public struct SupervisorServer: TideServer {
 
         let router = Router(context: SupervisorRequestContext.self)
         router.add(middleware: ErrorMiddleware(.supervisor))
+        router.add(middleware: HTTPMetricsMiddleware(metrics: metrics.registry))
+        MetricsRoute(metrics: metrics, deployer: deployer, authority: configuration.metricsOpen ? nil : authority).add(to: router)
         DeviceRoutes(
             describe: describe, usage: usage, link: link, authority: authority,
             maxBodyBytes: configuration.maxJSONBodyBytes

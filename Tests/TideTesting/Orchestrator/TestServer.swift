@@ -41,7 +41,8 @@ final class TestServer: Sendable {
         planTimeLimit: Duration = .seconds(30), maxConcurrentPlans: Int = 2, maxWaitingPlans: Int = 8,
         allowUnverifiedDevices: Bool = false, trustedKeyFiles: [String] = [], requireSignedPrefixes: [String] = [],
         transport: ServerTransport = .insecureHTTP, deviceCertificateValidity: TimeInterval = 90 * 86_400,
-        plainHTTPDevices: Bool = false, plainHTTPPort: Int? = nil, port: Int = 0, maxRunInputBytes: Int = 8 << 20
+        plainHTTPDevices: Bool = false, plainHTTPPort: Int? = nil, port: Int = 0, maxRunInputBytes: Int = 8 << 20,
+        metricsOpen: Bool = false
     ) async throws -> TestServer {
         let directory = dataDirectory ?? TemporaryDirectory.make()
         var configuration = ServerConfiguration(
@@ -59,6 +60,7 @@ final class TestServer: Sendable {
         configuration.plainHTTPDevices = plainHTTPDevices
         configuration.plainHTTPPort = plainHTTPPort
         configuration.maxRunInputBytes = maxRunInputBytes
+        configuration.metricsOpen = metricsOpen
         let running = try await startServer { [configuration] onRunning in
             try await OrchestratorServer(configuration: configuration, logger: quietLogger).run(handleSignals: false, onRunning: onRunning)
         }

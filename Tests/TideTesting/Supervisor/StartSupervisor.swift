@@ -5,12 +5,13 @@ import TideSupervisor
 func startSupervisor(
     dataDirectory: String = TemporaryDirectory.make("sup"), profile: DeviceProfile = DeviceProfile(name: "test-device"),
     token: String? = nil, orchestrator: String? = nil, limits: ExecutionLimits = ExecutionLimits(fuelPerCall: 200_000_000, deadline: .seconds(20)),
-    heartbeatInterval: Duration = .zero
+    heartbeatInterval: Duration = .zero, metricsOpen: Bool = false
 ) async throws -> RunningServer {
-    let configuration = SupervisorConfiguration(
+    var configuration = SupervisorConfiguration(
         host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, profile: profile, orchestratorURL: orchestrator,
         token: token, heartbeatInterval: heartbeatInterval, limits: limits)
-    return try await startServer { onRunning in
+    configuration.metricsOpen = metricsOpen
+    return try await startServer { [configuration] onRunning in
         try await SupervisorServer(configuration: configuration, logger: testLogger).run(handleSignals: false, onRunning: onRunning)
     }
 }

@@ -16,15 +16,35 @@ extension DeploymentController {
     func apply(_ text: [UInt8], fileName: String, wait: Bool, cancellation: PlacementCancellation? = nil) async throws
         -> (deployment: Deployment, created: Bool, settled: Bool)
     {
-        let prepared = try await planner.prepare(text, fileName: fileName)
-        let name = prepared.manifest.name
-        let staged = try await queue.run(name) { () async throws -> (deployment: Deployment, created: Bool, unchanged: Bool) in
-            if let kept = try await self.keepIfUnchanged(prepared) { return (kept, false, true) }
-            let staged = try await self.stage(prepared, cancellation: cancellation)
-            return (staged.deployment, staged.created, false)
+        let metrics = self.metrics
+        var phaseStart = ContinuousClock.now
+        let prepared: PreparedManifest
+        do {
+            prepared = try await planner.prepare(text, fileName: fileName)
+        } catch {
+            metrics.deployed("rejected")
+            throw error
         }
-        if staged.unchanged { return (staged.deployment, false, true) }
-        let work = Task { try await queue.run(name) { await self.deploy(name) } }
+        metrics.deployPhase(.resolve, took: ContinuousClock.now - phaseStart)
+        phaseStart = ContinuousClock.now
+        let name = prepared.manifest.name
+        let staged: (deployment: Deployment, created: Bool, unchanged: Bool)
+        do {
+            staged = try await queue.run(name) { () async throws -> (deployment: Deployment, created: Bool, unchanged: Bool) in
+                if let kept = try await self.keepIfUnchanged(prepared) { return (kept, false, true) }
+                let staged = try await self.stage(prepared, cancellation: cancellation)
+                return (staged.deployment, staged.created, false)
+            }
+        } catch {
+            metrics.deployed("rejected")
+            throw error
+        }
+        if staged.unchanged {
+            metrics.deployed("unchanged")
+            return (staged.deployment, false, true)
+        }
+        metrics.deployPhase(.place, took: ContinuousClock.now - phaseStart)
+        let work = Task { try await queue.run(name) { await self.deployRecorded(name) } }
         guard wait else { return (staged.deployment, staged.created, false) }
         let settled = await withTaskGroup(of: Deployment?.self) { group in
             group.addTask { (try? await work.value) ?? nil }
@@ -74,7 +94,16 @@ extension DeploymentController {
     /// Pushes a stored deployment now and returns the outcome; nil when there is none.
     func deployNow(_ name: String) async -> Deployment? {
         guard deployments[name] != nil else { return nil }
-        return try? await queue.run(name) { await self.deploy(name) }
+        return try? await queue.run(name) { await self.deployRecorded(name) }
+    }
+
+    /// Deploys and records the push phase and how the deploy settled.
+    private func deployRecorded(_ name: String) async -> Deployment? {
+        let started = ContinuousClock.now
+        let deployed = await deploy(name)
+        metrics.deployPhase(.push, took: ContinuousClock.now - started)
+        metrics.deployed(deployed?.status.rawValue ?? DeploymentStatus.failed.rawValue)
+        return deployed
     }
 
     func stage(

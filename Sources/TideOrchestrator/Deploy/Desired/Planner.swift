@@ -57,12 +57,14 @@ struct Planner: Sendable {
     let maxSteps: Int
     /// Unverified devices take work too (`--allow-unverified-devices`).
     let allowUnverified: Bool
+    let metrics: ServerMetrics
     let descriptionFacts = DescriptionFacts()
 
     init(
         inventory: Inventory, registry: PackageRegistry, workers: PlacementWorkers, maxSteps: Int,
-        allowUnverified: Bool = false
+        allowUnverified: Bool = false, metrics: ServerMetrics
     ) {
+        self.metrics = metrics
         self.inventory = inventory
         self.registry = registry
         self.workers = workers
@@ -140,6 +142,21 @@ struct Planner: Sendable {
     func place(
         _ prepared: PreparedManifest, current: PlacementPlan? = nil, excluded: Set<DeviceID> = [], load: [DeviceID: Int],
         cancellation: PlacementCancellation? = nil
+    ) async throws -> PlacementPlan {
+        let started = ContinuousClock.now
+        do {
+            let plan = try await placeNow(prepared, current: current, excluded: excluded, load: load, cancellation: cancellation)
+            metrics.placed(succeeded: true, took: ContinuousClock.now - started)
+            return plan
+        } catch {
+            metrics.placed(succeeded: false, took: ContinuousClock.now - started)
+            throw error
+        }
+    }
+
+    private func placeNow(
+        _ prepared: PreparedManifest, current: PlacementPlan?, excluded: Set<DeviceID>, load: [DeviceID: Int],
+        cancellation: PlacementCancellation?
     ) async throws -> PlacementPlan {
         let request = prepared.request
         let fleet = await snapshot(excluded: excluded, load: load)

@@ -18,9 +18,11 @@ extension DeploymentController {
     private func recoverNow(_ name: String) async {
         guard var deployment = deployments[name] else { return }
         var seen: [DeviceID: Recovery.Seen] = [:]
+        var lastAlive: Date?
         for device in deployment.devices {
             if let found = await inventory.device(device) {
                 seen[device] = Recovery.Seen(name: found.name, status: found.status, reason: found.statusReason)
+                if found.status == .dead { lastAlive = min(lastAlive ?? found.lastSeen, found.lastSeen) }
             }
         }
         let lost: [DeviceID: String]
@@ -54,7 +56,8 @@ extension DeploymentController {
             }
             return
         }
-        await deploy(name, giveUp: .degrade)
+        let recovered = await deploy(name, giveUp: .degrade)
+        if !lost.isEmpty, let recovered { metrics.failedOver(result: recovered.status, failedAt: lastAlive) }
     }
 
     /// Every deployment that may need work: after a restart, on a periodic tick, and when the

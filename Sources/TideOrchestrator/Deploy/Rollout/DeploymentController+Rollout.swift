@@ -78,6 +78,7 @@ extension DeploymentController {
         guard missing.isEmpty else {
             let failures = Dictionary(missing.map { ($0, "device \($0) is no longer in the inventory") }) { first, _ in first }
             Rollout.markFailed(&deployment, failures)
+            metrics.pushesMissed(failures.count)
             try? save(deployment, events: events)
             return failures
         }
@@ -112,6 +113,7 @@ extension DeploymentController {
             for await outcome in group { outcomes.append(outcome) }
             return outcomes
         }
+        for outcome in outcomes { metrics.pushed(error: outcome.error?.kind) }
         let names = await deviceNames(outcomes.map(\.device))
         let recorded = Rollout.record(outcomes, in: deployment, now: Date(), names: names)
         deployment = recorded.deployment

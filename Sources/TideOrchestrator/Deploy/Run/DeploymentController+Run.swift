@@ -11,6 +11,19 @@ extension DeploymentController {
     /// `PipelineRunner.callTimeout` in all, retries by `RunFailover.maxRetries`.
     func run(_ name: String, inputs: RunInputs, limits: RunInputs.Limits = .default) async throws -> RunResult {
         let started = ContinuousClock.now
+        do {
+            let result = try await runRetrying(name, inputs: inputs, limits: limits, started: started)
+            metrics.ran(result.error == nil ? .ok : .failed, took: ContinuousClock.now - started)
+            return result
+        } catch {
+            metrics.ran(.rejected, took: ContinuousClock.now - started)
+            throw error
+        }
+    }
+
+    private func runRetrying(_ name: String, inputs: RunInputs, limits: RunInputs.Limits, started: ContinuousClock.Instant)
+        async throws -> RunResult
+    {
         let deadline = started + PipelineRunner.callTimeout
         var progress = PipelineRunner.Progress()
         var retries: [RunResult.Retry] = []
