@@ -77,7 +77,7 @@ struct FailoverTests {
             #expect(deployment.generation > 1)
             let events = try fleet.server.store().events(limit: 1000)
             let move = events.first { $0.kind == .deploymentStepMoved }
-            #expect(move?.message.contains("step middle moves from \(fleet.id("sup-b")) to \(fleet.id("sup-d"))") == true)
+            #expect(move?.message.contains("step middle moves from sup-b (\(fleet.id("sup-b"))) to sup-d (\(fleet.id("sup-d")))") == true)
             #expect(move?.message.contains("dead") == true, "\(move?.message ?? "")")
             let statuses = events.filter { $0.kind == .deploymentStatusChanged }.compactMap { $0.details?["status"]?.stringValue }
             #expect(statuses.suffix(2) == ["degraded", "active"])

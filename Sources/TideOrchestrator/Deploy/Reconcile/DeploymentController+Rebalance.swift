@@ -45,11 +45,12 @@ extension DeploymentController {
         deployment.steps[stateIndex].state = .pending
         deployment.steps[stateIndex].error = nil
         let gain = String(format: "%.2f", best.gain)
+        let names = await deviceNames([from, best.device].compactMap { $0 })
         do {
             try save(deployment, events: [
                 event(
                     .deploymentStepMoved, deployment,
-                    "\(name): step \(stepName) moves from \(from?.rawValue ?? "nowhere") to \(best.device) (rebalance: the plan scores \(gain) higher)",
+                    "\(name): step \(stepName) moves from \(from.map(names.label) ?? "nowhere") to \(names.label(best.device)) (rebalance: the plan scores \(gain) higher)",
                     device: best.device,
                     extra: [
                         "step": .string(stepName), "from": from.map { .string($0.rawValue) } ?? .null,

@@ -144,7 +144,8 @@ extension DeploymentController {
         let plan = try await planner.place(
             prepared(deployment, entries: entries), current: deployment.plan, excluded: excluded,
             load: load(excluding: deployment.name))
-        let moved = Rollout.move(deployment, to: plan, because: failures, now: Date())
+        let names = await deviceNames(deployment.steps.compactMap(\.device) + plan.steps.map(\.device))
+        let moved = Rollout.move(deployment, to: plan, because: failures, now: Date(), names: names)
         deployment = moved.deployment
         try save(deployment, events: moved.events)
     }

@@ -91,8 +91,10 @@ enum Rollout {
 
     /// A re-placement applied: the next generation, each moved step pending on its new device,
     /// with an event saying why it moved (the failure of the device it left).
-    static func move(_ deployment: Deployment, to plan: PlacementPlan, because failures: [DeviceID: String], now: Date)
-        -> (deployment: Deployment, events: [NewFleetEvent])
+    static func move(
+        _ deployment: Deployment, to plan: PlacementPlan, because failures: [DeviceID: String], now: Date,
+        names: DeviceNames = DeviceNames()
+    ) -> (deployment: Deployment, events: [NewFleetEvent])
     {
         var deployment = deployment
         var events: [NewFleetEvent] = []
@@ -107,7 +109,7 @@ enum Rollout {
             let why = from.flatMap { failures[$0] } ?? "re-placed"
             events.append(.about(
                 deployment, .deploymentStepMoved,
-                "\(deployment.name): step \(placement.step) moves from \(from?.rawValue ?? "nowhere") to \(placement.device) (\(why))",
+                "\(deployment.name): step \(placement.step) moves from \(from.map(names.label) ?? "nowhere") to \(names.label(placement.device)) (\(why))",
                 device: placement.device,
                 extra: [
                     "step": .string(placement.step), "from": from.map { .string($0.rawValue) } ?? .null,
