@@ -118,6 +118,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            exclude: ["Dashboard/assets"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -128,6 +128,8 @@ public struct OrchestratorServer: TideServer {
             })
         let moduleRoutes = WasmiotModuleRoutes(registry: registry)
         let router = PlainDeviceListener.deviceRouter(deviceRoutes, moduleRoutes)
+        // The web dashboard's page and files: public; the data it shows comes from /api/v1.
+        DashboardRoutes().add(to: router)
         let api = router.group("api/v1")
         if token != nil { api.add(middleware: AuthMiddleware(tokens: tokens)) }
         TokenRoutes(tokens: tokens, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
