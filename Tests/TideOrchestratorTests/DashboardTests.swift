@@ -70,8 +70,7 @@ struct DashboardTests {
 
     @Test("DashboardAssets.swift matches the files in Dashboard/assets (else run scripts/embed-dashboard)")
     func generatedFileIsCurrent() throws {
-        let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/TideOrchestrator/Dashboard/assets")
+        let assets = URL(fileURLWithPath: Repository.root + "/Sources/TideOrchestrator/Dashboard/assets")
         let names = try FileManager.default.contentsOfDirectory(atPath: assets.path).filter { !$0.hasPrefix(".") }.sorted()
         #expect(names == DashboardAssets.texts.keys.sorted(), "files were added or removed: run scripts/embed-dashboard")
         for name in names {
