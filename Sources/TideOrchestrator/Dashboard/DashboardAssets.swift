@@ -89,7 +89,7 @@ main { max-width: 1200px; margin: 0 auto; padding: 1.2rem; }
 .num { text-align: right; white-space: nowrap; }
 
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 1rem; margin-bottom: 1rem; }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 1rem; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 1rem; margin-bottom: 1rem; }
 .grid .card { margin-bottom: 0; }
 .split { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.3fr); gap: 1rem; align-items: start; margin-top: 0.6rem; }
 
@@ -126,7 +126,7 @@ ul.plain { list-style: none; padding: 0; margin: 0; }
 ul.plain li { padding: 0.2rem 0; }
 
 .graph-box { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 0.4rem; }
-svg.graph { width: 100%; height: auto; max-height: 320px; display: block; font-family: inherit; }
+svg.graph { max-width: 100%; height: auto; display: block; margin: 0 auto; font-family: inherit; }
 svg.graph text { text-anchor: middle; font-size: 12px; fill: var(--ink); }
 svg.graph text.small { font-size: 10px; fill: var(--muted); }
 svg.graph .node rect { fill: #fff; stroke: #9aa8b5; stroke-width: 1.5; }
@@ -263,9 +263,13 @@ async function guard(call) {
     await call();
   } catch (error) {
     if (error instanceof AuthError) return logout(error.message);
-    console.error(error);
-    main.prepend(h("p", { class: "error banner" }, error.message));
+    console.warn(error);
+    const banner = main.querySelector(":scope > .banner") || main.insertBefore(h("p", { class: "error banner", role: "alert" }), main.firstChild);
+    fill(banner, error.message);
+    return;
   }
+  const banner = main.querySelector(":scope > .banner");
+  if (banner) banner.remove();
 }
 
 // One refresh at a time per page; events during one make one more afterwards.
@@ -501,7 +505,7 @@ export function graph(deployment, devicesByID = {}) {
   devices.forEach((id, index) => { deviceAt[id] = { x: 10 + index * width, y: deviceY }; });
 
   const picture = svg("svg", {
-    class: "graph", viewBox: `0 0 ${totalW} ${deviceY + boxH + 10}`, role: "img",
+    class: "graph", viewBox: `0 0 ${totalW} ${deviceY + boxH + 10}`, width: totalW, height: deviceY + boxH + 10, role: "img",
     "aria-label": `steps of ${deployment.name} and the devices they run on`, "data-deployment": deployment.name,
   },
   svg("defs", {}, svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "6", markerHeight: "6", orient: "auto-start-reverse" },

@@ -100,9 +100,13 @@ async function guard(call) {
     await call();
   } catch (error) {
     if (error instanceof AuthError) return logout(error.message);
-    console.error(error);
-    main.prepend(h("p", { class: "error banner" }, error.message));
+    console.warn(error);
+    const banner = main.querySelector(":scope > .banner") || main.insertBefore(h("p", { class: "error banner", role: "alert" }), main.firstChild);
+    fill(banner, error.message);
+    return;
   }
+  const banner = main.querySelector(":scope > .banner");
+  if (banner) banner.remove();
 }
 
 // One refresh at a time per page; events during one make one more afterwards.

@@ -50,7 +50,7 @@ export function graph(deployment, devicesByID = {}) {
   devices.forEach((id, index) => { deviceAt[id] = { x: 10 + index * width, y: deviceY }; });
 
   const picture = svg("svg", {
-    class: "graph", viewBox: `0 0 ${totalW} ${deviceY + boxH + 10}`, role: "img",
+    class: "graph", viewBox: `0 0 ${totalW} ${deviceY + boxH + 10}`, width: totalW, height: deviceY + boxH + 10, role: "img",
     "aria-label": `steps of ${deployment.name} and the devices they run on`, "data-deployment": deployment.name,
   },
   svg("defs", {}, svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "6", markerHeight: "6", orient: "auto-start-reverse" },
