@@ -100,7 +100,8 @@ def shoot(driver, directory, name):
     path = os.path.join(directory, name + ".png")
     # The whole page, not only the window: make the window as tall as the document.
     width = driver.get_window_size()["width"]
-    height = driver.execute_script("return Math.max(document.documentElement.scrollHeight, 600)")
+    driver.set_window_size(width, PHONE[1] if width <= PHONE[0] else DESKTOP[1])
+    height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(width, min(height + 140, 4000))
     driver.save_screenshot(path)
     print(f"   screenshot {path}")

@@ -36,7 +36,7 @@ function signature(fn) {
 
 function detailView(main, name) {
   const body = h("div");
-  fill(main, h("p", { class: "crumbs" }, h("a", { href: "#/packages" }, "Packages"), " / ", name), h("h1", {}, name), body);
+  fill(main, h("p", { class: "crumbs" }, h("a", { href: "#/packages" }, "Packages"), " / ", name), h("div", { class: "heading" }, h("h1", {}, name)), body);
   return {
     async refresh() {
       const detail = await api(path("packages", name));
