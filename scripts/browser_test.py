@@ -196,11 +196,15 @@ def fleet_test(args):
         dead_at = moved_at = None
         while dead_at is None or moved_at is None:
             if moved_at is None:
-                rows = driver.find_elements(By.CSS_SELECTOR, 'table.steps tr[data-step="fibo"]')
-                if rows and rows[0].get_attribute("data-device") not in ("", victim) and rows[0].get_attribute("data-state") == "running":
+                # Read in one script: the page may rebuild the table between two WebDriver calls.
+                row = driver.execute_script("""
+                    const row = document.querySelector('table.steps tr[data-step="fibo"]');
+                    return row ? [row.dataset.device, row.dataset.state] : null;""")
+                if row and row[0] not in ("", victim) and row[1] == "running":
                     moved_at = time.monotonic() - killed
-                    moved_to = rows[0].get_attribute("data-device")
-            if dead_at is None and watcher.find_elements(By.CSS_SELECTOR, 'h1 + span.badge[data-status="dead"]'):
+                    moved_to = row[0]
+            if dead_at is None and watcher.execute_script(
+                    """return document.querySelector('h1 + span.badge[data-status="dead"]') !== null"""):
                 dead_at = time.monotonic() - killed
             if time.monotonic() - killed > 3.0:
                 raise Failure(f"within 3 s of SIGKILL: device dead on its page after {dead_at} s, fibo's step moved after {moved_at} s")
