@@ -54,6 +54,7 @@ export function path(...parts) { return parts.map(encodeURIComponent).join("/");
   font-size: 15px; line-height: 1.45; color: var(--ink); background: var(--bg);
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; }
 a { color: var(--accent); text-decoration: none; }
 a:hover { text-decoration: underline; }
@@ -86,6 +87,7 @@ main { max-width: 1200px; margin: 0 auto; padding: 1.2rem; }
 .banner { background: var(--dead-bg); padding: 0.5rem 0.8rem; border-radius: 6px; }
 .error-text { color: var(--dead); }
 .nowrap { white-space: nowrap; }
+td.message { overflow-wrap: anywhere; min-width: 12rem; }
 .num { text-align: right; white-space: nowrap; }
 
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 1rem; margin-bottom: 1rem; }
@@ -154,6 +156,8 @@ form.run { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0.8rem; }
   .top { padding: 0.5rem 0.7rem; gap: 0.3rem 0.6rem; }
   #nav { order: 3; flex-basis: 100%; }
   .wide { display: none; }
+  .kind { white-space: normal; overflow-wrap: anywhere; }
+  td.message { min-width: 9rem; }
   .split { grid-template-columns: 1fr; }
   table.rows th, table.rows td { padding: 0.4rem 0.5rem; }
   form.login { margin: 1.5rem auto; }
@@ -366,10 +370,10 @@ async function parameters(deployment) {
   return found;
 }
 
-function resultView(result) {
+function resultView(result, devices) {
   const rows = (result.steps || []).map((step) => h("tr", { "data-step": step.step, "data-success": String(step.success) },
     h("td", {}, step.step),
-    h("td", {}, step.device ? h("a", { href: link("devices", step.device) }, step.device) : "–"),
+    h("td", {}, step.device ? h("a", { href: link("devices", step.device), title: step.device }, devices[step.device] ? devices[step.device].name : step.device) : "–"),
     h("td", {}, step.success ? [h("code", {}, value(step.value)), step.label ? ` (${step.label})` : ""] : h("span", { class: "error-text" }, step.error || "failed")),
     h("td", { class: "num" }, step.durationMs !== undefined ? `${step.durationMs.toFixed(1)} ms` : "–")));
   return h("div", { class: "result " + (result.success ? "ok" : "failed"), id: "run-result", "data-success": String(result.success) },
@@ -393,6 +397,7 @@ export function mount(main, [name], { guard }) {
   const log = h("div");
   fill(main, top, steps, h("h2", {}, "Run"), form, output, h("h2", {}, "Events"), log);
   let formFor = null; // the generation the form was built for
+  let names = {};     // device id -> device, for names
 
   async function buildForm(deployment) {
     const inputs = await parameters(deployment);
@@ -418,7 +423,7 @@ export function mount(main, [name], { guard }) {
       try {
         const hasInputs = [...data.keys()].length > 0;
         const result = await api(path("deployments", name, "run"), { method: "POST", body: hasInputs ? data : undefined });
-        fill(output, resultView(result));
+        fill(output, resultView(result, names));
       } catch (error) {
         fill(output, h("p", { class: "error", id: "run-error" }, error.message));
         if (error instanceof AuthError) throw error;
@@ -441,7 +446,8 @@ export function mount(main, [name], { guard }) {
         h("p", { class: "muted" }, (deployment.packages || []).map((p) => `${p.name}@${p.version}`).join(", ")));
       fill(steps, h("div", { class: "split" }, stepTable(deployment, devices), h("div", { class: "graph-box" }, graph(deployment, devices))));
       const mine = events.events.filter((event) => event.details && event.details.deployment === name).reverse();
-      fill(log, eventTable(mine, "deployment-events"));
+      names = devices;
+      fill(log, eventTable(mine, "deployment-events", devices));
       if (formFor !== deployment.generation) {
         formFor = deployment.generation;
         await buildForm(deployment);
@@ -645,26 +651,26 @@ export function mount(main, [id]) {
             h("td", {}, h("a", { href: link("deployment", deployment.name) }, deployment.name)),
             h("td", {}, step.step),
             h("td", {}, badge(step.state))))))));
-      fill(log, eventTable(events.events.slice().reverse(), "device-events"));
+      fill(log, eventTable(events.events.slice().reverse(), "device-events", { [device.id]: device }));
     },
     touches: (event) => event.device === id || event.kind.startsWith("deployment."),
   };
 }
 
-/** Events, newest first, as a table. */
-export function eventTable(events, id) {
+/** Events, newest first, as a table; devices (id -> device) gives their names. */
+export function eventTable(events, id, devices = {}) {
   if (events.length === 0) return h("p", { class: "muted" }, "No events yet.");
   return h("div", { class: "scroll" }, h("table", { class: "rows events", id },
     h("thead", {}, h("tr", {}, h("th", {}, "Time"), h("th", {}, "Kind"), h("th", { class: "wide" }, "Device"), h("th", {}, "Message"))),
-    h("tbody", {}, events.map(eventRow))));
+    h("tbody", {}, events.map((event) => eventRow(event, devices)))));
 }
 
-export function eventRow(event) {
+export function eventRow(event, devices = {}) {
   return h("tr", { "data-event": event.id, "data-kind": event.kind },
     h("td", { class: "nowrap" }, clock(event.time)),
     h("td", {}, h("span", { class: "kind " + event.kind.split(".")[0] }, event.kind)),
-    h("td", { class: "wide" }, event.device ? h("a", { href: link("devices", event.device) }, event.device) : "–"),
-    h("td", {}, event.message));
+    h("td", { class: "wide" }, event.device ? h("a", { href: link("devices", event.device), title: event.device }, devices[event.device] ? devices[event.device].name : event.device) : "–"),
+    h("td", { class: "message" }, event.message));
 }
 
 """##,
@@ -779,6 +785,7 @@ export function value(json) {
 // added on top without asking again.
 
 import { api } from "./api.js";
+import { devicesByID } from "./deployments.js";
 import { fill, h } from "./dom.js";
 import { eventRow } from "./device.js";
 
@@ -799,18 +806,20 @@ export function mount(main) {
   }
   filter.addEventListener("input", () => { for (const row of body.rows) visible(row); });
 
+  let devices = {};
   return {
     async refresh() {
-      const page = await api(`events?tail=${KEEP}`);
+      const [page, known] = await Promise.all([api(`events?tail=${KEEP}`), devicesByID()]);
+      devices = known;
       const rows = document.createDocumentFragment();
-      for (const event of page.events.slice().reverse()) rows.appendChild(eventRow(event));
+      for (const event of page.events.slice().reverse()) rows.appendChild(eventRow(event, devices));
       body.replaceChildren(rows);
       for (const row of body.rows) visible(row);
     },
     onEvents(events) {
       for (const event of events) {
         if (body.querySelector(`tr[data-event="${Number(event.id)}"]`)) continue;
-        const row = eventRow(event);
+        const row = eventRow(event, devices);
         visible(row);
         body.prepend(row);
       }

@@ -31,10 +31,10 @@ async function parameters(deployment) {
   return found;
 }
 
-function resultView(result) {
+function resultView(result, devices) {
   const rows = (result.steps || []).map((step) => h("tr", { "data-step": step.step, "data-success": String(step.success) },
     h("td", {}, step.step),
-    h("td", {}, step.device ? h("a", { href: link("devices", step.device) }, step.device) : "–"),
+    h("td", {}, step.device ? h("a", { href: link("devices", step.device), title: step.device }, devices[step.device] ? devices[step.device].name : step.device) : "–"),
     h("td", {}, step.success ? [h("code", {}, value(step.value)), step.label ? ` (${step.label})` : ""] : h("span", { class: "error-text" }, step.error || "failed")),
     h("td", { class: "num" }, step.durationMs !== undefined ? `${step.durationMs.toFixed(1)} ms` : "–")));
   return h("div", { class: "result " + (result.success ? "ok" : "failed"), id: "run-result", "data-success": String(result.success) },
@@ -58,6 +58,7 @@ export function mount(main, [name], { guard }) {
   const log = h("div");
   fill(main, top, steps, h("h2", {}, "Run"), form, output, h("h2", {}, "Events"), log);
   let formFor = null; // the generation the form was built for
+  let names = {};     // device id -> device, for names
 
   async function buildForm(deployment) {
     const inputs = await parameters(deployment);
@@ -83,7 +84,7 @@ export function mount(main, [name], { guard }) {
       try {
         const hasInputs = [...data.keys()].length > 0;
         const result = await api(path("deployments", name, "run"), { method: "POST", body: hasInputs ? data : undefined });
-        fill(output, resultView(result));
+        fill(output, resultView(result, names));
       } catch (error) {
         fill(output, h("p", { class: "error", id: "run-error" }, error.message));
         if (error instanceof AuthError) throw error;
@@ -106,7 +107,8 @@ export function mount(main, [name], { guard }) {
         h("p", { class: "muted" }, (deployment.packages || []).map((p) => `${p.name}@${p.version}`).join(", ")));
       fill(steps, h("div", { class: "split" }, stepTable(deployment, devices), h("div", { class: "graph-box" }, graph(deployment, devices))));
       const mine = events.events.filter((event) => event.details && event.details.deployment === name).reverse();
-      fill(log, eventTable(mine, "deployment-events"));
+      names = devices;
+      fill(log, eventTable(mine, "deployment-events", devices));
       if (formFor !== deployment.generation) {
         formFor = deployment.generation;
         await buildForm(deployment);

@@ -67,24 +67,24 @@ export function mount(main, [id]) {
             h("td", {}, h("a", { href: link("deployment", deployment.name) }, deployment.name)),
             h("td", {}, step.step),
             h("td", {}, badge(step.state))))))));
-      fill(log, eventTable(events.events.slice().reverse(), "device-events"));
+      fill(log, eventTable(events.events.slice().reverse(), "device-events", { [device.id]: device }));
     },
     touches: (event) => event.device === id || event.kind.startsWith("deployment."),
   };
 }
 
-/** Events, newest first, as a table. */
-export function eventTable(events, id) {
+/** Events, newest first, as a table; devices (id -> device) gives their names. */
+export function eventTable(events, id, devices = {}) {
   if (events.length === 0) return h("p", { class: "muted" }, "No events yet.");
   return h("div", { class: "scroll" }, h("table", { class: "rows events", id },
     h("thead", {}, h("tr", {}, h("th", {}, "Time"), h("th", {}, "Kind"), h("th", { class: "wide" }, "Device"), h("th", {}, "Message"))),
-    h("tbody", {}, events.map(eventRow))));
+    h("tbody", {}, events.map((event) => eventRow(event, devices)))));
 }
 
-export function eventRow(event) {
+export function eventRow(event, devices = {}) {
   return h("tr", { "data-event": event.id, "data-kind": event.kind },
     h("td", { class: "nowrap" }, clock(event.time)),
     h("td", {}, h("span", { class: "kind " + event.kind.split(".")[0] }, event.kind)),
-    h("td", { class: "wide" }, event.device ? h("a", { href: link("devices", event.device) }, event.device) : "–"),
-    h("td", {}, event.message));
+    h("td", { class: "wide" }, event.device ? h("a", { href: link("devices", event.device), title: event.device }, devices[event.device] ? devices[event.device].name : event.device) : "–"),
+    h("td", { class: "message" }, event.message));
 }

@@ -2,6 +2,7 @@
 // added on top without asking again.
 
 import { api } from "./api.js";
+import { devicesByID } from "./deployments.js";
 import { fill, h } from "./dom.js";
 import { eventRow } from "./device.js";
 
@@ -22,18 +23,20 @@ export function mount(main) {
   }
   filter.addEventListener("input", () => { for (const row of body.rows) visible(row); });
 
+  let devices = {};
   return {
     async refresh() {
-      const page = await api(`events?tail=${KEEP}`);
+      const [page, known] = await Promise.all([api(`events?tail=${KEEP}`), devicesByID()]);
+      devices = known;
       const rows = document.createDocumentFragment();
-      for (const event of page.events.slice().reverse()) rows.appendChild(eventRow(event));
+      for (const event of page.events.slice().reverse()) rows.appendChild(eventRow(event, devices));
       body.replaceChildren(rows);
       for (const row of body.rows) visible(row);
     },
     onEvents(events) {
       for (const event of events) {
         if (body.querySelector(`tr[data-event="${Number(event.id)}"]`)) continue;
-        const row = eventRow(event);
+        const row = eventRow(event, devices);
         visible(row);
         body.prepend(row);
       }
