@@ -328,6 +328,7 @@ def bench(args):
             "deviceListReceivedMedianMilliseconds": round(statistics.median(load["listEnd"] for load in measured), 1),
             "deviceListBytes": measured[-1]["listBytes"],
             "buildTableMedianMilliseconds": round(statistics.median(load["rendered"] - load["listEnd"] for load in measured), 1),
+            "perLoad": [{key: round(value, 1) if isinstance(value, float) else value for key, value in load.items()} for load in loads],
             "goals": {"firstLoadUnder1s": rendered[-1] < 1000},
         }
         print(json.dumps(report, indent=2))

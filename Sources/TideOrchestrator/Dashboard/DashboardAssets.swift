@@ -194,11 +194,13 @@ const logoutButton = document.getElementById("logout");
 let page = null;        // { refresh, touches?, onEvents?, every?, stop? } of the view on screen
 let loop = 0;           // incremented to stop a running live loop
 let timer = null;
+let poll = null;        // the AbortController of the long poll in flight
 
 /** Back to the login page, with the server's reason when there is one. */
 export function logout(reason) {
   forget();
   loop++;
+  if (poll) poll.abort();
   showLogin(reason);
 }
 
@@ -307,7 +309,8 @@ async function follow() {
   while (mine === loop) {
     try {
       if (cursor === null) cursor = (await api("events?tail=1")).cursor;
-      const batch = await api(`events?since=${encodeURIComponent(cursor)}&wait=25`);
+      poll = new AbortController();
+      const batch = await api(`events?since=${encodeURIComponent(cursor)}&wait=25`, { signal: poll.signal });
       if (mine !== loop) return;
       cursor = batch.cursor;
       live.className = "live";
@@ -328,6 +331,9 @@ function start() {
 }
 
 logoutButton.addEventListener("click", () => logout());
+// A long poll left waiting when the page goes away would hold one of the browser's six
+// connections to the server until the server answers it (up to 25 s): cancel it.
+window.addEventListener("pagehide", () => { loop++; if (poll) poll.abort(); });
 window.addEventListener("hashchange", () => { if (location.hash !== "#/login" || !token()) route(); });
 if (token()) {
   if (location.hash === "#/login" || location.hash === "") history.replaceState(null, "", "#/fleet");
