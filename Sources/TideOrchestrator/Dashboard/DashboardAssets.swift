@@ -156,7 +156,7 @@ form.run { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0.8rem; }
   .top { padding: 0.5rem 0.7rem; gap: 0.3rem 0.6rem; }
   #nav { order: 3; flex-basis: 100%; }
   .wide { display: none; }
-  .kind { white-space: normal; overflow-wrap: anywhere; }
+  .kind { white-space: normal; }
   td.message { min-width: 9rem; }
   .split { grid-template-columns: 1fr; }
   table.rows th, table.rows td { padding: 0.4rem 0.5rem; }
@@ -674,7 +674,8 @@ export function eventTable(events, id, devices = {}) {
 export function eventRow(event, devices = {}) {
   return h("tr", { "data-event": event.id, "data-kind": event.kind },
     h("td", { class: "nowrap" }, clock(event.time)),
-    h("td", {}, h("span", { class: "kind " + event.kind.split(".")[0] }, event.kind)),
+    // A break opportunity after each dot, so that a narrow column breaks "deployment.status" there.
+    h("td", {}, h("span", { class: "kind " + event.kind.split(".")[0] }, event.kind.split(".").map((part, index) => index ? [".", h("wbr"), part] : part))),
     h("td", { class: "wide" }, event.device ? h("a", { href: link("devices", event.device), title: event.device }, devices[event.device] ? devices[event.device].name : event.device) : "–"),
     h("td", { class: "message" }, event.message));
 }

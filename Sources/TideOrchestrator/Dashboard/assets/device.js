@@ -84,7 +84,8 @@ export function eventTable(events, id, devices = {}) {
 export function eventRow(event, devices = {}) {
   return h("tr", { "data-event": event.id, "data-kind": event.kind },
     h("td", { class: "nowrap" }, clock(event.time)),
-    h("td", {}, h("span", { class: "kind " + event.kind.split(".")[0] }, event.kind)),
+    // A break opportunity after each dot, so that a narrow column breaks "deployment.status" there.
+    h("td", {}, h("span", { class: "kind " + event.kind.split(".")[0] }, event.kind.split(".").map((part, index) => index ? [".", h("wbr"), part] : part))),
     h("td", { class: "wide" }, event.device ? h("a", { href: link("devices", event.device), title: event.device }, devices[event.device] ? devices[event.device].name : event.device) : "–"),
     h("td", { class: "message" }, event.message));
 }
