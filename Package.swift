@@ -137,6 +137,7 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            exclude: ["Dashboard/assets"],
             swiftSettings: swiftSettings
         ),
         .target(

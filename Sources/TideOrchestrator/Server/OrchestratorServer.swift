@@ -132,6 +132,8 @@ public struct OrchestratorServer: TideServer {
         let scrape = router.group()
         if token != nil, !configuration.metricsOpen { scrape.add(middleware: AuthMiddleware(tokens: tokens)) }
         MetricsRoute(metrics: metrics, inventory: inventory, controller: controller).add(to: scrape)
+        // The web dashboard's page and files: public; the data it shows comes from /api/v1.
+        DashboardRoutes().add(to: router)
         let api = router.group("api/v1")
         if token != nil { api.add(middleware: AuthMiddleware(tokens: tokens)) }
         TokenRoutes(tokens: tokens, maxBodyBytes: configuration.maxBodyBytes).add(to: api)

@@ -145,6 +145,7 @@ struct DevCommand: AsyncParsableCommand {
         return """
 
             Tide dev fleet: server \(base), state in \(dataDirectory)
+            Dashboard: \(base)/ (sign in with the operator token in \(dataDirectory)/operator.token)
             \(lines)
 
             Try, from this directory in another terminal:
