@@ -231,6 +231,20 @@ def fleet_test(args):
         print(f"   fibo(20) = {shown}; step: {step_rows[0].text}")
         shoot(driver, shots, "deployment")
 
+        print("== an integer beyond 2^53 keeps every digit on the page")
+        field = driver.find_element(By.CSS_SELECTOR, '#run-form input[name="n"]')
+        field.clear()
+        field.send_keys("90")
+        driver.find_element(By.ID, "run-button").click()
+        expected = api.call("POST", "/api/v1/deployments/fibo/run", json.dumps({"inputs": {"n": 90}}).encode())
+        if not isinstance(expected["result"], int) or expected["result"] <= 2**53:
+            raise Failure(f"fibo(90) through the API gave {expected['result']!r}, not an integer beyond 2^53")
+        shown = wait_for("fibo(90) on the page", lambda: (lambda text: text if text != "6765" else None)(
+            driver.find_element(By.ID, "run-value").text), timeout=30)
+        if shown != str(expected["result"]):
+            raise Failure(f"the page shows fibo(90) as {shown}, the API gives {expected['result']}")
+        print(f"   fibo(90) = {shown}")
+
         print("== the packages, a package and the event log")
         driver.get(args.base + "/#/packages")
         wait_for("the packages table", lambda: len(driver.find_elements(By.CSS_SELECTOR, "#packages tbody tr")) > 2)

@@ -38,7 +38,15 @@ export async function api(path, options = {}) {
   const response = await fetch("/api/v1/" + path, { ...options, headers, cache: "no-store", credentials: "omit" });
   if (response.status === 401 || response.status === 403) throw new AuthError(await message(response));
   if (!response.ok) throw new APIError(response.status, await message(response));
-  return response.json();
+  return JSON.parse(await response.text(), exact);
+}
+
+/** Integers beyond 2^53 keep every digit (the API's numbers are exact): BigInt from their source text. */
+function exact(key, value, context) {
+  if (typeof value === "number" && !Number.isSafeInteger(value) && context && /^-?\d+$/.test(context.source)) {
+    return BigInt(context.source);
+  }
+  return value;
 }
 
 export function path(...parts) { return parts.map(encodeURIComponent).join("/"); }
@@ -783,7 +791,9 @@ export function labels(map) {
 /** A JSON value as one line of text. */
 export function value(json) {
   if (json === undefined) return "";
-  return typeof json === "string" ? json : JSON.stringify(json);
+  if (typeof json === "string") return json;
+  if (typeof json === "bigint") return json.toString();
+  return JSON.stringify(json, (key, item) => (typeof item === "bigint" ? JSON.rawJSON(item.toString()) : item));
 }
 
 """##,

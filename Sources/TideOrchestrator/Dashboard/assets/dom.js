@@ -99,5 +99,7 @@ export function labels(map) {
 /** A JSON value as one line of text. */
 export function value(json) {
   if (json === undefined) return "";
-  return typeof json === "string" ? json : JSON.stringify(json);
+  if (typeof json === "string") return json;
+  if (typeof json === "bigint") return json.toString();
+  return JSON.stringify(json, (key, item) => (typeof item === "bigint" ? JSON.rawJSON(item.toString()) : item));
 }
