@@ -192,6 +192,10 @@ def fleet_test(args):
         wait_for("fibo among the steps on the device", lambda: watcher.find_elements(By.CSS_SELECTOR, '#device-steps tr[data-step="fibo"]'))
         shoot(watcher, shots, "device")
 
+        # Typed before the failover: the form must keep it when the new generation arrives.
+        field = wait_for("the run form's input n", lambda: driver.find_element(By.CSS_SELECTOR, '#run-form input[name="n"]'))
+        field.send_keys("20")
+
         print(f"== SIGKILL of {victim_name} (pid {pids[victim_name]}), which runs fibo")
         killed = time.monotonic()
         os.kill(pids[victim_name], signal.SIGKILL)
@@ -214,9 +218,11 @@ def fleet_test(args):
         print(f"   device page shows dead after {dead_at:.2f} s; fibo's step runs on {moved_to} after {moved_at:.2f} s")
         shoot(watcher, shots, "device-dead")
 
-        print("== running fibo from its page's form")
+        print("== running fibo from its page's form, with n typed before the failover")
+        wait_for("generation 2 on fibo's page", lambda: driver.find_element(By.ID, "generation").text == "generation 2")
         field = wait_for("the run form's input n", lambda: driver.find_element(By.CSS_SELECTOR, '#run-form input[name="n"]'))
-        field.send_keys("20")
+        if field.get_attribute("value") != "20":
+            raise Failure(f"the run form lost what was typed when the generation changed (n is now {field.get_attribute('value')!r})")
         driver.find_element(By.ID, "run-button").click()
         result = wait_for("the run's result", lambda: driver.find_element(By.ID, "run-result"), timeout=30)
         if result.get_attribute("data-success") != "true":

@@ -410,18 +410,23 @@ export function mount(main, [name], { guard }) {
   const output = h("div", { id: "run-output" });
   const log = h("div");
   fill(main, top, steps, h("h2", {}, "Run"), form, output, h("h2", {}, "Events"), log);
-  let formFor = null; // the generation the form was built for
-  let names = {};     // device id -> device, for names
+  let formFor = null;  // the generation the form was built for
+  let formInputs = null; // the inputs it asks for: a new generation with the same keeps what was typed
+  let names = {};        // device id -> device, for names
 
   async function buildForm(deployment) {
     const inputs = await parameters(deployment);
+    const key = JSON.stringify(inputs.map((parameter) => [parameter.name, parameter.type, parameter.step]));
+    if (key === formInputs) return;
+    formInputs = key;
+    const typed = Object.fromEntries([...form.querySelectorAll('input[type="text"]')].map((input) => [input.name, input.value]));
     const fields = inputs.map((parameter) => {
       const bytesParameter = parameter.type === "bytes";
       return h("label", { class: "field" },
         h("span", {}, parameter.name, " ", h("span", { class: "muted" }, `${parameter.type}, step ${parameter.step}`)),
         bytesParameter
           ? h("input", { type: "file", name: parameter.name, required: true })
-          : h("input", { type: "text", name: parameter.name, inputmode: "decimal", required: true, placeholder: "a number, e.g. 10", autocomplete: "off" }));
+          : h("input", { type: "text", name: parameter.name, inputmode: "decimal", required: true, placeholder: "a number, e.g. 10", autocomplete: "off", value: typed[parameter.name] || "" }));
     });
     const button = h("button", { type: "submit", id: "run-button" }, "Run");
     fill(form, inputs.length ? fields : h("p", { class: "muted" }, "The first steps take no inputs."), button);
