@@ -12,10 +12,6 @@ struct DeviceNames: Sendable, Equatable {
 
 extension DeploymentController {
     func deviceNames(_ devices: some Sequence<DeviceID>) async -> DeviceNames {
-        var names = DeviceNames()
-        for device in devices where names.names[device] == nil {
-            if let name = await inventory.device(device)?.name { names.names[device] = name }
-        }
-        return names
+        DeviceNames(names: await inventory.names(of: Array(devices)))
     }
 }
