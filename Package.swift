@@ -119,7 +119,7 @@ let package = Package(
         .target(
             name: "TideOrchestrator",
             dependencies: [
-                "TideModel", "TideStore", "TideHTTP", "TidePackageFormat", "TideResolver", "TideDiscovery", "TideManifest", "TidePlacement",
+                "TideModel", "TideStore", "TidePostgresStore", "TideHTTP", "TidePackageFormat", "TideResolver", "TideDiscovery", "TideManifest", "TidePlacement",
                 "TideSigning", "TideTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -70,7 +70,7 @@ struct DeviceRoutes {
 
     func revoke(_ context: TideRequestContext) async throws -> Response {
         let id = try deviceID(context)
-        try enrollment.revokeCertificates(of: id)
+        try await enrollment.revokeCertificates(of: id)
         let device = try await inventory.revoke(id)
         return .jsonBytes(DeviceJSON.encode(device))
     }

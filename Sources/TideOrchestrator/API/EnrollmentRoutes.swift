@@ -10,13 +10,13 @@ struct EnrollmentRoutes {
     let maxBodyBytes: Int
 
     func addTokens(to group: RouterGroup<TideRequestContext>) {
-        group.get("join-tokens") { _, _ in try Response.json(JoinTokenList(joinTokens: enrollment.list())) }
+        group.get("join-tokens") { _, _ in try Response.json(JoinTokenList(joinTokens: await enrollment.list())) }
         group.post("join-tokens") { request, context in
             let body = try await request.decodeJSON(CreateJoinTokenRequest.self, limit: maxBodyBytes)
-            return try Response.json(enrollment.create(body, by: context.caller), status: .created)
+            return try Response.json(await enrollment.create(body, by: context.caller), status: .created)
         }
         group.delete("join-tokens/{id}") { _, context in
-            try enrollment.revoke(try context.parameters.require("id"))
+            try await enrollment.revoke(try context.parameters.require("id"))
             return Response(status: .noContent)
         }
     }
@@ -31,7 +31,7 @@ struct EnrollmentRoutes {
                 throw APIError(.unauthorized, code: "certificate_required", "renewal needs the device's current certificate (mutual TLS)")
             }
             let body = try await request.decodeJSON(RenewRequest.self, limit: min(maxBodyBytes, 64 << 10))
-            return try Response.json(enrollment.renew(csr: body.csr, peer: peer))
+            return try Response.json(await enrollment.renew(csr: body.csr, peer: peer))
         }
         router.get("enroll/publisher-keys") { _, context in
             guard let peer = await enrollment.identity(of: context.presentedCertificate()) else {

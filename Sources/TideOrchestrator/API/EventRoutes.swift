@@ -6,7 +6,7 @@ import TideStore
 
 /// `/api/v1/events`: the event log, with long polling for followers.
 struct EventRoutes {
-    let store: TideStore
+    let store: any FleetStore
     let bus: EventBus
     static let maxWait = Duration.seconds(60)
 
@@ -25,11 +25,11 @@ struct EventRoutes {
             let device = request.query("device").map(DeviceID.init(rawValue:))
             let events: [FleetEvent]
             do {
-                events = try store.latestEvents(count, device: device)
+                events = try await store.latestEvents(count, device: device)
             } catch {
                 throw APIError.internalError(error.description)
             }
-            return try .json(EventPage(events: events, cursor: try events.last?.id ?? latestID()))
+            return try .json(EventPage(events: events, cursor: try await latestIDUnlessGiven(events.last?.id)))
         }
         var afterID: Int64?
         var sinceTime: Date?
@@ -46,34 +46,39 @@ struct EventRoutes {
         let limit = try intParameter(request, "limit", default: 1000, range: 1...10_000)
         let wait = try intParameter(request, "wait", default: 0, range: 0...Int(Self.maxWait.components.seconds))
 
-        var events = try fetch(afterID: afterID, since: sinceTime, device: device, limit: limit)
+        var events = try await fetch(afterID: afterID, since: sinceTime, device: device, limit: limit)
         if events.isEmpty, wait > 0, let afterID {
             // Another device's event wakes the wait too; keep waiting until one matches or time is up.
             let deadline = ContinuousClock.now + .seconds(wait)
             var seen = afterID
             while events.isEmpty, ContinuousClock.now < deadline {
                 await bus.wait(after: seen, timeout: deadline - ContinuousClock.now)
-                seen = max(seen, try latestID())
-                events = try fetch(afterID: afterID, since: sinceTime, device: device, limit: limit)
+                seen = max(seen, try await latestID())
+                events = try await fetch(afterID: afterID, since: sinceTime, device: device, limit: limit)
             }
         }
         // With nothing new, the cursor stays where the reader is; for a time-based query that
         // matched nothing, every event so far is older, so the cursor is the newest id.
-        let cursor = try events.last?.id ?? afterID ?? latestID()
+        let cursor = try await latestIDUnlessGiven(events.last?.id ?? afterID)
         return try .json(EventPage(events: events, cursor: cursor))
     }
 
-    private func latestID() throws -> Int64 {
+    private func latestIDUnlessGiven(_ id: Int64?) async throws -> Int64 {
+        if let id { return id }
+        return try await latestID()
+    }
+
+    private func latestID() async throws -> Int64 {
         do {
-            return try store.latestEventID()
+            return try await store.latestEventID()
         } catch {
             throw APIError.internalError(error.description)
         }
     }
 
-    private func fetch(afterID: Int64?, since: Date?, device: DeviceID?, limit: Int) throws -> [FleetEvent] {
+    private func fetch(afterID: Int64?, since: Date?, device: DeviceID?, limit: Int) async throws -> [FleetEvent] {
         do {
-            return try store.events(afterID: afterID, since: since, device: device, limit: limit)
+            return try await store.events(afterID: afterID, since: since, device: device, limit: limit)
         } catch {
             throw APIError.internalError(error.description)
         }

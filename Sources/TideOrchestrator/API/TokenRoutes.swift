@@ -13,7 +13,7 @@ struct TokenRoutes {
         group.get("tokens") { _, _ in try Response.json(TokenList(tokens: tokens.list())) }
         group.post("tokens") { request, context in
             let body = try await request.decodeJSON(CreateTokenRequest.self, limit: maxBodyBytes)
-            return try Response.json(tokens.create(name: body.name, role: body.role, by: context.caller), status: .created)
+            return try Response.json(await tokens.create(name: body.name, role: body.role, by: context.caller), status: .created)
         }
         group.get("audit") { request, _ in
             var after: Int64?
@@ -30,10 +30,10 @@ struct TokenRoutes {
                 }
                 limit = value
             }
-            return try Response.json(tokens.auditPage(after: after, limit: limit))
+            return try Response.json(await tokens.auditPage(after: after, limit: limit))
         }
         group.delete("tokens/{id}") { _, context in
-            try tokens.revoke(try context.parameters.require("id"), by: context.caller)
+            try await tokens.revoke(try context.parameters.require("id"), by: context.caller)
             return Response(status: .noContent)
         }
     }

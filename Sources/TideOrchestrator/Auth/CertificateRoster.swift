@@ -5,8 +5,8 @@ import TideTLS
 
 /// The device certificates of this server in memory, so that a heartbeat over mutual TLS costs no
 /// database read: loaded from the store at start (those not yet expired), then kept in step by
-/// every enrollment, renewal and revocation, each written to the store first. The server is the
-/// only writer of its store, so the roster cannot fall behind it.
+/// every enrollment, renewal and revocation, each written to the store first. With several
+/// replicas, each reloads it when the shared event log shows another replica's change.
 final class CertificateRoster: Sendable {
     struct Entry: Sendable, Equatable {
         var deviceID: String
@@ -20,12 +20,22 @@ final class CertificateRoster: Sendable {
     private let parsed = Mutex<[[UInt8]: PeerCertificate]>([:])
     static let maxParsed = 4096
 
-    init(store: TideStore, now: Date = Date()) throws(StoreError) {
+    init(store: any FleetStore, now: Date = Date()) async throws(StoreError) {
+        entries = Mutex(try await Self.load(store, now: now))
+    }
+
+    /// Reads the certificates again (another replica enrolled, renewed or revoked one).
+    func reload(from store: any FleetStore, now: Date = Date()) async throws(StoreError) {
+        let loaded = try await Self.load(store, now: now)
+        entries.withLock { $0 = loaded }
+    }
+
+    private static func load(_ store: any FleetStore, now: Date) async throws(StoreError) -> [String: Entry] {
         var loaded: [String: Entry] = [:]
-        for record in try store.certificates(notExpiredAt: now) {
+        for record in try await store.certificates(notExpiredAt: now) {
             loaded[record.serial] = Entry(deviceID: record.deviceId, revoked: record.revokedAt != nil, labels: record.labelValues)
         }
-        entries = Mutex(loaded)
+        return loaded
     }
 
     func entry(serial: String) -> Entry? {

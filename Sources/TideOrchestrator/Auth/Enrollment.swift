@@ -18,7 +18,7 @@ final class Enrollment: Sendable {
     static let defaultTTLSeconds = 3600.0
     static let tokenPrefix = "tj-"
 
-    private let store: TideStore
+    private let store: any FleetStore
     private let inventory: Inventory
     /// nil when the server does not run the fleet CA (operator PKI, plain HTTP).
     private let ca: FleetCA?
@@ -32,12 +32,12 @@ final class Enrollment: Sendable {
     let publisherKeys: PublisherKeySet
 
     init(
-        store: TideStore, bus: EventBus, inventory: Inventory, ca: FleetCA?, certificateValidity: TimeInterval,
+        store: any FleetStore, bus: EventBus, inventory: Inventory, ca: FleetCA?, certificateValidity: TimeInterval,
         publisherKeys: [PublisherKey] = [], logger: Logger
-    ) throws(StoreError) {
+    ) async throws(StoreError) {
         let handout = PublisherKey.handout(publisherKeys)
         self.publisherKeys = PublisherKeySet(keys: handout.lines, digest: handout.digest)
-        self.roster = try CertificateRoster(store: store)
+        self.roster = try await CertificateRoster(store: store)
         self.bus = bus
         self.store = store
         self.inventory = inventory
@@ -57,7 +57,7 @@ final class Enrollment: Sendable {
         return (ca, caPEM, fingerprint)
     }
 
-    func create(_ request: CreateJoinTokenRequest, by creator: APIToken?, now: Date = Date()) throws(EnrollmentError) -> CreatedJoinToken {
+    func create(_ request: CreateJoinTokenRequest, by creator: APIToken?, now: Date = Date()) async throws(EnrollmentError) -> CreatedJoinToken {
         let (_, _, fingerprint) = try requireCA()
         let ttl = request.ttlSeconds ?? Self.defaultTTLSeconds
         guard ttl.isFinite, ttl > 0, ttl <= Self.maxTTLSeconds else {
@@ -74,7 +74,7 @@ final class Enrollment: Sendable {
                 throw EnrollmentError.badRequest(problem)
             }
         }
-        let existing = try list()
+        let existing = try await list()
         guard existing.count < Self.maxJoinTokens else {
             throw EnrollmentError(
                 .conflict, code: "too_many_join_tokens",
@@ -86,12 +86,12 @@ final class Enrollment: Sendable {
             id: id, createdAt: now, expiresAt: now.addingTimeInterval(ttl), usesLeft: uses, labels: labels,
             createdBy: creator?.id)
         do {
-            try store.insert(try JoinTokenRecord(token, secretHash: OperatorTokens.hash(secret)))
+            try await store.insert(try JoinTokenRecord(token, secretHash: OperatorTokens.hash(secret)))
         } catch {
             throw EnrollmentError.internalFailure(error.description)
         }
         logger.notice("join token \(id) created by \(creator?.id ?? "the server's token"): \(uses) use(s) until \(token.expiresAt)")
-        record(NewFleetEvent(
+        await record(NewFleetEvent(
             time: now, kind: .joinTokenCreated, device: nil,
             message: "join token \(id) created by \(creator?.label ?? "the server's token"): \(uses) use(s) until \(token.expiresAt.formatted(.iso8601))",
             details: [
@@ -101,24 +101,24 @@ final class Enrollment: Sendable {
         return CreatedJoinToken(joinToken: token, token: Self.tokenPrefix + id + "." + secret, caFingerprint: fingerprint.description)
     }
 
-    func list() throws(EnrollmentError) -> [JoinToken] {
+    func list() async throws(EnrollmentError) -> [JoinToken] {
         do {
-            return try store.joinTokens().map { record throws(StoreError) in try record.token() }
+            return try await store.joinTokens().map { record throws(StoreError) in try record.token() }
         } catch {
             throw EnrollmentError.internalFailure(error.description)
         }
     }
 
-    func revoke(_ id: String) throws(EnrollmentError) {
+    func revoke(_ id: String) async throws(EnrollmentError) {
         let deleted: Bool
         do {
-            deleted = try store.deleteJoinToken(id)
+            deleted = try await store.deleteJoinToken(id)
         } catch {
             throw EnrollmentError.internalFailure(error.description)
         }
         guard deleted else { throw EnrollmentError.missing("no join token \(id)") }
         logger.notice("join token \(id) revoked")
-        record(NewFleetEvent(
+        await record(NewFleetEvent(
             time: Date(), kind: .joinTokenRevoked, device: nil, message: "join token \(id) revoked", details: ["joinToken": .string(id)]))
     }
 
@@ -148,7 +148,7 @@ final class Enrollment: Sendable {
         var pem = ""
         let outcome: (JoinTokenUse, DeviceCertificateRecord?)
         do {
-            outcome = try store.useJoinToken(id: id, secretHash: OperatorTokens.hash(secret), deviceID: request.deviceId, now: now) { token in
+            outcome = try await store.useJoinToken(id: id, secretHash: OperatorTokens.hash(secret), deviceID: request.deviceId, now: now) { token in
                 let certificate = try ca.issueDevice(csrPEM: request.csr, deviceID: request.deviceId, validity: certificateValidity, now: now)
                 pem = try certificate.serializeAsPEM().pemString
                 return DeviceCertificateRecord(
@@ -170,7 +170,7 @@ final class Enrollment: Sendable {
                 logger.error("device \(request.deviceId) enrolled, but its earlier removal could not be lifted: \(error)")
             }
             logger.notice("device \(request.deviceId) enrolled with join token \(token.id) (certificate \(record.serial))")
-            self.record(NewFleetEvent(
+            await self.record(NewFleetEvent(
                 time: now, kind: .deviceEnrolled, device: DeviceID(request.deviceId),
                 message: "device \(request.deviceId) enrolled with join token \(token.id); its certificate is valid until \(record.notAfter.formatted(.iso8601))",
                 details: [
@@ -217,6 +217,11 @@ final class Enrollment: Sendable {
         return record.labels
     }
 
+    /// Reads the certificate roster again: another replica enrolled, renewed or revoked one.
+    func reloadCertificates() async throws(StoreError) {
+        try await roster.reload(from: store)
+    }
+
     /// The fleet identity in a certificate a client showed (NIOSSL has verified it); nil when
     /// there is none or it names no fleet role and id.
     func identity(of certificate: NIOSSLCertificate?) -> PeerCertificate? {
@@ -225,7 +230,7 @@ final class Enrollment: Sendable {
     }
 
     /// A new certificate for the device that shows its current one: renewal before expiry.
-    func renew(csr: String, peer: PeerCertificate, now: Date = Date()) throws(EnrollmentError) -> EnrollResponse {
+    func renew(csr: String, peer: PeerCertificate, now: Date = Date()) async throws(EnrollmentError) -> EnrollResponse {
         let (ca, caPEM, _) = try requireCA()
         try authenticate(peer, as: nil)
         guard csr.utf8.count <= FleetCA.maxCSRBytes else {
@@ -233,14 +238,14 @@ final class Enrollment: Sendable {
         }
         do {
             let certificate = try ca.issueDevice(csrPEM: csr, deviceID: peer.commonName, validity: certificateValidity, now: now)
-            let previous = try store.certificate(serial: peer.serial)
+            let previous = try await store.certificate(serial: peer.serial)
             let record = DeviceCertificateRecord(
                 serial: try PeerCertificate(certificate).serial, deviceId: peer.commonName, issuedAt: now,
                 notAfter: certificate.notValidAfter, joinToken: previous?.joinToken, labels: previous?.labelValues ?? [:])
-            try store.insert(record)
+            try await store.insert(record)
             roster.add(record)
             logger.notice("device \(peer.commonName) renewed its certificate (\(peer.serial) -> \(record.serial))")
-            self.record(NewFleetEvent(
+            await self.record(NewFleetEvent(
                 time: now, kind: .deviceRenewed, device: DeviceID(peer.commonName),
                 message: "device \(peer.commonName) renewed its certificate; the new one is valid until \(record.notAfter.formatted(.iso8601))",
                 details: [
@@ -258,13 +263,13 @@ final class Enrollment: Sendable {
     }
 
     /// Every certificate of the device stops being accepted.
-    func revokeCertificates(of deviceID: DeviceID) throws(EnrollmentError) {
+    func revokeCertificates(of deviceID: DeviceID) async throws(EnrollmentError) {
         do {
-            let count = try store.revokeCertificates(of: deviceID.rawValue, at: Date())
+            let count = try await store.revokeCertificates(of: deviceID.rawValue, at: Date())
             roster.revokeAll(of: deviceID.rawValue)
             if count > 0 {
                 logger.notice("revoked \(count) certificate(s) of device \(deviceID)")
-                record(NewFleetEvent(
+                await record(NewFleetEvent(
                     time: Date(), kind: .deviceCertificatesRevoked, device: deviceID,
                     message: "\(count) certificate(s) of device \(deviceID) revoked: it must enroll again with a new join token",
                     details: ["certificates": .number(JSONNumber(count))]))
@@ -276,9 +281,9 @@ final class Enrollment: Sendable {
 
     /// Writes an event to the log after the change it describes is stored; a failure to write it
     /// is logged, the change stands.
-    private func record(_ event: NewFleetEvent) {
+    private func record(_ event: NewFleetEvent) async {
         do {
-            let stored = try store.append(event)
+            let stored = try await store.append(event)
             let bus = self.bus
             Task { await bus.published([stored]) }
         } catch {

@@ -12,28 +12,28 @@ final class OperatorTokens: Sendable {
     static let maxNameLength = 100
     static let bootstrapID = "tok-operator"
 
-    private let store: TideStore
+    private let store: any FleetStore
     private let bus: EventBus
     private let logger: Logger
     private let tokens: Mutex<[String: APIToken]>
 
-    init(store: TideStore, bus: EventBus, logger: Logger) throws(StoreError) {
+    init(store: any FleetStore, bus: EventBus, logger: Logger) async throws(StoreError) {
         self.store = store
         self.bus = bus
         self.logger = logger
         var byHash: [String: APIToken] = [:]
-        for record in try store.apiTokens() { byHash[record.secretHash] = try record.token() }
+        for record in try await store.apiTokens() { byHash[record.secretHash] = try record.token() }
         tokens = Mutex(byHash)
     }
 
     /// Makes the server's own `operator.token` an admin token, replacing the one of a rotated file.
-    func adoptBootstrap(secret: String) throws(StoreError) {
+    func adoptBootstrap(secret: String) async throws(StoreError) {
         let hash = Self.hash(secret)
         if tokens.withLock({ $0[hash]?.bootstrap == true }) { return }
         let token = APIToken(
             id: Self.bootstrapID, name: OperatorToken.fileName, role: .admin, createdAt: Date(), createdBy: nil,
             bootstrap: true)
-        try store.replaceBootstrapToken(with: APITokenRecord(token, secretHash: hash))
+        try await store.replaceBootstrapToken(with: APITokenRecord(token, secretHash: hash))
         tokens.withLock { tokens in
             tokens = tokens.filter { !$0.value.bootstrap }
             tokens[hash] = token
@@ -46,11 +46,18 @@ final class OperatorTokens: Sendable {
         return tokens.withLock { $0[hash] }
     }
 
+    /// Reads every token again (another replica created or revoked one).
+    func reload() async throws(StoreError) {
+        var byHash: [String: APIToken] = [:]
+        for record in try await store.apiTokens() { byHash[record.secretHash] = try record.token() }
+        tokens.withLock { $0 = byHash }
+    }
+
     func list() -> [APIToken] {
         tokens.withLock { Array($0.values) }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
-    func create(name: String, role: OperatorRole, by creator: APIToken?) throws(TokenError) -> CreatedToken {
+    func create(name: String, role: OperatorRole, by creator: APIToken?) async throws(TokenError) -> CreatedToken {
         let scalars = name.unicodeScalars
         guard (1...Self.maxNameLength).contains(scalars.count),
             !scalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
@@ -71,7 +78,7 @@ final class OperatorTokens: Sendable {
                       "by": creator.map { .string($0.id) } ?? .null])
         let stored: FleetEvent
         do {
-            stored = try store.insert(APITokenRecord(token, secretHash: Self.hash(secret)), event: event)
+            stored = try await store.insert(APITokenRecord(token, secretHash: Self.hash(secret)), event: event)
         } catch {
             throw TokenError.internalFailure(error.description)
         }
@@ -81,7 +88,7 @@ final class OperatorTokens: Sendable {
     }
 
     /// Revokes at once: the next request with it is refused.
-    func revoke(_ id: String, by revoker: APIToken?) throws(TokenError) {
+    func revoke(_ id: String, by revoker: APIToken?) async throws(TokenError) {
         guard let (hash, token) = tokens.withLock({ $0.first { $0.value.id == id } }) else {
             throw TokenError.missing("no token with id \"\(id)\"")
         }
@@ -96,7 +103,7 @@ final class OperatorTokens: Sendable {
                       "by": revoker.map { .string($0.id) } ?? .null])
         let stored: FleetEvent?
         do {
-            stored = try store.deleteToken(id, event: event)
+            stored = try await store.deleteToken(id, event: event)
         } catch {
             throw TokenError.internalFailure(error.description)
         }
@@ -106,20 +113,20 @@ final class OperatorTokens: Sendable {
 
     /// Records a call that changed something (or tried to), naming the token. A failure to write
     /// it is logged, never turned into a failed call.
-    func audit(_ token: APIToken, method: String, path: String, status: Int) {
+    func audit(_ token: APIToken, method: String, path: String, status: Int) async {
         let entry = AuditEntry(
             id: 0, time: Date(), token: token.id, name: token.name, role: token.role, method: method, path: path,
             status: status)
         do {
-            try store.appendAudit(entry)
+            try await store.appendAudit(entry)
         } catch {
             logger.error("cannot write the audit entry \(token.label) \(method) \(path) -> \(status): \(error)")
         }
     }
 
-    func auditPage(after: Int64?, limit: Int) throws(TokenError) -> AuditPage {
+    func auditPage(after: Int64?, limit: Int) async throws(TokenError) -> AuditPage {
         do {
-            let entries = try store.auditEntries(afterID: after, limit: limit)
+            let entries = try await store.auditEntries(afterID: after, limit: limit)
             return AuditPage(entries: entries, cursor: entries.last?.id ?? after ?? 0)
         } catch {
             throw TokenError.internalFailure(error.description)

@@ -8,7 +8,7 @@ import TideStore
 /// node, moves steps off devices that fail, removes what is no longer wanted, and runs pipelines.
 /// Operations on one deployment run one at a time.
 actor DeploymentController {
-    let store: TideStore
+    let store: any FleetStore
     let bus: EventBus
     let inventory: Inventory
     let planner: Planner
@@ -27,9 +27,9 @@ actor DeploymentController {
     var rolloutRequests: [String: RolloutRequest] = [:]
 
     init(
-        store: TideStore, bus: EventBus, inventory: Inventory, planner: Planner, supervisors: SupervisorClient,
+        store: any FleetStore, bus: EventBus, inventory: Inventory, planner: Planner, supervisors: SupervisorClient,
         publicURL: String, deployTimeout: Duration, logger: Logger, metrics: ServerMetrics
-    ) throws(StoreError) {
+    ) async throws(StoreError) {
         self.metrics = metrics
         self.store = store
         self.bus = bus
@@ -39,7 +39,7 @@ actor DeploymentController {
         self.publicURL = publicURL
         self.deployTimeout = deployTimeout
         self.logger = logger
-        deployments = Dictionary(try store.deployments().map { ($0.name, $0) }) { first, _ in first }
+        deployments = Dictionary(try await store.deployments().map { ($0.name, $0) }) { first, _ in first }
     }
 
     /// Set when the server stops: pushes that fail from now on fail because of the stop, so a
@@ -118,12 +118,12 @@ actor DeploymentController {
         NodeBuilder(deployment: deployment, entries: entries, addresses: addresses, publicURL: publicURL, plainURL: plainURL)
     }
 
-    func save(_ deployment: Deployment, events: [NewFleetEvent]) throws(DeploymentError) {
+    func save(_ deployment: Deployment, events: [NewFleetEvent]) async throws(DeploymentError) {
         var deployment = deployment
         deployment.updatedAt = Date()
         let stored: [FleetEvent]
         do {
-            stored = try store.save(deployment, events: events)
+            stored = try await store.save(deployment, events: events)
         } catch {
             throw .internalFailure(error.description)
         }

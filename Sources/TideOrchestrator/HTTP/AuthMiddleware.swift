@@ -21,7 +21,7 @@ struct AuthMiddleware: RouterMiddleware {
         let path = request.uri.path
         let needed = RoleRules.required(method: method, path: path)
         guard token.role >= needed else {
-            if RoleRules.changes(method: method) { tokens.audit(token, method: method.rawValue, path: path, status: 403) }
+            if RoleRules.changes(method: method) { await tokens.audit(token, method: method.rawValue, path: path, status: 403) }
             throw APIError.forbidden(
                 "token \(token.label) may not \(method.rawValue) \(path): that needs the \(needed.rawValue) role")
         }
@@ -30,11 +30,11 @@ struct AuthMiddleware: RouterMiddleware {
         guard RoleRules.changes(method: method), needed > .viewer else { return try await next(request, context) }
         do {
             let response = try await next(request, context)
-            tokens.audit(token, method: method.rawValue, path: path, status: Int(response.status.code))
+            await tokens.audit(token, method: method.rawValue, path: path, status: Int(response.status.code))
             return response
         } catch {
             // Recorded as the error middleware, outside this one, will answer it.
-            tokens.audit(token, method: method.rawValue, path: path, status: ErrorPolicy.status(of: error).code)
+            await tokens.audit(token, method: method.rawValue, path: path, status: ErrorPolicy.status(of: error).code)
             throw error
         }
     }

@@ -4,10 +4,15 @@ import TideModel
 import TideStore
 
 /// The fleet as the orchestrator knows it: an in-memory view of the `device` table that every
-/// change goes through. Each change is committed to SQLite, with the event that records it,
+/// change goes through. Each change is committed to the store, with the event that records it,
 /// before the memory view changes, so what the API shows has always been written.
+///
+/// Store writes suspend the actor, so every change runs under `writes` (one at a time, in
+/// arrival order): a change reads the memory view, writes, then applies, with no other change
+/// in between. Reads never wait for it.
 public actor Inventory {
-    private let store: TideStore
+    private let store: any FleetStore
+    private var writes = WriteGate()
     private let events: EventBus
     private let policy: HealthPolicy
     private let logger: Logger
@@ -34,17 +39,17 @@ public actor Inventory {
     private let metrics: ServerMetrics
 
     init(
-        store: TideStore, events: EventBus, policy: HealthPolicy, logger: Logger, unverifiedTakeWork: Bool = false,
+        store: any FleetStore, events: EventBus, policy: HealthPolicy, logger: Logger, unverifiedTakeWork: Bool = false,
         metrics: ServerMetrics
-    ) throws(StoreError) {
+    ) async throws(StoreError) {
         self.metrics = metrics
         self.unverifiedTakeWork = unverifiedTakeWork
         self.store = store
         self.events = events
         self.policy = policy
         self.logger = logger
-        removed = RemovedDevices(try store.removedDevices())
-        for device in try store.allDevices() {
+        removed = RemovedDevices(try await store.removedDevices())
+        for device in try await store.allDevices() {
             devices[device.id] = device
             for endpoint in Self.endpoints(of: device) { endpoints[endpoint] = device.id }
             if device.supervisor.reportsCPUPercent { wasmiotDevices.insert(device.id) }
@@ -116,10 +121,12 @@ public actor Inventory {
     public func register(
         endpoint: DeviceEndpoint, name: String?, addresses extraAddresses: [String], description raw: RawJSON,
         parsed: DeviceDescription, health: HealthReport, trust: DeviceTrust
-    ) throws(InventoryError) -> (device: Device, created: Bool) {
+    ) async throws(InventoryError) -> (device: Device, created: Bool) {
+        await enterWrites()
+        defer { writes.leave() }
         let now = Date()
         if trust == .operator {
-            try readmit(removed.readmittedBy(reportedID: parsed.reportedID, endpoint: endpoint))
+            try await readmitLocked(removed.readmittedBy(reportedID: parsed.reportedID, endpoint: endpoint))
         } else if let gone = removed.match(reportedID: parsed.reportedID, endpoint: endpoint) {
             throw .removed(gone)
         }
@@ -164,7 +171,7 @@ public actor Inventory {
             if previousTrust != device.trust {
                 newEvents.append(Self.trustEvent(device, at: now))
             }
-            try commit(device, events: newEvents)
+            try await commit(device, events: newEvents)
             if previousStatus != .alive { metrics.statusChanged(from: previousStatus, to: .alive, evidence: "registration") }
             liveness[device.id]?.consecutiveFailures = 0
             liveness[device.id]?.consecutiveRefusals = 0
@@ -187,22 +194,26 @@ public actor Inventory {
             details: ["memoryBytes": .number(JSONNumber(device.capabilities.memoryBytes)),
                       "interfaces": .number(JSONNumber(device.capabilities.interfaces.count)),
                       "trust": .string(trust.rawValue)])
-        try commit(device, events: [event])
+        try await commit(device, events: [event])
         return (device, true)
     }
 
     /// An operator vouches for the device: it may take work and receive the fleet's token.
-    public func approve(_ id: DeviceID) throws(InventoryError) -> Device {
+    public func approve(_ id: DeviceID) async throws(InventoryError) -> Device {
+        await enterWrites()
+        defer { writes.leave() }
         guard var device = devices[id] else { throw .unknownDevice(id) }
         guard device.trust != .operator else { return device }
         device.trust = .operator
-        try commit(device, events: [Self.trustEvent(device, at: Date())])
+        try await commit(device, events: [Self.trustEvent(device, at: Date())])
         return device
     }
 
     /// An operator stops trusting a device at once: it is dead to the fleet (so its steps move),
     /// is no longer probed, and its heartbeats are refused, until an operator approves it again.
-    public func revoke(_ id: DeviceID) throws(InventoryError) -> Device {
+    public func revoke(_ id: DeviceID) async throws(InventoryError) -> Device {
+        await enterWrites()
+        defer { writes.leave() }
         guard var device = devices[id] else { throw .unknownDevice(id) }
         guard device.trust != .revoked else { return device }
         let now = Date()
@@ -216,7 +227,7 @@ public actor Inventory {
             message: "device \(device.name) (\(id)) revoked by an operator: no work, no probes, heartbeats refused",
             details: ["trust": .string(DeviceTrust.revoked.rawValue)])]
         if previous != .dead { events.append(Self.statusEvent(device, from: previous, evidence: "revoked by an operator", at: now)) }
-        try commit(device, events: events)
+        try await commit(device, events: events)
         if previous != .dead { metrics.statusChanged(from: previous, to: .dead, evidence: "revoked") }
         liveness[id] = Liveness()
         lastHeartbeat[id] = nil
@@ -229,7 +240,9 @@ public actor Inventory {
     /// by its address for a device that reports no id) are refused until an operator adds it
     /// again or it enrolls with a new join token; the refusal is stored, so it survives a restart.
     /// Its events stay in the log.
-    public func remove(_ id: DeviceID, cause: String) throws(InventoryError) -> Device {
+    public func remove(_ id: DeviceID, cause: String) async throws(InventoryError) -> Device {
+        await enterWrites()
+        defer { writes.leave() }
         guard let device = devices[id] else { throw .unknownDevice(id) }
         let now = Date()
         let removal = RemovedDevice(device, at: now)
@@ -240,7 +253,7 @@ public actor Inventory {
             details: ["name": .string(device.name), "refused": true])
         let stored: FleetEvent?
         do {
-            stored = try store.delete(id, event: event, removal: removal)
+            stored = try await store.delete(id, event: event, removal: removal)
         } catch {
             throw .store(error)
         }
@@ -259,11 +272,17 @@ public actor Inventory {
     }
 
     /// Lets removed devices return (an operator adds one again, or it enrolls with a new join token).
-    public func readmit(_ ids: [DeviceID]) throws(InventoryError) {
+    public func readmit(_ ids: [DeviceID]) async throws(InventoryError) {
+        await enterWrites()
+        defer { writes.leave() }
+        try await readmitLocked(ids)
+    }
+
+    private func readmitLocked(_ ids: [DeviceID]) async throws(InventoryError) {
         let known = ids.filter { removed[$0] != nil }
         guard !known.isEmpty else { return }
         do {
-            try store.forgetRemoval(of: known)
+            try await store.forgetRemoval(of: known)
         } catch {
             throw .store(error)
         }
@@ -271,7 +290,9 @@ public actor Inventory {
     }
 
     /// Sets (value) and removes (nil) operator labels.
-    public func updateLabels(_ id: DeviceID, _ changes: [String: String?]) throws(InventoryError) -> Device {
+    public func updateLabels(_ id: DeviceID, _ changes: [String: String?]) async throws(InventoryError) -> Device {
+        await enterWrites()
+        defer { writes.leave() }
         guard var device = devices[id] else { throw .unknownDevice(id) }
         for key in changes.keys.sorted() {
             if let problem = Labels.validate(key: key) { throw .invalidLabel(problem) }
@@ -285,39 +306,43 @@ public actor Inventory {
         let event = NewFleetEvent(
             time: Date(), kind: .deviceLabelsChanged, device: id,
             message: "labels of \(device.name) (\(id)) changed: \(Labels.summary(changes))", details: details)
-        try commit(device, events: [event])
+        try await commit(device, events: [event])
         return device
     }
 
     // MARK: Health
 
     /// Applies one probe's outcome.
-    public func recordProbe(_ id: DeviceID, _ outcome: Result<HealthReport, ProbeError>) {
+    public func recordProbe(_ id: DeviceID, _ outcome: Result<HealthReport, ProbeError>) async {
+        await enterWrites()
+        defer { writes.leave() }
         guard devices[id]?.trust != .revoked else { return }
         switch outcome {
         case .success(let health):
             keepHealth(id, wasmiotDevices.contains(id) ? health.cpuFromPercent() : health)
-            apply(.probeAnswered, to: id, detail: "health probe answered")
+            await apply(.probeAnswered, to: id, detail: "health probe answered")
         case .failure(let error):
             let failure: ProbeFailure = switch error.kind {
             case .refused: .refused
             case .timeout: .timeout
             default: .other
             }
-            apply(.probeFailed(failure), to: id, detail: error.message)
+            await apply(.probeFailed(failure), to: id, detail: error.message)
         }
     }
 
     /// A heartbeat from a Tide supervisor: proof of life like a successful probe. Returns false
     /// when the device is unknown.
     /// Heartbeats carry the fleet token, so an unverified device that sends one becomes trusted.
-    public func recordHeartbeat(_ heartbeat: Heartbeat) -> Bool {
+    public func recordHeartbeat(_ heartbeat: Heartbeat) async -> Bool {
+        await enterWrites()
+        defer { writes.leave() }
         guard var device = devices[heartbeat.id] else { return false }
         guard device.trust != .revoked else { return true }
         if device.trust == .unverified {
             device.trust = .token
             do {
-                try commit(device, events: [Self.trustEvent(device, at: Date())])
+                try await commit(device, events: [Self.trustEvent(device, at: Date())])
             } catch {
                 logger.error("cannot record that \(device.id) proved the fleet token: \(error)")
             }
@@ -325,14 +350,16 @@ public actor Inventory {
         lastHeartbeat[heartbeat.id] = Date()
         if let sentAt = heartbeat.sentAt { metrics.heartbeat(sentAt: sentAt, receivedAt: Date()) }
         keepHealth(heartbeat.id, HealthReport(cpuUsage: heartbeat.health.cpuUsage, memoryUsage: heartbeat.health.memoryUsage, receivedAt: Date()))
-        apply(.heartbeat, to: heartbeat.id, detail: "heartbeat received")
+        await apply(.heartbeat, to: heartbeat.id, detail: "heartbeat received")
         return true
     }
 
     /// An mDNS goodbye: suspicion, and a probe at once.
-    public func recordAnnouncementWithdrawn(_ id: DeviceID) {
+    public func recordAnnouncementWithdrawn(_ id: DeviceID) async {
+        await enterWrites()
+        defer { writes.leave() }
         guard devices[id]?.trust != .revoked else { return }
-        apply(.announcementWithdrawn, to: id, detail: "its mDNS announcement was withdrawn")
+        await apply(.announcementWithdrawn, to: id, detail: "its mDNS announcement was withdrawn")
     }
 
     /// Devices known before the server started are first probed after `grace`: a supervisor that
@@ -345,13 +372,15 @@ public actor Inventory {
 
     /// The devices to probe now, each scheduled for its next probe. Heartbeats that stopped are
     /// evidence too: such a device becomes suspect and is probed at once.
-    public func dueProbes(schedule: ProbeSchedule) -> [(id: DeviceID, endpoint: DeviceEndpoint)] {
+    public func dueProbes(schedule: ProbeSchedule) async -> [(id: DeviceID, endpoint: DeviceEndpoint)] {
+        await enterWrites()
+        defer { writes.leave() }
         let now = ContinuousClock.now
         let wallNow = Date()
         for (id, last) in lastHeartbeat where liveness[id]?.heartbeatsMissing != true {
             let silence = wallNow.timeIntervalSince(last)
             if silence > schedule.heartbeatTimeout.inSeconds {
-                apply(.heartbeatsMissing, to: id, detail: "no heartbeat for \(String(format: "%.1f", silence)) s")
+                await apply(.heartbeatsMissing, to: id, detail: "no heartbeat for \(String(format: "%.1f", silence)) s")
             }
         }
         var due: [(id: DeviceID, endpoint: DeviceEndpoint)] = []
@@ -373,7 +402,7 @@ public actor Inventory {
     }
 
     /// Weighs one piece of evidence; a status change is committed with its event.
-    private func apply(_ evidence: LivenessEvidence, to id: DeviceID, detail: String) {
+    private func apply(_ evidence: LivenessEvidence, to id: DeviceID, detail: String) async {
         guard var device = devices[id] else { return }
         var state = liveness[id] ?? Liveness()
         let previous = device.status
@@ -398,7 +427,7 @@ public actor Inventory {
                 details: ["until": .string(TideJSON.formatTimestamp(until)), "returns": .number(JSONNumber(state.revivals.count))]))
         }
         do {
-            try commit(device, events: events)
+            try await commit(device, events: events)
             pendingHealth[id] = nil
             metrics.statusChanged(from: previous, to: next, evidence: evidence.metricLabel)
         } catch {
@@ -431,29 +460,37 @@ public actor Inventory {
     public func lastHeartbeat(of id: DeviceID) -> Date? { lastHeartbeat[id] }
 
     /// Writes the health reports gathered since the last flush, in one transaction.
-    public func flushHealth() {
+    /// Reports that arrive while the write is under way wait for the next flush; a batch that
+    /// could not be written is kept for it unless a newer report replaced it.
+    public func flushHealth() async {
         guard !pendingHealth.isEmpty else { return }
-        let updates = Array(pendingHealth.values)
+        let batch = pendingHealth
+        pendingHealth.removeAll(keepingCapacity: true)
         do {
-            try store.saveHealth(updates)
-            pendingHealth.removeAll(keepingCapacity: true)
+            try await store.saveHealth(Array(batch.values))
         } catch {
-            logger.error("could not save \(updates.count) health reports: \(error)")
+            logger.error("could not save \(batch.count) health reports: \(error)")
+            pendingHealth.merge(batch) { newer, _ in newer }
         }
     }
 
 
     // MARK: Plumbing
 
-    private func commit(_ device: Device, events newEvents: [NewFleetEvent]) throws(InventoryError) {
+    private func enterWrites() async {
+        if writes.enter() { return }
+        await withCheckedContinuation { writes.wait($0) }
+    }
+
+    private func commit(_ device: Device, events newEvents: [NewFleetEvent]) async throws(InventoryError) {
         var stored: [FleetEvent] = []
         do {
             guard let first = newEvents.first else {
-                try store.save(device, event: nil)
+                try await store.save(device, event: nil)
                 return apply(device)
             }
-            if let event = try store.save(device, event: first) { stored.append(event) }
-            for event in newEvents.dropFirst() { stored.append(try store.append(event)) }
+            if let event = try await store.save(device, event: first) { stored.append(event) }
+            for event in newEvents.dropFirst() { stored.append(try await store.append(event)) }
         } catch {
             throw .store(error)
         }

@@ -7,9 +7,9 @@ import TideSigning
 import TideStore
 
 /// The package registry: publishing (checked, content-addressed, all or nothing), the index in
-/// SQLite with an in-memory copy for reads and resolution, yanking, and serving files.
+/// the store with an in-memory copy for reads and resolution, yanking, and serving files.
 public actor PackageRegistry {
-    private let store: TideStore
+    private let store: any FleetStore
     private let blobs: BlobStore
     private let events: EventBus
     private let logger: Logger
@@ -21,21 +21,30 @@ public actor PackageRegistry {
     private let metrics: ServerMetrics
 
     init(
-        store: TideStore, blobs: BlobStore, events: EventBus, logger: Logger,
+        store: any FleetStore, blobs: BlobStore, events: EventBus, logger: Logger,
         signatures: SignaturePolicy = SignaturePolicy(trusted: [], requiredPrefixes: []), metrics: ServerMetrics
-    ) throws(StoreError) {
+    ) async throws(StoreError) {
         self.metrics = metrics
         self.signatures = signatures
         self.store = store
         self.blobs = blobs
         self.events = events
         self.logger = logger
+        entries = try await Self.load(store, named: nil)
+    }
+
+    private static func load(_ store: any FleetStore, named name: String?) async throws(StoreError) -> [String: [RegistryEntry]] {
         var loaded: [String: [RegistryEntry]] = [:]
-        for record in try store.packageVersions() {
-            let entry = try Self.entry(record, files: try store.packageFiles(name: record.name, version: record.version))
+        for record in try await store.packageVersions(named: name) {
+            let entry = try Self.entry(record, files: try await store.packageFiles(name: record.name, version: record.version))
             loaded[record.name, default: []].append(entry)
         }
-        entries = loaded.mapValues { $0.sorted { $0.version > $1.version } }
+        return loaded.mapValues { $0.sorted { $0.version > $1.version } }
+    }
+
+    /// Reads one package's versions again: another replica published or yanked one.
+    func reload(_ name: String) async throws(StoreError) {
+        entries[name] = try await Self.load(store, named: name)[name]
     }
 
     private func add(_ record: PackageVersionRecord, files: [PackageFileRecord]) throws(StoreError) {
@@ -129,9 +138,9 @@ public actor PackageRegistry {
 
     /// Publishes a package from its files (package.yaml among them). Nothing is stored unless
     /// everything checks out; blobs written for a failed publish are removed again.
-    public func publish(files uploaded: [String: [UInt8]], source: String) throws(PublishError) -> PackageVersionInfo {
+    public func publish(files uploaded: [String: [UInt8]], source: String) async throws(PublishError) -> PackageVersionInfo {
         do throws(PublishError) {
-            let published = try publishChecked(files: uploaded, source: source)
+            let published = try await publishChecked(files: uploaded, source: source)
             metrics.published(succeeded: true)
             return published
         } catch {
@@ -140,7 +149,7 @@ public actor PackageRegistry {
         }
     }
 
-    private func publishChecked(files uploaded: [String: [UInt8]], source: String) throws(PublishError) -> PackageVersionInfo {
+    private func publishChecked(files uploaded: [String: [UInt8]], source: String) async throws(PublishError) -> PackageVersionInfo {
         var files = uploaded
         let signatureFile = files.removeValue(forKey: PackageSignatureFile.fileName)
         guard let yaml = files[PackageManifest.fileName] else {
@@ -181,7 +190,7 @@ public actor PackageRegistry {
                 }
             }
         } catch {
-            removeUnreferenced(written)
+            await removeUnreferenced(written)
             throw .storage("could not store the files of \(manifest.name) \(versionText): \(error)")
         }
         for digest in package.files {
@@ -197,14 +206,14 @@ public actor PackageRegistry {
             }
         }
         guard let module = package.moduleDigest else {
-            removeUnreferenced(written)
+            await removeUnreferenced(written)
             throw .invalid(["\(manifest.module) is missing"])
         }
         let metadata: String
         do {
             metadata = String(decoding: try JSONEncoder().encode(package), as: UTF8.self)
         } catch {
-            removeUnreferenced(written)
+            await removeUnreferenced(written)
             throw .storage("could not encode the package metadata: \(error)")
         }
         let record = PackageVersionRecord(
@@ -220,11 +229,11 @@ public actor PackageRegistry {
                 + (signing?.signedBy.map { ", signed by \($0)" } ?? ""),
             details: ["package": .string(manifest.name), "version": .string(versionText), "sha256": .string(module.sha256.hex)])
         do {
-            let stored = try store.publish(record, files: fileRecords, event: event)
+            let stored = try await store.publish(record, files: fileRecords, event: event)
             try add(record, files: fileRecords.sorted { $0.file < $1.file })
             notify(stored)
         } catch {
-            removeUnreferenced(written)
+            await removeUnreferenced(written)
             if case .conflict(let message) = error { throw .exists(message) }
             throw .storage(error.description)
         }
@@ -254,8 +263,8 @@ public actor PackageRegistry {
         Task { await events.published([event]) }
     }
 
-    private func removeUnreferenced(_ digests: [BlobDigest]) {
-        for digest in digests where (try? store.isBlobReferenced(digest.hex)) == false {
+    private func removeUnreferenced(_ digests: [BlobDigest]) async {
+        for digest in digests where (try? await store.isBlobReferenced(digest.hex)) == false {
             try? blobs.remove(digest)
         }
     }
@@ -268,7 +277,7 @@ public actor PackageRegistry {
     // MARK: Yanking
 
     /// Yanks or restores a version. Returns nil when there is no such version.
-    public func setYanked(_ name: String, _ version: String, yanked: Bool) throws(StoreError) -> PackageVersionInfo? {
+    public func setYanked(_ name: String, _ version: String, yanked: Bool) async throws(StoreError) -> PackageVersionInfo? {
         guard var entry = entry(name, version) else { return nil }
         guard entry.record.yanked != yanked else { return entry.info() }
         let text = entry.record.version
@@ -276,7 +285,7 @@ public actor PackageRegistry {
             time: Date(), kind: yanked ? .packageYanked : .packageUnyanked, device: nil,
             message: "package \(name) \(text) \(yanked ? "yanked: resolution no longer chooses it" : "restored")",
             details: ["package": .string(name), "version": .string(text)])
-        guard let stored = try store.setYanked(name: name, version: text, yanked: yanked, event: event) else { return nil }
+        guard let stored = try await store.setYanked(name: name, version: text, yanked: yanked, event: event) else { return nil }
         notify(stored)
         entry.record.yanked = yanked
         if var list = entries[name], let index = list.firstIndex(where: { $0.record.version == text }) {

@@ -9,6 +9,7 @@ import TideHTTP
 import TideModel
 import TidePackageFormat
 import TideSigning
+import TidePostgresStore
 import TideStore
 
 /// `tide server`: the HTTP API, the inventory and the health monitor over one SQLite database.
@@ -25,14 +26,28 @@ public struct OrchestratorServer: TideServer {
 
     /// Runs until its task is cancelled or its service group shuts down, then shuts down gracefully.
     public func run() async throws {
-        let onRunning = self.onRunning
         try prepareDataDirectory()
-        let store: TideStore
-        do {
-            store = try TideStore(path: configuration.databasePath)
-        } catch {
-            throw ServerError(error.description)
+        switch configuration.datastore {
+        case .sqlite:
+            let store: TideStore
+            do {
+                store = try TideStore(path: configuration.databasePath)
+            } catch {
+                throw ServerError(error.description)
+            }
+            try await serve(store: store)
+        case .postgres(let url):
+            logger.notice("datastore: PostgreSQL at \(url)")
+            do {
+                try await PostgresFleetStore.withStore(url: url, logger: logger) { store in try await serve(store: store) }
+            } catch let error as StoreError {
+                throw ServerError(error.description)
+            }
         }
+    }
+
+    private func serve(store: any FleetStore) async throws {
+        let onRunning = self.onRunning
         let token = try loadToken()
         let fleetToken = try loadSupervisorToken()
         let tls = try ServerTLS.prepare(configuration, logger: logger)
@@ -49,13 +64,13 @@ public struct OrchestratorServer: TideServer {
         let signatures = try signaturePolicy()
         let metrics = ServerMetrics()
         do {
-            bus = EventBus(latestID: try store.latestEventID())
-            tokens = try OperatorTokens(store: store, bus: bus, logger: logger)
-            if let token { try tokens.adoptBootstrap(secret: token) }
-            inventory = try Inventory(
+            bus = EventBus(latestID: try await store.latestEventID())
+            tokens = try await OperatorTokens(store: store, bus: bus, logger: logger)
+            if let token { try await tokens.adoptBootstrap(secret: token) }
+            inventory = try await Inventory(
                 store: store, events: bus, policy: configuration.healthPolicy, logger: logger,
                 unverifiedTakeWork: configuration.allowUnverifiedDevices, metrics: metrics)
-            registry = try PackageRegistry(
+            registry = try await PackageRegistry(
                 store: store, blobs: BlobStore(root: configuration.dataDirectory), events: bus, logger: logger,
                 signatures: signatures, metrics: metrics)
         } catch {
@@ -92,7 +107,7 @@ public struct OrchestratorServer: TideServer {
             allowUnverified: configuration.allowUnverifiedDevices, metrics: metrics)
         let controller: DeploymentController
         do {
-            controller = try DeploymentController(
+            controller = try await DeploymentController(
                 store: store, bus: bus, inventory: inventory, planner: planner,
                 supervisors: SupervisorClient(client: client, token: fleetToken),
                 publicURL: configuration.publicURL ?? "\(scheme)://\(configuration.host):\(configuration.port)",
@@ -114,7 +129,7 @@ public struct OrchestratorServer: TideServer {
 
         let enrollment: Enrollment
         do {
-            enrollment = try Enrollment(
+            enrollment = try await Enrollment(
                 store: store, bus: bus, inventory: inventory, ca: tls?.ca, certificateValidity: configuration.deviceCertificateValidity,
                 publisherKeys: Array(signatures.trusted.values), logger: logger)
         } catch {

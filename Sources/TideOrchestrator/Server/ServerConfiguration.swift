@@ -1,9 +1,13 @@
 import Foundation
 import TideModel
+import TidePostgresStore
 
 /// Everything `tide server` can be told.
 public struct ServerConfiguration: Sendable {
     public var dataDirectory: String
+    /// Where the fleet's state is kept: SQLite in the data directory (the default), or a
+    /// PostgreSQL database that several replicas share (`--datastore`).
+    public var datastore: Datastore = .sqlite
     public var host: String
     /// 0 picks a free port (tests); the bound port is reported when the server runs.
     public var port: Int
@@ -127,4 +131,11 @@ public struct ServerConfiguration: Sendable {
     public var databasePath: String { dataDirectory + "/tide.sqlite" }
     public var tokenPath: String { dataDirectory + "/" + OperatorToken.fileName }
     public var supervisorTokenPath: String { dataDirectory + "/" + OperatorToken.supervisorFileName }
+}
+
+/// The database behind a server.
+public enum Datastore: Sendable, Equatable {
+    /// `tide.sqlite` in the data directory.
+    case sqlite
+    case postgres(PostgresURL)
 }

@@ -62,9 +62,9 @@ extension DeploymentController {
 
     /// An active deployment applied again with the same manifest and the same package versions
     /// stays as it is, generation included; the apply is recorded as an event.
-    private func keepIfUnchanged(_ prepared: PreparedManifest) throws(DeploymentError) -> Deployment? {
+    private func keepIfUnchanged(_ prepared: PreparedManifest) async throws(DeploymentError) -> Deployment? {
         guard let existing = deployments[prepared.manifest.name], Staging.isUnchanged(existing, prepared) else { return nil }
-        try save(existing, events: [
+        try await save(existing, events: [
             event(
                 .deploymentApplied, existing,
                 "deployment \(existing.name) unchanged (generation \(existing.generation)): the same manifest and package versions are active",
@@ -127,7 +127,7 @@ extension DeploymentController {
         deployment.steps = steps
         let names = await deviceNames(plan.steps.map(\.device))
         let summary = plan.steps.map { "\($0.step) -> \(names.label($0.device))" }.joined(separator: ", ")
-        try save(deployment, events: [
+        try await save(deployment, events: [
             event(
                 .deploymentApplied, deployment,
                 existing == nil

@@ -47,7 +47,7 @@ extension DeploymentController {
         let gain = String(format: "%.2f", best.gain)
         let names = await deviceNames([from, best.device].compactMap { $0 })
         do {
-            try save(deployment, events: [
+            try await save(deployment, events: [
                 event(
                     .deploymentStepMoved, deployment,
                     "\(name): step \(stepName) moves from \(from.map(names.label) ?? "nowhere") to \(names.label(best.device)) (rebalance: the plan scores \(gain) higher)",

@@ -40,7 +40,7 @@ extension DeploymentController {
             if marked.degrades {
                 await setStatus(&deployment, .degraded, message: "deployment \(name) is degraded: \(deployment.reason ?? "")")
             } else {
-                try? save(deployment, events: [])
+                try? await save(deployment, events: [])
             }
         }
         do {
@@ -50,7 +50,7 @@ extension DeploymentController {
             let reason = Self.message(error) + Rollout.retriedNote
             deployment.reason = reason
             if reason == reasonBefore {
-                try? save(deployment, events: [])  // nothing new to tell
+                try? await save(deployment, events: [])  // nothing new to tell
             } else {
                 await setStatus(&deployment, .degraded, message: "deployment \(name) stays degraded: \(reason)")
             }
@@ -106,7 +106,7 @@ extension DeploymentController {
         case .repush:
             let marked = Recovery.markForRepush(deployment, device: device, because: why, now: Date())
             deployment = marked.deployment
-            try? save(deployment, events: marked.events)
+            try? await save(deployment, events: marked.events)
             await setStatus(&deployment, .degraded, message: "deployment \(name) is degraded: \(deployment.reason ?? "")")
             await deploy(name, giveUp: .degrade)
         }
@@ -147,11 +147,11 @@ extension DeploymentController {
         case .nothing: return
         case .forget:
             deployment.installed[device] = nil
-            try? save(deployment, events: [])
+            try? await save(deployment, events: [])
         case .removeStale: await removeStale(&deployment, from: device)
         case .repush:
             deployment.installed[device] = nil
-            try? save(deployment, events: [])
+            try? await save(deployment, events: [])
             await deploy(name, giveUp: .degrade)
         }
     }
@@ -161,7 +161,7 @@ extension DeploymentController {
         guard await removeNode(deployment.name, from: device) else { return }
         deployment.installed[device] = nil
         let names = await deviceNames([device])
-        try? save(deployment, events: [
+        try? await save(deployment, events: [
             event(.deploymentStepChanged, deployment, "\(deployment.name): removed a stale instance from \(names.label(device))", device: device,
                   extra: ["state": "removed"])
         ])

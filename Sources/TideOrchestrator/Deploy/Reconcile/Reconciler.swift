@@ -12,7 +12,7 @@ struct Reconciler: Service {
     static let concurrentRecoveries = 4
 
     let controller: DeploymentController
-    let store: TideStore
+    let store: any FleetStore
     let bus: EventBus
     /// Between full passes over every deployment.
     let tick: Duration
@@ -30,7 +30,7 @@ struct Reconciler: Service {
     }
 
     private func loop() async throws {
-        var cursor = try store.latestEventID()
+        var cursor = try await store.latestEventID()
         try await Task.sleep(for: settle)
         guard !Task.isCancelled else { return }
         await controller.reconcileAll()
@@ -38,7 +38,7 @@ struct Reconciler: Service {
         while !Task.isCancelled {
             await bus.wait(after: cursor, timeout: tick)
             if Task.isCancelled { break }
-            let events = (try? store.events(afterID: cursor, limit: 1000)) ?? []
+            let events = (try? await store.events(afterID: cursor, since: nil, device: nil, limit: 1000)) ?? []
             cursor = events.last?.id ?? cursor
             var fleetChanged = false
             for event in events {

@@ -17,7 +17,7 @@ extension DeploymentController {
             : "deployment \(name) removed; \(unreachable.count) device(s) were unreachable and are cleaned when they report it"
         let stored: FleetEvent?
         do {
-            stored = try store.deleteDeployment(
+            stored = try await store.deleteDeployment(
                 name,
                 event: NewFleetEvent(
                     time: Date(), kind: .deploymentRemoved, device: nil, message: message,

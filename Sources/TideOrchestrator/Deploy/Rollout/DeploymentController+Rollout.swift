@@ -79,7 +79,7 @@ extension DeploymentController {
             let failures = Dictionary(missing.map { ($0, "device \($0) is no longer in the inventory") }) { first, _ in first }
             Rollout.markFailed(&deployment, failures)
             metrics.pushesMissed(failures.count)
-            try? save(deployment, events: events)
+            try? await save(deployment, events: events)
             return failures
         }
         var nodes = built ?? [:]
@@ -92,7 +92,7 @@ extension DeploymentController {
         for device in nodes.keys { reported[device] = observations[device]?.reported[deployment.name] }
         let round = Rollout.round(deployment, nodes: nodes, reported: reported, now: Date(), only: only)
         deployment = round.deployment
-        try? save(deployment, events: events)
+        try? await save(deployment, events: events)
 
         let supervisors = self.supervisors
         let timeout = deployTimeout
@@ -117,7 +117,7 @@ extension DeploymentController {
         let names = await deviceNames(outcomes.map(\.device))
         let recorded = Rollout.record(outcomes, in: deployment, now: Date(), names: names)
         deployment = recorded.deployment
-        try? save(deployment, events: recorded.events)
+        try? await save(deployment, events: recorded.events)
         return recorded.failures
     }
 
@@ -147,7 +147,7 @@ extension DeploymentController {
         let names = await deviceNames(deployment.steps.compactMap(\.device) + plan.steps.map(\.device))
         let moved = Rollout.move(deployment, to: plan, because: failures, now: Date(), names: names)
         deployment = moved.deployment
-        try save(deployment, events: moved.events)
+        try await save(deployment, events: moved.events)
     }
 
     /// Every step runs: removes the deployment from devices that no longer hold a step.
@@ -183,7 +183,7 @@ extension DeploymentController {
         let changed = Rollout.status(deployment, becomes: status, message: message, now: Date())
         deployment = changed.deployment
         do {
-            try save(deployment, events: changed.event.map { [$0] } ?? [])
+            try await save(deployment, events: changed.event.map { [$0] } ?? [])
         } catch {
             logger.error("\(error)")
         }

@@ -11,13 +11,13 @@ extension DeploymentController {
         return deployment
     }
 
-    func resumeRollout(_ name: String) throws(DeploymentError) -> Deployment {
+    func resumeRollout(_ name: String) async throws(DeploymentError) -> Deployment {
         var deployment = try rolloutUnderWay(name, to: "resume")
         rolloutRequests[name] = nil
         guard deployment.rollout?.state == .paused else { return deployment }
         deployment.rollout?.state = .rolling
         deployment.rollout?.message = nil
-        try save(deployment, events: [rolloutEvent(deployment, "the rollout of generation \(deployment.generation) resumes")])
+        try await save(deployment, events: [rolloutEvent(deployment, "the rollout of generation \(deployment.generation) resumes")])
         Task { _ = try? await queue.run(name) { await self.deploy(name) } }
         return deployment
     }

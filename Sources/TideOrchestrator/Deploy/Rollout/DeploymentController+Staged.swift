@@ -73,7 +73,7 @@ extension DeploymentController {
             }
             guard let current = deployment.rollout else { return deployment }
             deployment.rollout = RolloutStages.passed(current, devices: devices, canary: canary, pending: pending.count)
-            try? save(deployment, events: [
+            try? await save(deployment, events: [
                 rolloutEvent(deployment, "\(stage) passed: \(deployment.rollout?.updated.count ?? 0) device(s) run generation \(deployment.generation), \(deployment.rollout?.remaining ?? 0) to go")
             ])
             if canary, !strategy.autoPromote, deployment.rollout?.remaining ?? 0 > 0 {
@@ -165,7 +165,7 @@ extension DeploymentController {
         deployment.rollout?.state = .paused
         deployment.rollout?.message = why
         let at = deployment.rollout.map { "at stage \($0.stage + 1) of \($0.stages)" } ?? ""
-        try? save(deployment, events: [rolloutEvent(deployment, "the rollout of generation \(deployment.generation) is paused \(at): \(why)")])
+        try? await save(deployment, events: [rolloutEvent(deployment, "the rollout of generation \(deployment.generation) is paused \(at): \(why)")])
         return deployment
     }
 
@@ -178,7 +178,7 @@ extension DeploymentController {
         deployment.previous = nil
         let rollout = deployment.rollout
         let seconds = rollout.map { now.timeIntervalSince($0.startedAt) } ?? 0
-        try? save(deployment, events: [
+        try? await save(deployment, events: [
             rolloutEvent(
                 deployment,
                 "the rollout of generation \(deployment.generation) is done: \(rollout?.updated.count ?? 0) device(s) in \(rollout?.stage ?? 0) stage(s), \(String(format: "%.1f", seconds)) s")
@@ -209,7 +209,7 @@ extension DeploymentController {
             deployment.rollout?.message = reason
         }
         do {
-            try save(deployment, events: [
+            try await save(deployment, events: [
                 rolloutEvent(
                     deployment,
                     "the update to generation \(failed) failed: \(reason); every device goes back to generation \(previous.generation) (now generation \(deployment.generation))",
