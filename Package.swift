@@ -230,9 +230,10 @@ let package = Package(
         .target(
             name: "TideTesting",
             dependencies: [
-                "TideModel", "TideStore", "TideOrchestrator", "TideSupervisor", "TideClient", "TidePackageFormat", "TideHTTP",
-                "TideTLS", "TideWasm",
+                "TideModel", "TideStore", "TidePostgresStore", "TideOrchestrator", "TideSupervisor", "TideClient", "TidePackageFormat",
+                "TideHTTP", "TideTLS", "TideWasm",
                 .product(name: "WAT", package: "WasmKit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -305,7 +306,7 @@ let package = Package(
         .testTarget(
             name: "TideStoreTests",
             dependencies: [
-                "TideModel", "TideStore", "TidePostgresStore",
+                "TideModel", "TideStore", "TidePostgresStore", "TideTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -315,7 +316,7 @@ let package = Package(
             name: "TideOrchestratorTests",
             dependencies: [
                 "TideTesting",
-                "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TidePackageFormat", "TideSigning", "TideTLS", "TideHTTP",
+                "TideModel", "TideStore", "TidePostgresStore", "TideOrchestrator", "TideClient", "TidePackageFormat", "TideSigning", "TideTLS", "TideHTTP",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -113,6 +113,34 @@ public final class TideStore: Sendable {
         }
     }
 
+    /// The health of the devices seen after `time`.
+    public func health(seenAfter time: Date) throws(StoreError) -> [HealthUpdate] {
+        try read("reading recent health reports") { db in
+            try DeviceRecord.filter(Column("last_seen") > time).fetchAll(db).compactMap { record in
+                guard let health = record.health else { return nil }
+                return HealthUpdate(device: DeviceID(record.id), health: health, lastSeen: record.lastSeen)
+            }
+        }
+    }
+
+    /// When each of `ids` was last seen, for those the store knows.
+    public func lastSeen(of ids: [DeviceID]) throws(StoreError) -> [DeviceID: Date] {
+        guard !ids.isEmpty else { return [:] }
+        return try read("reading when devices were last seen") { db in
+            var seen: [DeviceID: Date] = [:]
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try Row.fetchAll(db, sql: "SELECT id, last_seen FROM device WHERE id IN (\(marks))", arguments: StatementArguments(chunk.map(\.rawValue)))
+                for row in rows {
+                    let id: String = row["id"]
+                    let time: Date = row["last_seen"]
+                    seen[DeviceID(id)] = time
+                }
+            }
+            return seen
+        }
+    }
+
     // MARK: Events
 
     /// The id of the newest event, 0 when the log is empty.

@@ -13,7 +13,8 @@ struct ServerCommand: AsyncParsableCommand {
             <data-dir>/tls/ (keys 0600) and logs the CA's fingerprint; client commands run beside the data \
             directory trust it by itself, elsewhere give them the CA file (--ca-cert) or compare the fingerprint. \
             --tls-cert/--tls-key/--tls-ca use your own PKI instead; --insecure-http serves plain HTTP. \
-            State lives in <data-dir>/tide.sqlite (SQLite, WAL mode). On first start the server writes an \
+            State lives in <data-dir>/tide.sqlite (SQLite, WAL mode), or in PostgreSQL with --datastore, which \
+            several replicas share (docs/operations.md, High availability). On first start the server writes an \
             operator token to <data-dir>/operator.token (mode 0600); every /api/v1 request needs it as \
             "Authorization: Bearer <token>". Devices prove they belong to the fleet with the supervisor \
             token (--supervisor-token, else <data-dir>/supervisor.token, created on first start): heartbeats \
@@ -30,6 +31,21 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where the database and token live (env TIDE_DATA).", valueName: "path"))
     var dataDirectory: String?
+
+    @Option(name: .customLong("datastore"), help: ArgumentHelp(
+        "Where the fleet's state is kept (env TIDE_DATASTORE): \"sqlite\" (default, <data-dir>/tide.sqlite) or postgres://user:password@host:port/database[?sslmode=disable|prefer|require], which several replicas can share (docs/operations.md, High availability).",
+        valueName: "url"))
+    var datastore: String?
+
+    @Option(name: .customLong("replica-id"), help: ArgumentHelp(
+        "This replica's name among those sharing a PostgreSQL datastore (env TIDE_REPLICA_ID; default <hostname>-<port>): 1-64 of A-Z a-z 0-9 . _ -. Keep it across restarts.",
+        valueName: "name"))
+    var replicaID: String?
+
+    @Option(name: .customLong("lease-ttl"), help: ArgumentHelp(
+        "With several replicas: seconds a leader's lease lasts unrenewed, so how long a dead leader holds up reconciliation (renewed every third of it; a replica unheard of for this long is dead).",
+        valueName: "seconds"))
+    var leaseTTL: Double = 3
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -167,8 +183,9 @@ struct ServerCommand: AsyncParsableCommand {
         try SecondsOptions.validate([
             ("--probe-interval", probeInterval), ("--probe-timeout", probeTimeout), ("--quick-recheck", quickRecheck),
             ("--heartbeat-timeout", heartbeatTimeout), ("--deploy-timeout", deployTimeout),
-            ("--reconcile-interval", reconcileInterval), ("--plan-time-limit", planTimeLimit),
+            ("--reconcile-interval", reconcileInterval), ("--plan-time-limit", planTimeLimit), ("--lease-ttl", leaseTTL),
         ])
+        guard leaseTTL >= 0.3, leaseTTL <= 600 else { throw ValidationError("--lease-ttl must be 0.3-600 seconds") }
         try LogSetup.validate(logLevel)
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
         guard probeInterval >= 0, probeTimeout > 0, quickRecheck > 0, heartbeatTimeout > 0 else {
@@ -226,6 +243,13 @@ struct ServerCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure(error.message)
         }
+        let datastoreText = datastore ?? ProcessInfo.processInfo.environment["TIDE_DATASTORE"].flatMap { $0.isEmpty ? nil : $0 } ?? "sqlite"
+        let store: Datastore
+        do {
+            store = try Datastore(parsing: datastoreText)
+        } catch {
+            throw CLIFailure(error.message)
+        }
         var configuration = ServerConfiguration(
             dataDirectory: dataDirectory ?? ProcessInfo.processInfo.environment["TIDE_DATA"] ?? ".tide",
             host: host, port: port, requireAuth: !insecureNoAuth,
@@ -243,6 +267,9 @@ struct ServerCommand: AsyncParsableCommand {
             planTimeLimit: .milliseconds(Int64(planTimeLimit * 1000)), maxConcurrentPlans: maxConcurrentPlans,
             maxWaitingPlans: maxWaitingPlans, allowUnverifiedDevices: allowUnverifiedDevices, trustedKeyFiles: trustedKeys,
             requireSignedPrefixes: requireSigned ? [""] : requireSignedPrefixes, transport: transport)
+        configuration.datastore = store
+        configuration.replicaID = replicaID ?? ProcessInfo.processInfo.environment["TIDE_REPLICA_ID"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.cluster = ClusterSettings(leaseTTL: .milliseconds(Int64(leaseTTL * 1000)))
         configuration.plainHTTPDevices = plainHTTPDevices
         configuration.plainHTTPPort = plainHTTPPort
         configuration.maxRunInputBytes = maxRunInputBytes

@@ -40,6 +40,9 @@ final class OperatorTokens: Sendable {
         }
     }
 
+    /// Whether a server's own token is on record (another replica's, on a shared datastore).
+    var hasBootstrap: Bool { tokens.withLock { $0.values.contains { $0.bootstrap } } }
+
     /// The token whose secret this is, if any.
     func authenticate(_ secret: some StringProtocol) -> APIToken? {
         let hash = Self.hash(String(secret))

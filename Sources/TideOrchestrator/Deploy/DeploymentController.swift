@@ -16,6 +16,7 @@ actor DeploymentController {
     let deployTimeout: Duration
     let logger: Logger
     let metrics: ServerMetrics
+    let cluster: ClusterState
     let queue = KeyedSerialQueue()
     var deployments: [String: Deployment]
     var publicURL: String
@@ -28,9 +29,10 @@ actor DeploymentController {
 
     init(
         store: any FleetStore, bus: EventBus, inventory: Inventory, planner: Planner, supervisors: SupervisorClient,
-        publicURL: String, deployTimeout: Duration, logger: Logger, metrics: ServerMetrics
+        publicURL: String, deployTimeout: Duration, logger: Logger, metrics: ServerMetrics, cluster: ClusterState
     ) async throws(StoreError) {
         self.metrics = metrics
+        self.cluster = cluster
         self.store = store
         self.bus = bus
         self.inventory = inventory
@@ -44,9 +46,24 @@ actor DeploymentController {
 
     /// Set when the server stops: pushes that fail from now on fail because of the stop, so a
     /// deploy or rollout under way stays as it stands (the next start finishes it) instead of
-    /// reverting or failing.
-    var stopping = false
-    func stop() { stopping = true }
+    /// reverting or failing. A replica that no longer leads is stopping in the same sense: the
+    /// new leader finishes what it began.
+    private var stopped = false
+    var stopping: Bool { stopped || !cluster.mayLead() }
+    func stop() { stopped = true }
+
+    /// Reads every deployment again from the store: on a replica that follows another's
+    /// changes, and when this replica begins to lead.
+    func reloadFromStore() async {
+        do {
+            let stored = try await store.deployments()
+            deployments = Dictionary(stored.map { ($0.name, $0) }) { first, _ in first }
+            observations.removeAll()
+            runLabels.removeAll()
+        } catch {
+            logger.error("cannot read the deployments from the store: \(error)")
+        }
+    }
 
     /// Set once the server knows its bound address (when no public URL was configured).
     func setPublicURL(_ url: String) { publicURL = url }
@@ -123,7 +140,7 @@ actor DeploymentController {
         deployment.updatedAt = Date()
         let stored: [FleetEvent]
         do {
-            stored = try await store.save(deployment, events: events)
+            stored = try await cluster.save(deployment, events: events, in: store)
         } catch {
             throw .internalFailure(error.description)
         }

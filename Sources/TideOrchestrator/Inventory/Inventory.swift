@@ -25,6 +25,7 @@ public actor Inventory {
     private var nextProbe: [DeviceID: ContinuousClock.Instant] = [:]
     private var pendingHealth: [DeviceID: HealthUpdate] = [:]
     private var lastHeartbeat: [DeviceID: Date] = [:]
+    private var lastSharedRead = ContinuousClock.now - .seconds(3600)
     /// Each device's revision and supervisor kind as the list shows them; dropped whenever
     /// anything but its health and last-seen changes, and given a new revision when next listed,
     /// so that readers can cache what they derive from the rest by revision.
@@ -258,15 +259,7 @@ public actor Inventory {
             throw .store(error)
         }
         removed.insert(removal)
-        devices[id] = nil
-        wasmiotDevices.remove(id)
-        listing[id] = nil
-        order = nil
-        for endpoint in Self.endpoints(of: device) where endpoints[endpoint] == id { endpoints[endpoint] = nil }
-        liveness[id] = nil
-        nextProbe[id] = nil
-        pendingHealth[id] = nil
-        lastHeartbeat[id] = nil
+        forget(id)
         publish(stored.map { [$0] } ?? [])
         return device
     }
@@ -349,7 +342,11 @@ public actor Inventory {
         }
         lastHeartbeat[heartbeat.id] = Date()
         if let sentAt = heartbeat.sentAt { metrics.heartbeat(sentAt: sentAt, receivedAt: Date()) }
-        keepHealth(heartbeat.id, HealthReport(cpuUsage: heartbeat.health.cpuUsage, memoryUsage: heartbeat.health.memoryUsage, receivedAt: Date()))
+        keepHealth(heartbeat.id, HealthReport(
+            cpuUsage: heartbeat.health.cpuUsage, memoryUsage: heartbeat.health.memoryUsage, receivedAt: Date(),
+            deployments: heartbeat.deployments.map { states in
+                Dictionary(states.map { ($0.id, Int64($0.generation)) }) { first, _ in first }
+            }))
         await apply(.heartbeat, to: heartbeat.id, detail: "heartbeat received")
         return true
     }
@@ -372,25 +369,51 @@ public actor Inventory {
 
     /// The devices to probe now, each scheduled for its next probe. Heartbeats that stopped are
     /// evidence too: such a device becomes suspect and is probed at once.
-    public func dueProbes(schedule: ProbeSchedule) async -> [(id: DeviceID, endpoint: DeviceEndpoint)] {
+    /// With several replicas, `watch` says which devices are this replica's to watch, and a sign
+    /// of life another replica received (the shared last-seen) counts as a heartbeat here.
+    public func dueProbes(schedule: ProbeSchedule, watch: DeviceWatch = .all) async -> [(id: DeviceID, endpoint: DeviceEndpoint)] {
         await enterWrites()
         defer { writes.leave() }
         let now = ContinuousClock.now
+        if watch.sharesLastSeen, now - lastSharedRead >= watch.sharedReadInterval {
+            lastSharedRead = now
+            await adoptSharedLastSeen(watch: watch, timeout: schedule.heartbeatTimeout)
+        }
         let wallNow = Date()
-        for (id, last) in lastHeartbeat where liveness[id]?.heartbeatsMissing != true {
+        for (id, last) in lastHeartbeat where liveness[id]?.heartbeatsMissing != true && watch.watches(id) {
             let silence = wallNow.timeIntervalSince(last)
             if silence > schedule.heartbeatTimeout.inSeconds {
                 await apply(.heartbeatsMissing, to: id, detail: "no heartbeat for \(String(format: "%.1f", silence)) s")
             }
         }
         var due: [(id: DeviceID, endpoint: DeviceEndpoint)] = []
-        for device in devices.values where device.trust != .revoked {
+        for device in devices.values where device.trust != .revoked && watch.watches(device.id) {
             guard let endpoint = device.endpoint else { continue }
             if let next = nextProbe[device.id], next > now { continue }
             due.append((device.id, endpoint))
             nextProbe[device.id] = now + (device.status == .suspect ? schedule.quickRecheck : schedule.interval)
         }
         return due
+    }
+
+    /// Takes the newer last-seen of the watched devices from the shared store: heartbeats that
+    /// reached another replica keep a device from looking silent here.
+    private func adoptSharedLastSeen(watch: DeviceWatch, timeout: Duration) async {
+        let watched = devices.values.filter { $0.trust != .revoked && watch.watches($0.id) }.map(\.id)
+        let seen: [DeviceID: Date]
+        do {
+            seen = try await store.lastSeen(of: watched)
+        } catch {
+            logger.warning("cannot read when the watched devices were last seen: \(error)")
+            return
+        }
+        let recent = Date().addingTimeInterval(-timeout.inSeconds)
+        for (id, time) in seen where time > recent && time > (lastHeartbeat[id] ?? .distantPast) {
+            lastHeartbeat[id] = time
+            if liveness[id]?.heartbeatsMissing == true {
+                await apply(.heartbeat, to: id, detail: "heartbeat received by another replica")
+            }
+        }
     }
 
     private func keepHealth(_ id: DeviceID, _ health: HealthReport) {
@@ -475,7 +498,58 @@ public actor Inventory {
     }
 
 
+    // MARK: Other replicas' changes
+
+    /// Reads devices again from the shared store after another replica changed them (the event
+    /// log names them): a device gone from the store is dropped, its removal remembered. Health
+    /// and last-seen this replica holds newer than the store's are kept.
+    func refresh(_ ids: Set<DeviceID>) async {
+        guard !ids.isEmpty else { return }
+        await enterWrites()
+        defer { writes.leave() }
+        for id in ids {
+            let stored: Device?
+            do {
+                stored = try await store.device(id)
+            } catch {
+                logger.error("cannot read device \(id) after another replica changed it: \(error)")
+                continue
+            }
+            guard var device = stored else {
+                forget(id)
+                continue
+            }
+            if let known = devices[id], known.lastSeen > device.lastSeen {
+                device.health = known.health
+                device.lastSeen = known.lastSeen
+            }
+            if let known = devices[id], known.status != device.status { liveness[id] = Liveness() }
+            apply(device)
+        }
+        if ids.contains(where: { devices[$0] == nil }) {
+            do {
+                removed = RemovedDevices(try await store.removedDevices())
+            } catch {
+                logger.error("cannot read the removed devices after another replica removed one: \(error)")
+            }
+        }
+    }
+
     // MARK: Plumbing
+
+    private func forget(_ id: DeviceID) {
+        if let device = devices[id] {
+            for endpoint in Self.endpoints(of: device) where endpoints[endpoint] == id { endpoints[endpoint] = nil }
+        }
+        devices[id] = nil
+        wasmiotDevices.remove(id)
+        listing[id] = nil
+        order = nil
+        liveness[id] = nil
+        nextProbe[id] = nil
+        pendingHealth[id] = nil
+        lastHeartbeat[id] = nil
+    }
 
     private func enterWrites() async {
         if writes.enter() { return }

@@ -113,6 +113,7 @@ extension ProbeError.Kind {
         case .httpStatus: "http_status"
         case .notJSON: "not_json"
         case .badShape: "bad_shape"
+        case .notLeading: "not_leading"
         }
     }
 }

@@ -16,6 +16,10 @@ public struct HealthMonitor: Service {
     let firstProbeDelay: Duration
     let logger: Logger
     let metrics: ServerMetrics
+    /// Which devices this replica watches (all of them unless replicas share the store).
+    var watch: DeviceWatch = .all
+    /// Between writes of gathered health reports; nil: every probe interval.
+    var flushInterval: Duration?
 
     public func run() async throws {
         guard schedule.interval > .zero else {
@@ -30,9 +34,10 @@ public struct HealthMonitor: Service {
         let clock = ContinuousClock()
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                var nextFlush = clock.now + schedule.interval
+                let flushEvery = flushInterval ?? schedule.interval
+                var nextFlush = clock.now + flushEvery
                 while !Task.isCancelled {
-                    for target in await inventory.dueProbes(schedule: schedule) where inFlight.start(target.id) {
+                    for target in await inventory.dueProbes(schedule: schedule, watch: watch) where inFlight.start(target.id) {
                         group.addTask {
                             let started = ContinuousClock.now
                             let outcome = await probe.healthOutcome(of: target.endpoint, timeout: timeout)
@@ -43,7 +48,7 @@ public struct HealthMonitor: Service {
                     }
                     if clock.now >= nextFlush {
                         await inventory.flushHealth()
-                        nextFlush = clock.now + schedule.interval
+                        nextFlush = clock.now + flushEvery
                     }
                     do {
                         try await Task.sleep(for: tick, clock: clock)

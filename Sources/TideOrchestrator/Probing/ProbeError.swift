@@ -7,6 +7,8 @@ public struct ProbeError: Error, CustomStringConvertible, Equatable {
         case httpStatus
         case notJSON
         case badShape
+        /// Not sent: this replica no longer leads, so it may not push to devices.
+        case notLeading
     }
 
     public var kind: Kind

@@ -11,6 +11,8 @@ import TideStore
 public actor PackageRegistry {
     private let store: any FleetStore
     private let blobs: BlobStore
+    /// With several replicas: the blobs in the shared datastore; `blobs` is then this replica's cache.
+    private let sharedBlobs: (any SharedBlobStore)?
     private let events: EventBus
     private let logger: Logger
     private let validator = PackageValidator()
@@ -21,13 +23,14 @@ public actor PackageRegistry {
     private let metrics: ServerMetrics
 
     init(
-        store: any FleetStore, blobs: BlobStore, events: EventBus, logger: Logger,
+        store: any FleetStore, blobs: BlobStore, sharedBlobs: (any SharedBlobStore)? = nil, events: EventBus, logger: Logger,
         signatures: SignaturePolicy = SignaturePolicy(trusted: [], requiredPrefixes: []), metrics: ServerMetrics
     ) async throws(StoreError) {
         self.metrics = metrics
         self.signatures = signatures
         self.store = store
         self.blobs = blobs
+        self.sharedBlobs = sharedBlobs
         self.events = events
         self.logger = logger
         entries = try await Self.load(store, named: nil)
@@ -104,16 +107,35 @@ public actor PackageRegistry {
     }
 
     /// A stored file: its record and the blob's path on disk.
-    func file(_ name: String, _ version: String?, _ file: String) -> (record: PackageFileRecord, path: String)? {
+    /// With several replicas, a blob another replica stored is fetched from the datastore into
+    /// this replica's cache first.
+    func file(_ name: String, _ version: String?, _ file: String) async -> (record: PackageFileRecord, path: String)? {
         guard let entry = entry(name, version), let record = entry.files.first(where: { $0.file == file }),
             let digest = BlobDigest(record.digest)
         else { return nil }
+        await cacheShared(digest)
         return (record, blobs.path(for: digest))
+    }
+
+    /// Copies a blob from the shared datastore into the local cache when it is missing there; the
+    /// store checks its digest as it reads it. A blob that cannot be had stays missing, and the
+    /// route that wanted it says so.
+    private func cacheShared(_ digest: BlobDigest) async {
+        guard let sharedBlobs, !blobs.contains(digest) else { return }
+        do {
+            guard let bytes = try await sharedBlobs.blob(digest.hex) else {
+                logger.error("blob \(digest.hex) is in the registry but not in the shared datastore")
+                return
+            }
+            _ = try blobs.put(bytes)
+        } catch {
+            logger.error("cannot fetch blob \(digest.hex) from the shared datastore: \(error)")
+        }
     }
 
     /// The labels a function's results are named by (`result-labels`), read from its data file's
     /// blob. Nil when the function names none.
-    func resultLabels(_ name: String, _ version: String, function: String) throws(ResultLabelsError) -> ResultLabels? {
+    func resultLabels(_ name: String, _ version: String, function: String) async throws(ResultLabelsError) -> ResultLabels? {
         guard let entry = entry(name, version), let labels = entry.package.manifest.function(named: function)?.resultLabels
         else { return nil }
         guard let record = entry.files.first(where: { $0.file == labels && $0.role == "data" }), let digest = BlobDigest(record.digest)
@@ -121,6 +143,7 @@ public actor PackageRegistry {
         guard record.size <= ResultLabels.maximumBytes else {
             throw ResultLabelsError("\(labels) of \(name) \(version) is \(record.size) bytes long; the limit is \(ResultLabels.maximumBytes)")
         }
+        await cacheShared(digest)
         let bytes: [UInt8]
         do {
             bytes = try blobs.read(digest)
@@ -209,6 +232,20 @@ public actor PackageRegistry {
             await removeUnreferenced(written)
             throw .invalid(["\(manifest.module) is missing"])
         }
+        var sharedDigests: [String] = []
+        if let sharedBlobs {
+            var shared: [(digest: String, bytes: [UInt8])] = []
+            for digest in package.files where digest.path != PackageManifest.fileName {
+                if let bytes = files[digest.path] { shared.append((digest.sha256.hex, bytes)) }
+            }
+            sharedDigests = shared.map(\.digest)
+            do {
+                try await sharedBlobs.saveBlobs(shared)
+            } catch {
+                await removeUnreferenced(written)
+                throw .storage("could not store the files of \(manifest.name) \(versionText) in the shared datastore: \(error)")
+            }
+        }
         let metadata: String
         do {
             metadata = String(decoding: try JSONEncoder().encode(package), as: UTF8.self)
@@ -233,7 +270,7 @@ public actor PackageRegistry {
             try add(record, files: fileRecords.sorted { $0.file < $1.file })
             notify(stored)
         } catch {
-            await removeUnreferenced(written)
+            await removeUnreferenced(written, shared: sharedDigests)
             if case .conflict(let message) = error { throw .exists(message) }
             throw .storage(error.description)
         }
@@ -263,9 +300,15 @@ public actor PackageRegistry {
         Task { await events.published([event]) }
     }
 
-    private func removeUnreferenced(_ digests: [BlobDigest]) async {
+    /// Removes the blobs a failed publish wrote (locally, and in the shared datastore) that no
+    /// published version refers to.
+    private func removeUnreferenced(_ digests: [BlobDigest], shared: [String] = []) async {
         for digest in digests where (try? await store.isBlobReferenced(digest.hex)) == false {
             try? blobs.remove(digest)
+        }
+        guard let sharedBlobs else { return }
+        for digest in shared where (try? await store.isBlobReferenced(digest)) == false {
+            try? await sharedBlobs.deleteBlob(digest)
         }
     }
 

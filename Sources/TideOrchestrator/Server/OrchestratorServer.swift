@@ -35,19 +35,55 @@ public struct OrchestratorServer: TideServer {
             } catch {
                 throw ServerError(error.description)
             }
-            try await serve(store: store)
+            try await serve(store: store, cluster: .single(replica: try replicaID()), shared: nil)
         case .postgres(let url):
             logger.notice("datastore: PostgreSQL at \(url)")
+            let replica = try replicaID()
             do {
-                try await PostgresFleetStore.withStore(url: url, logger: logger) { store in try await serve(store: store) }
+                try await PostgresFleetStore.withStore(url: url, logger: logger) { store in
+                    let fenced = FencedDeployments(
+                        save: { deployment, events, fence throws(StoreError) in
+                            try await store.saveFenced(deployment, events: events, fence: fence)
+                        },
+                        delete: { name, event, fence throws(StoreError) in
+                            try await store.deleteDeploymentFenced(name, event: event, fence: fence)
+                        })
+                    try await serve(
+                        store: store, cluster: .shared(replica: replica, fenced: fenced),
+                        shared: SharedParts(coordinator: store, blobs: store, wakeups: { store.eventNotifications() }))
+                }
             } catch let error as StoreError {
                 throw ServerError(error.description)
             }
         }
     }
 
-    private func serve(store: any FleetStore) async throws {
+    /// What replicas on a shared datastore have besides the store.
+    struct SharedParts: Sendable {
+        let coordinator: any ClusterCoordinator
+        let blobs: any SharedBlobStore
+        let wakeups: @Sendable () -> AsyncStream<Int64>
+    }
+
+    private func replicaID() throws -> ReplicaID {
+        let text = configuration.replicaID ?? Self.defaultReplicaID(port: configuration.port)
+        do {
+            return try ReplicaID(text)
+        } catch {
+            throw ServerError("--replica-id: \(error)")
+        }
+    }
+
+    static func defaultReplicaID(port: Int) -> String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "tide"
+        let safe = String(host.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" ? Character($0) : "-" }.prefix(40))
+        let suffix = port == 0 ? String(UInt32.random(in: 0...UInt32.max), radix: 16) : String(port)
+        return (safe.isEmpty ? "tide" : safe) + "-" + suffix
+    }
+
+    private func serve(store: any FleetStore, cluster: ClusterState, shared: SharedParts?) async throws {
         let onRunning = self.onRunning
+        let hadToken = FileManager.default.fileExists(atPath: configuration.tokenPath)
         let token = try loadToken()
         let fleetToken = try loadSupervisorToken()
         let tls = try ServerTLS.prepare(configuration, logger: logger)
@@ -64,17 +100,28 @@ public struct OrchestratorServer: TideServer {
         let signatures = try signaturePolicy()
         let metrics = ServerMetrics()
         do {
-            bus = EventBus(latestID: try await store.latestEventID())
+            bus = EventBus(latestID: try await store.latestEventID(), followsStore: shared != nil)
             tokens = try await OperatorTokens(store: store, bus: bus, logger: logger)
-            if let token { try await tokens.adoptBootstrap(secret: token) }
+            if let token {
+                if shared != nil, !hadToken, tokens.hasBootstrap {
+                    try? FileManager.default.removeItem(atPath: configuration.tokenPath)
+                    throw ServerError(
+                        "another replica made this datastore's operator token: copy operator.token, supervisor.token and tls/ "
+                            + "from its data directory into \(configuration.dataDirectory) before the first start of this replica "
+                            + "(docs/operations.md, High availability)")
+                }
+                try await tokens.adoptBootstrap(secret: token)
+            }
             inventory = try await Inventory(
                 store: store, events: bus, policy: configuration.healthPolicy, logger: logger,
                 unverifiedTakeWork: configuration.allowUnverifiedDevices, metrics: metrics)
             registry = try await PackageRegistry(
-                store: store, blobs: BlobStore(root: configuration.dataDirectory), events: bus, logger: logger,
+                store: store, blobs: BlobStore(root: configuration.dataDirectory), sharedBlobs: shared?.blobs, events: bus, logger: logger,
                 signatures: signatures, metrics: metrics)
+        } catch let error as ServerError {
+            throw error
         } catch {
-            throw ServerError(error.description)
+            throw ServerError("\(error)")
         }
         if let bundled = configuration.bundledRegistry {
             _ = await BundledRegistry.load(from: bundled, into: registry, logger: logger)
@@ -88,6 +135,8 @@ public struct OrchestratorServer: TideServer {
         if let tls { clientConfiguration.tlsConfiguration = tls.client }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let probe = DeviceProbe(client: client)
+        let started = Date()
+        if let publicURL = configuration.publicURL { cluster.setURL(publicURL) }
         var registrar = DeviceRegistrar(probe: probe, inventory: inventory, timeout: configuration.registrationTimeout)
         registrar.acceptsPlainHTTP = configuration.acceptsPlainHTTPDevices
         let monitor = HealthMonitor(
@@ -97,7 +146,8 @@ public struct OrchestratorServer: TideServer {
                 heartbeatTimeout: configuration.heartbeatTimeout),
             timeout: configuration.probeTimeout,
             firstProbeDelay: configuration.firstProbeDelay ?? configuration.heartbeatTimeout + configuration.probeInterval,
-            logger: logger, metrics: metrics)
+            logger: logger, metrics: metrics, watch: cluster.deviceWatch,
+            flushInterval: shared == nil ? nil : configuration.cluster.healthFlushInterval)
 
         let workers = PlacementWorkers(
             concurrent: configuration.maxConcurrentPlans, waiting: configuration.maxWaitingPlans,
@@ -109,9 +159,9 @@ public struct OrchestratorServer: TideServer {
         do {
             controller = try await DeploymentController(
                 store: store, bus: bus, inventory: inventory, planner: planner,
-                supervisors: SupervisorClient(client: client, token: fleetToken),
+                supervisors: SupervisorClient(client: client, token: fleetToken, mayPush: { cluster.mayLead() }),
                 publicURL: configuration.publicURL ?? "\(scheme)://\(configuration.host):\(configuration.port)",
-                deployTimeout: configuration.deployTimeout, logger: logger, metrics: metrics)
+                deployTimeout: configuration.deployTimeout, logger: logger, metrics: metrics, cluster: cluster)
         } catch {
             throw ServerError(error.description)
         }
@@ -119,7 +169,8 @@ public struct OrchestratorServer: TideServer {
             monitor,
             Reconciler(
                 controller: controller, store: store, bus: bus, tick: configuration.reconcileInterval,
-                settle: configuration.heartbeatTimeout, rebalanceGain: configuration.rebalanceGain, logger: logger),
+                settle: configuration.heartbeatTimeout, rebalanceGain: configuration.rebalanceGain, logger: logger,
+                cluster: cluster),
         ]
         if let serviceType = configuration.mdnsServiceType {
             services.append(DiscoveryService(inventory: inventory, registrar: registrar, serviceType: serviceType, logger: logger))
@@ -143,7 +194,22 @@ public struct OrchestratorServer: TideServer {
                 await controller.observe(beat.id, running: reported)
             })
         let moduleRoutes = WasmiotModuleRoutes(registry: registry)
+        if let shared {
+            services.append(ClusterKeeper(
+                coordinator: shared.coordinator, cluster: cluster, started: started, settings: configuration.cluster, logger: logger))
+            services.append(SharedEventFeed(
+                store: store, bus: bus,
+                refresh: ReplicaRefresh(
+                    inventory: inventory, registry: registry, tokens: tokens, enrollment: enrollment, controller: controller,
+                    cluster: cluster, logger: logger),
+                wakeups: shared.wakeups, pollInterval: configuration.cluster.eventPoll, logger: logger))
+        }
         let router = PlainDeviceListener.deviceRouter(deviceRoutes, moduleRoutes, metrics: metrics)
+        let clusterRoutes = ClusterRoutes(cluster: cluster, datastore: configuration.datastore)
+        clusterRoutes.addReadiness(to: router)
+        router.add(middleware: LeaderForwarding(
+            cluster: cluster, client: client, maxBodyBytes: max(configuration.maxBodyBytes, configuration.maxRunInputBytes),
+            maxAnswerBytes: 64 << 20, timeout: configuration.deployTimeout * 4 + .seconds(60)))
         let scrape = router.group()
         if token != nil, !configuration.metricsOpen { scrape.add(middleware: AuthMiddleware(tokens: tokens)) }
         MetricsRoute(metrics: metrics, inventory: inventory, controller: controller).add(to: scrape)
@@ -152,6 +218,7 @@ public struct OrchestratorServer: TideServer {
         let api = router.group("api/v1")
         if token != nil { api.add(middleware: AuthMiddleware(tokens: tokens)) }
         TokenRoutes(tokens: tokens, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
+        clusterRoutes.addStatus(to: api)
         let enrollmentRoutes = EnrollmentRoutes(enrollment: enrollment, maxBodyBytes: configuration.maxBodyBytes)
         enrollmentRoutes.addTokens(to: api)
         enrollmentRoutes.addEnroll(to: router)
@@ -209,7 +276,9 @@ public struct OrchestratorServer: TideServer {
                     }
                 }
                 if configuration.publicURL == nil {
-                    await controller.setPublicURL("\(scheme)://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)")
+                    let url = "\(scheme)://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)"
+                    cluster.setURL(url)
+                    await controller.setPublicURL(url)
                     if reachable != host {
                         logger.warning("devices download modules from \(scheme)://\(reachable):\(port), which only devices on this machine reach; set --public-url")
                     }

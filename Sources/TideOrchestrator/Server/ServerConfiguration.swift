@@ -81,6 +81,12 @@ public struct ServerConfiguration: Sendable {
     /// token (the viewer role is enough) like the rest of the API.
     public var metricsOpen = false
 
+    /// This replica's name among those sharing a PostgreSQL datastore (`--replica-id`); nil:
+    /// `<hostname>-<port>`. Keep it across restarts: devices are spread over replicas by it.
+    public var replicaID: String?
+    /// Lease, renewal and liveness timing for several replicas.
+    public var cluster = ClusterSettings()
+
     /// Whether devices without a certificate may join (always on a plain-HTTP server).
     public var acceptsPlainHTTPDevices: Bool {
         transport == .insecureHTTP || plainHTTPDevices || plainHTTPPort != nil
@@ -134,8 +140,33 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// The database behind a server.
-public enum Datastore: Sendable, Equatable {
+public enum Datastore: Sendable, Equatable, CustomStringConvertible {
     /// `tide.sqlite` in the data directory.
     case sqlite
     case postgres(PostgresURL)
+
+    /// `sqlite` or `postgres://user:password@host:port/database[?sslmode=...]`; the message of a
+    /// bad value never repeats it (it may hold a password).
+    public init(parsing text: String) throws(ServerError) {
+        if text == "sqlite" {
+            self = .sqlite
+            return
+        }
+        guard text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") else {
+            throw ServerError("--datastore (or TIDE_DATASTORE) must be \"sqlite\" or a postgres:// URL")
+        }
+        do {
+            self = .postgres(try PostgresURL(text))
+        } catch {
+            throw ServerError("--datastore: \(error.description)")
+        }
+    }
+
+    /// For logs and status: never the password.
+    public var description: String {
+        switch self {
+        case .sqlite: "sqlite"
+        case .postgres(let url): url.description
+        }
+    }
 }

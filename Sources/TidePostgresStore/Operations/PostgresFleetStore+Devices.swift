@@ -89,18 +89,53 @@ extension PostgresFleetStore {
         }
     }
 
+    /// One statement for the whole batch; a report older than what another replica stored
+    /// already leaves that one in place.
     public func saveHealth(_ updates: [HealthUpdate]) async throws(StoreError) {
         guard !updates.isEmpty else { return }
-        try await write("saving \(updates.count) health reports") { connection in
-            for update in updates {
-                let health = try DeviceRecord.jsonText(update.health, column: "health")
-                try await run(
-                    """
-                    UPDATE device SET health = \(health), last_seen = \(StoredTime.written(update.lastSeen))
-                    WHERE id = \(update.device.rawValue)
-                    """, on: connection)
-            }
+        var ids: [String] = []
+        var healths: [String] = []
+        var times: [Date] = []
+        for update in updates {
+            ids.append(update.device.rawValue)
+            healths.append(try DeviceRecord.jsonText(update.health, column: "health"))
+            times.append(StoredTime.written(update.lastSeen))
         }
+        try await write("saving \(updates.count) health reports") { connection in
+            try await run(
+                """
+                UPDATE device AS d SET health = u.health, last_seen = u.last_seen
+                FROM unnest(\(ids)::text[], \(healths)::text[], \(times)::timestamptz[]) AS u(id, health, last_seen)
+                WHERE d.id = u.id AND d.last_seen <= u.last_seen
+                """, on: connection)
+        }
+    }
+
+    public func health(seenAfter time: Date) async throws(StoreError) -> [HealthUpdate] {
+        let since = StoredTime.written(time)
+        let found: [(String, String?, Date)] = try await read("reading recent health reports") { connection in
+            let query: PostgresQuery = "SELECT id, health, last_seen FROM device WHERE last_seen > \(since)"
+            return try await self.rows(query, on: connection).map { row in try row.decode((String, String?, Date).self) }
+        }
+        var updates: [HealthUpdate] = []
+        for (id, text, seen) in found {
+            guard let text else { continue }
+            let health = try DeviceRecord.jsonValue(HealthReport.self, from: text, column: "health")
+            updates.append(HealthUpdate(device: DeviceID(id), health: health, lastSeen: StoredTime.read(seen)))
+        }
+        return updates
+    }
+
+    public func lastSeen(of ids: [DeviceID]) async throws(StoreError) -> [DeviceID: Date] {
+        guard !ids.isEmpty else { return [:] }
+        let texts = ids.map(\.rawValue)
+        let found: [(String, Date)] = try await read("reading when devices were last seen") { connection in
+            let query: PostgresQuery = "SELECT id, last_seen FROM device WHERE id = ANY(\(texts)::text[])"
+            return try await self.rows(query, on: connection).map { row in try row.decode((String, Date).self) }
+        }
+        var seen: [DeviceID: Date] = [:]
+        for (id, time) in found { seen[DeviceID(id)] = StoredTime.read(time) }
+        return seen
     }
 
     // MARK: Rows

@@ -3,6 +3,7 @@ import Testing
 import TideModel
 import TidePostgresStore
 import TideStore
+@testable import TideTesting
 
 /// The same behaviour from every `FleetStore` backend (see `StoreBackend`): each test runs on a
 /// fresh store per backend, through the protocol only.

@@ -15,9 +15,12 @@ struct SupervisorClient: Sendable {
     /// `/deploy`. Sent with deploys and removals to trusted devices only, never with calls or to
     /// URLs that devices name.
     let token: String?
+    /// Fencing: true only while this replica leads. A replica that lost the lease never pushes.
+    var mayPush: @Sendable () -> Bool = { true }
 
     /// Pushes a node; returns once the device has downloaded, checked and started it.
     func deploy(_ body: [UInt8], to endpoint: DeviceEndpoint, trusted: Bool, timeout: Duration) async throws(ProbeError) {
+        try checkLeading(endpoint, "POST /deploy")
         var request = HTTPClientRequest(url: endpoint.baseURL + "/deploy")
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
@@ -30,10 +33,17 @@ struct SupervisorClient: Sendable {
     func remove(_ deployment: String, from endpoint: DeviceEndpoint, trusted: Bool, timeout: Duration)
         async throws(ProbeError)
     {
+        try checkLeading(endpoint, "DELETE /deploy/\(deployment)")
         var request = HTTPClientRequest(url: endpoint.baseURL + "/deploy/" + deployment)
         request.method = .DELETE
         if trusted { authorize(&request) }
         _ = try await send(request, endpoint: endpoint, what: "DELETE /deploy/\(deployment)", timeout: timeout, accept: [200, 204, 404])
+    }
+
+    private func checkLeading(_ endpoint: DeviceEndpoint, _ what: String) throws(ProbeError) {
+        guard mayPush() else {
+            throw ProbeError(.notLeading, "\(what) to \(endpoint) not sent: this replica no longer leads (another replica holds the lease)")
+        }
     }
 
     private func authorize(_ request: inout HTTPClientRequest) {

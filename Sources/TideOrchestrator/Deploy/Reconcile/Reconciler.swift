@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 import TideModel
@@ -24,21 +25,50 @@ struct Reconciler: Service {
     let rebalanceGain: Double?
     let logger: Logger
 
+    /// Runs the loop only while this replica leads: with several replicas, the one that takes
+    /// the lease reads the deployments again and reconciles all of them first.
+    let cluster: ClusterState
+    /// When this process started: the settle time after a start is not needed after a takeover.
+    let started = ContinuousClock.now
+    static let leadershipCheck = Duration.milliseconds(100)
+
     func run() async throws {
         // Ends with the server's graceful shutdown (SIGTERM), not only on cancellation.
-        try await cancelWhenGracefulShutdown { try await loop() }
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                while !cluster.mayLead() {
+                    guard (try? await Task.sleep(for: Self.leadershipCheck)) != nil else { return }
+                }
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { try? await lead() }
+                    if cluster.shared { group.addTask { await followReports() } }
+                    group.addTask {
+                        while cluster.mayLead(), (try? await Task.sleep(for: Self.leadershipCheck)) != nil {}
+                    }
+                    await group.next()
+                    group.cancelAll()
+                }
+            }
+        }
     }
 
-    private func loop() async throws {
-        var cursor = try await store.latestEventID()
-        try await Task.sleep(for: settle)
+    private func lead() async throws {
+        // With several replicas, events count from what this replica has applied (the bus).
+        var cursor = cluster.shared ? await bus.latest : try await store.latestEventID()
+        if cluster.shared { await controller.reloadFromStore() }
+        let settleLeft = settle - (ContinuousClock.now - started)
+        if settleLeft > .zero { try await Task.sleep(for: settleLeft) }
         guard !Task.isCancelled else { return }
         await controller.reconcileAll()
         var lastPass = ContinuousClock.now
         while !Task.isCancelled {
             await bus.wait(after: cursor, timeout: tick)
             if Task.isCancelled { break }
-            let events = (try? await store.events(afterID: cursor, since: nil, device: nil, limit: 1000)) ?? []
+            var events = (try? await store.events(afterID: cursor, since: nil, device: nil, limit: 1000)) ?? []
+            if cluster.shared {
+                let applied = await bus.latest
+                events.removeAll { $0.id > applied }
+            }
             cursor = events.last?.id ?? cursor
             var fleetChanged = false
             for event in events {
@@ -76,6 +106,29 @@ struct Reconciler: Service {
             }
         }
     }
+
+    /// With several replicas, a device's heartbeats may reach another replica: what they said it
+    /// runs is in the shared store with its health, and the leader settles it from there.
+    private func followReports() async {
+        var since = Date().addingTimeInterval(-Self.reportOverlap)
+        while !Task.isCancelled {
+            let asked = Date()
+            if let updates = try? await store.health(seenAfter: since) {
+                for update in updates {
+                    guard let reported = update.health.deployments else { continue }
+                    let states = reported.map { Heartbeat.DeploymentState(id: $0.key, generation: Int($0.value)) }
+                    await controller.observe(update.device, running: states)
+                }
+                since = asked.addingTimeInterval(-Self.reportOverlap)
+            }
+            guard (try? await Task.sleep(for: Self.reportPoll)) != nil else { return }
+        }
+    }
+
+    /// Between reads of the heartbeats other replicas received, and how far back each reaches
+    /// (a replica writes what it received every quarter second).
+    static let reportPoll = Duration.seconds(1)
+    static let reportOverlap: TimeInterval = 2
 
     /// Recovers `names`, `concurrentRecoveries` at a time.
     private func recoverAll(_ names: [String]) async {

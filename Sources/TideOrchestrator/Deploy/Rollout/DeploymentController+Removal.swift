@@ -17,8 +17,8 @@ extension DeploymentController {
             : "deployment \(name) removed; \(unreachable.count) device(s) were unreachable and are cleaned when they report it"
         let stored: FleetEvent?
         do {
-            stored = try await store.deleteDeployment(
-                name,
+            stored = try await cluster.deleteDeployment(
+                name, in: store,
                 event: NewFleetEvent(
                     time: Date(), kind: .deploymentRemoved, device: nil, message: message,
                     details: ["deployment": .string(name), "generation": .number(JSONNumber(deployment.generation))]))

@@ -265,7 +265,7 @@ struct PipelineRunner: Sendable {
         case .httpStatus:
             guard !accepted, error.status == 404 else { return nil }
             return RunInterruption(step: step, device: device, cause: .lostNode, mayHaveRun: false, error: error.message)
-        case .notJSON, .badShape:
+        case .notJSON, .badShape, .notLeading:
             return nil
         case .refused, .unreachable, .timeout:
             return RunInterruption(

@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import TideStore
+
+/// How replicas coordinate (with `--datastore postgres://...`).
+public struct ClusterSettings: Sendable, Equatable {
+    /// How long a lease lasts without renewal: a leader that dies is replaced within it plus one
+    /// `followerPoll`.
+    public var leaseTTL: Duration = .seconds(3)
+    /// Between renewals by the leader and its heartbeat as a replica.
+    public var renewInterval: Duration = .seconds(1)
+    /// Between attempts of a replica that does not lead to take an expired lease.
+    public var followerPoll: Duration = .milliseconds(500)
+    /// A replica not heard of for this long is dead: its devices are watched by the others.
+    public var liveWindow: Duration = .seconds(3)
+    /// Between writes of the health and last-seen this replica received, so that the replica
+    /// watching a device sees its heartbeats.
+    public var healthFlushInterval: Duration = .milliseconds(250)
+    /// Between reads of the shared event log when no notification wakes the reader.
+    public var eventPoll: Duration = .seconds(1)
+
+    public init() {}
+
+    /// Timing derived from one lease ttl: renewal every third of it, a follower tries every
+    /// sixth (at most every half second), and a replica unheard of for a ttl is dead.
+    public init(leaseTTL: Duration) {
+        self.leaseTTL = leaseTTL
+        renewInterval = leaseTTL / 3
+        followerPoll = min(.milliseconds(500), leaseTTL / 6)
+        liveWindow = leaseTTL
+    }
+}
+
+/// Keeps this replica in the cluster: records it alive, renews (or tries to take) the leader
+/// lease, and learns which replicas are alive, every round. On a clean stop it gives the lease
+/// up and leaves, so another replica leads at once.
+struct ClusterKeeper: Service {
+    let coordinator: any ClusterCoordinator
+    let cluster: ClusterState
+    let started: Date
+    let settings: ClusterSettings
+    let logger: Logger
+
+    func run() async throws {
+        var wasLeading = false
+        var reported: String?
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let info = ReplicaInfo(id: cluster.replica, url: cluster.url, started: started, lastSeen: Date())
+                do {
+                    try await coordinator.heartbeat(info)
+                    let lease = try await coordinator.acquireOrRenewLease(for: cluster.replica, ttl: settings.leaseTTL)
+                    let live = try await coordinator.liveReplicas(within: settings.liveWindow)
+                    cluster.update(lease: lease, live: live)
+                    if lease.isMine != wasLeading {
+                        if lease.isMine {
+                            logger.notice("replica \(cluster.replica) leads (term \(lease.term)): it reconciles and deploys")
+                        } else {
+                            logger.notice("replica \(cluster.replica) no longer leads; \(lease.holder.map { "replica \($0)" } ?? "no replica") does (term \(lease.term))")
+                        }
+                        wasLeading = lease.isMine
+                    }
+                    if reported != nil {
+                        logger.notice("the datastore answers again")
+                        reported = nil
+                    }
+                } catch {
+                    cluster.failed(error.description)
+                    if reported != error.description {
+                        logger.warning("cannot coordinate with the other replicas: \(error); leadership lapses when its lease runs out")
+                        reported = error.description
+                    }
+                    if wasLeading, !cluster.mayLead() {
+                        logger.notice("replica \(cluster.replica) no longer leads: its lease ran out unrenewed")
+                        wasLeading = false
+                    }
+                }
+                let pause = cluster.mayLead() ? settings.renewInterval : settings.followerPoll
+                guard (try? await Task.sleep(for: pause)) != nil else { break }
+            }
+        }
+        cluster.resign()
+        do {
+            try await coordinator.releaseLease(for: cluster.replica)
+            try await coordinator.leaveCluster(cluster.replica)
+            logger.info("replica \(cluster.replica) left the cluster")
+        } catch {
+            logger.warning("replica \(cluster.replica) could not hand its lease on as it stopped: \(error); another replica takes it when it expires")
+        }
+    }
+}

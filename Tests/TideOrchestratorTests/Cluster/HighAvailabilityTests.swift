@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+import TideClient
+import TideModel
+import TideStore
+@testable import TideTesting
+
+/// Three `tide server` replicas on one PostgreSQL (`scripts/postgres-env`), real supervisor
+/// processes, and SIGKILL: of the leader in the middle of a deploy, of a replica that watches
+/// devices while one of them dies, and a restart of PostgreSQL itself.
+@Suite("High availability", .serialized, .stopsWhatItStarts, .enabled(if: PostgresTestDatabase.wanted))
+struct HighAvailabilityTests {
+    /// One step that would rather run on sup-a.
+    static let manifest = "name: ha\nsteps:\n  - name: f\n    module: fibo@^1.1\n    function: fibo\n    prefer: { labels: { role: sup-a } }\n"
+
+    @Test("three replicas: each answers and shows one leader; SIGKILL of the leader mid-deploy: another finishes it, nothing accepted is lost, one generation per device")
+    func leaderKilledMidDeploy() async throws {
+        try await PostgresTestDatabase.withFresh { database in
+            let set = try await ReplicaSet.start(3, database: database)
+            defer { set.stop() }
+            for name in ["sup-a", "sup-b"] { try await set.startSupervisor(name) }
+            #expect(try await eventually(timeout: .seconds(20)) { try await set.leader() != nil }, "\(set.logs())")
+            for id in set.ids {
+                let status = try await set.client(id).cluster()
+                #expect(status.replicas.count == 3, "\(id): \(status)")
+                #expect(status.replicas.filter(\.leader).count == 1)
+                #expect(status.replicas.first(where: \.this)?.id == id)
+            }
+            let leader = try #require(try await set.leader())
+            let follower = try #require(set.ids.first { $0 != leader })
+            let client = set.client(follower)
+            #expect(try await eventually(timeout: .seconds(15)) { try await client.devices(status: .alive).count == 2 }, "\(set.logs())")
+            let devices = try await client.devices()
+            let a = try #require(devices.first { $0.name == "sup-a" }).id
+            let b = try #require(devices.first { $0.name == "sup-b" }).id
+            _ = try await client.label(a, ["role": "sup-a"])
+
+            // sup-a hangs, so the push to it is in flight when the leader dies. The apply goes to
+            // a replica that does not lead: it forwards it.
+            set.supervisor("sup-a")?.signal(SIGSTOP)
+            let applied = try await HTTPProbe.post(
+                set.base(follower) + "/api/v1/deployments?wait=false", json: Self.manifest, contentType: "application/yaml",
+                token: set.operatorToken)
+            #expect(applied.status == 202, "\(applied.body)")
+            try await Task.sleep(for: .milliseconds(400))
+            let killedAt = ContinuousClock.now
+            set.kill(leader)
+
+            let survivors = set.ids.filter { $0 != leader }
+            #expect(try await eventually(timeout: .seconds(15)) {
+                guard let next = try await set.leader(among: survivors) else { return false }
+                return next != leader
+            }, "\(set.logs())")
+            let takeover = ContinuousClock.now - killedAt
+            #expect(takeover < .seconds(15), "takeover took \(takeover)")
+            #expect(try await eventually(timeout: .seconds(30)) { try await client.deployment("ha").status == .active }, "\(set.logs())")
+            let finished = try await client.deployment("ha")
+            #expect(finished.step("f")?.device == b)
+            for (device, generation) in finished.installed {
+                #expect(generation == finished.generation, "\(device) holds generation \(generation), the deployment \(finished.generation)")
+            }
+            #expect(try await client.run("ha", inputs: ["n": .number(7)]).result == .number(13))
+
+            // The hung device wakes; what it installed late is removed by the new leader.
+            set.supervisor("sup-a")?.signal(SIGCONT)
+            #expect(try await eventually(timeout: .seconds(15)) { try await client.deployment("ha").installed[a] == nil }, "\(set.logs())")
+
+            // Every surviving replica shows the same event log.
+            let logs = try await survivors.asyncMap { try await set.client($0).events(tail: 200).events.map(\.id) }
+            #expect(Set(logs.map { $0 }).count == 1, "\(logs)")
+            #expect(logs.first?.isEmpty == false)
+        }
+    }
+
+    @Test("SIGKILL of a replica while a device it watches dies: the others watch its devices and the step moves")
+    func watcherKilledWithItsDevice() async throws {
+        try await PostgresTestDatabase.withFresh { database in
+            let set = try await ReplicaSet.start(3, database: database)
+            defer { set.stop() }
+            for name in ["sup-a", "sup-b", "sup-c"] { try await set.startSupervisor(name) }
+            #expect(try await eventually(timeout: .seconds(20)) { try await set.leader() != nil }, "\(set.logs())")
+            let leader = try #require(try await set.leader())
+            let client = set.client(leader)
+            #expect(try await eventually(timeout: .seconds(15)) { try await client.devices(status: .alive).count == 3 }, "\(set.logs())")
+            let devices = try await client.devices()
+            let replicaIDs = try set.ids.map { try ReplicaID($0) }
+            // A device watched by a replica that does not lead, so that the replica and the
+            // device die while the leader stays.
+            let watched = try #require(devices.first { device in
+                Rendezvous.owner(of: device.id.rawValue, among: replicaIDs)?.rawValue != leader
+            }, "every device is watched by the leader")
+            let watcher = try #require(Rendezvous.owner(of: watched.id.rawValue, among: replicaIDs)?.rawValue)
+            _ = try await client.label(watched.id, ["role": "sup-a"])
+            let applied = try await HTTPProbe.post(
+                set.base(leader) + "/api/v1/deployments", json: Self.manifest, contentType: "application/yaml", token: set.operatorToken)
+            #expect(applied.status == 201 || applied.status == 200, "\(applied.body)")
+            #expect(try await client.deployment("ha").step("f")?.device == watched.id)
+
+            let killed = ContinuousClock.now
+            set.kill(watcher)
+            set.supervisor(watched.name)?.signal(SIGKILL)
+            #expect(try await eventually(timeout: .seconds(20)) {
+                let deployment = try await client.deployment("ha")
+                return deployment.status == .active && deployment.step("f")?.device != watched.id
+            }, "\(set.logs())")
+            let moved = ContinuousClock.now - killed
+            #expect(moved < .seconds(20), "the step moved after \(moved)")
+            #expect(try await client.device(watched.id).status == .dead)
+            #expect(try await client.run("ha", inputs: ["n": .number(10)]).result == .number(55))
+        }
+    }
+
+    @Test("PostgreSQL restarted under three replicas: they reconnect, lose nothing, and deploy again")
+    func databaseRestart() async throws {
+        let restart = try #require(ProcessInfo.processInfo.environment["TIDE_TEST_POSTGRES_RESTART"], "run through scripts/postgres-env")
+        try await PostgresTestDatabase.withFresh { database in
+            let set = try await ReplicaSet.start(3, database: database)
+            defer { set.stop() }
+            try await set.startSupervisor("sup-a")
+            #expect(try await eventually(timeout: .seconds(20)) { try await set.leader() != nil }, "\(set.logs())")
+            let client = set.client("r2")
+            #expect(try await eventually(timeout: .seconds(15)) { try await client.devices(status: .alive).count == 1 })
+            let applied = try await HTTPProbe.post(
+                set.base("r1") + "/api/v1/deployments", json: Self.manifest, contentType: "application/yaml", token: set.operatorToken)
+            #expect(applied.status == 201 || applied.status == 200, "\(applied.body)")
+            let before = try await client.events(tail: 1000).events.map(\.id)
+
+            let outcome = try await TideProcess.run(["-c", restart], executable: URL(fileURLWithPath: "/bin/sh"))
+            #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
+
+            #expect(try await eventually(timeout: .seconds(30)) {
+                for id in set.ids where await !HTTPProbe.answers(set.base(id) + "/readyz") { return false }
+                return try await set.leader() != nil
+            }, "\(set.logs())")
+            let after = try await client.events(tail: 1000).events.map(\.id)
+            #expect(Set(before).isSubset(of: Set(after)))
+            #expect(try await client.deployment("ha").status == .active)
+            let again = try await HTTPProbe.post(
+                set.base("r3") + "/api/v1/deployments", json: Self.manifest.replacingOccurrences(of: "name: ha", with: "name: ha2"),
+                contentType: "application/yaml", token: set.operatorToken)
+            #expect(again.status == 201 || again.status == 200, "\(again.body)")
+            #expect(try await client.run("ha2", inputs: ["n": .number(7)]).result == .number(13))
+        }
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
