@@ -92,15 +92,18 @@ public final class PostgresFleetStore: FleetStore, Service {
         _ = try await connection.query(query, logger: logger).collect()
     }
 
-    /// Appends `event` inside the caller's transaction, after taking the event-log lock.
+    /// Appends `event` inside the caller's transaction, after taking the event-log lock, and
+    /// notifies its id on `eventChannel` (PostgreSQL delivers it when the transaction commits).
     func insert(_ event: NewFleetEvent, on connection: PostgresConnection) async throws -> FleetEvent {
         try await run("SELECT pg_advisory_xact_lock(hashtextextended('tide:event-log', 0))", on: connection)
         let record = try EventRecord(event)
         let inserted = try await rows(
             """
-            INSERT INTO event (time, kind, device_id, message, details)
-            VALUES (\(StoredTime.written(record.time)), \(record.kind), \(record.deviceId), \(record.message), \(record.details))
-            RETURNING id
+            WITH inserted AS (
+                INSERT INTO event (time, kind, device_id, message, details)
+                VALUES (\(StoredTime.written(record.time)), \(record.kind), \(record.deviceId), \(record.message), \(record.details))
+                RETURNING id)
+            SELECT inserted.id FROM inserted, LATERAL pg_notify(\(Self.eventChannel), inserted.id::text)
             """, on: connection)
         guard let id = try inserted.first?.decode(Int64.self) else { throw StoreError.corrupt("inserting an event returned no id") }
         return try EventRecord(

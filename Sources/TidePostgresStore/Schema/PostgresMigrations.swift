@@ -110,6 +110,20 @@ enum PostgresMigrations {
                     port bigint NOT NULL)
                 """
             ]),
+        // Replica membership and the leader lease (Cluster/): one lease row, seeded free in term 0.
+        Migration(
+            id: "v10-cluster",
+            statements: [
+                """
+                CREATE TABLE tide_replica (
+                    id text PRIMARY KEY, url text NOT NULL, started_at timestamptz NOT NULL, last_seen timestamptz NOT NULL)
+                """,
+                """
+                CREATE TABLE tide_lease (
+                    name text PRIMARY KEY, holder text, term bigint NOT NULL, expires_at timestamptz NOT NULL)
+                """,
+                "INSERT INTO tide_lease (name, holder, term, expires_at) VALUES ('leader', NULL, 0, 'epoch')",
+            ]),
     ]
 
     static var ids: [String] { all.map(\.id) }

@@ -146,6 +146,23 @@ enum Migrations {
                 table.column("port", .integer).notNull()
             }
         }
+        // Replica membership and the leader lease of servers sharing a PostgreSQL datastore
+        // (PostgresFleetStore's ClusterCoordinator). A SQLite store has one replica and never
+        // writes them (SingleReplicaCoordinator); they exist so both backends have one schema.
+        migrator.registerMigration("v10-cluster") { db in
+            try db.create(table: "tide_replica") { table in
+                table.primaryKey("id", .text)
+                table.column("url", .text).notNull()
+                table.column("started_at", .datetime).notNull()
+                table.column("last_seen", .datetime).notNull()
+            }
+            try db.create(table: "tide_lease") { table in
+                table.primaryKey("name", .text)
+                table.column("holder", .text)
+                table.column("term", .integer).notNull()
+                table.column("expires_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

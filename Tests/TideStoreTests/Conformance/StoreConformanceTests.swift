@@ -19,7 +19,7 @@ struct StoreConformanceTests {
     func migrationIDs() {
         #expect(TideStore.migrationIDs == PostgresFleetStore.migrationIDs)
         #expect(TideStore.migrationIDs.first == "v1-inventory")
-        #expect(TideStore.migrationIDs.last == "v8-removed-devices")
+        #expect(TideStore.migrationIDs.last == "v10-cluster")
     }
 
     @Test("a migrated store has every migration and the same tables and columns as SQLite; migrating again changes nothing",
