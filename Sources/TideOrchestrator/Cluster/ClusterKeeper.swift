@@ -66,10 +66,11 @@ struct ClusterKeeper: Service {
                         reported = nil
                     }
                 } catch {
-                    cluster.failed(error.description)
-                    if reported != error.description {
+                    let message = "\(error)"
+                    cluster.failed(message)
+                    if reported != message {
                         logger.warning("cannot coordinate with the other replicas: \(error); leadership lapses when its lease runs out")
-                        reported = error.description
+                        reported = message
                     }
                     if wasLeading, !cluster.mayLead() {
                         logger.notice("replica \(cluster.replica) no longer leads: its lease ran out unrenewed")

@@ -80,9 +80,9 @@ public final class ClusterState: Sendable {
         }
     }
 
-    var deviceWatch: DeviceWatch {
+    var watchedDevices: WatchedDevices {
         guard shared else { return .all }
-        return DeviceWatch(watches: { [self] id in watches(id) }, sharesLastSeen: true, sharedReadInterval: .milliseconds(250))
+        return WatchedDevices(watches: { [self] id in watches(id) }, sharesLastSeen: true, sharedReadInterval: .milliseconds(250))
     }
 
     /// What the lease keeper learnt in one round.

@@ -371,7 +371,7 @@ public actor Inventory {
     /// evidence too: such a device becomes suspect and is probed at once.
     /// With several replicas, `watch` says which devices are this replica's to watch, and a sign
     /// of life another replica received (the shared last-seen) counts as a heartbeat here.
-    public func dueProbes(schedule: ProbeSchedule, watch: DeviceWatch = .all) async -> [(id: DeviceID, endpoint: DeviceEndpoint)] {
+    public func dueProbes(schedule: ProbeSchedule, watch: WatchedDevices = .all) async -> [(id: DeviceID, endpoint: DeviceEndpoint)] {
         await enterWrites()
         defer { writes.leave() }
         let now = ContinuousClock.now
@@ -398,7 +398,7 @@ public actor Inventory {
 
     /// Takes the newer last-seen of the watched devices from the shared store: heartbeats that
     /// reached another replica keep a device from looking silent here.
-    private func adoptSharedLastSeen(watch: DeviceWatch, timeout: Duration) async {
+    private func adoptSharedLastSeen(watch: WatchedDevices, timeout: Duration) async {
         let watched = devices.values.filter { $0.trust != .revoked && watch.watches($0.id) }.map(\.id)
         let seen: [DeviceID: Date]
         do {

@@ -17,7 +17,7 @@ public struct HealthMonitor: Service {
     let logger: Logger
     let metrics: ServerMetrics
     /// Which devices this replica watches (all of them unless replicas share the store).
-    var watch: DeviceWatch = .all
+    var watch: WatchedDevices = .all
     /// Between writes of gathered health reports; nil: every probe interval.
     var flushInterval: Duration?
 

@@ -146,7 +146,7 @@ public struct OrchestratorServer: TideServer {
                 heartbeatTimeout: configuration.heartbeatTimeout),
             timeout: configuration.probeTimeout,
             firstProbeDelay: configuration.firstProbeDelay ?? configuration.heartbeatTimeout + configuration.probeInterval,
-            logger: logger, metrics: metrics, watch: cluster.deviceWatch,
+            logger: logger, metrics: metrics, watch: cluster.watchedDevices,
             flushInterval: shared == nil ? nil : configuration.cluster.healthFlushInterval)
 
         let workers = PlacementWorkers(

@@ -5,12 +5,12 @@ import TideModel
 /// every device; with several, each device is watched by one live replica (rendezvous hashing
 /// over the live replicas, `ClusterState`), and a device's last-seen is read from the shared
 /// store so that heartbeats received by another replica count.
-public struct DeviceWatch: Sendable {
+public struct WatchedDevices: Sendable {
     let watches: @Sendable (DeviceID) -> Bool
     let sharesLastSeen: Bool
     let sharedReadInterval: Duration
 
-    public static let all = DeviceWatch(watches: { _ in true }, sharesLastSeen: false, sharedReadInterval: .seconds(1))
+    public static let all = WatchedDevices(watches: { _ in true }, sharesLastSeen: false, sharedReadInterval: .seconds(1))
 
     init(watches: @escaping @Sendable (DeviceID) -> Bool, sharesLastSeen: Bool, sharedReadInterval: Duration) {
         self.watches = watches
