@@ -90,7 +90,8 @@ let package = Package(
         .target(
             name: "TidePostgresStore",
             dependencies: [
-                "TideModel", "TideStore",
+                "TideModel", "TideStore", "TidePackageFormat",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -180,7 +181,7 @@ let package = Package(
             name: "TideCLI",
             dependencies: [
                 "TideModel", "TideOrchestrator", "TideClient", "TideResolver", "TidePackageFormat", "TideSupervisor",
-                "TideDiscovery", "TideSigning", "TideTLS", "TideHTTP",
+                "TideDiscovery", "TideSigning", "TideTLS", "TideHTTP", "TideStore", "TidePostgresStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -306,7 +307,7 @@ let package = Package(
         .testTarget(
             name: "TideStoreTests",
             dependencies: [
-                "TideModel", "TideStore", "TidePostgresStore", "TideTesting",
+                "TideModel", "TideStore", "TidePostgresStore", "TidePackageFormat", "TideTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -12,7 +12,7 @@ struct Tide: AsyncParsableCommand {
             with the operator token from --token, env TIDE_TOKEN, or <data-dir>/operator.token.
             """,
         version: TideVersion.current,
-        subcommands: [DevCommand.self, ServerCommand.self, SupervisorCommand.self, DeviceCommand.self, ModuleCommand.self, ResolveCommand.self, PlanCommand.self, DeployCommand.self, RunCommand.self, EventsCommand.self, StatusCommand.self, TokenCommand.self, KeyCommand.self]
+        subcommands: [DevCommand.self, ServerCommand.self, SupervisorCommand.self, DeviceCommand.self, ModuleCommand.self, ResolveCommand.self, PlanCommand.self, DeployCommand.self, RunCommand.self, EventsCommand.self, StatusCommand.self, TokenCommand.self, KeyCommand.self, DatastoreCommand.self]
     )
 }
 

@@ -43,9 +43,9 @@ struct ClusterKeeper: Service {
     let logger: Logger
 
     func run() async throws {
-        var wasLeading = false
-        var reported: String?
         await cancelWhenGracefulShutdown {
+            var wasLeading = false
+            var reported: String?
             while !Task.isCancelled {
                 let info = ReplicaInfo(id: cluster.replica, url: cluster.url, started: started, lastSeen: Date())
                 do {

@@ -110,6 +110,10 @@ enum PostgresMigrations {
                     port bigint NOT NULL)
                 """
             ]),
+        // Package blobs, content-addressed by SHA-256 hex: every replica reads the same ones.
+        Migration(
+            id: "v9-shared-blobs",
+            statements: ["CREATE TABLE tide_blob (digest text PRIMARY KEY, size bigint NOT NULL, bytes bytea NOT NULL)"]),
         // Replica membership and the leader lease (Cluster/): one lease row, seeded free in term 0.
         Migration(
             id: "v10-cluster",

@@ -146,6 +146,16 @@ enum Migrations {
                 table.column("port", .integer).notNull()
             }
         }
+        // Package blobs shared by replicas (issue 19). Used on PostgreSQL only: with SQLite the blobs
+        // stay files in the data directory and this table stays empty; it exists so that both
+        // backends keep the same tables and columns.
+        migrator.registerMigration("v9-shared-blobs") { db in
+            try db.create(table: "tide_blob") { table in
+                table.primaryKey("digest", .text)
+                table.column("size", .integer).notNull()
+                table.column("bytes", .blob).notNull()
+            }
+        }
         // Replica membership and the leader lease of servers sharing a PostgreSQL datastore
         // (PostgresFleetStore's ClusterCoordinator). A SQLite store has one replica and never
         // writes them (SingleReplicaCoordinator); they exist so both backends have one schema.

@@ -56,8 +56,8 @@ struct HighAvailabilityTests {
             #expect(try await eventually(timeout: .seconds(30)) { try await client.deployment("ha").status == .active }, "\(set.logs())")
             let finished = try await client.deployment("ha")
             #expect(finished.step("f")?.device == b)
-            for (device, generation) in finished.installed {
-                #expect(generation == finished.generation, "\(device) holds generation \(generation), the deployment \(finished.generation)")
+            for (device, node) in finished.installed {
+                #expect(node.generation == finished.generation, "\(device) holds generation \(node.generation), the deployment \(finished.generation)")
             }
             #expect(try await client.run("ha", inputs: ["n": .number(7)]).result == .number(13))
 

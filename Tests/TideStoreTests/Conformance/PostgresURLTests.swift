@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TidePostgresStore
 import TideStore
+@testable import TideTesting
 
 @Suite("PostgreSQL datastore URL")
 struct PostgresURLTests {

@@ -3,6 +3,7 @@ import Testing
 import TideModel
 import TidePostgresStore
 import TideStore
+@testable import TideTesting
 
 /// The leader lease, fencing and replica membership on PostgreSQL: two replicas, each with its
 /// own connection pool, on one database.

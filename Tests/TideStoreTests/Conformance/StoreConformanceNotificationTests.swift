@@ -4,6 +4,7 @@ import Testing
 import TideModel
 import TidePostgresStore
 import TideStore
+@testable import TideTesting
 
 /// Event notifications on PostgreSQL: every replica hears of an event committed by any replica,
 /// also after its listening connection was killed.

@@ -20,6 +20,7 @@ struct StoreConformanceTests {
         #expect(TideStore.migrationIDs == PostgresFleetStore.migrationIDs)
         #expect(TideStore.migrationIDs.first == "v1-inventory")
         #expect(TideStore.migrationIDs.last == "v10-cluster")
+        #expect(TideStore.migrationIDs.contains("v9-shared-blobs"))
     }
 
     @Test("a migrated store has every migration and the same tables and columns as SQLite; migrating again changes nothing",
