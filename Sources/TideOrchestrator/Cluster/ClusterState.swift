@@ -11,7 +11,7 @@ public final class ClusterState: Sendable {
     /// Several replicas may share the store (PostgreSQL): leadership comes from the lease and
     /// deployment writes go through its fence.
     let shared: Bool
-    private let fenced: FencedDeployments?
+    private let fenced: (any FencedDeploymentStore)?
     private let state: Mutex<Snapshot>
 
     struct Snapshot: Sendable {
@@ -39,13 +39,13 @@ public final class ClusterState: Sendable {
     }
 
     /// One of several replicas: nothing is led or watched until the lease keeper has run.
-    static func shared(replica: ReplicaID, fenced: FencedDeployments) -> ClusterState {
+    static func shared(replica: ReplicaID, fenced: any FencedDeploymentStore) -> ClusterState {
         ClusterState(
             replica: replica, shared: true, fenced: fenced,
             snapshot: Snapshot(leading: false, deadline: nil, term: 0, leader: nil, settled: false))
     }
 
-    private init(replica: ReplicaID, shared: Bool, fenced: FencedDeployments?, snapshot: Snapshot) {
+    private init(replica: ReplicaID, shared: Bool, fenced: (any FencedDeploymentStore)?, snapshot: Snapshot) {
         self.replica = replica
         self.shared = shared
         self.fenced = fenced
@@ -120,12 +120,12 @@ public final class ClusterState: Sendable {
 
     func save(_ deployment: Deployment, events: [NewFleetEvent], in store: any FleetStore) async throws(StoreError) -> [FleetEvent] {
         guard let fenced else { return try await store.save(deployment, events: events) }
-        return try await fenced.save(deployment, events, try fence())
+        return try await fenced.saveFenced(deployment, events: events, fence: try fence())
     }
 
     func deleteDeployment(_ name: String, in store: any FleetStore, event: NewFleetEvent) async throws(StoreError) -> FleetEvent? {
         guard let fenced else { return try await store.deleteDeployment(name, event: event) }
-        return try await fenced.delete(name, event, try fence())
+        return try await fenced.deleteDeploymentFenced(name, event: event, fence: try fence())
     }
 
     private func fence() throws(StoreError) -> LeaseFence {
@@ -135,10 +135,4 @@ public final class ClusterState: Sendable {
         }
         return LeaseFence(replica: replica, term: term)
     }
-}
-
-/// Deployment writes that the store refuses unless the lease's holder and term still match.
-struct FencedDeployments: Sendable {
-    let save: @Sendable (Deployment, [NewFleetEvent], LeaseFence) async throws(StoreError) -> [FleetEvent]
-    let delete: @Sendable (String, NewFleetEvent, LeaseFence) async throws(StoreError) -> FleetEvent?
 }

@@ -41,15 +41,8 @@ public struct OrchestratorServer: TideServer {
             let replica = try replicaID()
             do {
                 try await PostgresFleetStore.withStore(url: url, logger: logger) { store in
-                    let fenced = FencedDeployments(
-                        save: { deployment, events, fence throws(StoreError) in
-                            try await store.saveFenced(deployment, events: events, fence: fence)
-                        },
-                        delete: { name, event, fence throws(StoreError) in
-                            try await store.deleteDeploymentFenced(name, event: event, fence: fence)
-                        })
                     try await serve(
-                        store: store, cluster: .shared(replica: replica, fenced: fenced),
+                        store: store, cluster: .shared(replica: replica, fenced: store),
                         shared: SharedParts(coordinator: store, blobs: store, wakeups: { store.eventNotifications() }))
                 }
             } catch let error as StoreError {
