@@ -127,6 +127,7 @@ struct HeartbeatService: Service {
 
     static func describe(_ error: any Error) -> String {
         let text = "\(error)"
+        if text.contains("Connection refused") || text.contains("connectionRefused") { return "connection refused" }
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
             return "the orchestrator's certificate is not signed by a CA this supervisor trusts: give its fleet CA with --ca-cert (the server's <data-dir>/tls/ca.pem; compare the fingerprint the server logs)"
         }
