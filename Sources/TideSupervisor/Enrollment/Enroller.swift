@@ -14,6 +14,15 @@ import X509
 enum Enroller {
     static let maxAnswerBytes = 256 << 10
 
+    /// Fails at once when nothing listens, so that the next `--join` URL is tried now
+    /// (`HTTPClient.shared` retries connecting until the deadline). Lives until the process ends.
+    private static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(5)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     static func enroll(
         _ join: JoinSettings, deviceID: String, directory: DataDirectory, keys: PublisherKeyTrust, logger: Logger
     ) async throws(SupervisorError) -> DeviceCredentials {
@@ -170,7 +179,7 @@ enum Enroller {
 
     private static func exchange(_ request: HTTPClientRequest, what: String) async throws(SupervisorError) -> (Int, [UInt8]) {
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let response = try await client.execute(request, timeout: .seconds(30))
             let body = try await response.body.collect(upTo: maxAnswerBytes)
             return (Int(response.status.code), Array(body.readableBytesView))
         } catch {
