@@ -9,7 +9,10 @@ struct Tide: AsyncParsableCommand {
         discussion: """
             Try it all on one machine with `tide dev`. In production run `tide server` on the orchestrator \
             and `tide supervisor` on each device, then manage the fleet with the client commands. Client commands talk to --server (env TIDE_SERVER, default http://127.0.0.1:3000) \
-            with the operator token from --token, env TIDE_TOKEN, or <data-dir>/operator.token.
+            with the operator token from --token, env TIDE_TOKEN, or <data-dir>/operator.token. Several servers sharing one database \
+            are given comma-separated (--server https://tide-a:3000,https://tide-b:3000): a command moves to the next when one cannot be \
+            reached and keeps to the one that answered; a request that changes something is sent to another server only when it \
+            never reached the first, and `tide events --follow` resumes on the next server after the last event it printed.
             """,
         version: TideVersion.current,
         subcommands: [DevCommand.self, ServerCommand.self, SupervisorCommand.self, DeviceCommand.self, ModuleCommand.self, ResolveCommand.self, PlanCommand.self, DeployCommand.self, RunCommand.self, EventsCommand.self, StatusCommand.self, TokenCommand.self, KeyCommand.self, DatastoreCommand.self]

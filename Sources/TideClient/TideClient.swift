@@ -7,8 +7,14 @@ import Synchronization
 import TideModel
 
 /// A typed client of the Tide HTTP API, shared by the CLI and the tests.
+/// Given several servers (replicas sharing one database), it keeps to the one that last answered
+/// and moves to the next when that one cannot be reached (see `ServerFailover`).
 public struct TideClient: Sendable {
-    public let baseURL: String
+    /// The server requests go to first: the one that last answered, at first the first of `baseURLs`.
+    public var baseURL: String { rotation.current }
+    /// Every server this client may use, in the order given.
+    public var baseURLs: [String] { rotation.urls }
+    let rotation: ServerRotation
     let token: String?
     let http: HTTPClient
     let timeout: Duration
@@ -32,7 +38,16 @@ public struct TideClient: Sendable {
     private static let keptClients = Mutex<[HTTPClient]>([])
 
     public init(baseURL: String, token: String?, http: HTTPClient = TideClient.failFastHTTP, timeout: Duration = .seconds(30)) {
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.init(urls: [ServerURLList.normalize(baseURL)], token: token, http: http, timeout: timeout)
+    }
+
+    /// A client of several servers that serve the same fleet, tried in `servers`' order.
+    public init(servers: ServerURLList, token: String?, http: HTTPClient = TideClient.failFastHTTP, timeout: Duration = .seconds(30)) {
+        self.init(urls: servers.urls, token: token, http: http, timeout: timeout)
+    }
+
+    private init(urls: [String], token: String?, http: HTTPClient, timeout: Duration) {
+        self.rotation = ServerRotation(urls: urls)
         self.token = token
         self.http = http
         self.timeout = timeout
@@ -165,95 +180,4 @@ public struct TideClient: Sendable {
         let path = "/api/v1/events" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         return try await send(.GET, path, as: EventPage.self, timeout: .seconds(Int64(wait ?? 0)) + timeout)
     }
-
-    // MARK: Plumbing
-
-    func send<Response: Decodable>(
-        _ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none, as type: Response.Type,
-        timeout: Duration? = nil
-    ) async throws(ClientError) -> Response {
-        let data: Data?
-        do {
-            data = try body.map { try TideJSON.encoder().encode($0) }
-        } catch {
-            throw ClientError(status: nil, code: nil, message: "cannot encode the request: \(error)")
-        }
-        let answer = try await exchange(method, path, body: data, timeout: timeout)
-        return try decode(Response.self, answer, what: "\(method) \(path)")
-    }
-
-    func decode<Response: Decodable>(_ type: Response.Type, _ answer: Data, what: String) throws(ClientError) -> Response {
-        do {
-            return try TideJSON.decoder().decode(Response.self, from: answer)
-        } catch {
-            throw ClientError(
-                status: nil, code: nil,
-                message: "the server at \(baseURL) answered \(what) with an unexpected body: \(TideJSON.describe(error))")
-        }
-    }
-
-    func exchange(
-        _ method: HTTPMethod, _ path: String, body: Data?, contentType: String = "application/json", timeout: Duration? = nil
-    ) async throws(ClientError) -> Data {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        request.headers.add(name: "Accept", value: "application/json")
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let body {
-            request.headers.add(name: "Content-Type", value: contentType)
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        let status: HTTPResponseStatus
-        let answer: ByteBuffer
-        do {
-            let response = try await http.execute(request, timeout: .nanoseconds((timeout ?? self.timeout).inNanoseconds))
-            status = response.status
-            answer = try await response.body.collect(upTo: 256 << 20)
-        } catch {
-            throw ClientError(
-                status: nil, code: nil,
-                message: "cannot reach the Tide server at \(baseURL): \(Self.describe(error)) (is `tide server` running? set --server or TIDE_SERVER)")
-        }
-        let data = Data(answer.readableBytesView)
-        guard (200..<300).contains(status.code) else { throw Self.failure(status: status, body: data) }
-        return data
-    }
-
-    static func failure(status: HTTPResponseStatus, body: Data) -> ClientError {
-        guard let error = try? JSONDecoder().decode(APIErrorBody.self, from: body).error else {
-            return ClientError(status: Int(status.code), code: nil, message: "the server answered HTTP \(status.code) \(status.reasonPhrase)")
-        }
-        var message = error.message
-        if status == .unauthorized {
-            message += " (pass --token, set TIDE_TOKEN, or run where the server's data directory holds operator.token)"
-        }
-        return ClientError(status: Int(status.code), code: error.code, message: message)
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if let error = error as? HTTPClientError, error == .deadlineExceeded { return "no answer in time" }
-        let text = String(describing: error)
-        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
-        if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate verify failed") {
-            return "the server's certificate is not signed by the CA this client trusts: give the fleet CA (the server's <data-dir>/tls/ca.pem) with --ca-cert or TIDE_CA_CERT, and compare its fingerprint with the one the server logs"
-        }
-        if text.contains("WRONG_VERSION_NUMBER") || text.contains("wrong version number") {
-            return "the server does not speak TLS there: it was started with --insecure-http, so use an http:// URL"
-        }
-        if let error = error as? HTTPClientError, error == .remoteConnectionClosed {
-            return "the server closed the connection without an answer (a server that serves HTTPS does that to http://; use https://)"
-        }
-        return text
-    }
-
-    /// `text` as one path segment.
-    func escaped(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "&", "="])) ?? text
-    }
-
-    /// A query value: also `+`, which servers may read as a space.
-    func queryEscaped(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "&", "=", "+"])) ?? text
-    }
 }
-

@@ -18,6 +18,10 @@ struct SupervisorCommand: AsyncParsableCommand {
             Enrolled instead (--join, once; the certificate is kept in <data-dir>/tls/ and renewed before it \
             expires), the supervisor serves HTTPS with its certificate, takes /deploy and /register only \
             from the orchestrator's certificate, and its heartbeats are authenticated by its certificate. \
+            Several orchestrators sharing one database are given comma-separated (--orchestrator \
+            https://tide-a:3000,https://tide-b:3000, or the same with --join): heartbeats go to one, and after two failures in a row \
+            to the next (logged at info; a warning once every URL has failed in a row); POST /register puts its orchestrator first and \
+            keeps the others as fallbacks; enrollment uses the first --join URL that answers. \
             A device profile (YAML) sets the name, labels, simulated peripherals and simulated memory and \
             CPU; see docs/supervisor.md. SIGINT or SIGTERM shut the supervisor down gracefully.
             """
@@ -38,7 +42,9 @@ struct SupervisorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Device profile (YAML): name, labels, peripherals, simulated memory and CPU.", valueName: "file"))
     var profile: String?
 
-    @Option(help: ArgumentHelp("Orchestrator base URL to send heartbeats to (POST /register can set it later).", valueName: "url"))
+    @Option(help: ArgumentHelp(
+        "Orchestrator base URL to send heartbeats to, or the URLs of several orchestrators that share one database, comma-separated: after two failed heartbeats in a row the next is used (POST /register puts its orchestrator first).",
+        valueName: "url[,url...]"))
     var orchestrator: String?
 
     @Option(help: "The fleet's supervisor token (the server's <data-dir>/supervisor.token): sent with heartbeats, required by /deploy and /register (env TIDE_SUPERVISOR_TOKEN).")
@@ -50,8 +56,8 @@ struct SupervisorCommand: AsyncParsableCommand {
     var caCertificate: String?
 
     @Option(help: ArgumentHelp(
-        "Enroll with this orchestrator (https) on first start: the device makes its key, gets a certificate naming its id, and talks mutual TLS from then on.",
-        valueName: "url"))
+        "Enroll with this orchestrator (https) on first start: the device makes its key, gets a certificate naming its id, and talks mutual TLS from then on. Several orchestrators' URLs, comma-separated, are tried in order; the first that answers enrolls the device, and they are the heartbeat URLs unless --orchestrator is given.",
+        valueName: "url[,url...]"))
     var join: String?
 
     @Option(name: .customLong("join-token"), help: ArgumentHelp(
@@ -146,8 +152,8 @@ struct SupervisorCommand: AsyncParsableCommand {
         guard maxDownloadBytes >= 1 else { throw ValidationError("--max-download-bytes must be at least 1") }
         guard maxChainHops >= 1 else { throw ValidationError("--max-chain-hops must be at least 1") }
         guard releaseStartupPagesAfter >= 0 else { throw ValidationError("--release-startup-pages-after must be at least 0") }
-        if let join {
-            guard join.hasPrefix("https://") else { throw ValidationError("--join must be the orchestrator's https:// URL") }
+        if join != nil {
+            _ = try joinURLs()
             guard joinToken ?? ProcessInfo.processInfo.environment["TIDE_JOIN_TOKEN"] != nil else {
                 throw ValidationError("--join needs --join-token (or TIDE_JOIN_TOKEN)")
             }
@@ -165,16 +171,35 @@ struct SupervisorCommand: AsyncParsableCommand {
                 throw ValidationError(error.message)
             }
         }
-        if let orchestrator, !(orchestrator.hasPrefix("http://") || orchestrator.hasPrefix("https://")) {
-            throw ValidationError("--orchestrator must be an http or https URL")
+        _ = try orchestratorURLs()
+    }
+
+    /// `--orchestrator`'s URLs, none when it is not given.
+    func orchestratorURLs() throws(ValidationError) -> [String] {
+        guard let orchestrator else { return [] }
+        do {
+            return try ServerURLList(parsing: orchestrator, source: "--orchestrator").urls
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
+    /// `--join`'s URLs, none when it is not given.
+    func joinURLs() throws(ValidationError) -> [String] {
+        guard let join else { return [] }
+        do {
+            return try ServerURLList(parsing: join, source: "--join", httpsOnly: true).urls
+        } catch {
+            throw ValidationError(error.message)
         }
     }
 
     func joinSettings(caFile: String?) throws -> JoinSettings? {
-        guard let join, let secret = joinToken ?? ProcessInfo.processInfo.environment["TIDE_JOIN_TOKEN"] else { return nil }
+        guard join != nil, let secret = joinToken ?? ProcessInfo.processInfo.environment["TIDE_JOIN_TOKEN"] else { return nil }
+        let urls = try joinURLs()
         do {
             return JoinSettings(
-                url: join.hasSuffix("/") ? String(join.dropLast()) : join, token: secret,
+                urls: urls, token: secret,
                 caFingerprint: try caFingerprint.map { text throws(TLSError) in try CertificateFingerprint(parsing: text) },
                 caFile: caFile)
         } catch {
@@ -205,7 +230,7 @@ struct SupervisorCommand: AsyncParsableCommand {
         let environmentToken = ProcessInfo.processInfo.environment["TIDE_SUPERVISOR_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         var configured = SupervisorConfiguration(
             host: host, port: port, name: name, dataDirectory: dataDirectory, profile: deviceProfile,
-            orchestratorURL: orchestrator, token: token ?? environmentToken,
+            token: token ?? environmentToken,
             heartbeatInterval: .milliseconds(Int64(heartbeatInterval * 1000)),
             limits: ExecutionLimits(
                 maxMemoryPages: maxMemoryPages, fuelPerCall: fuel == 0 ? nil : fuel,
@@ -218,6 +243,7 @@ struct SupervisorCommand: AsyncParsableCommand {
             releaseStartupPagesAfter: releaseStartupPagesAfter > 0 ? .milliseconds(Int64(releaseStartupPagesAfter * 1000)) : nil,
             serverCAFile: caFile, join: try joinSettings(caFile: caFile))
         configured.metricsOpen = metricsOpen
+        configured.orchestratorURLs = try orchestratorURLs()
         let configuration = configured
         let announcement = Announcement()
         defer { announcement.stop() }

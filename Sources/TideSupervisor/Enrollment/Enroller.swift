@@ -14,17 +14,28 @@ import X509
 enum Enroller {
     static let maxAnswerBytes = 256 << 10
 
+    /// Fails at once when nothing listens, so that the next `--join` URL is tried now
+    /// (`HTTPClient.shared` retries connecting until the deadline). Lives until the process ends.
+    private static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(5)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     static func enroll(
         _ join: JoinSettings, deviceID: String, directory: DataDirectory, keys: PublisherKeyTrust, logger: Logger
     ) async throws(SupervisorError) -> DeviceCredentials {
-        let caPEM = try await fleetCA(join)
+        let (url, caPEM) = try await firstAnswering(join, logger: logger)
         let request = try make(deviceID: deviceID)
         let body = EnrollRequest(joinToken: join.token, deviceId: deviceID, csr: request.csrPEM)
+        // Only to the orchestrator that just answered: enrolling uses up the join token, so it is
+        // never sent to a second one.
         let answer: EnrollResponse = try await post(
-            join.url + "/enroll", body: body, trusting: try SupervisorServer.trusting(caPEM: caPEM, what: "the fleet CA"), what: "enrollment")
+            url + "/enroll", body: body, trusting: try SupervisorServer.trusting(caPEM: caPEM, what: "the fleet CA"), what: "enrollment")
         let credentials = try accept(answer, keyPEM: request.keyPEM, caPEM: caPEM, deviceID: deviceID)
         try credentials.save(to: directory)
-        logger.notice("enrolled with \(join.url) as \(deviceID); certificate valid until \(credentials.notValidAfter)")
+        logger.notice("enrolled with \(url) as \(deviceID); certificate valid until \(credentials.notValidAfter)")
         if let set = answer.publisherKeys, try keys.replace(with: set) {
             logger.notice("trusting the orchestrator's \(set.keys.count) publisher key(s) (\(set.digest))")
         }
@@ -75,31 +86,54 @@ enum Enroller {
         return try DeviceCredentials(certificatePEM: answer.certificate, keyPEM: keyPEM, caPEM: caPEM)
     }
 
-    /// The fleet CA: from `--ca-cert`, or fetched and checked against `--ca-fingerprint` (the
-    /// fetch itself trusts nothing; the fingerprint is what makes the answer trustworthy).
-    private static func fleetCA(_ join: JoinSettings) async throws(SupervisorError) -> String {
-        if let file = join.caFile {
-            do {
-                let pem = try String(contentsOfFile: file, encoding: .utf8)
-                if let expected = join.caFingerprint {
-                    try check(pem, against: expected)
-                }
-                return pem
-            } catch let error as SupervisorError {
-                throw error
-            } catch {
-                throw .badRequest("cannot read the CA certificate \(file): \(error.localizedDescription)")
-            }
-        }
-        guard let expected = join.caFingerprint else {
+    /// The first of the `--join` URLs whose orchestrator hands out the fleet CA, and the CA: from
+    /// `--ca-cert` (the answer then only proves the orchestrator is there), or the answer itself,
+    /// checked against `--ca-fingerprint` (the fetch trusts nothing; the fingerprint is what makes
+    /// the answer trustworthy). A CA that does not match ends enrolling at once.
+    private static func firstAnswering(_ join: JoinSettings, logger: Logger) async throws(SupervisorError) -> (url: String, caPEM: String) {
+        let local = try join.caFile.map { file throws(SupervisorError) in try localCA(file, expected: join.caFingerprint) }
+        guard local != nil || join.caFingerprint != nil else {
             throw .badRequest(
                 "--join needs --ca-fingerprint (tide device token create prints it) or --ca-cert, to know the orchestrator is the right one")
         }
-        var unchecked = TLSConfiguration.makeClientConfiguration()
-        unchecked.certificateVerification = .none
-        let pem = try await get(join.url + "/enroll/ca", tls: unchecked)
-        try check(pem, against: expected)
-        return pem
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let local {
+            tls = try SupervisorServer.trusting(caPEM: local, what: "--ca-cert")
+        } else {
+            tls.certificateVerification = .none
+        }
+        var failures: [SupervisorError] = []
+        for (position, url) in join.urls.enumerated() {
+            let pem: String
+            do {
+                pem = try await get(url + "/enroll/ca", tls: tls)
+            } catch {
+                failures.append(error)
+                if position < join.urls.count - 1 {
+                    logger.info("\(error.message); trying the next --join URL, \(join.urls[position + 1])")
+                }
+                continue
+            }
+            if let local { return (url, local) }
+            if let expected = join.caFingerprint { try check(pem, against: expected) }
+            return (url, pem)
+        }
+        if failures.count == 1, let only = failures.first { throw only }
+        guard !failures.isEmpty else { throw .badRequest("--join needs at least one https:// URL") }
+        throw .badRequest("no --join URL answered: " + failures.map(\.message).joined(separator: "; "))
+    }
+
+    /// The fleet CA from `--ca-cert`, checked against `--ca-fingerprint` when both are given.
+    private static func localCA(_ file: String, expected: CertificateFingerprint?) throws(SupervisorError) -> String {
+        do {
+            let pem = try String(contentsOfFile: file, encoding: .utf8)
+            if let expected { try check(pem, against: expected) }
+            return pem
+        } catch let error as SupervisorError {
+            throw error
+        } catch {
+            throw .badRequest("cannot read the CA certificate \(file): \(error.localizedDescription)")
+        }
     }
 
     private static func check(_ pem: String, against expected: CertificateFingerprint) throws(SupervisorError) {
@@ -145,7 +179,7 @@ enum Enroller {
 
     private static func exchange(_ request: HTTPClientRequest, what: String) async throws(SupervisorError) -> (Int, [UInt8]) {
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            let response = try await client.execute(request, timeout: .seconds(30))
             let body = try await response.body.collect(upTo: maxAnswerBytes)
             return (Int(response.status.code), Array(body.readableBytesView))
         } catch {

@@ -8,9 +8,9 @@ import TideModel
 
 /// Posts a heartbeat to `<orchestrator>/file/device/heartbeat` every interval while an
 /// orchestrator is known, with what proves the device belongs to the fleet: its certificate
-/// (mutual TLS) once enrolled, else the fleet token (`--token`). One failed heartbeat after a
-/// success (an orchestrator restarting, or stopping before its devices as in `tide dev`) is
-/// logged at info; a failure again on the next heartbeat is a warning, then at most once a
+/// (mutual TLS) once enrolled, else the fleet token (`--token`). Given several orchestrator URLs,
+/// heartbeats move to the next after two failures in a row at one (logged at info); one URL or
+/// several, a failure is a warning only once every URL has failed in a row, then at most once a
 /// minute while it repeats. None stops the supervisor. A device an operator removed is told so (`device_removed`): that is
 /// logged once, as an error, and heartbeats go on less often until one is accepted again.
 struct HeartbeatService: Service {
@@ -36,20 +36,20 @@ struct HeartbeatService: Service {
         await cancelWhenGracefulShutdown {
             // Each kind of failure is logged at most once a minute.
             var complaints: [String: ContinuousClock.Instant] = [:]
-            var failedInARow = 0
             // Set while the orchestrator refuses this removed device: the next wait.
             var refusedWait: Duration?
             while !Task.isCancelled {
                 if let url = await link.url {
                     do {
                         try await send(await beat(), to: url)
+                        await link.succeeded(at: url)
                         complaints = [:]
-                        failedInARow = 0
                         if refusedWait != nil {
                             refusedWait = nil
                             logger.notice("the orchestrator at \(url) accepts this device's heartbeats again")
                         }
                     } catch let failure as HeartbeatFailure where failure.code == HeartbeatFailure.removedCode {
+                        await link.succeeded(at: url)
                         if refusedWait == nil {
                             logger.error(
                                 "heartbeat to \(url) refused: \(failure.message ?? "an operator removed this device"); heartbeats go on less often (every \(Self.longestRefusedWait.components.seconds) s at the longest) until it is back")
@@ -58,13 +58,25 @@ struct HeartbeatService: Service {
                     } catch {
                         let now = ContinuousClock.now
                         let what = Self.describe(error)
-                        failedInARow += 1
+                        let urls = await link.urls
+                        let verdict = await link.failed(at: url)
                         complaints = complaints.filter { now - $0.value < .seconds(60) }
-                        if failedInARow == 1 {
-                            logger.info("heartbeat to \(url) failed; a warning follows if the next one fails too: \(what)")
+                        if !verdict.everyURLFailed {
+                            if let next = verdict.movedTo {
+                                logger.info("heartbeat to \(url) failed twice in a row; sending heartbeats to \(next) from now on: \(what)")
+                            } else {
+                                let then = urls.count > 1 ? "heartbeats move to the next orchestrator URL" : "a warning follows"
+                                logger.info("heartbeat to \(url) failed; \(then) if the next one fails too: \(what)")
+                            }
                         } else if complaints[what] == nil {
                             complaints[what] = now
-                            logger.warning("heartbeat to \(url) failed (the same failure again is silent for a minute): \(what)")
+                            let which =
+                                urls.count > 1
+                                ? "heartbeats failed at every orchestrator URL in a row (\(urls.joined(separator: ", "))), the last to \(url)"
+                                : "heartbeat to \(url) failed"
+                            logger.warning("\(which) (the same failure again is silent for a minute): \(what)")
+                        } else if let next = verdict.movedTo {
+                            logger.debug("heartbeat to \(url) failed again; trying \(next): \(what)")
                         }
                     }
                 }
@@ -115,6 +127,7 @@ struct HeartbeatService: Service {
 
     static func describe(_ error: any Error) -> String {
         let text = "\(error)"
+        if text.contains("Connection refused") || text.contains("connectionRefused") { return "connection refused" }
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
             return "the orchestrator's certificate is not signed by a CA this supervisor trusts: give its fleet CA with --ca-cert (the server's <data-dir>/tls/ca.pem; compare the fingerprint the server logs)"
         }

@@ -1,13 +1,34 @@
-/// Who the orchestrator is, from `--orchestrator` or the latest `POST /register`.
+/// Who the orchestrator is: the URLs of `--orchestrator` (several replicas' URLs are fallbacks for
+/// one another), with the latest `POST /register` first. See `OrchestratorChoice`.
 public actor OrchestratorLink {
-    public private(set) var url: String?
+    private var choice: OrchestratorChoice
+
+    /// The URL heartbeats and renewals go to now.
+    public var url: String? { choice.current }
+    /// Every URL in the order they are tried.
+    public var urls: [String] { choice.urls }
 
     public init(url: String?) {
-        self.url = url.map(Self.normalize)
+        self.init(urls: url.map { [$0] } ?? [])
     }
 
+    public init(urls: [String]) {
+        var unique: [String] = []
+        for url in urls.map(Self.normalize) where !unique.contains(url) { unique.append(url) }
+        choice = OrchestratorChoice(configured: unique)
+    }
+
+    /// An orchestrator registered this device: it comes first, the configured URLs stay as fallbacks.
     public func set(_ url: String) {
-        self.url = Self.normalize(url)
+        choice.register(Self.normalize(url))
+    }
+
+    func succeeded(at url: String) {
+        choice.succeeded(at: url)
+    }
+
+    func failed(at url: String) -> OrchestratorChoice.Verdict {
+        choice.failed(at: url)
     }
 
     static func normalize(_ url: String) -> String {

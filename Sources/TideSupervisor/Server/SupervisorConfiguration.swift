@@ -10,8 +10,14 @@ public struct SupervisorConfiguration: Sendable {
     public var name: String?
     public var dataDirectory: String
     public var profile: DeviceProfile
-    /// The orchestrator's base URL, for heartbeats; `POST /register` can set it later.
-    public var orchestratorURL: String?
+    /// The orchestrators' base URLs (replicas sharing one database), for heartbeats: the first is
+    /// used until it fails, the others are fallbacks; `POST /register` puts its orchestrator first.
+    public var orchestratorURLs: [String]
+    /// The first of `orchestratorURLs`; setting it replaces them all.
+    public var orchestratorURL: String? {
+        get { orchestratorURLs.first }
+        set { orchestratorURLs = newValue.map { [$0] } ?? [] }
+    }
     /// When set, `/deploy`, `DELETE /deploy/...` and `/register` need `Authorization: Bearer <token>`.
     public var token: String?
     public var heartbeatInterval: Duration
@@ -69,7 +75,7 @@ public struct SupervisorConfiguration: Sendable {
         self.name = name
         self.dataDirectory = dataDirectory
         self.profile = profile
-        self.orchestratorURL = orchestratorURL
+        self.orchestratorURLs = orchestratorURL.map { [$0] } ?? []
         self.token = token
         self.heartbeatInterval = heartbeatInterval
         self.limits = limits

@@ -78,7 +78,8 @@ public struct SupervisorServer: TideServer {
             deployer: deployer, history: history, runtime: runtime, client: client,
             chainTimeout: configuration.chainTimeout, maxChainHops: configuration.maxChainHops, logger: logger, metrics: metrics)
         let usage = UsageMonitor(simulatedMemoryBytes: configuration.profile.simulatedMemoryBytes)
-        let link = OrchestratorLink(url: configuration.orchestratorURL ?? configuration.join?.url)
+        let link = OrchestratorLink(
+            urls: configuration.orchestratorURLs.isEmpty ? configuration.join?.urls ?? [] : configuration.orchestratorURLs)
         let authority: ControlAuthority =
             credentials != nil ? .serverCertificate : configuration.token.map { .token($0) } ?? .anyone
         let boundPort = Mutex(configuration.port)

@@ -1,0 +1,59 @@
+/// Which orchestrator heartbeats go to, among the configured URLs (`--orchestrator`, or `--join`)
+/// and the one that last registered this device (`POST /register`), which comes first. After
+/// `failuresBeforeMoving` failures in a row at the current URL the next one is used.
+struct OrchestratorChoice: Sendable, Equatable {
+    static let failuresBeforeMoving = 2
+
+    /// The configured URLs, in order: fallbacks after a registered one.
+    let configured: [String]
+    private(set) var urls: [String]
+    private(set) var index = 0
+    private var failuresHere = 0
+    /// Failures since the last success, at any URL.
+    private(set) var failuresInARow = 0
+
+    /// What one failure changed.
+    struct Verdict: Equatable {
+        /// The URL heartbeats go to from now on, when the failure moved them.
+        var movedTo: String?
+        /// Every URL has failed `failuresBeforeMoving` times since the last success.
+        var everyURLFailed: Bool
+    }
+
+    init(configured: [String]) {
+        self.configured = configured
+        self.urls = configured
+    }
+
+    var current: String? { urls.isEmpty ? nil : urls[index] }
+
+    /// An orchestrator registered this device: it comes first, the configured ones after it.
+    mutating func register(_ url: String) {
+        urls = [url] + configured.filter { $0 != url }
+        index = 0
+        failuresHere = 0
+        failuresInARow = 0
+    }
+
+    /// The orchestrator at `url` answered.
+    mutating func succeeded(at url: String) {
+        guard url == current else { return }
+        failuresHere = 0
+        failuresInARow = 0
+    }
+
+    /// A heartbeat to `url` failed. A report about a URL that is no longer current (a registration
+    /// came in meanwhile) changes nothing.
+    mutating func failed(at url: String) -> Verdict {
+        guard url == current else { return Verdict(movedTo: nil, everyURLFailed: false) }
+        failuresHere += 1
+        failuresInARow += 1
+        var movedTo: String?
+        if failuresHere >= Self.failuresBeforeMoving, urls.count > 1 {
+            index = (index + 1) % urls.count
+            failuresHere = 0
+            movedTo = urls[index]
+        }
+        return Verdict(movedTo: movedTo, everyURLFailed: failuresInARow >= Self.failuresBeforeMoving * urls.count)
+    }
+}
