@@ -11,14 +11,19 @@ public struct BlobDirectory: Sendable {
     }
 
     public let path: String
+    /// Whether a missing `path` is an error: yes for a directory the operator named (more likely a
+    /// typo than a server without packages), no for the default beside the database (a server
+    /// that never stored a package has none).
+    public let mustExist: Bool
 
-    public init(path: String) {
+    public init(path: String, mustExist: Bool = true) {
         self.path = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        self.mustExist = mustExist
     }
 
     /// The blob directory of the server whose database is `databasePath`: `blobs` beside it.
     public init(besideDatabase databasePath: String) {
-        self.init(path: URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("blobs").path)
+        self.init(path: URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("blobs").path, mustExist: false)
     }
 
     var hashDirectory: String { path + "/sha256" }
@@ -26,11 +31,13 @@ public struct BlobDirectory: Sendable {
     public func file(_ digest: String) -> String { hashDirectory + "/" + digest }
 
     /// Every blob file, sorted by digest. Files whose names are not digests (unfinished temporary
-    /// files) are skipped. A missing directory holds no blobs; a `path` that does not exist at all
-    /// is an error, since it is more likely a typo than a server without packages.
+    /// files) are skipped. A missing `sha256` folder holds no blobs; a missing `path` too, unless
+    /// `mustExist`.
     public func entries() throws(StoreError) -> [Entry] {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if !exists && !mustExist { return [] }
+        guard exists, isDirectory.boolValue else {
             throw .cannotOpen(path: path, reason: "there is no such blob directory (a server keeps its blobs in <data-dir>/blobs; give it with --blobs)")
         }
         guard FileManager.default.fileExists(atPath: hashDirectory) else { return [] }

@@ -21,7 +21,7 @@ public enum DatastoreMigration {
         let path = try sqlitePath(from)
         let url = try PostgresURL(to)
         let snapshot = try TideStore.exportSnapshot(readingFileAt: path)
-        let directory = blobs.map(BlobDirectory.init(path:)) ?? BlobDirectory(besideDatabase: path)
+        let directory = blobs.map { BlobDirectory(path: $0) } ?? BlobDirectory(besideDatabase: path)
         _ = try directory.entries()
         do {
             return try await PostgresFleetStore.withStore(url: url, logger: logger) { store in

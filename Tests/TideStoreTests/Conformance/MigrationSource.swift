@@ -35,6 +35,8 @@ struct MigrationSource {
         let gone = StoreTests.device("c", host: "127.0.0.3", port: 5002)
         try store.save(gone, event: event(.deviceRegistered, "c", "registered c"))
         try store.delete(gone.id, event: event(.deviceRemoved, "c", "removed c"), removal: RemovedDevice(gone, at: epoch.addingTimeInterval(1.234)))
+        // A quarter second, exact in binary: at .126 SQLite (GRDB) and PostgreSQL (StoredTime.read)
+        // give Dates one ulp apart, unequal as `Date`s though the stored milliseconds are the same.
         var details = NewFleetEvent(time: epoch.addingTimeInterval(0.25), kind: .deviceStatusChanged, device: full.id, message: "suspect")
         details.details = ["from": .string("alive"), "to": .string("suspect"), "ok": .bool(true)]
         try store.append(details)

@@ -109,6 +109,28 @@ struct StoreConformanceMigrationTests {
         }
     }
 
+    @Test("a server that never stored a package (no blob directory) migrates; a --blobs directory that does not exist is refused",
+          .enabled(if: postgres))
+    func noBlobDirectory() async throws {
+        let path = StoreTests.temporaryPath()
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try TideStore(path: path).append(StoreConformanceTests.event(.deviceRegistered, "a", "the only event"))
+        try await PostgresTestDatabase.withFresh { url in
+            let error = await #expect(throws: StoreError.self) {
+                _ = try await DatastoreMigration.run(
+                    from: "sqlite:" + path, to: Self.text(url), blobs: directory + "/typo", logger: StoreBackend.quietLogger)
+            }
+            #expect(error?.description == "cannot open the database at \(directory)/typo: there is no such blob directory "
+                + "(a server keeps its blobs in <data-dir>/blobs; give it with --blobs)")
+            try await Self.expectEmpty(url)
+            let report = try await DatastoreMigration.run(from: "sqlite:" + path, to: Self.text(url), blobs: nil, logger: StoreBackend.quietLogger)
+            #expect(report.matches)
+            #expect(report.tables.first { $0.table == "event" }?.targetRows == 1)
+            #expect(report.blobs.sourceBlobs == 0 && report.blobs.targetBlobs == 0)
+        }
+    }
+
     @Test("a blob file that does not match its name, found after the tables were written, leaves the target empty",
           .enabled(if: postgres))
     func failureMidway() async throws {
