@@ -11,8 +11,8 @@ import TideStore
 public actor PackageRegistry {
     private let store: any FleetStore
     private let blobs: BlobStore
-    /// With several replicas: the blobs in the shared datastore; `blobs` is then this replica's cache.
-    private let sharedBlobs: (any SharedBlobStore)?
+    /// With several replicas: the blobs in the shared datastore, with `blobs` as this replica's cache.
+    private let sharedBlobs: SharedBlobCache?
     private let events: EventBus
     private let logger: Logger
     private let validator = PackageValidator()
@@ -30,7 +30,7 @@ public actor PackageRegistry {
         self.signatures = signatures
         self.store = store
         self.blobs = blobs
-        self.sharedBlobs = sharedBlobs
+        self.sharedBlobs = sharedBlobs.map { SharedBlobCache(local: blobs, shared: $0) }
         self.events = events
         self.logger = logger
         entries = try await Self.load(store, named: nil)
@@ -123,11 +123,9 @@ public actor PackageRegistry {
     private func cacheShared(_ digest: BlobDigest) async {
         guard let sharedBlobs, !blobs.contains(digest) else { return }
         do {
-            guard let bytes = try await sharedBlobs.blob(digest.hex) else {
+            if try await sharedBlobs.localPath(for: digest) == nil {
                 logger.error("blob \(digest.hex) is in the registry but not in the shared datastore")
-                return
             }
-            _ = try blobs.put(bytes)
         } catch {
             logger.error("cannot fetch blob \(digest.hex) from the shared datastore: \(error)")
         }
@@ -240,7 +238,7 @@ public actor PackageRegistry {
             }
             sharedDigests = shared.map(\.digest)
             do {
-                try await sharedBlobs.saveBlobs(shared)
+                try await sharedBlobs.shared.saveBlobs(shared)
             } catch {
                 await removeUnreferenced(written)
                 throw .storage("could not store the files of \(manifest.name) \(versionText) in the shared datastore: \(error)")
@@ -308,7 +306,7 @@ public actor PackageRegistry {
         }
         guard let sharedBlobs else { return }
         for digest in shared where (try? await store.isBlobReferenced(digest)) == false {
-            try? await sharedBlobs.deleteBlob(digest)
+            try? await sharedBlobs.shared.deleteBlob(digest)
         }
     }
 

@@ -22,8 +22,9 @@ public enum SnapshotLayout {
         public var columnNames: [String] { columns.map(\.name) }
     }
 
-    /// Tables of the schema that a snapshot leaves out: blobs travel as files beside SQLite.
-    public static let notCopied: Set<String> = ["tide_blob"]
+    /// Tables of the schema that a snapshot leaves out: blobs travel as files beside SQLite; which
+    /// replicas are alive and which one leads belong to the running replicas, not to the state.
+    public static let notCopied: Set<String> = ["tide_blob", "tide_replica", "tide_lease"]
 
     private static func table(_ name: String, key: [String], identity: String? = nil, _ columns: [(String, Kind)]) -> Table {
         Table(name: name, columns: columns.map { Column(name: $0.0, kind: $0.1) }, key: key, identity: identity)
