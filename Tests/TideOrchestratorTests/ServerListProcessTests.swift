@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TideClient
 import TideModel
 @testable import TideTesting
 
@@ -40,5 +41,53 @@ struct ServerListProcessTests {
         let warning = "heartbeats failed at every orchestrator URL in a row (\(Self.dead), \(other)), the last to \(other) (the same failure again is silent for a minute): connection refused"
         #expect(try await eventually(timeout: .seconds(10)) { supervisor.output().contains(warning) }, "\(supervisor.output())")
         #expect(supervisor.output().contains("heartbeat to \(Self.dead) failed twice in a row; sending heartbeats to \(other) from now on"))
+    }
+}
+
+/// `tide events --follow` across a server that goes away.
+@Suite("Following events across servers", .stopsWhatItStarts)
+struct FollowAcrossServersTests {
+    /// A `tide server` process without TLS or tokens, and a client of it.
+    func serverProcess() async throws -> (ChildProcess, TideClient) {
+        let process = try await ChildProcess.startTide(
+            [
+                "server", "--port", "{port}", "--data-dir", TemporaryDirectory.make(), "--registry", "none", "--no-mdns",
+                "--insecure-http", "--insecure-no-auth", "--log-level", "error",
+            ],
+            readyPath: "/healthz")
+        return (process, TideClient(baseURL: "http://127.0.0.1:\(process.port)", token: nil))
+    }
+
+    @Test("tide events --follow whose server is killed goes on at the next one after the last event it printed")
+    func followMovesOn() async throws {
+        // Processes: a killed one ends its connections at once, and a stopped one does not wait
+        // for the long poll in flight.
+        let (process, first) = try await serverProcess()
+        defer { process.stop() }
+        let (other, second) = try await serverProcess()
+        defer { other.stop() }
+        _ = try await first.addDevice(address: try await FakeDevice.start(tideID: "gw-first").address)
+        for id in ["gw-second-1", "gw-second-2", "gw-second-3"] {
+            _ = try await second.addDevice(address: try await FakeDevice.start(tideID: id).address)
+        }
+        let printedFirst = try await first.events().events
+        let last = try #require(printedFirst.last).id
+        let expectedAfter = try await second.events(since: last).events
+        #expect(!expectedAfter.isEmpty, "the second server has events after \(last)")
+
+        let follow = try ChildProcess.spawn(
+            TideProcess.executable, ["events", "--follow", "--json", "--server", "\(first.baseURL),\(second.baseURL)"])
+        defer { follow.stop() }
+        func printed() -> [FleetEvent] {
+            follow.output().split(separator: "\n").compactMap { try? TideJSON.decoder().decode(FleetEvent.self, from: Data($0.utf8)) }
+        }
+        #expect(try await eventually(timeout: .seconds(10)) { printed().count == printedFirst.count }, "\(follow.output())")
+        // Killed in the middle of the long poll: the connection ends without an answer.
+        try await Task.sleep(for: .milliseconds(300))
+        process.signal(SIGKILL)
+        #expect(
+            try await eventually(timeout: .seconds(10)) { printed().count == printedFirst.count + expectedAfter.count }, "\(follow.output())")
+        #expect(printed().map(\.id) == printedFirst.map(\.id) + expectedAfter.map(\.id))
+        #expect(printed().dropFirst(printedFirst.count).allSatisfy { $0.device?.rawValue.hasPrefix("gw-second") ?? true })
     }
 }
