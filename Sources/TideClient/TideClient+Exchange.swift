@@ -60,6 +60,10 @@ extension TideClient {
                     message: "the server at \(server.url) answered \(method) \(path) with more than \(Self.maxAnswerBytes >> 20) MiB")
             case .failed(let error):
                 tried.append((server.url, Self.describe(error)))
+                if Task.isCancelled {
+                    // Ctrl-C, or a follow that ended: not the server's failure.
+                    throw ClientError(status: nil, code: nil, message: "\(method) \(path) to \(server.url) was cancelled")
+                }
                 let retries = ServerFailover.triesNextServer(method: method.rawValue, after: ServerFailover.Failure(error))
                 if more, retries { continue }
                 guard order.count > 1 else {
