@@ -104,11 +104,12 @@ public final class TideStore: Sendable {
     public func saveHealth(_ updates: [HealthUpdate]) throws(StoreError) {
         guard !updates.isEmpty else { return }
         try write("saving \(updates.count) health reports") { db in
-            let statement = try db.cachedStatement(sql: "UPDATE device SET health = ?, last_seen = ? WHERE id = ?")
+            let statement = try db.cachedStatement(
+                sql: "UPDATE device SET health = ?, last_seen = ?, reported = COALESCE(?, reported) WHERE id = ?")
             for update in updates {
                 // The column's own encoder, as `DeviceRecord` reads it (dates in milliseconds since 1970).
                 let health = try DeviceRecord.jsonText(update.health, column: "health")
-                try statement.execute(arguments: [health, update.lastSeen, update.device.rawValue])
+                try statement.execute(arguments: [health, update.lastSeen, update.reportedText, update.device.rawValue])
             }
         }
     }
@@ -116,10 +117,16 @@ public final class TideStore: Sendable {
     /// The health of the devices seen after `time`.
     public func health(seenAfter time: Date) throws(StoreError) -> [HealthUpdate] {
         try read("reading recent health reports") { db in
-            try DeviceRecord.filter(Column("last_seen") > time).fetchAll(db).compactMap { record in
-                guard let health = record.health else { return nil }
-                return HealthUpdate(device: DeviceID(record.id), health: health, lastSeen: record.lastSeen)
-            }
+            try Row.fetchAll(db, sql: "SELECT id, health, last_seen, reported FROM device WHERE last_seen > ?", arguments: [time])
+                .compactMap { row -> HealthUpdate? in
+                    let text: String? = row["health"]
+                    guard let text else { return nil }
+                    let id: String = row["id"]
+                    let seen: Date = row["last_seen"]
+                    return HealthUpdate(
+                        device: DeviceID(id), health: try DeviceRecord.jsonValue(HealthReport.self, from: text, column: "health"),
+                        lastSeen: seen, reported: HealthUpdate.reported(fromText: row["reported"]))
+                }
         }
     }
 

@@ -46,6 +46,10 @@ struct ClusterKeeper: Service {
         await cancelWhenGracefulShutdown {
             var wasLeading = false
             var reported: String?
+            // The others forward to this replica by its URL: known once the server listens.
+            while cluster.url.isEmpty {
+                guard (try? await Task.sleep(for: .milliseconds(20))) != nil else { return }
+            }
             while !Task.isCancelled {
                 let info = ReplicaInfo(id: cluster.replica, url: cluster.url, started: started, lastSeen: Date())
                 do {

@@ -342,11 +342,11 @@ public actor Inventory {
         }
         lastHeartbeat[heartbeat.id] = Date()
         if let sentAt = heartbeat.sentAt { metrics.heartbeat(sentAt: sentAt, receivedAt: Date()) }
-        keepHealth(heartbeat.id, HealthReport(
-            cpuUsage: heartbeat.health.cpuUsage, memoryUsage: heartbeat.health.memoryUsage, receivedAt: Date(),
-            deployments: heartbeat.deployments.map { states in
+        keepHealth(
+            heartbeat.id, HealthReport(cpuUsage: heartbeat.health.cpuUsage, memoryUsage: heartbeat.health.memoryUsage, receivedAt: Date()),
+            reported: heartbeat.deployments.map { states in
                 Dictionary(states.map { ($0.id, Int64($0.generation)) }) { first, _ in first }
-            }))
+            })
         await apply(.heartbeat, to: heartbeat.id, detail: "heartbeat received")
         return true
     }
@@ -416,12 +416,13 @@ public actor Inventory {
         }
     }
 
-    private func keepHealth(_ id: DeviceID, _ health: HealthReport) {
+    private func keepHealth(_ id: DeviceID, _ health: HealthReport, reported: [String: Int64]? = nil) {
         guard var device = devices[id] else { return }
         device.health = health
         device.lastSeen = health.receivedAt
         devices[id] = device
-        pendingHealth[id] = HealthUpdate(device: id, health: health, lastSeen: health.receivedAt)
+        pendingHealth[id] = HealthUpdate(
+            device: id, health: health, lastSeen: health.receivedAt, reported: reported ?? pendingHealth[id]?.reported)
     }
 
     /// Weighs one piece of evidence; a status change is committed with its event.

@@ -96,16 +96,20 @@ extension PostgresFleetStore {
         var ids: [String] = []
         var healths: [String] = []
         var times: [Date] = []
+        var reports: [String] = []
         for update in updates {
             ids.append(update.device.rawValue)
             healths.append(try DeviceRecord.jsonText(update.health, column: "health"))
             times.append(StoredTime.written(update.lastSeen))
+            reports.append(update.reportedText ?? "")
         }
         try await write("saving \(updates.count) health reports") { connection in
             try await run(
                 """
-                UPDATE device AS d SET health = u.health, last_seen = u.last_seen
-                FROM unnest(\(ids)::text[], \(healths)::text[], \(times)::timestamptz[]) AS u(id, health, last_seen)
+                UPDATE device AS d
+                SET health = u.health, last_seen = u.last_seen, reported = COALESCE(NULLIF(u.reported, ''), d.reported)
+                FROM unnest(\(ids)::text[], \(healths)::text[], \(times)::timestamptz[], \(reports)::text[])
+                    AS u(id, health, last_seen, reported)
                 WHERE d.id = u.id AND d.last_seen <= u.last_seen
                 """, on: connection)
         }
@@ -113,15 +117,16 @@ extension PostgresFleetStore {
 
     public func health(seenAfter time: Date) async throws(StoreError) -> [HealthUpdate] {
         let since = StoredTime.written(time)
-        let found: [(String, String?, Date)] = try await read("reading recent health reports") { connection in
-            let query: PostgresQuery = "SELECT id, health, last_seen FROM device WHERE last_seen > \(since)"
-            return try await self.rows(query, on: connection).map { row in try row.decode((String, String?, Date).self) }
+        let found: [(String, String?, Date, String?)] = try await read("reading recent health reports") { connection in
+            let query: PostgresQuery = "SELECT id, health, last_seen, reported FROM device WHERE last_seen > \(since)"
+            return try await self.rows(query, on: connection).map { row in try row.decode((String, String?, Date, String?).self) }
         }
         var updates: [HealthUpdate] = []
-        for (id, text, seen) in found {
+        for (id, text, seen, reported) in found {
             guard let text else { continue }
             let health = try DeviceRecord.jsonValue(HealthReport.self, from: text, column: "health")
-            updates.append(HealthUpdate(device: DeviceID(id), health: health, lastSeen: StoredTime.read(seen)))
+            updates.append(HealthUpdate(
+                device: DeviceID(id), health: health, lastSeen: StoredTime.read(seen), reported: HealthUpdate.reported(fromText: reported)))
         }
         return updates
     }

@@ -128,6 +128,8 @@ enum PostgresMigrations {
                 """,
                 "INSERT INTO tide_lease (name, holder, term, expires_at) VALUES ('leader', NULL, 0, 'epoch')",
             ]),
+        // What each device's latest heartbeat said it runs, for the replica that leads.
+        Migration(id: "v11-reported-deployments", statements: ["ALTER TABLE device ADD COLUMN reported text"]),
     ]
 
     static var ids: [String] { all.map(\.id) }

@@ -173,6 +173,11 @@ enum Migrations {
                 table.column("expires_at", .datetime).notNull()
             }
         }
+        // What each device's latest heartbeat said it runs (JSON: deployment -> generation), written
+        // with its health, so that the replica that leads sees heartbeats another replica received.
+        migrator.registerMigration("v11-reported-deployments") { db in
+            try db.alter(table: "device") { table in table.add(column: "reported", .text) }
+        }
         return migrator
     }
 }

@@ -60,7 +60,7 @@ final class ReplicaSet: @unchecked Sendable {
                 "server", "--insecure-http", "--port", "{port}", "--data-dir", directory, "--registry", Repository.registry,
                 "--no-mdns", "--datastore", url, "--replica-id", id, "--lease-ttl", String(leaseTTL),
                 "--supervisor-token", supervisorToken, "--deploy-timeout", "3", "--probe-interval", "0.5",
-                "--heartbeat-timeout", "1", "--quick-recheck", "0.2", "--log-level", "notice",
+                "--heartbeat-timeout", "1", "--quick-recheck", "0.2", "--log-level", ProcessInfo.processInfo.environment["TIDE_TEST_REPLICA_LOG"] ?? "notice",
             ], port: port, readyPath: "/readyz")
     }
 
@@ -82,6 +82,19 @@ final class ReplicaSet: @unchecked Sendable {
             "supervisor", "--port", "{port}", "--name", name, "--data-dir", TemporaryDirectory.make(),
             "--orchestrator", urls, "--token", Self.supervisorToken, "--log-level", "warning",
         ])
+    }
+
+    /// Every running replica lists them all and names the same leader.
+    func settled() async -> Bool {
+        let running = ids.filter { replicas[$0]?.process.isRunning == true }
+        var leaders: Set<String> = []
+        for id in running {
+            guard let status = try? await client(id).cluster(), let leader = status.leader,
+                Set(status.replicas.map(\.id)) == Set(running), status.replicas.allSatisfy({ !$0.url.isEmpty })
+            else { return false }
+            leaders.insert(leader)
+        }
+        return leaders.count == 1
     }
 
     /// The replica that leads, as the live replicas agree on it.

@@ -19,7 +19,7 @@ struct StoreConformanceTests {
     func migrationIDs() {
         #expect(TideStore.migrationIDs == PostgresFleetStore.migrationIDs)
         #expect(TideStore.migrationIDs.first == "v1-inventory")
-        #expect(TideStore.migrationIDs.last == "v10-cluster")
+        #expect(TideStore.migrationIDs.last == "v11-reported-deployments")
         #expect(TideStore.migrationIDs.contains("v9-shared-blobs"))
     }
 
