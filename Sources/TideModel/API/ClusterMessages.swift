@@ -48,14 +48,18 @@ public struct ClusterStatus: Sendable, Codable, Equatable {
     /// The lease's term: it grows by one each time another replica takes the lease.
     public var term: Int64
     public var leaseExpires: Date?
+    /// When the replica that answered, leading, finished its first pass over every deployment
+    /// after taking the lease; nil when it does not lead.
+    public var reconcilingSince: Date?
     public var replicas: [Replica]
     /// Why this replica cannot coordinate right now, if it cannot.
     public var problem: String?
 
     public init(
-        datastore: String, replica: String, leading: Bool, leader: String?, term: Int64, leaseExpires: Date?, replicas: [Replica],
-        problem: String?
+        datastore: String, replica: String, leading: Bool, leader: String?, term: Int64, leaseExpires: Date?,
+        reconcilingSince: Date? = nil, replicas: [Replica], problem: String?
     ) {
+        self.reconcilingSince = reconcilingSince
         self.datastore = datastore
         self.replica = replica
         self.leading = leading

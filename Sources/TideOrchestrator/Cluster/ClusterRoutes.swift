@@ -50,6 +50,6 @@ struct ClusterRoutes {
         return ClusterStatus(
             datastore: datastore.description, replica: cluster.replica.description, leading: cluster.mayLead(),
             leader: snapshot.leader?.description, term: snapshot.term, leaseExpires: snapshot.leaseExpires,
-            replicas: replicas, problem: snapshot.lastError)
+            reconcilingSince: snapshot.reconcilingSince, replicas: replicas, problem: snapshot.lastError)
     }
 }

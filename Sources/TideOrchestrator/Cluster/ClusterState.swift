@@ -29,6 +29,9 @@ public final class ClusterState: Sendable {
         var lastError: String?
         /// Where other replicas and clients reach this one (its public URL), once known.
         var url: String = ""
+        /// When this replica, leading, finished its first pass over every deployment (its
+        /// reconciliation runs from then on); nil while it does not lead.
+        var reconcilingSince: Date?
     }
 
     /// One replica alone on its store: it leads and watches every device.
@@ -88,6 +91,7 @@ public final class ClusterState: Sendable {
     /// What the lease keeper learnt in one round.
     func update(lease: LeaseState, live: [ReplicaInfo]) {
         state.withLock { snapshot in
+            if !lease.isMine { snapshot.reconcilingSince = nil }
             snapshot.leading = lease.isMine
             snapshot.deadline = lease.isMine ? lease.localDeadline : nil
             snapshot.term = lease.term
@@ -108,11 +112,15 @@ public final class ClusterState: Sendable {
         state.withLock { $0.lastError = message }
     }
 
+    /// The reconciler of this replica, which leads, has passed over every deployment once.
+    func reconciling(since time: Date) { state.withLock { $0.reconcilingSince = time } }
+
     /// Stops leading at once (a clean stop hands the lease on).
     func resign() {
         state.withLock { snapshot in
             snapshot.leading = false
             snapshot.deadline = nil
+            snapshot.reconcilingSince = nil
         }
     }
 

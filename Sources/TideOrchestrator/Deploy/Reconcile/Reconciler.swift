@@ -60,6 +60,7 @@ struct Reconciler: Service {
         if settleLeft > .zero { try await Task.sleep(for: settleLeft) }
         guard !Task.isCancelled else { return }
         await controller.reconcileAll()
+        cluster.reconciling(since: Date())
         var lastPass = ContinuousClock.now
         while !Task.isCancelled {
             await bus.wait(after: cursor, timeout: tick)
