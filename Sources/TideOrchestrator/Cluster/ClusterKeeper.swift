@@ -36,6 +36,9 @@ public struct ClusterSettings: Sendable, Equatable {
 /// lease, and learns which replicas are alive, every round. On a clean stop it gives the lease
 /// up and leaves, so another replica leads at once.
 struct ClusterKeeper: Service {
+    /// How long a stopping replica waits to hand its lease on.
+    static let leaveTimeout = Duration.seconds(2)
+
     let coordinator: any ClusterCoordinator
     let cluster: ClusterState
     let started: Date
@@ -86,12 +89,18 @@ struct ClusterKeeper: Service {
             }
         }
         cluster.resign()
-        do {
-            try await coordinator.releaseLease(for: cluster.replica)
-            try await coordinator.leaveCluster(cluster.replica)
-            logger.info("replica \(cluster.replica) left the cluster")
-        } catch {
-            logger.warning("replica \(cluster.replica) could not hand its lease on as it stopped: \(error); another replica takes it when it expires")
+        let (leaving, replica, log) = (coordinator, cluster.replica, logger)
+        let handedOn = await Deadline.run(Self.leaveTimeout) {
+            do {
+                try await leaving.releaseLease(for: replica)
+                try await leaving.leaveCluster(replica)
+                log.info("replica \(replica) left the cluster")
+            } catch {
+                log.warning("replica \(replica) could not hand its lease on as it stopped: \(error); another replica takes it when it expires")
+            }
+        }
+        if !handedOn {
+            logger.warning("replica \(replica) stops without handing its lease on: the datastore did not answer within \(Self.leaveTimeout); another replica takes it when it expires")
         }
     }
 }

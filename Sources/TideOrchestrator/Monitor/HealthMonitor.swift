@@ -59,7 +59,11 @@ public struct HealthMonitor: Service {
                 group.cancelAll()
             }
         }
-        await inventory.flushHealth()
+        // A datastore that went away would hold the stop up: the last reports wait 2 s at most.
+        let flushing = inventory
+        if !(await Deadline.run(.seconds(2)) { await flushing.flushHealth() }) {
+            logger.warning("the last health reports were not written: the datastore did not answer within 2 s")
+        }
     }
 }
 
