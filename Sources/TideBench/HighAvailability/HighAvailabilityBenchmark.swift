@@ -155,6 +155,9 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
             for trial in 0..<self.crashTrials { crashTrials.append(try await trials.deviceCrash(trial: trial)) }
         }
 
+        // Its own connection pool: the heartbeats' connections do not queue the load's requests.
+        let loadHTTP = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5))))
+        defer { Task { try? await loadHTTP.shutdown() } }
         var throughput: [HighAvailabilityReport.Throughput] = []
         let labelled = Array(fleet.members.prefix(200).map(\.id))
         for count in [3, 1] {
@@ -168,7 +171,7 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
             }
             let running = await replicas.running
             let load = HighAvailabilityLoad(
-                urls: await replicas.runningURLs, token: token, http: http, concurrency: concurrency,
+                urls: await replicas.runningURLs, token: token, http: loadHTTP, concurrency: concurrency,
                 seconds: loadSeconds, database: database, devices: labelled)
             for route in [HighAvailabilityLoad.Route.listDevices, .labelDevice] {
                 let result = try await load.measure(route) {

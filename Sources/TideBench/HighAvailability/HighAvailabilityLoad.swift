@@ -26,7 +26,7 @@ struct HighAvailabilityLoad: Sendable {
     func measure(_ route: Route, replicaCPU: @Sendable () async -> Double) async throws -> HighAvailabilityReport.Throughput {
         let before = try await database.counters()
         let cpuBefore = await replicaCPU()
-        let tally = NIOLockedValueBox((ok: 0, failed: 0, bytes: 0, latencies: [Double]()))
+        let tally = NIOLockedValueBox((ok: 0, failed: 0, bytes: 0, latencies: [Double](), failures: [String: Int]()))
         let connections = NIOLockedValueBox([Int]())
         let started = ContinuousClock.now
         let deadline = started + .milliseconds(Int(seconds * 1000))
@@ -42,10 +42,15 @@ struct HighAvailabilityLoad: Sendable {
                     var index = worker
                     while ContinuousClock.now < deadline {
                         let sent = ContinuousClock.now
-                        let (ok, bytes) = await send(route, index: index)
+                        let (failure, bytes) = await send(route, index: index)
                         let milliseconds = (ContinuousClock.now - sent).inMilliseconds
                         tally.withLockedValue {
-                            if ok { $0.ok += 1 } else { $0.failed += 1 }
+                            if let failure {
+                                $0.failed += 1
+                                $0.failures[failure, default: 0] += 1
+                            } else {
+                                $0.ok += 1
+                            }
                             $0.bytes += bytes
                             $0.latencies.append(milliseconds)
                         }
@@ -65,7 +70,7 @@ struct HighAvailabilityLoad: Sendable {
         func rate(_ value: Int64) -> Double { Double(value) / wall }
         return HighAvailabilityReport.Throughput(
             route: route.rawValue, replicas: urls.count, concurrency: concurrency, seconds: wall, requests: result.ok,
-            failed: result.failed, requestsPerSecond: Double(result.ok) / wall, megabytesPerSecond: Double(result.bytes) / wall / 1e6,
+            failed: result.failed, failures: result.failures, requestsPerSecond: Double(result.ok) / wall, megabytesPerSecond: Double(result.bytes) / wall / 1e6,
             latencyP50Milliseconds: Percentile.of(latencies, 0.5), latencyP99Milliseconds: Percentile.of(latencies, 0.99),
             replicaCPUCores: cpu / wall,
             postgres: .init(
@@ -78,7 +83,8 @@ struct HighAvailabilityLoad: Sendable {
                 connectionsMean: samples.isEmpty ? Double(after.connections) : Double(samples.reduce(0, +)) / Double(samples.count)))
     }
 
-    private func send(_ route: Route, index: Int) async -> (ok: Bool, bytes: Int) {
+    /// Sends one request; the failure is the answer's status or the error, nil when it succeeded.
+    private func send(_ route: Route, index: Int) async -> (failure: String?, bytes: Int) {
         let base = urls[index % urls.count]
         var request: HTTPClientRequest
         switch route {
@@ -95,9 +101,9 @@ struct HighAvailabilityLoad: Sendable {
         do {
             let response = try await http.execute(request, timeout: .seconds(30))
             let body = try await response.body.collect(upTo: 1 << 30)
-            return (response.status.code < 300, body.readableBytes)
+            return (response.status.code < 300 ? nil : "HTTP \(response.status.code)", body.readableBytes)
         } catch {
-            return (false, 0)
+            return (String(describing: error), 0)
         }
     }
 }

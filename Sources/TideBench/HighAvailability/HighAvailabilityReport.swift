@@ -67,6 +67,8 @@ struct HighAvailabilityReport: Encodable {
         var seconds: Double
         var requests: Int
         var failed: Int
+        /// Failed requests by the status answered or the error.
+        var failures: [String: Int]
         var requestsPerSecond: Double
         var megabytesPerSecond: Double
         var latencyP50Milliseconds: Double
