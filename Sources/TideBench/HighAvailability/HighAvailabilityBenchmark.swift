@@ -71,13 +71,16 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
         configuration.timeout.connect = .seconds(2)
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        // Its own connection pool: the heartbeats' connections do not queue the load's requests.
+        let loadHTTP = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5))))
         let outcome: Result<String, any Error>
         do {
-            outcome = .success(try await measure(database: database, directory: directory, http: http))
+            outcome = .success(try await measure(database: database, directory: directory, http: http, loadHTTP: loadHTTP))
         } catch {
             outcome = .failure(error)
         }
         try? await http.shutdown()
+        try? await loadHTTP.shutdown()
         await database.drop()
         switch outcome {
         case .success(let report):
@@ -93,7 +96,7 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
         }
     }
 
-    private func measure(database: HighAvailabilityDatabase, directory: String, http: HTTPClient) async throws -> String {
+    private func measure(database: HighAvailabilityDatabase, directory: String, http: HTTPClient, loadHTTP: HTTPClient) async throws -> String {
         let supervisorToken = UUID().uuidString
         let agent = SimulatedDeployAgent(token: supervisorToken, cache: .process, client: http)
         progress("starting \(devices) simulated devices")
@@ -113,7 +116,7 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
         let outcome: Result<String, any Error>
         do {
             outcome = .success(try await measure(
-                fleet: fleet, agent: agent, replicas: replicas, database: database, http: http, settings: settings,
+                fleet: fleet, agent: agent, replicas: replicas, database: database, http: (http, loadHTTP), settings: settings,
                 supervisorToken: supervisorToken))
         } catch {
             outcome = .failure(error)
@@ -125,8 +128,9 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
 
     private func measure(
         fleet: SimulatedFleet, agent: SimulatedDeployAgent, replicas: HighAvailabilityReplicas, database: HighAvailabilityDatabase,
-        http: HTTPClient, settings: [String], supervisorToken: String
+        http clients: (fleet: HTTPClient, load: HTTPClient), settings: [String], supervisorToken: String
     ) async throws -> String {
+        let http = clients.fleet
         for id in ["r1", "r2", "r3"] {
             progress("starting replica \(id)")
             try await replicas.add(id)
@@ -139,6 +143,7 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
         let heartbeats = HighAvailabilityHeartbeats(
             members: fleet.members, urls: urls, interval: .milliseconds(Int(heartbeatInterval * 1000)), token: supervisorToken,
             agent: agent, http: http)
+        let beatingSince = ContinuousClock.now
         let beating = Task { await heartbeats.run() }
         defer { beating.cancel() }
         try await Task.sleep(for: .seconds(2 * heartbeatInterval + 1))
@@ -155,9 +160,6 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
             for trial in 0..<self.crashTrials { crashTrials.append(try await trials.deviceCrash(trial: trial)) }
         }
 
-        // Its own connection pool: the heartbeats' connections do not queue the load's requests.
-        let loadHTTP = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5))))
-        defer { Task { try? await loadHTTP.shutdown() } }
         var throughput: [HighAvailabilityReport.Throughput] = []
         let labelled = Array(fleet.members.prefix(200).map(\.id))
         for count in [3, 1] {
@@ -171,7 +173,7 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
             }
             let running = await replicas.running
             let load = HighAvailabilityLoad(
-                urls: await replicas.runningURLs, token: token, http: loadHTTP, concurrency: concurrency,
+                urls: await replicas.runningURLs, token: token, http: clients.load, concurrency: concurrency,
                 seconds: loadSeconds, database: database, devices: labelled)
             for route in [HighAvailabilityLoad.Route.listDevices, .labelDevice] {
                 let result = try await load.measure(route) {
@@ -184,6 +186,7 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
             }
         }
         beating.cancel()
+        let beatingFor = (ContinuousClock.now - beatingSince).inSeconds
         let sent = heartbeats.counts
 
         var scaling: [String: Double] = [:]
@@ -205,7 +208,10 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
             registrationSeconds: registration, leaderFailover: leader,
             leaderFailoverObserved: .init(leaderTrials.map(\.observedMilliseconds), goal: Self.leaderGoalMilliseconds),
             deviceCrashWhileReplicaDown: crash, throughput: throughput, throughputScaling: scaling,
-            heartbeats: .init(intervalSeconds: heartbeatInterval, sent: sent.sent, failed: sent.failed, movesToAnotherReplica: sent.moves),
+            heartbeats: .init(
+                intervalSeconds: heartbeatInterval, sent: sent.sent, failed: sent.failed, movesToAnotherReplica: sent.moves,
+                meanMilliseconds: sent.sent == 0 ? 0 : sent.seconds * 1000 / Double(sent.sent), failures: sent.failures,
+                ofExpected: Double(sent.sent) / (beatingFor * Double(devices) / heartbeatInterval)),
             leaderTrials: leaderTrials, crashTrials: crashTrials, goals: goals)
         return try TideJSON.text(report)
     }

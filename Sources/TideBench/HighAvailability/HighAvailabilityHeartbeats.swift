@@ -20,7 +20,16 @@ final class HighAvailabilityHeartbeats: Sendable {
     private let agent: SimulatedDeployAgent
     private let http: HTTPClient
     private let senders: NIOLockedValueBox<[DeviceID: Sender]>
-    private let totals = NIOLockedValueBox((sent: 0, failed: 0, moves: 0))
+    private let totals = NIOLockedValueBox(Counts())
+
+    struct Counts: Sendable {
+        var sent = 0
+        var failed = 0
+        var moves = 0
+        /// Failed heartbeats by the status answered or the error.
+        var failures: [String: Int] = [:]
+        var seconds = 0.0
+    }
 
     init(members: [SimulatedFleet.Member], urls: [String], interval: Duration, token: String, agent: SimulatedDeployAgent, http: HTTPClient) {
         self.urls = urls
@@ -37,16 +46,17 @@ final class HighAvailabilityHeartbeats: Sendable {
     func stop(_ id: DeviceID) { senders.withLockedValue { _ = $0.removeValue(forKey: id) } }
 
     /// Heartbeats sent, failed, and moves to another URL so far.
-    var counts: (sent: Int, failed: Int, moves: Int) { totals.withLockedValue { $0 } }
+    var counts: Counts { totals.withLockedValue { $0 } }
 
-    /// Sends a heartbeat from every device each interval until cancelled, 64 at a time.
+    /// Sends a heartbeat from every device each interval until cancelled, 256 at a time.
     func run() async {
         while !Task.isCancelled {
             let started = ContinuousClock.now
             let ids = senders.withLockedValue { Array($0.keys) }
+            let size = ids.count / 256 + 1
             await withTaskGroup(of: Void.self) { group in
-                for chunk in stride(from: 0, to: ids.count, by: max(1, ids.count / 64 + 1)) {
-                    let slice = ids[chunk..<min(ids.count, chunk + max(1, ids.count / 64 + 1))]
+                for chunk in stride(from: 0, to: ids.count, by: size) {
+                    let slice = ids[chunk..<min(ids.count, chunk + size)]
                     group.addTask {
                         for id in slice where !Task.isCancelled { await self.beat(id) }
                     }
@@ -67,11 +77,17 @@ final class HighAvailabilityHeartbeats: Sendable {
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.body = .bytes(ByteBuffer(string:
             #"{"id": "\#(id.rawValue)", "health": {"cpuUsage": 0.1, "memoryUsage": 0.3}, "deployments": [\#(deployments)]}"#))
-        var ok = false
-        if let response = try? await http.execute(request, timeout: .seconds(2)) {
-            _ = try? await response.body.collect(upTo: 4096)
-            ok = response.status.code < 300
+        let sent = ContinuousClock.now
+        var failure: String?
+        do {
+            let response = try await http.execute(request, timeout: .seconds(2))
+            _ = try await response.body.collect(upTo: 4096)
+            if response.status.code >= 300 { failure = "HTTP \(response.status.code)" }
+        } catch {
+            failure = String(describing: error)
         }
+        let seconds = (ContinuousClock.now - sent).inSeconds
+        let ok = failure == nil
         let moved = senders.withLockedValue { senders -> Bool in
             guard var sender = senders[id] else { return false }
             var moved = false
@@ -90,7 +106,11 @@ final class HighAvailabilityHeartbeats: Sendable {
         }
         totals.withLockedValue {
             $0.sent += 1
-            if !ok { $0.failed += 1 }
+            $0.seconds += seconds
+            if let failure {
+                $0.failed += 1
+                $0.failures[failure, default: 0] += 1
+            }
             if moved { $0.moves += 1 }
         }
     }

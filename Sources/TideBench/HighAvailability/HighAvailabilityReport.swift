@@ -83,6 +83,10 @@ struct HighAvailabilityReport: Encodable {
         var sent: Int
         var failed: Int
         var movesToAnotherReplica: Int
+        var meanMilliseconds: Double
+        var failures: [String: Int]
+        /// Heartbeats sent over those an interval per device would have sent while they ran.
+        var ofExpected: Double
     }
 
     var build: String
