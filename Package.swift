@@ -195,7 +195,8 @@ let package = Package(
             name: "TideBench",
             dependencies: [
                 "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideResolver", "TidePackageFormat", "TideSupervisor",
-                "TidePlacement", "TideTLS", "TideFixtures", "TideHTTP",
+                "TidePlacement", "TideTLS", "TideFixtures", "TideHTTP", "TidePostgresStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -18,7 +18,7 @@ struct TideBench: AsyncParsableCommand {
         subcommands: [
             InventoryBenchmark.self, ResolveBenchmarkCommand.self, MonitorBenchmark.self, SupervisorBenchmarkCommand.self,
             DiscoveryBenchmark.self, SolveBenchmarkCommand.self, PlanBenchmarkCommand.self, DeployBenchmark.self,
-            FailoverBenchmark.self, EnrollBenchmark.self, MetricsBenchmark.self, DashboardFleet.self,
+            FailoverBenchmark.self, EnrollBenchmark.self, MetricsBenchmark.self, DashboardFleet.self, HighAvailabilityBenchmark.self,
         ]
     )
 }

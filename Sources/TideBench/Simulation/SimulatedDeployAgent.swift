@@ -85,6 +85,16 @@ final class SimulatedDeployAgent: Sendable {
         ledger.withLockedValue { ledger in ledger.installed.values.filter { $0[deployment] != nil }.count }
     }
 
+    /// The deployments `device` holds now, by generation (what its heartbeats report).
+    func installed(on device: DeviceID) -> [String: Int] {
+        ledger.withLockedValue { $0.installed[device] ?? [:] }
+    }
+
+    /// Devices that hold `deployment` now.
+    func holders(of deployment: String) -> Set<DeviceID> {
+        ledger.withLockedValue { ledger in Set(ledger.installed.filter { $0.value[deployment] != nil }.keys) }
+    }
+
     private func authorize(_ authorization: String?) throws(SimulatedDeployError) {
         guard let token else { return }
         guard authorization == "Bearer \(token)" else { throw .unauthorized }

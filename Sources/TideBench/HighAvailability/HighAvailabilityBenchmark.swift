@@ -1,0 +1,260 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import TideModel
+
+/// `tide-bench ha` (issue 19): three `tide server` replicas on one PostgreSQL database and a
+/// simulated fleet that heartbeats to them; times leader failover and a device crash while a
+/// replica is down, and measures API throughput and PostgreSQL load with one and three replicas.
+struct HighAvailabilityBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ha",
+        abstract: "High availability: leader SIGKILL to reconciliation, device crash with a replica down, API throughput with 1 and 3 replicas.",
+        discussion: """
+            Creates a fresh database through --datastore (an admin URL whose role may CREATE DATABASE; run \
+            through scripts/postgres-env and pass $TIDE_TEST_POSTGRES), starts --devices simulated devices in \
+            this process (each on its own 127.77.x.y address; they answer /health and their description and \
+            take POST /deploy without running Wasm), and three `tide server` replicas (r1-r3, fixed ports, \
+            --lease-ttl) as child processes. The devices are registered through the replicas in turn, then \
+            heartbeat every --heartbeat-interval, device i first to replica i mod 3, moving to the next URL \
+            after two failed heartbeats, as supervisors given every replica's URL do.
+
+            Leader trials: SIGKILL the leader, poll the survivors until one leads with reconcilingSince after \
+            the kill; restart the killed replica (same id, port, data) and wait until all three are listed. \
+            Crash trials: with a one-step deployment placed, SIGKILL a replica that does not lead, crash the \
+            device running the step (its listener closes, heartbeats stop) and time until the deployment is \
+            active with the step running on another device that received the node. Throughput: --concurrency \
+            clients for --load-seconds on GET /api/v1/devices and on label changes, spread over 3 replicas, \
+            then over 1 (the other two stopped), with pg_stat_database deltas and pg_stat_activity \
+            connections. Prints JSON (also to --json-out); progress on stderr unless --json. Use a release build.
+            """)
+
+    @Option(help: "Admin PostgreSQL URL (default: $TIDE_TEST_POSTGRES); the benchmark creates and drops its own database.")
+    var datastore: String?
+    @Option(help: "Simulated devices.") var devices = 10_000
+    @Option(help: "Leader failover trials.") var trials = 20
+    @Option(help: "Device crash trials (each with a replica down).") var crashTrials = 5
+    @Option(help: ArgumentHelp("The replicas' --lease-ttl.", valueName: "seconds")) var leaseTTL = 3.0
+    @Option(help: ArgumentHelp("Between heartbeats of each simulated device.", valueName: "seconds")) var heartbeatInterval = 1.0
+    @Option(help: "Concurrent API clients in the throughput runs.") var concurrency = 8
+    @Option(help: ArgumentHelp("Length of each throughput run.", valueName: "seconds")) var loadSeconds = 10.0
+    @Option(help: ArgumentHelp("A trial fails when nothing recovered after this long.", valueName: "seconds")) var giveUp = 60
+    @Option(help: ArgumentHelp("The bundled registry the replicas load (it must hold fibo 1.1).", valueName: "dir"))
+    var registry = "registry"
+    @Option(help: ArgumentHelp("Also write the JSON report to this file.", valueName: "file")) var jsonOut: String?
+    @Flag(help: "Keep the working directory (replica data and logs).") var keep = false
+    @Flag(help: "Print only the JSON report (no progress lines on stderr).") var json = false
+
+    static let leaderGoalMilliseconds = 5000.0
+    static let crashGoalMilliseconds = 3000.0
+
+    func validate() throws {
+        guard (1...60_000).contains(devices) else { throw ValidationError("--devices must be 1-60,000") }
+        guard trials >= 1, crashTrials >= 0 else { throw ValidationError("--trials must be at least 1, --crash-trials at least 0") }
+        guard leaseTTL >= 0.3, heartbeatInterval > 0, concurrency >= 1, loadSeconds > 0, giveUp >= 5 else {
+            throw ValidationError("--lease-ttl >= 0.3, --heartbeat-interval and --load-seconds > 0, --concurrency >= 1, --give-up >= 5")
+        }
+        guard !(datastore ?? ProcessInfo.processInfo.environment["TIDE_TEST_POSTGRES"] ?? "").isEmpty else {
+            throw ValidationError("--datastore postgres://... is required (or run through scripts/postgres-env, which sets TIDE_TEST_POSTGRES)")
+        }
+        var directory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: registry, isDirectory: &directory), directory.boolValue else {
+            throw ValidationError("no registry directory at \(registry); run from the repository root or pass --registry <dir>")
+        }
+    }
+
+    func run() async throws {
+        let admin = datastore ?? ProcessInfo.processInfo.environment["TIDE_TEST_POSTGRES"] ?? ""
+        let database = try await HighAvailabilityDatabase.create(admin: admin)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tide-bench-ha-\(UUID().uuidString)").path
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(2)
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        // Its own connection pool: the heartbeats' connections do not queue the load's requests.
+        let loadHTTP = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5))))
+        let outcome: Result<String, any Error>
+        do {
+            outcome = .success(try await measure(database: database, directory: directory, http: http, loadHTTP: loadHTTP))
+        } catch {
+            outcome = .failure(error)
+        }
+        try? await http.shutdown()
+        try? await loadHTTP.shutdown()
+        await database.drop()
+        switch outcome {
+        case .success(let report):
+            if !keep { try? FileManager.default.removeItem(atPath: directory) }
+            if let jsonOut {
+                do { try Data((report + "\n").utf8).write(to: URL(fileURLWithPath: jsonOut)) } catch {
+                    throw BenchFailure("cannot write \(jsonOut): \(error)")
+                }
+            }
+            print(report)
+        case .failure(let error):
+            throw BenchFailure("\(error)\nthe replicas' data and logs are kept in \(directory)")
+        }
+    }
+
+    private func measure(database: HighAvailabilityDatabase, directory: String, http: HTTPClient, loadHTTP: HTTPClient) async throws -> String {
+        let supervisorToken = UUID().uuidString
+        let agent = SimulatedDeployAgent(token: supervisorToken, cache: .process, client: http)
+        progress("starting \(devices) simulated devices")
+        let fleet = try await SimulatedFleet.start(count: devices, port: 43_000 + Int.random(in: 0..<2000), agent: agent)
+        let settings = [
+            "--insecure-http", "--no-mdns", "--registry", URL(fileURLWithPath: registry).standardizedFileURL.path,
+            "--datastore", database.url, "--lease-ttl", String(leaseTTL), "--supervisor-token", supervisorToken,
+            "--deploy-timeout", "5", "--log-level", "notice",
+        ]
+        let replicas: HighAvailabilityReplicas
+        do {
+            replicas = try HighAvailabilityReplicas(directory: directory, settings: settings)
+        } catch {
+            await fleet.shutdown()
+            throw error
+        }
+        let outcome: Result<String, any Error>
+        do {
+            outcome = .success(try await measure(
+                fleet: fleet, agent: agent, replicas: replicas, database: database, http: (http, loadHTTP), settings: settings,
+                supervisorToken: supervisorToken))
+        } catch {
+            outcome = .failure(error)
+        }
+        await replicas.stopAll()
+        await fleet.shutdown()
+        return try outcome.get()
+    }
+
+    private func measure(
+        fleet: SimulatedFleet, agent: SimulatedDeployAgent, replicas: HighAvailabilityReplicas, database: HighAvailabilityDatabase,
+        http clients: (fleet: HTTPClient, load: HTTPClient), settings: [String], supervisorToken: String
+    ) async throws -> String {
+        let http = clients.fleet
+        for id in ["r1", "r2", "r3"] {
+            progress("starting replica \(id)")
+            try await replicas.add(id)
+        }
+        _ = try await replicas.waitSettled()
+        let token = await replicas.operatorToken
+        let urls = await replicas.urls
+        progress("registering \(devices) simulated devices through the replicas")
+        let registration = try await register(fleet, urls: urls, token: token, http: http)
+        let heartbeats = HighAvailabilityHeartbeats(
+            members: fleet.members, urls: urls, interval: .milliseconds(Int(heartbeatInterval * 1000)), token: supervisorToken,
+            agent: agent, http: http)
+        let beatingSince = ContinuousClock.now
+        let beating = Task { await heartbeats.run() }
+        defer { beating.cancel() }
+        try await Task.sleep(for: .seconds(2 * heartbeatInterval + 1))
+
+        let trials = HighAvailabilityTrials(
+            replicas: replicas, fleet: fleet, agent: agent, heartbeats: heartbeats, giveUp: .seconds(giveUp), progress: progress)
+        var leaderTrials: [HighAvailabilityReport.LeaderTrial] = []
+        for trial in 0..<self.trials { leaderTrials.append(try await trials.leaderFailover(trial: trial)) }
+
+        var crashTrials: [HighAvailabilityReport.CrashTrial] = []
+        if self.crashTrials > 0 {
+            progress("deploying a one-step deployment")
+            _ = try await trials.deploy()
+            for trial in 0..<self.crashTrials { crashTrials.append(try await trials.deviceCrash(trial: trial)) }
+        }
+
+        var throughput: [HighAvailabilityReport.Throughput] = []
+        let labelled = Array(fleet.members.prefix(200).map(\.id))
+        for count in [3, 1] {
+            if count == 1 {
+                let leader = try await replicas.waitSettled()
+                for id in await replicas.running where id != leader {
+                    progress("stopping replica \(id) for the one-replica throughput run")
+                    await replicas.stop(id)
+                }
+                _ = try await replicas.waitSettled()
+            }
+            let running = await replicas.running
+            let load = HighAvailabilityLoad(
+                urls: await replicas.runningURLs, token: token, http: clients.load, concurrency: concurrency,
+                seconds: loadSeconds, database: database, devices: labelled)
+            for route in [HighAvailabilityLoad.Route.listDevices, .labelDevice] {
+                let result = try await load.measure(route) {
+                    var total = 0.0
+                    for id in running { total += await replicas.cpuSeconds(id) }
+                    return total
+                }
+                progress("\(route.rawValue), \(count) replica(s): \(Int(result.requestsPerSecond)) requests/s, \(result.failed) failed")
+                throughput.append(result)
+            }
+        }
+        beating.cancel()
+        let beatingFor = (ContinuousClock.now - beatingSince).inSeconds
+        let sent = heartbeats.counts
+
+        var scaling: [String: Double] = [:]
+        for route in Set(throughput.map(\.route)) {
+            guard let three = throughput.first(where: { $0.route == route && $0.replicas == 3 }),
+                let one = throughput.first(where: { $0.route == route && $0.replicas == 1 }), one.requestsPerSecond > 0
+            else { continue }
+            scaling[route] = three.requestsPerSecond / one.requestsPerSecond
+        }
+        let leader = HighAvailabilityReport.Figures(leaderTrials.map(\.reconcilingMilliseconds), goal: Self.leaderGoalMilliseconds)
+        let crash = crashTrials.isEmpty
+            ? nil : HighAvailabilityReport.Figures(crashTrials.map(\.milliseconds), goal: Self.crashGoalMilliseconds)
+        var goals = ["leaderFailoverP99Under5s": leader.goalMet]
+        if let crash { goals["deviceCrashWithReplicaDownP99Under3s"] = crash.goalMet }
+        let report = HighAvailabilityReport(
+            build: BuildMode.current, devices: devices, replicas: 3, leaseTTLSeconds: leaseTTL,
+            serverSettings: settings.map { $0 == supervisorToken ? "<token>" : ($0 == database.url ? "<database>" : $0) }
+                .joined(separator: " ") + " (probes and heartbeat timeouts at their defaults)",
+            registrationSeconds: registration, leaderFailover: leader,
+            leaderFailoverObserved: .init(leaderTrials.map(\.observedMilliseconds), goal: Self.leaderGoalMilliseconds),
+            deviceCrashWhileReplicaDown: crash, throughput: throughput, throughputScaling: scaling,
+            heartbeats: .init(
+                intervalSeconds: heartbeatInterval, sent: sent.sent, failed: sent.failed, movesToAnotherReplica: sent.moves,
+                meanMilliseconds: sent.sent == 0 ? 0 : sent.seconds * 1000 / Double(sent.sent), failures: sent.failures,
+                ofExpected: Double(sent.sent) / (beatingFor * Double(devices) / heartbeatInterval)),
+            leaderTrials: leaderTrials, crashTrials: crashTrials, goals: goals)
+        return try TideJSON.text(report)
+    }
+
+    /// Registers every device through the replicas in turn (50 at a time) and waits until all are alive.
+    private func register(_ fleet: SimulatedFleet, urls: [String], token: String, http: HTTPClient) async throws -> Double {
+        let started = ContinuousClock.now
+        let members = fleet.members
+        let port = fleet.port
+        let apis = urls.map { DeployBenchmarkAPI(base: $0, token: token, client: http) }
+        let failures = await withTaskGroup(of: String?.self) { group in
+            for chunk in stride(from: 0, to: members.count, by: 50) {
+                group.addTask {
+                    for index in chunk..<min(members.count, chunk + 50) {
+                        do throws(DeployBenchmarkError) {
+                            try await apis[index % apis.count].register(members[index], port: port)
+                        } catch {
+                            return error.description
+                        }
+                    }
+                    return nil
+                }
+            }
+            var failures: [String] = []
+            for await failure in group { if let failure { failures.append(failure) } }
+            return failures
+        }
+        if let failure = failures.first { throw BenchFailure("registering the simulated devices: \(failure)") }
+        let deadline = ContinuousClock.now + .seconds(120)
+        var alive = 0
+        while ContinuousClock.now < deadline {
+            alive = (try? await apis[0].aliveDevices(prefix: "sim-")) ?? alive
+            if alive == members.count { return (ContinuousClock.now - started).inSeconds }
+            try? await Task.sleep(for: .milliseconds(500))
+        }
+        throw BenchFailure("only \(alive) of \(members.count) simulated devices are alive 120 s after registering")
+    }
+
+    private var progress: @Sendable (String) -> Void {
+        let quiet = json
+        return { line in
+            guard !quiet else { return }
+            FileHandle.standardError.write(Data("bench ha: \(line)\n".utf8))
+        }
+    }
+}

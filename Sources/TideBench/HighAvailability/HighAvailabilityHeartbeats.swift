@@ -1,0 +1,117 @@
+import AsyncHTTPClient
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import TideModel
+
+/// Heartbeats of the simulated fleet to the replicas, as Tide supervisors given every replica's
+/// URL send them: device i starts at replica i mod n (so the load is spread), and moves to the
+/// next URL after two failed heartbeats in a row. Each heartbeat says what the device runs.
+final class HighAvailabilityHeartbeats: Sendable {
+    private struct Sender: Sendable {
+        var start: Int
+        var current = 0
+        var failures = 0
+    }
+
+    let urls: [String]
+    let interval: Duration
+    private let token: String
+    private let agent: SimulatedDeployAgent
+    private let http: HTTPClient
+    private let senders: NIOLockedValueBox<[DeviceID: Sender]>
+    private let totals = NIOLockedValueBox(Counts())
+
+    struct Counts: Sendable {
+        var sent = 0
+        var failed = 0
+        var moves = 0
+        /// Failed heartbeats by the status answered or the error.
+        var failures: [String: Int] = [:]
+        var seconds = 0.0
+    }
+
+    init(members: [SimulatedFleet.Member], urls: [String], interval: Duration, token: String, agent: SimulatedDeployAgent, http: HTTPClient) {
+        self.urls = urls
+        self.interval = interval
+        self.token = token
+        self.agent = agent
+        self.http = http
+        var senders: [DeviceID: Sender] = [:]
+        for (index, member) in members.enumerated() { senders[member.id] = Sender(start: index % max(1, urls.count)) }
+        self.senders = NIOLockedValueBox(senders)
+    }
+
+    /// A crashed device sends nothing more.
+    func stop(_ id: DeviceID) { senders.withLockedValue { _ = $0.removeValue(forKey: id) } }
+
+    /// Heartbeats sent, failed, and moves to another URL so far.
+    var counts: Counts { totals.withLockedValue { $0 } }
+
+    /// Sends a heartbeat from every device each interval until cancelled, 256 at a time.
+    func run() async {
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            let ids = senders.withLockedValue { Array($0.keys) }
+            let size = ids.count / 256 + 1
+            await withTaskGroup(of: Void.self) { group in
+                for chunk in stride(from: 0, to: ids.count, by: size) {
+                    let slice = ids[chunk..<min(ids.count, chunk + size)]
+                    group.addTask {
+                        for id in slice where !Task.isCancelled { await self.beat(id) }
+                    }
+                }
+            }
+            try? await Task.sleep(until: started + interval, clock: .continuous)
+        }
+    }
+
+    private func beat(_ id: DeviceID) async {
+        guard let sender = senders.withLockedValue({ $0[id] }) else { return }
+        let url = urls[(sender.start + sender.current) % urls.count]
+        let deployments = agent.installed(on: id).sorted { $0.key < $1.key }
+            .map { #"{"id": "\#($0.key)", "generation": \#($0.value)}"# }.joined(separator: ", ")
+        var request = HTTPClientRequest(url: url + "/file/device/heartbeat")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.body = .bytes(ByteBuffer(string:
+            #"{"id": "\#(id.rawValue)", "health": {"cpuUsage": 0.1, "memoryUsage": 0.3}, "deployments": [\#(deployments)]}"#))
+        let sent = ContinuousClock.now
+        var failure: String?
+        do {
+            let response = try await http.execute(request, timeout: .seconds(2))
+            _ = try await response.body.collect(upTo: 4096)
+            if response.status.code >= 300 { failure = "HTTP \(response.status.code)" }
+        } catch {
+            failure = String(describing: error)
+        }
+        let seconds = (ContinuousClock.now - sent).inSeconds
+        let ok = failure == nil
+        let moved = senders.withLockedValue { senders -> Bool in
+            guard var sender = senders[id] else { return false }
+            var moved = false
+            if ok {
+                sender.failures = 0
+            } else {
+                sender.failures += 1
+                if sender.failures >= 2 {
+                    sender.failures = 0
+                    sender.current += 1
+                    moved = true
+                }
+            }
+            senders[id] = sender
+            return moved
+        }
+        totals.withLockedValue {
+            $0.sent += 1
+            $0.seconds += seconds
+            if let failure {
+                $0.failed += 1
+                $0.failures[failure, default: 0] += 1
+            }
+            if moved { $0.moves += 1 }
+        }
+    }
+}
