@@ -48,18 +48,12 @@ public final class PostgresFleetStore: FleetStore, Service {
         _ body: (PostgresFleetStore) async throws -> Result
     ) async throws -> Result {
         let store = PostgresFleetStore(url: url, logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            // Leases wait for the pool; the signal only keeps them from racing its start.
-            let (started, signal) = AsyncStream<Void>.makeStream()
-            group.addTask {
-                signal.finish()
-                await store.run()
-            }
-            defer { group.cancelAll() }
-            for await _ in started {}
-            try await store.migrate()
-            return try await body(store)
-        }
+        // Detached, so that a graceful shutdown of the caller's services does not reach the pool:
+        // they still read and write as they stop. The pool stops when the body has returned.
+        let pool = Task.detached { await store.run() }
+        defer { pool.cancel() }
+        try await store.migrate()
+        return try await body(store)
     }
 
     // MARK: Plumbing

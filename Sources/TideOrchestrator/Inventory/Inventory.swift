@@ -372,13 +372,16 @@ public actor Inventory {
     /// With several replicas, `watch` says which devices are this replica's to watch, and a sign
     /// of life another replica received (the shared last-seen) counts as a heartbeat here.
     public func dueProbes(schedule: ProbeSchedule, watch: WatchedDevices = .all) async -> [(id: DeviceID, endpoint: DeviceEndpoint)] {
-        await enterWrites()
-        defer { writes.leave() }
         let now = ContinuousClock.now
+        // Read outside the gate: heartbeats and other changes need not wait for the datastore.
+        var shared: [DeviceID: Date]?
         if watch.sharesLastSeen, now - lastSharedRead >= watch.sharedReadInterval {
             lastSharedRead = now
-            await adoptSharedLastSeen(watch: watch, timeout: schedule.heartbeatTimeout)
+            shared = await sharedLastSeen(watch: watch)
         }
+        await enterWrites()
+        defer { writes.leave() }
+        if let shared { await adopt(shared, timeout: schedule.heartbeatTimeout) }
         let wallNow = Date()
         for (id, last) in lastHeartbeat where liveness[id]?.heartbeatsMissing != true && watch.watches(id) {
             let silence = wallNow.timeIntervalSince(last)
@@ -396,17 +399,20 @@ public actor Inventory {
         return due
     }
 
-    /// Takes the newer last-seen of the watched devices from the shared store: heartbeats that
-    /// reached another replica keep a device from looking silent here.
-    private func adoptSharedLastSeen(watch: WatchedDevices, timeout: Duration) async {
+    /// When the watched devices were last seen, by any replica (the shared store).
+    private func sharedLastSeen(watch: WatchedDevices) async -> [DeviceID: Date]? {
         let watched = devices.values.filter { $0.trust != .revoked && watch.watches($0.id) }.map(\.id)
-        let seen: [DeviceID: Date]
         do {
-            seen = try await store.lastSeen(of: watched)
+            return try await store.lastSeen(of: watched)
         } catch {
             logger.warning("cannot read when the watched devices were last seen: \(error)")
-            return
+            return nil
         }
+    }
+
+    /// Takes the newer last-seen of the watched devices: heartbeats that reached another replica
+    /// keep a device from looking silent here.
+    private func adopt(_ seen: [DeviceID: Date], timeout: Duration) async {
         let recent = Date().addingTimeInterval(-timeout.inSeconds)
         for (id, time) in seen where time > recent && time > (lastHeartbeat[id] ?? .distantPast) {
             lastHeartbeat[id] = time
