@@ -94,7 +94,7 @@ struct ClusterKeeper: Service {
             do {
                 try await leaving.releaseLease(for: replica)
                 try await leaving.leaveCluster(replica)
-                log.info("replica \(replica) left the cluster")
+                log.notice("replica \(replica) handed its lease on and left the cluster")
             } catch {
                 log.warning("replica \(replica) could not hand its lease on as it stopped: \(error); another replica takes it when it expires")
             }

@@ -85,7 +85,8 @@ actor Wakeups {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.suspend() }
             group.addTask {
-                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                // Signals also when cancelled: the waiting child ends only by a signal.
+                try? await Task.sleep(for: timeout)
                 await self.signal(0)
             }
             await group.next()

@@ -109,9 +109,30 @@ struct HighAvailabilityTests {
         }
     }
 
+    @Test("SIGTERM of the leader: it hands the lease on as it stops, and another replica leads long before the lease would run out")
+    func leaderStopsCleanly() async throws {
+        try await PostgresTestDatabase.withFresh { database in
+            // A 10 s lease: a takeover within 3 s can only be the hand-over.
+            let set = try await ReplicaSet.start(2, database: database, leaseTTL: 10)
+            defer { set.stop() }
+            #expect(try await eventually(timeout: .seconds(30)) { await set.settled() }, "\(set.logs())")
+            let leader = try #require(try await set.leader())
+            let other = try #require(set.ids.first { $0 != leader })
+            let stopped = ContinuousClock.now
+            set.replicas[leader]?.signal(SIGTERM)
+            #expect(try await eventually(timeout: .seconds(8)) { set.replicas[leader]?.process.isRunning == false }, "\(set.logs())")
+            #expect(try await eventually(timeout: .seconds(3)) {
+                let status = try await set.client(other).cluster()
+                return status.leading && status.replicas.map(\.id) == [other]
+            }, "\(set.logs())")
+            #expect(ContinuousClock.now - stopped < .seconds(8))
+            #expect(set.replicas[leader]?.output().contains("replica \(leader) handed its lease on and left the cluster") == true, "\(set.logs())")
+        }
+    }
+
     @Test(
         "PostgreSQL restarted under three replicas: they reconnect, lose nothing, and deploy again",
-        .disabled("hangs after the restart here: the restart script outlives its 60 s wait and a later run does not answer; see the session note of issue 19"))
+        .disabled("hangs here after the restart (the restart script is not seen to exit within its minute, and the test does not finish); by hand the replicas reconnect: see the session note of issue 19"))
     func databaseRestart() async throws {
         let restart = try #require(ProcessInfo.processInfo.environment["TIDE_TEST_POSTGRES_RESTART"], "run through scripts/postgres-env")
         try await PostgresTestDatabase.withFresh { database in
