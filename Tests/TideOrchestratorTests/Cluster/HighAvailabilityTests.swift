@@ -65,8 +65,12 @@ struct HighAvailabilityTests {
             #expect(try await eventually(timeout: .seconds(15)) { try await client.deployment("ha").installed[a] == nil }, "\(set.logs())")
 
             // Every surviving replica shows the same event log.
-            let logs = try await survivors.asyncMap { try await set.client($0).events(tail: 200).events.map(\.id) }
-            #expect(Set(logs.map { $0 }).count == 1, "\(logs)")
+            // (Events may still be committed between the reads: equal once they settle.)
+            var logs: [[Int64]] = []
+            #expect(try await eventually(timeout: .seconds(15)) {
+                logs = try await survivors.asyncMap { try await set.client($0).events(tail: 200).events.map(\.id) }
+                return Set(logs).count == 1
+            }, "\(logs)")
             #expect(logs.first?.isEmpty == false)
         }
     }
@@ -98,12 +102,13 @@ struct HighAvailabilityTests {
             let killed = ContinuousClock.now
             set.kill(watcher)
             set.supervisor(watched.name)?.signal(SIGKILL)
-            #expect(try await eventually(timeout: .seconds(20)) {
+            // Goal 3 s (tide-bench ha measures it); 10x here, a hang guard on a loaded machine.
+            #expect(try await eventually(timeout: .seconds(30)) {
                 let deployment = try await client.deployment("ha")
                 return deployment.status == .active && deployment.step("f")?.device != watched.id
             }, "\(set.logs())")
             let moved = ContinuousClock.now - killed
-            #expect(moved < .seconds(20), "the step moved after \(moved)")
+            #expect(moved < .seconds(30), "the step moved after \(moved)")
             #expect(try await client.device(watched.id).status == .dead)
             #expect(try await client.run("ha", inputs: ["n": .number(10)]).result == .number(55))
         }
@@ -112,20 +117,20 @@ struct HighAvailabilityTests {
     @Test("SIGTERM of the leader: it hands the lease on as it stops, and another replica leads long before the lease would run out")
     func leaderStopsCleanly() async throws {
         try await PostgresTestDatabase.withFresh { database in
-            // A 10 s lease: a takeover within 3 s can only be the hand-over.
-            let set = try await ReplicaSet.start(2, database: database, leaseTTL: 10)
+            // A 60 s lease: a takeover within 30 s (10x the 3 s goal) can only be the hand-over.
+            let set = try await ReplicaSet.start(2, database: database, leaseTTL: 60)
             defer { set.stop() }
             #expect(try await eventually(timeout: .seconds(30)) { await set.settled() }, "\(set.logs())")
             let leader = try #require(try await set.leader())
             let other = try #require(set.ids.first { $0 != leader })
             let stopped = ContinuousClock.now
             set.replicas[leader]?.signal(SIGTERM)
-            #expect(try await eventually(timeout: .seconds(8)) { set.replicas[leader]?.process.isRunning == false }, "\(set.logs())")
-            #expect(try await eventually(timeout: .seconds(3)) {
+            #expect(try await eventually(timeout: .seconds(20)) { set.replicas[leader]?.process.isRunning == false }, "\(set.logs())")
+            #expect(try await eventually(timeout: .seconds(30)) {
                 let status = try await set.client(other).cluster()
                 return status.leading && status.replicas.map(\.id) == [other]
             }, "\(set.logs())")
-            #expect(ContinuousClock.now - stopped < .seconds(8))
+            #expect(ContinuousClock.now - stopped < .seconds(50))
             #expect(set.replicas[leader]?.output().contains("replica \(leader) handed its lease on and left the cluster") == true, "\(set.logs())")
         }
     }
