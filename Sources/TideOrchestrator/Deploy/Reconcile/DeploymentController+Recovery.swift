@@ -118,10 +118,14 @@ extension DeploymentController {
     /// removed deployments, or of steps that moved away, are deleted; a node older than the one
     /// the device should run is pushed again; a node at the current generation is accepted.
     func observe(_ device: DeviceID, running reported: [Heartbeat.DeploymentState]) async {
+        await observe(device, running: Dictionary(reported.map { ($0.id, Int64($0.generation)) }) { a, _ in a })
+    }
+
+    /// `observe` with the report as deployment -> generation (as the shared store keeps it).
+    func observe(_ device: DeviceID, running current: [String: Int64]) async {
         // Another replica leads: it settles what the device runs (from the shared store).
         guard cluster.mayLead() else { return }
         let now = Date()
-        let current = Dictionary(reported.map { ($0.id, Int64($0.generation)) }) { a, _ in a }
         if let last = observations[device], last.reported == current, now.timeIntervalSince(last.at) < 10 { return }
         observations[device] = (current, now)
         var names = Set(current.keys)

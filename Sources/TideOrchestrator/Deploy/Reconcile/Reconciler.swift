@@ -117,8 +117,7 @@ struct Reconciler: Service {
             if let updates = try? await store.health(seenAfter: since) {
                 for update in updates {
                     guard let reported = update.reported else { continue }
-                    let states = reported.map { Heartbeat.DeploymentState(id: $0.key, generation: Int($0.value)) }
-                    await controller.observe(update.device, running: states)
+                    await controller.observe(update.device, running: reported)
                 }
                 since = asked.addingTimeInterval(-Self.reportOverlap)
             }
