@@ -49,6 +49,22 @@ public final class TideStore: Sendable {
         try read("loading device \(id)") { db in try DeviceRecord.fetchOne(db, key: id.rawValue) }?.device()
     }
 
+    /// Those of `ids` the store holds, in one read (any order).
+    public func devices(_ ids: [DeviceID]) throws(StoreError) -> [Device] {
+        guard !ids.isEmpty else { return [] }
+        let records = try read("loading \(ids.count) devices") { db in
+            var records: [DeviceRecord] = []
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+                records += try DeviceRecord.fetchAll(db, keys: chunk.map(\.rawValue))
+            }
+            return records
+        }
+        var devices: [Device] = []
+        devices.reserveCapacity(records.count)
+        for record in records { devices.append(try record.device()) }
+        return devices
+    }
+
     /// The device that answers at `endpoint`, if any.
     public func deviceID(at endpoint: DeviceEndpoint) throws(StoreError) -> DeviceID? {
         try read("looking up \(endpoint)") { db in

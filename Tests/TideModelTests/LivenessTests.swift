@@ -17,13 +17,29 @@ struct LivenessTests {
         #expect(policy.assess(current: .suspect, liveness: &state, evidence: .probeFailed(.timeout)) == .dead)
     }
 
-    @Test("silent heartbeats make a device suspect; a failed probe then makes it dead; a heartbeat revives")
+    @Test("silent heartbeats change nothing until the probe they trigger fails, which makes the device dead; a heartbeat revives")
     func heartbeats() {
         var state = Liveness()
-        #expect(policy.assess(current: .alive, liveness: &state, evidence: .heartbeatsMissing) == .suspect)
-        #expect(policy.assess(current: .suspect, liveness: &state, evidence: .probeFailed(.timeout)) == .dead)
+        #expect(policy.assess(current: .alive, liveness: &state, evidence: .heartbeatsMissing(probed: true)) == .alive)
+        #expect(state.heartbeatsMissing)
+        #expect(policy.assess(current: .alive, liveness: &state, evidence: .probeFailed(.timeout)) == .dead)
         #expect(policy.assess(current: .dead, liveness: &state, evidence: .heartbeat) == .alive)
         #expect(state == Liveness())
+    }
+
+    @Test("silent heartbeats answered by the probe leave the device alive")
+    func silenceAnswered() {
+        var state = Liveness()
+        #expect(policy.assess(current: .alive, liveness: &state, evidence: .heartbeatsMissing(probed: true)) == .alive)
+        #expect(policy.assess(current: .alive, liveness: &state, evidence: .probeAnswered) == .alive)
+        #expect(state.consecutiveFailures == 0)
+    }
+
+    @Test("a device that cannot be probed is suspect when its heartbeats stop, never dead on silence alone")
+    func silenceUnprobed() {
+        var state = Liveness()
+        #expect(policy.assess(current: .alive, liveness: &state, evidence: .heartbeatsMissing(probed: false)) == .suspect)
+        #expect(policy.assess(current: .suspect, liveness: &state, evidence: .heartbeatsMissing(probed: false)) == .suspect)
     }
 
     @Test("a goodbye is suspicion, never death on its own")

@@ -7,8 +7,11 @@ public enum LivenessEvidence: Sendable, Equatable {
     /// A Tide supervisor's heartbeat arrived.
     case heartbeat
     case probeFailed(ProbeFailure)
-    /// A device that sends heartbeats has not sent one for longer than the policy allows.
-    case heartbeatsMissing
+    /// A device that sends heartbeats has not sent one for longer than the policy allows. One
+    /// that can be `probed` is probed at once and keeps its status until the probe tells: silence
+    /// alone is no failure (its heartbeats may be on their way to another replica), and a failed
+    /// probe then makes it dead, two independent signals. One that cannot be probed is suspect.
+    case heartbeatsMissing(probed: Bool)
     /// Its mDNS announcement was withdrawn (a goodbye).
     case announcementWithdrawn
 
@@ -52,9 +55,9 @@ extension HealthPolicy {
             var status = self.status(afterConsecutiveFailures: liveness.consecutiveFailures)
             if liveness.consecutiveRefusals >= refusedDeadAfter || liveness.heartbeatsMissing { status = .dead }
             return max(current, status)
-        case .heartbeatsMissing:
+        case .heartbeatsMissing(let probed):
             liveness.heartbeatsMissing = true
-            return max(current, .suspect)
+            return probed ? current : max(current, .suspect)
         case .announcementWithdrawn:
             return max(current, .suspect)
         }

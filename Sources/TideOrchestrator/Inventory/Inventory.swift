@@ -367,8 +367,9 @@ public actor Inventory {
         for id in devices.keys where nextProbe[id] == nil { nextProbe[id] = first }
     }
 
-    /// The devices to probe now, each scheduled for its next probe. Heartbeats that stopped are
-    /// evidence too: such a device becomes suspect and is probed at once.
+    /// The devices to probe now, each scheduled for its next probe. A device whose heartbeats
+    /// arrive is not probed; one whose heartbeats stopped is probed at once (and is suspect when
+    /// it cannot be probed).
     /// With several replicas, `watch` says which devices are this replica's to watch, and a sign
     /// of life another replica received (the shared last-seen) counts as a heartbeat here.
     public func dueProbes(schedule: ProbeSchedule, watch: WatchedDevices = .all) async -> [(id: DeviceID, endpoint: DeviceEndpoint)] {
@@ -383,16 +384,26 @@ public actor Inventory {
         defer { writes.leave() }
         if let shared { await adopt(shared, timeout: schedule.heartbeatTimeout) }
         let wallNow = Date()
+        let timeout = schedule.heartbeatTimeout.inSeconds
         for (id, last) in lastHeartbeat where liveness[id]?.heartbeatsMissing != true && watch.watches(id) {
             let silence = wallNow.timeIntervalSince(last)
-            if silence > schedule.heartbeatTimeout.inSeconds {
-                await apply(.heartbeatsMissing, to: id, detail: "no heartbeat for \(String(format: "%.1f", silence)) s")
-            }
+            guard silence > timeout else { continue }
+            let probed = devices[id]?.endpoint != nil
+            logger.debug("no heartbeat from \(id) for \(String(format: "%.1f", silence)) s\(probed ? ": probing it now" : "")")
+            await apply(.heartbeatsMissing(probed: probed), to: id, detail: "no heartbeat for \(String(format: "%.1f", silence)) s")
+            if probed { nextProbe[id] = nil }
         }
         var due: [(id: DeviceID, endpoint: DeviceEndpoint)] = []
         for device in devices.values where device.trust != .revoked && watch.watches(device.id) {
             guard let endpoint = device.endpoint else { continue }
             if let next = nextProbe[device.id], next > now { continue }
+            // Heartbeats that keep arriving are the proof of life: no probe while they do.
+            if liveness[device.id]?.heartbeatsMissing != true, let last = lastHeartbeat[device.id],
+                wallNow.timeIntervalSince(last) <= timeout
+            {
+                nextProbe[device.id] = now + schedule.interval
+                continue
+            }
             due.append((device.id, endpoint))
             nextProbe[device.id] = now + (device.status == .suspect ? schedule.quickRecheck : schedule.interval)
         }
@@ -514,15 +525,15 @@ public actor Inventory {
         guard !ids.isEmpty else { return }
         await enterWrites()
         defer { writes.leave() }
+        let stored: [DeviceID: Device]
+        do {
+            stored = Dictionary(try await store.devices(Array(ids)).map { ($0.id, $0) }) { first, _ in first }
+        } catch {
+            logger.error("cannot read \(ids.count) device(s) after another replica changed them: \(error)")
+            return
+        }
         for id in ids {
-            let stored: Device?
-            do {
-                stored = try await store.device(id)
-            } catch {
-                logger.error("cannot read device \(id) after another replica changed it: \(error)")
-                continue
-            }
-            guard var device = stored else {
+            guard var device = stored[id] else {
                 forget(id)
                 continue
             }

@@ -29,6 +29,19 @@ extension PostgresFleetStore {
         }?.device()
     }
 
+    public func devices(_ ids: [DeviceID]) async throws(StoreError) -> [Device] {
+        guard !ids.isEmpty else { return [] }
+        let texts = ids.map(\.rawValue)
+        let records = try await read("loading \(ids.count) devices") { connection in
+            try await rows("SELECT \(unescaped: Self.deviceColumns) FROM device WHERE id = ANY(\(texts)::text[])", on: connection)
+                .map(Self.deviceRecord)
+        }
+        var devices: [Device] = []
+        devices.reserveCapacity(records.count)
+        for record in records { devices.append(try record.device()) }
+        return devices
+    }
+
     public func deviceID(at endpoint: DeviceEndpoint) async throws(StoreError) -> DeviceID? {
         try await read("looking up \(endpoint)") { connection in
             try await rows(

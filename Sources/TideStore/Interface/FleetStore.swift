@@ -20,6 +20,8 @@ public protocol FleetStore: Sendable {
 
     func allDevices() async throws(StoreError) -> [Device]
     func device(_ id: DeviceID) async throws(StoreError) -> Device?
+    /// Those of `ids` the store holds, in one read (any order).
+    func devices(_ ids: [DeviceID]) async throws(StoreError) -> [Device]
     /// The device that answers at `endpoint`, if any.
     func deviceID(at endpoint: DeviceEndpoint) async throws(StoreError) -> DeviceID?
     /// Inserts or replaces `device` (and the endpoints it answers on), with `event`, atomically.

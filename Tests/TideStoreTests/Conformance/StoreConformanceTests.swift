@@ -78,6 +78,8 @@ struct StoreConformanceTests {
             #expect(try await store.device(bare.id) == bare)
             #expect(try await store.device(DeviceID("missing")) == nil)
             #expect(try await store.allDevices() == [full, bare])
+            #expect(try await store.devices([bare.id, DeviceID("missing"), full.id]).sorted { $0.id < $1.id } == [full, bare])
+            #expect(try await store.devices([]).isEmpty)
 
             #expect(try await store.deviceID(at: DeviceEndpoint(host: "127.0.0.1", port: 5000)) == full.id)
             #expect(try await store.deviceID(at: DeviceEndpoint(host: "10.0.0.7", port: 5000)) == full.id)
@@ -101,8 +103,11 @@ struct StoreConformanceTests {
             try await store.forgetRemoval(of: [full.id])
             #expect(try await store.removedDevices().isEmpty)
 
-            try await store.insert((0..<20).map { StoreTests.device("bulk\($0)", port: 7000 + $0) })
-            #expect(try await store.allDevices().count == 21)
+            try await store.insert((0..<1200).map { StoreTests.device("bulk\($0)", port: 7000 + $0) })
+            #expect(try await store.allDevices().count == 1201)
+            // More ids than one statement takes on SQLite (chunks of 500).
+            let many = (0..<1200).map { DeviceID("bulk\($0)") }
+            #expect(Set(try await store.devices(many).map(\.id)) == Set(many))
         }
     }
 
