@@ -13,7 +13,11 @@ public struct ClusterSettings: Sendable, Equatable {
     /// Between attempts of a replica that does not lead to take an expired lease.
     public var followerPoll: Duration = .milliseconds(500)
     /// A replica not heard of for this long is dead: its devices are watched by the others.
-    public var liveWindow: Duration = .seconds(3)
+    /// Shorter than the lease: a device that fails while its watcher is down must still be found
+    /// within seconds.
+    public var liveWindow: Duration = .milliseconds(1500)
+    /// Between heartbeats of a replica (its row in `tide_replica`): three per live window.
+    public var replicaHeartbeat: Duration = .milliseconds(500)
     /// Between writes of the health and last-seen this replica received, so that the replica
     /// watching a device sees its heartbeats.
     public var healthFlushInterval: Duration = .milliseconds(250)
@@ -23,12 +27,14 @@ public struct ClusterSettings: Sendable, Equatable {
     public init() {}
 
     /// Timing derived from one lease ttl: renewal every third of it, a follower tries every
-    /// sixth (at most every half second), and a replica unheard of for a ttl is dead.
+    /// sixth (at most every half second), and a replica unheard of for the ttl (at most 1.5 s) is
+    /// dead; replicas heartbeat three times per live window.
     public init(leaseTTL: Duration) {
         self.leaseTTL = leaseTTL
         renewInterval = leaseTTL / 3
         followerPoll = min(.milliseconds(500), leaseTTL / 6)
-        liveWindow = leaseTTL
+        liveWindow = min(leaseTTL, .milliseconds(1500))
+        replicaHeartbeat = liveWindow / 3
     }
 }
 
@@ -84,7 +90,7 @@ struct ClusterKeeper: Service {
                         wasLeading = false
                     }
                 }
-                let pause = cluster.mayLead() ? settings.renewInterval : settings.followerPoll
+                let pause = min(cluster.mayLead() ? settings.renewInterval : settings.followerPoll, settings.replicaHeartbeat)
                 guard (try? await Task.sleep(for: pause)) != nil else { break }
             }
         }
