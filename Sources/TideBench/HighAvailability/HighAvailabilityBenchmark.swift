@@ -38,6 +38,8 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Between heartbeats of each simulated device.", valueName: "seconds")) var heartbeatInterval = 1.0
     @Option(help: "Concurrent API clients in the throughput runs.") var concurrency = 8
     @Option(help: ArgumentHelp("Length of each throughput run.", valueName: "seconds")) var loadSeconds = 10.0
+    @Option(help: ArgumentHelp("Length of the steady run (heartbeats only, nothing failing) before the trials.", valueName: "seconds"))
+    var steadySeconds = 20.0
     @Option(help: ArgumentHelp("A trial fails when nothing recovered after this long.", valueName: "seconds")) var giveUp = 60
     @Option(help: ArgumentHelp("The bundled registry the replicas load (it must hold fibo 1.1).", valueName: "dir"))
     var registry = "registry"
@@ -51,8 +53,8 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
     func validate() throws {
         guard (1...60_000).contains(devices) else { throw ValidationError("--devices must be 1-60,000") }
         guard trials >= 1, crashTrials >= 0 else { throw ValidationError("--trials must be at least 1, --crash-trials at least 0") }
-        guard leaseTTL >= 0.3, heartbeatInterval > 0, concurrency >= 1, loadSeconds > 0, giveUp >= 5 else {
-            throw ValidationError("--lease-ttl >= 0.3, --heartbeat-interval and --load-seconds > 0, --concurrency >= 1, --give-up >= 5")
+        guard leaseTTL >= 0.3, heartbeatInterval > 0, concurrency >= 1, loadSeconds > 0, steadySeconds > 0, giveUp >= 5 else {
+            throw ValidationError("--lease-ttl >= 0.3, --heartbeat-interval, --load-seconds and --steady-seconds > 0, --concurrency >= 1, --give-up >= 5")
         }
         guard !(datastore ?? ProcessInfo.processInfo.environment["TIDE_TEST_POSTGRES"] ?? "").isEmpty else {
             throw ValidationError("--datastore postgres://... is required (or run through scripts/postgres-env, which sets TIDE_TEST_POSTGRES)")
@@ -147,6 +149,10 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
         let beating = Task { await heartbeats.run() }
         defer { beating.cancel() }
         try await Task.sleep(for: .seconds(2 * heartbeatInterval + 1))
+        let steady = try await measureSteady(heartbeats: heartbeats, replicas: replicas, database: database)
+        progress(
+            "steady: \(Int(steady.heartbeatsPerSecond)) heartbeats/s (\(Int(steady.heartbeatsOfExpected * 100))% of expected), "
+                + "\(steady.events.values.reduce(0, +)) events, \(String(format: "%.2f", steady.replicaCPUCores)) replica cores")
 
         let trials = HighAvailabilityTrials(
             replicas: replicas, fleet: fleet, agent: agent, heartbeats: heartbeats, giveUp: .seconds(giveUp), progress: progress)
@@ -205,7 +211,7 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
             build: BuildMode.current, devices: devices, replicas: 3, leaseTTLSeconds: leaseTTL,
             serverSettings: settings.map { $0 == supervisorToken ? "<token>" : ($0 == database.url ? "<database>" : $0) }
                 .joined(separator: " ") + " (probes and heartbeat timeouts at their defaults)",
-            registrationSeconds: registration, leaderFailover: leader,
+            registrationSeconds: registration, steady: steady, leaderFailover: leader,
             leaderFailoverObserved: .init(leaderTrials.map(\.observedMilliseconds), goal: Self.leaderGoalMilliseconds),
             deviceCrashWhileReplicaDown: crash, throughput: throughput, throughputScaling: scaling,
             heartbeats: .init(
@@ -214,6 +220,40 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
                 ofExpected: Double(sent.sent) / (beatingFor * Double(devices) / heartbeatInterval)),
             leaderTrials: leaderTrials, crashTrials: crashTrials, goals: goals)
         return try TideJSON.text(report)
+    }
+
+    /// Heartbeats only, for --steady-seconds: their rate and latency, the events written (none
+    /// is expected: nothing fails), replica CPU and PostgreSQL load.
+    private func measureSteady(
+        heartbeats: HighAvailabilityHeartbeats, replicas: HighAvailabilityReplicas, database: HighAvailabilityDatabase
+    ) async throws -> HighAvailabilityReport.Steady {
+        progress("steady run: heartbeats only for \(steadySeconds) s")
+        let running = await replicas.running
+        func cpu() async -> Double {
+            var total = 0.0
+            for id in running { total += await replicas.cpuSeconds(id) }
+            return total
+        }
+        let lastEvent = try await database.lastEventID()
+        let counters = try await database.counters()
+        let sent = heartbeats.counts
+        let cpuBefore = await cpu()
+        let started = ContinuousClock.now
+        var connections: [Int] = []
+        while ContinuousClock.now < started + .milliseconds(Int(steadySeconds * 1000)) {
+            try await Task.sleep(for: .seconds(1))
+            if let now = try? await database.counters() { connections.append(now.connections) }
+        }
+        let wall = (ContinuousClock.now - started).inSeconds
+        let after = heartbeats.counts
+        let cores = (await cpu() - cpuBefore) / wall
+        let postgres = HighAvailabilityReport.Postgres(from: counters, to: try await database.counters(), seconds: wall, connections: connections)
+        let count = after.sent - sent.sent
+        return HighAvailabilityReport.Steady(
+            seconds: wall, heartbeatsPerSecond: Double(count) / wall,
+            heartbeatsOfExpected: Double(count) / (wall * Double(devices) / heartbeatInterval), heartbeatsFailed: after.failed - sent.failed,
+            heartbeatMeanMilliseconds: count == 0 ? 0 : (after.seconds - sent.seconds) * 1000 / Double(count),
+            events: try await database.eventKinds(after: lastEvent), replicaCPUCores: cores, postgres: postgres)
     }
 
     /// Registers every device through the replicas in turn (50 at a time) and waits until all are alive.

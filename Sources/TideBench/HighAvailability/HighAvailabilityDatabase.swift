@@ -68,14 +68,38 @@ struct HighAvailabilityDatabase: Sendable {
         return counters
     }
 
+    /// The newest event id of the benchmark's database (0 when there is none).
+    func lastEventID() async throws -> Int64 {
+        var last: Int64 = 0
+        try await withConnection(database: true) { connection in
+            let rows = try await connection.query("SELECT coalesce(max(id), 0) :: bigint FROM event", logger: Self.logger)
+            for try await id in rows.decode(Int64.self) { last = id }
+        }
+        return last
+    }
+
+    /// Events after `id`, counted by kind.
+    func eventKinds(after id: Int64) async throws -> [String: Int] {
+        var kinds: [String: Int] = [:]
+        try await withConnection(database: true) { connection in
+            let rows = try await connection.query(
+                "SELECT kind, count(*) :: bigint FROM event WHERE id > \(id) GROUP BY kind", logger: Self.logger)
+            for try await (kind, count) in rows.decode((String, Int64).self) { kinds[kind] = Int(count) }
+        }
+        return kinds
+    }
+
     private func adminQuery(_ sql: String) async throws {
         try await withConnection { connection in
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Self.logger)
         }
     }
 
-    private func withConnection(_ body: (PostgresConnection) async throws -> Void) async throws {
-        let connection = try await PostgresConnection.connect(configuration: try admin.connectionConfiguration(), id: 2, logger: Self.logger)
+    /// `database`: connect to the benchmark's database rather than the admin URL's.
+    private func withConnection(database: Bool = false, _ body: (PostgresConnection) async throws -> Void) async throws {
+        var configuration = try admin.connectionConfiguration()
+        if database { configuration.database = name }
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: Self.logger)
         do {
             try await body(connection)
         } catch {

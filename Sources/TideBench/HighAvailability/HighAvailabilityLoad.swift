@@ -67,20 +67,12 @@ struct HighAvailabilityLoad: Sendable {
         let result = tally.withLockedValue { $0 }
         let latencies = result.latencies.sorted()
         let samples = connections.withLockedValue { $0 }
-        func rate(_ value: Int64) -> Double { Double(value) / wall }
         return HighAvailabilityReport.Throughput(
             route: route.rawValue, replicas: urls.count, concurrency: concurrency, seconds: wall, requests: result.ok,
             failed: result.failed, failures: result.failures, requestsPerSecond: Double(result.ok) / wall, megabytesPerSecond: Double(result.bytes) / wall / 1e6,
             latencyP50Milliseconds: Percentile.of(latencies, 0.5), latencyP99Milliseconds: Percentile.of(latencies, 0.99),
             replicaCPUCores: cpu / wall,
-            postgres: .init(
-                commitsPerSecond: rate(after.commits - before.commits), rollbacksPerSecond: rate(after.rollbacks - before.rollbacks),
-                tuplesFetchedPerSecond: rate(after.tuplesFetched - before.tuplesFetched),
-                tuplesReturnedPerSecond: rate(after.tuplesReturned - before.tuplesReturned),
-                tuplesWrittenPerSecond: rate(after.tuplesWritten - before.tuplesWritten),
-                blocksHitPerSecond: rate(after.blocksHit - before.blocksHit), blocksReadPerSecond: rate(after.blocksRead - before.blocksRead),
-                connectionsMax: samples.max() ?? after.connections,
-                connectionsMean: samples.isEmpty ? Double(after.connections) : Double(samples.reduce(0, +)) / Double(samples.count)))
+            postgres: .init(from: before, to: after, seconds: wall, connections: samples))
     }
 
     /// Sends one request; the failure is the answer's status or the error, nil when it succeeded.

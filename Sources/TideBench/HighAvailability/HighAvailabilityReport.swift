@@ -24,6 +24,9 @@ struct HighAvailabilityReport: Encodable {
         var movedTo: DeviceID
         /// Device crash to the deployment active with the step running on another device that holds the node.
         var milliseconds: Double
+        /// Device crash to its `device.status_changed` event to dead, and to the step's `deployment.step_moved` event.
+        var deadMilliseconds: Double?
+        var movedMilliseconds: Double?
     }
 
     struct Figures: Encodable {
@@ -58,6 +61,36 @@ struct HighAvailabilityReport: Encodable {
         var blocksReadPerSecond: Double
         var connectionsMax: Int
         var connectionsMean: Double
+
+        /// The deltas between two readings `seconds` apart; `connections`: open connections sampled meanwhile.
+        init(from before: HighAvailabilityDatabase.Counters, to after: HighAvailabilityDatabase.Counters, seconds: Double, connections: [Int]) {
+            func rate(_ value: Int64) -> Double { Double(value) / seconds }
+            commitsPerSecond = rate(after.commits - before.commits)
+            rollbacksPerSecond = rate(after.rollbacks - before.rollbacks)
+            tuplesFetchedPerSecond = rate(after.tuplesFetched - before.tuplesFetched)
+            tuplesReturnedPerSecond = rate(after.tuplesReturned - before.tuplesReturned)
+            tuplesWrittenPerSecond = rate(after.tuplesWritten - before.tuplesWritten)
+            blocksHitPerSecond = rate(after.blocksHit - before.blocksHit)
+            blocksReadPerSecond = rate(after.blocksRead - before.blocksRead)
+            connectionsMax = connections.max() ?? after.connections
+            connectionsMean = connections.isEmpty ? Double(after.connections) : Double(connections.reduce(0, +)) / Double(connections.count)
+        }
+    }
+
+    /// The fleet heartbeating with nothing failing: what the replicas absorb, and whether any
+    /// device looked silent (a status change here is a false suspicion).
+    struct Steady: Encodable {
+        var seconds: Double
+        var heartbeatsPerSecond: Double
+        /// Heartbeats sent over those an interval per device would have sent.
+        var heartbeatsOfExpected: Double
+        var heartbeatsFailed: Int
+        var heartbeatMeanMilliseconds: Double
+        /// Events written meanwhile, by kind.
+        var events: [String: Int]
+        /// CPU of the three replicas, summed, over the wall time.
+        var replicaCPUCores: Double
+        var postgres: Postgres
     }
 
     struct Throughput: Encodable {
@@ -95,6 +128,7 @@ struct HighAvailabilityReport: Encodable {
     var leaseTTLSeconds: Double
     var serverSettings: String
     var registrationSeconds: Double
+    var steady: Steady
     var leaderFailover: Figures
     var leaderFailoverObserved: Figures
     var deviceCrashWhileReplicaDown: Figures?

@@ -76,6 +76,7 @@ struct HighAvailabilityTrials: Sendable {
         // The replica is down before the device fails, as the issue asks.
         try? await Task.sleep(for: .milliseconds(200))
         let crashed = ContinuousClock.now
+        let crashedAt = Date()
         heartbeats.stop(before)
         await fleet.close(before)
         let deadline = crashed + giveUp
@@ -84,10 +85,20 @@ struct HighAvailabilityTrials: Sendable {
                 deployment.status == .active, let step = deployment.steps.first, let device = step.device, device != before,
                 step.state == .running, agent.holders(of: Self.deployment).contains(device)
             {
+                let milliseconds = (ContinuousClock.now - crashed).inMilliseconds
+                let dead = await firstEvent(of: before, after: crashedAt, leader: leader) {
+                    $0.kind == .deviceStatusChanged && $0.details?["to"]?.stringValue == "dead"
+                }
+                let moved = await firstEvent(of: device, after: crashedAt, leader: leader) {
+                    $0.kind == .deploymentStepMoved && $0.details?["from"]?.stringValue == before.rawValue
+                }
                 let result = HighAvailabilityReport.CrashTrial(
-                    trial: trial, replicaDown: down, leader: leader, crashed: before, movedTo: device,
-                    milliseconds: (ContinuousClock.now - crashed).inMilliseconds)
-                progress("crash trial \(trial + 1): \(down) down, \(before) crashed, step on \(device) after \(Int(result.milliseconds)) ms")
+                    trial: trial, replicaDown: down, leader: leader, crashed: before, movedTo: device, milliseconds: milliseconds,
+                    deadMilliseconds: dead.map { $0.time.timeIntervalSince(crashedAt) * 1000 },
+                    movedMilliseconds: moved.map { $0.time.timeIntervalSince(crashedAt) * 1000 })
+                progress(
+                    "crash trial \(trial + 1): \(down) down, \(before) crashed, step on \(device) after \(Int(result.milliseconds)) ms "
+                        + "(dead after \(result.deadMilliseconds.map { String(Int($0)) } ?? "?") ms, moved after \(result.movedMilliseconds.map { String(Int($0)) } ?? "?") ms)")
                 try await replicas.restart(down)
                 _ = try await replicas.waitSettled()
                 return result
@@ -95,6 +106,12 @@ struct HighAvailabilityTrials: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         throw BenchFailure("crash trial \(trial + 1): the step of \(before) did not run elsewhere within \(giveUp) (replica \(down) down); logs in \(replicas.directory)/logs")
+    }
+
+    /// The first event about `device` after `time` that `matches` (from the leader's log).
+    private func firstEvent(of device: DeviceID, after time: Date, leader: String, matching matches: (FleetEvent) -> Bool) async -> FleetEvent? {
+        guard let page = try? await replicas.client(leader, timeout: .seconds(5)).events(device: device, limit: 1000) else { return nil }
+        return page.events.first { $0.time >= time && matches($0) }
     }
 
     private func currentDevice() async throws -> DeviceID {
