@@ -10,12 +10,17 @@ public struct HealthUpdate: Sendable, Equatable {
     /// probe, which leaves the stored report as it is. Kept in the store so that the replica that
     /// leads sees heartbeats another replica received.
     public var reported: [String: Int64]?
+    /// When its latest heartbeat arrived; nil when only probes answered since the last write
+    /// (the stored time stays). Lets the replica watching a device tell heartbeats another replica
+    /// received from probes.
+    public var heard: Date?
 
-    public init(device: DeviceID, health: HealthReport, lastSeen: Date, reported: [String: Int64]? = nil) {
+    public init(device: DeviceID, health: HealthReport, lastSeen: Date, reported: [String: Int64]? = nil, heard: Date? = nil) {
         self.device = device
         self.health = health
         self.lastSeen = lastSeen
         self.reported = reported
+        self.heard = heard
     }
 
     /// The report as the `device.reported` column holds it (JSON text), nil without one.

@@ -121,11 +121,11 @@ public final class TideStore: Sendable {
         guard !updates.isEmpty else { return }
         try write("saving \(updates.count) health reports") { db in
             let statement = try db.cachedStatement(
-                sql: "UPDATE device SET health = ?, last_seen = ?, reported = COALESCE(?, reported) WHERE id = ?")
+                sql: "UPDATE device SET health = ?, last_seen = ?, reported = COALESCE(?, reported), heard = COALESCE(?, heard) WHERE id = ?")
             for update in updates {
                 // The column's own encoder, as `DeviceRecord` reads it (dates in milliseconds since 1970).
                 let health = try DeviceRecord.jsonText(update.health, column: "health")
-                try statement.execute(arguments: [health, update.lastSeen, update.reportedText, update.device.rawValue])
+                try statement.execute(arguments: [health, update.lastSeen, update.reportedText, update.heard, update.device.rawValue])
             }
         }
     }
@@ -146,17 +146,19 @@ public final class TideStore: Sendable {
         }
     }
 
-    /// When each of `ids` was last seen, for those the store knows.
-    public func lastSeen(of ids: [DeviceID]) throws(StoreError) -> [DeviceID: Date] {
+    /// When the latest heartbeat of each of `ids` arrived, for those that ever sent one.
+    public func lastHeard(of ids: [DeviceID]) throws(StoreError) -> [DeviceID: Date] {
         guard !ids.isEmpty else { return [:] }
-        return try read("reading when devices were last seen") { db in
+        return try read("reading when devices last sent a heartbeat") { db in
             var seen: [DeviceID: Date] = [:]
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                let rows = try Row.fetchAll(db, sql: "SELECT id, last_seen FROM device WHERE id IN (\(marks))", arguments: StatementArguments(chunk.map(\.rawValue)))
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT id, heard FROM device WHERE id IN (\(marks)) AND heard IS NOT NULL",
+                    arguments: StatementArguments(chunk.map(\.rawValue)))
                 for row in rows {
                     let id: String = row["id"]
-                    let time: Date = row["last_seen"]
+                    let time: Date = row["heard"]
                     seen[DeviceID(id)] = time
                 }
             }

@@ -4,7 +4,7 @@ import TideModel
 @testable import TideTesting
 
 /// Detection at the default timings: 1 s probes, 0.8 s probe timeout, 150 ms rechecks of suspect
-/// devices, 1.5 s heartbeat silence. The goals (dead within 1.5 s when refused, 3 s when frozen)
+/// devices, 1.2 s heartbeat silence before a probe. The goals (dead within 1.5 s when refused, 3 s when frozen)
 /// are measured by `tide-bench failover`; the bounds here are ten times that, to catch a hang on a
 /// loaded machine without failing on one.
 @Suite("Failure detection from combined evidence", .serialized, .stopsWhatItStarts)

@@ -96,8 +96,8 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("quick-recheck"), help: ArgumentHelp("Seconds between probes of a suspect device.", valueName: "seconds"))
     var quickRecheck = 0.15
 
-    @Option(name: .customLong("heartbeat-timeout"), help: ArgumentHelp("Seconds of heartbeat silence before a Tide supervisor is suspect.", valueName: "seconds"))
-    var heartbeatTimeout = 1.5
+    @Option(name: .customLong("heartbeat-timeout"), help: ArgumentHelp("Seconds of heartbeat silence before a Tide supervisor is probed (and, if the probe fails, dead).", valueName: "seconds"))
+    var heartbeatTimeout = 1.2
 
     @Option(name: .customLong("suspect-after"), help: "Failed probes in a row before a device is suspect.")
     var suspectAfter = 1

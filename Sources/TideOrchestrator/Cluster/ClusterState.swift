@@ -83,9 +83,11 @@ public final class ClusterState: Sendable {
         }
     }
 
-    var watchedDevices: WatchedDevices {
+    /// The devices this replica watches; every replica writes the heartbeats it received every `flushInterval`.
+    func watchedDevices(flushInterval: Duration) -> WatchedDevices {
         guard shared else { return .all }
-        return WatchedDevices(watches: { [self] id in watches(id) }, sharesLastSeen: true, sharedReadInterval: .milliseconds(250))
+        let read = Duration.milliseconds(250)
+        return WatchedDevices(watches: { [self] id in watches(id) }, sharesHeartbeats: true, sharedReadInterval: read, sharedLag: read + flushInterval)
     }
 
     /// What the lease keeper learnt in one round.

@@ -25,6 +25,8 @@ public actor Inventory {
     private var nextProbe: [DeviceID: ContinuousClock.Instant] = [:]
     private var pendingHealth: [DeviceID: HealthUpdate] = [:]
     private var lastHeartbeat: [DeviceID: Date] = [:]
+    /// Devices whose last heartbeat reached another replica (read from the shared store, late).
+    private var heardElsewhere: Set<DeviceID> = []
     private var lastSharedRead = ContinuousClock.now - .seconds(3600)
     /// Each device's revision and supervisor kind as the list shows them; dropped whenever
     /// anything but its health and last-seen changes, and given a new revision when next listed,
@@ -341,12 +343,14 @@ public actor Inventory {
             }
         }
         lastHeartbeat[heartbeat.id] = Date()
+        heardElsewhere.remove(heartbeat.id)
         if let sentAt = heartbeat.sentAt { metrics.heartbeat(sentAt: sentAt, receivedAt: Date()) }
         keepHealth(
             heartbeat.id, HealthReport(cpuUsage: heartbeat.health.cpuUsage, memoryUsage: heartbeat.health.memoryUsage, receivedAt: Date()),
             reported: heartbeat.deployments.map { states in
                 Dictionary(states.map { ($0.id, Int64($0.generation)) }) { first, _ in first }
-            })
+            },
+            heartbeat: true)
         await apply(.heartbeat, to: heartbeat.id, detail: "heartbeat received")
         return true
     }
@@ -371,23 +375,24 @@ public actor Inventory {
     /// arrive is not probed; one whose heartbeats stopped is probed at once (and is suspect when
     /// it cannot be probed).
     /// With several replicas, `watch` says which devices are this replica's to watch, and a sign
-    /// of life another replica received (the shared last-seen) counts as a heartbeat here.
+    /// of life another replica received (the shared heartbeat time) counts as a heartbeat here.
     public func dueProbes(schedule: ProbeSchedule, watch: WatchedDevices = .all) async -> [(id: DeviceID, endpoint: DeviceEndpoint)] {
         let now = ContinuousClock.now
         // Read outside the gate: heartbeats and other changes need not wait for the datastore.
         var shared: [DeviceID: Date]?
-        if watch.sharesLastSeen, now - lastSharedRead >= watch.sharedReadInterval {
+        if watch.sharesHeartbeats, now - lastSharedRead >= watch.sharedReadInterval {
             lastSharedRead = now
-            shared = await sharedLastSeen(watch: watch)
+            shared = await sharedLastHeard(watch: watch)
         }
         await enterWrites()
         defer { writes.leave() }
-        if let shared { await adopt(shared, timeout: schedule.heartbeatTimeout) }
+        if let shared { await adopt(shared, timeout: schedule.heartbeatTimeout + watch.sharedLag) }
         let wallNow = Date()
         let timeout = schedule.heartbeatTimeout.inSeconds
+        let lateTimeout = timeout + watch.sharedLag.inSeconds
         for (id, last) in lastHeartbeat where liveness[id]?.heartbeatsMissing != true && watch.watches(id) {
             let silence = wallNow.timeIntervalSince(last)
-            guard silence > timeout else { continue }
+            guard silence > (heardElsewhere.contains(id) ? lateTimeout : timeout) else { continue }
             let probed = devices[id]?.endpoint != nil
             logger.debug("no heartbeat from \(id) for \(String(format: "%.1f", silence)) s\(probed ? ": probing it now" : "")")
             await apply(.heartbeatsMissing(probed: probed), to: id, detail: "no heartbeat for \(String(format: "%.1f", silence)) s")
@@ -399,7 +404,7 @@ public actor Inventory {
             if let next = nextProbe[device.id], next > now { continue }
             // Heartbeats that keep arriving are the proof of life: no probe while they do.
             if liveness[device.id]?.heartbeatsMissing != true, let last = lastHeartbeat[device.id],
-                wallNow.timeIntervalSince(last) <= timeout
+                wallNow.timeIntervalSince(last) <= (heardElsewhere.contains(device.id) ? lateTimeout : timeout)
             {
                 nextProbe[device.id] = now + schedule.interval
                 continue
@@ -410,36 +415,39 @@ public actor Inventory {
         return due
     }
 
-    /// When the watched devices were last seen, by any replica (the shared store).
-    private func sharedLastSeen(watch: WatchedDevices) async -> [DeviceID: Date]? {
+    /// When the watched devices last sent a heartbeat, to any replica (the shared store).
+    private func sharedLastHeard(watch: WatchedDevices) async -> [DeviceID: Date]? {
         let watched = devices.values.filter { $0.trust != .revoked && watch.watches($0.id) }.map(\.id)
         do {
-            return try await store.lastSeen(of: watched)
+            return try await store.lastHeard(of: watched)
         } catch {
-            logger.warning("cannot read when the watched devices were last seen: \(error)")
+            logger.warning("cannot read when the watched devices last sent a heartbeat: \(error)")
             return nil
         }
     }
 
-    /// Takes the newer last-seen of the watched devices: heartbeats that reached another replica
-    /// keep a device from looking silent here.
+    /// Takes the newer heartbeat times of the watched devices: heartbeats that reached another
+    /// replica keep a device from looking silent here.
     private func adopt(_ seen: [DeviceID: Date], timeout: Duration) async {
         let recent = Date().addingTimeInterval(-timeout.inSeconds)
         for (id, time) in seen where time > recent && time > (lastHeartbeat[id] ?? .distantPast) {
             lastHeartbeat[id] = time
+            heardElsewhere.insert(id)
             if liveness[id]?.heartbeatsMissing == true {
                 await apply(.heartbeat, to: id, detail: "heartbeat received by another replica")
             }
         }
     }
 
-    private func keepHealth(_ id: DeviceID, _ health: HealthReport, reported: [String: Int64]? = nil) {
+    private func keepHealth(_ id: DeviceID, _ health: HealthReport, reported: [String: Int64]? = nil, heartbeat: Bool = false) {
         guard var device = devices[id] else { return }
         device.health = health
         device.lastSeen = health.receivedAt
         devices[id] = device
+        let pending = pendingHealth[id]
         pendingHealth[id] = HealthUpdate(
-            device: id, health: health, lastSeen: health.receivedAt, reported: reported ?? pendingHealth[id]?.reported)
+            device: id, health: health, lastSeen: health.receivedAt, reported: reported ?? pending?.reported,
+            heard: heartbeat ? health.receivedAt : pending?.heard)
     }
 
     /// Weighs one piece of evidence; a status change is committed with its event.
@@ -567,6 +575,7 @@ public actor Inventory {
         nextProbe[id] = nil
         pendingHealth[id] = nil
         lastHeartbeat[id] = nil
+        heardElsewhere.remove(id)
     }
 
     private func enterWrites() async {

@@ -139,7 +139,7 @@ public struct OrchestratorServer: TideServer {
                 heartbeatTimeout: configuration.heartbeatTimeout),
             timeout: configuration.probeTimeout,
             firstProbeDelay: configuration.firstProbeDelay ?? configuration.heartbeatTimeout + configuration.probeInterval,
-            logger: logger, metrics: metrics, watch: cluster.watchedDevices,
+            logger: logger, metrics: metrics, watch: cluster.watchedDevices(flushInterval: configuration.cluster.healthFlushInterval),
             flushInterval: shared == nil ? nil : configuration.cluster.healthFlushInterval)
 
         let workers = PlacementWorkers(

@@ -95,7 +95,7 @@ public struct ServerConfiguration: Sendable {
     public init(
         dataDirectory: String, host: String = "127.0.0.1", port: Int = 3000, requireAuth: Bool = true,
         probeInterval: Duration = .seconds(1), probeTimeout: Duration = .milliseconds(800),
-        quickRecheck: Duration = .milliseconds(150), heartbeatTimeout: Duration = .milliseconds(1500),
+        quickRecheck: Duration = .milliseconds(150), heartbeatTimeout: Duration = .milliseconds(1200),
         healthPolicy: HealthPolicy = .default, registrationTimeout: Duration = .seconds(3),
         maxBodyBytes: Int = 1 << 20, maxPackageBytes: Int = 64 << 20, bundledRegistry: String? = nil,
         mdnsServiceType: String? = nil, supervisorToken: String? = nil, publicURL: String? = nil,

@@ -110,19 +110,25 @@ extension PostgresFleetStore {
         var healths: [String] = []
         var times: [Date] = []
         var reports: [String] = []
+        var heardSet: [Bool] = []
+        var heard: [Date] = []
         for update in updates {
             ids.append(update.device.rawValue)
             healths.append(try DeviceRecord.jsonText(update.health, column: "health"))
             times.append(StoredTime.written(update.lastSeen))
             reports.append(update.reportedText ?? "")
+            heardSet.append(update.heard != nil)
+            heard.append(StoredTime.written(update.heard ?? update.lastSeen))
         }
         try await write("saving \(updates.count) health reports") { connection in
             try await run(
                 """
                 UPDATE device AS d
-                SET health = u.health, last_seen = u.last_seen, reported = COALESCE(NULLIF(u.reported, ''), d.reported)
-                FROM unnest(\(ids)::text[], \(healths)::text[], \(times)::timestamptz[], \(reports)::text[])
-                    AS u(id, health, last_seen, reported)
+                SET health = u.health, last_seen = u.last_seen, reported = COALESCE(NULLIF(u.reported, ''), d.reported),
+                    heard = CASE WHEN u.heard_set THEN u.heard ELSE d.heard END
+                FROM unnest(\(ids)::text[], \(healths)::text[], \(times)::timestamptz[], \(reports)::text[], \(heardSet)::bool[],
+                            \(heard)::timestamptz[])
+                    AS u(id, health, last_seen, reported, heard_set, heard)
                 WHERE d.id = u.id AND d.last_seen <= u.last_seen
                 """, on: connection)
         }
@@ -144,11 +150,11 @@ extension PostgresFleetStore {
         return updates
     }
 
-    public func lastSeen(of ids: [DeviceID]) async throws(StoreError) -> [DeviceID: Date] {
+    public func lastHeard(of ids: [DeviceID]) async throws(StoreError) -> [DeviceID: Date] {
         guard !ids.isEmpty else { return [:] }
         let texts = ids.map(\.rawValue)
-        let found: [(String, Date)] = try await read("reading when devices were last seen") { connection in
-            let query: PostgresQuery = "SELECT id, last_seen FROM device WHERE id = ANY(\(texts)::text[])"
+        let found: [(String, Date)] = try await read("reading when devices last sent a heartbeat") { connection in
+            let query: PostgresQuery = "SELECT id, heard FROM device WHERE id = ANY(\(texts)::text[]) AND heard IS NOT NULL"
             return try await self.rows(query, on: connection).map { row in try row.decode((String, Date).self) }
         }
         var seen: [DeviceID: Date] = [:]

@@ -130,6 +130,8 @@ enum PostgresMigrations {
             ]),
         // What each device's latest heartbeat said it runs, for the replica that leads.
         Migration(id: "v11-reported-deployments", statements: ["ALTER TABLE device ADD COLUMN reported text"]),
+        // When each device's latest heartbeat arrived, for the replica watching it.
+        Migration(id: "v12-heard", statements: ["ALTER TABLE device ADD COLUMN heard timestamptz"]),
     ]
 
     static var ids: [String] { all.map(\.id) }

@@ -37,8 +37,8 @@ public protocol FleetStore: Sendable {
     func forgetRemoval(of ids: [DeviceID]) async throws(StoreError)
     /// Records the latest health of many devices in one transaction.
     func saveHealth(_ updates: [HealthUpdate]) async throws(StoreError)
-    /// When each of `ids` was last seen (by any replica), for those the store knows.
-    func lastSeen(of ids: [DeviceID]) async throws(StoreError) -> [DeviceID: Date]
+    /// When the latest heartbeat of each of `ids` arrived (at any replica), for those that ever sent one.
+    func lastHeard(of ids: [DeviceID]) async throws(StoreError) -> [DeviceID: Date]
     /// The health of the devices seen after `time` (by any replica), with when they were seen.
     func health(seenAfter time: Date) async throws(StoreError) -> [HealthUpdate]
 

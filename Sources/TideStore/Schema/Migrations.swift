@@ -178,6 +178,11 @@ enum Migrations {
         migrator.registerMigration("v11-reported-deployments") { db in
             try db.alter(table: "device") { table in table.add(column: "reported", .text) }
         }
+        // When each device's latest heartbeat arrived (last_seen counts probes too), so that the
+        // replica watching a device sees heartbeats another replica received.
+        migrator.registerMigration("v12-heard") { db in
+            try db.alter(table: "device") { table in table.add(column: "heard", .datetime) }
+        }
         return migrator
     }
 }

@@ -36,7 +36,7 @@ public enum SnapshotLayout {
             ("id", .text), ("name", .text), ("addresses", .text), ("port", .integer), ("status", .text),
             ("status_since", .time), ("status_reason", .text), ("description", .text), ("capabilities", .text),
             ("labels", .text), ("health", .text), ("first_seen", .time), ("last_seen", .time), ("damped_until", .time),
-            ("trust", .text), ("reported", .text),
+            ("trust", .text), ("reported", .text), ("heard", .time),
         ]),
         table("device_endpoint", key: ["host", "port"], [("host", .text), ("port", .integer), ("device_id", .text)]),
         table("removed_device", key: ["id"], [

@@ -19,7 +19,7 @@ struct StoreConformanceTests {
     func migrationIDs() {
         #expect(TideStore.migrationIDs == PostgresFleetStore.migrationIDs)
         #expect(TideStore.migrationIDs.first == "v1-inventory")
-        #expect(TideStore.migrationIDs.last == "v11-reported-deployments")
+        #expect(TideStore.migrationIDs.last == "v12-heard")
         #expect(TideStore.migrationIDs.contains("v9-shared-blobs"))
     }
 
@@ -123,6 +123,27 @@ struct StoreConformanceTests {
             let devices = try await store.allDevices()
             #expect(devices.count == 10)
             #expect(devices.allSatisfy { $0.lastSeen == later && $0.health == HealthReport(cpuUsage: 0.9, memoryUsage: 0.1, receivedAt: later) })
+        }
+    }
+
+    @Test("heartbeat times are kept apart from probes: a probe's report leaves the last heartbeat as it was", arguments: StoreBackend.all)
+    func heard(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            try await store.insert((0..<3).map { StoreTests.device("h\($0)", port: 6100 + $0) })
+            let beat = Date(timeIntervalSince1970: 1_900_000_000.25)
+            let probe = beat.addingTimeInterval(0.5)
+            let report = HealthReport(cpuUsage: 0.2, memoryUsage: 0.3, receivedAt: beat)
+            // h0 heartbeats; h1 only answers probes; h2 heartbeats, then answers a probe.
+            try await store.saveHealth([
+                HealthUpdate(device: DeviceID("h0"), health: report, lastSeen: beat, heard: beat),
+                HealthUpdate(device: DeviceID("h1"), health: report, lastSeen: beat),
+                HealthUpdate(device: DeviceID("h2"), health: report, lastSeen: beat, heard: beat),
+            ])
+            try await store.saveHealth([HealthUpdate(device: DeviceID("h2"), health: report, lastSeen: probe)])
+            let heard = try await store.lastHeard(of: [DeviceID("h0"), DeviceID("h1"), DeviceID("h2"), DeviceID("missing")])
+            #expect(heard == [DeviceID("h0"): beat, DeviceID("h2"): beat])
+            #expect(try await store.device(DeviceID("h2"))?.lastSeen == probe)
+            #expect(try await store.lastHeard(of: []).isEmpty)
         }
     }
 
