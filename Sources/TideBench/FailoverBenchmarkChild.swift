@@ -3,11 +3,11 @@ import Foundation
 /// One `tide server` or `tide supervisor` process of the failover benchmark, signalled and
 /// stopped by its PID only. Its output goes to a log file in the benchmark's directory.
 final class FailoverBenchmarkChild: @unchecked Sendable {
-    let process: Process
+    let process: SpawnedProcess
     let port: Int
     let log: String
 
-    private init(process: Process, port: Int, log: String) {
+    private init(process: SpawnedProcess, port: Int, log: String) {
         self.process = process
         self.port = port
         self.log = log
@@ -25,7 +25,7 @@ final class FailoverBenchmarkChild: @unchecked Sendable {
         guard FileManager.default.createFile(atPath: log, contents: nil), let handle = FileHandle(forWritingAtPath: log) else {
             throw .child("cannot create the log file \(log) for \(what); is the temporary directory writable?")
         }
-        let process: Process
+        let process: SpawnedProcess
         do {
             process = try await FailoverBenchmarkSpawner.shared.start(executable, arguments, log: handle)
         } catch {

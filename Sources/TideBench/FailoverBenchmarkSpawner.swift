@@ -28,30 +28,18 @@ final class FailoverBenchmarkSpawner: @unchecked Sendable {
     var childrenDieWithBenchmark: Bool { setpriv != nil }
 
     /// Starts `executable arguments` with stdout and stderr going to `log`.
-    func start(_ executable: URL, _ arguments: [String], log: FileHandle) async throws -> Process {
-        let process = Process()
-        if let setpriv {
-            process.executableURL = setpriv
-            process.arguments = ["--pdeathsig", "KILL", "--", executable.path] + arguments
-        } else {
-            process.executableURL = executable
-            process.arguments = arguments
-        }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
-        let box = ProcessBox(process)
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+    func start(_ executable: URL, _ arguments: [String], log: FileHandle) async throws -> SpawnedProcess {
+        let (path, argv) = setpriv.map { ($0.path, ["--pdeathsig", "KILL", "--", executable.path] + arguments) } ?? (executable.path, arguments)
+        let output = log.fileDescriptor
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<SpawnedProcess, any Error>) in
             enqueue {
                 do {
-                    try box.process.run()
-                    continuation.resume()
+                    continuation.resume(returning: try SpawnedProcess.spawn(path, argv, output: output))
                 } catch {
                     continuation.resume(throwing: error)
                 }
             }
         }
-        return process
     }
 
     private func enqueue(_ job: @escaping @Sendable () -> Void) {
@@ -69,11 +57,5 @@ final class FailoverBenchmarkSpawner: @unchecked Sendable {
             condition.unlock()
             job()
         }
-    }
-
-    /// Hands a not yet started `Process` to the spawner thread.
-    private struct ProcessBox: @unchecked Sendable {
-        let process: Process
-        init(_ process: Process) { self.process = process }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import TideHTTP
 import TideModel
 
 /// `tide-bench ha` (issue 19): three `tide server` replicas on one PostgreSQL database and a
@@ -99,10 +100,19 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
     }
 
     private func measure(database: HighAvailabilityDatabase, directory: String, http: HTTPClient, loadHTTP: HTTPClient) async throws -> String {
+        // A listener per device, the connections the replicas have open to devices at a time
+        // (each answer closes its connection), the heartbeats' and the load's connections.
+        let files = UInt64(devices) + UInt64(devices) / 4 + 2048
+        guard let limit = FileDescriptorLimit.raise(to: files), limit >= files else {
+            throw BenchFailure(
+                "\(devices) simulated devices need \(files) open files, and the limit is \(FileDescriptorLimit.current()?.soft ?? 0): "
+                    + "raise it (ulimit -n \(files)) or run fewer --devices")
+        }
         let supervisorToken = UUID().uuidString
         let agent = SimulatedDeployAgent(token: supervisorToken, cache: .process, client: http)
         progress("starting \(devices) simulated devices")
-        let fleet = try await SimulatedFleet.start(count: devices, port: 43_000 + Int.random(in: 0..<2000), agent: agent)
+        let fleet = try await SimulatedFleet.start(
+            count: devices, port: 43_000 + Int.random(in: 0..<2000), agent: agent, closeEachConnection: true)
         let settings = [
             "--insecure-http", "--no-mdns", "--registry", URL(fileURLWithPath: registry).standardizedFileURL.path,
             "--datastore", database.url, "--lease-ttl", String(leaseTTL), "--supervisor-token", supervisorToken,
@@ -140,14 +150,14 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
         _ = try await replicas.waitSettled()
         let token = await replicas.operatorToken
         let urls = await replicas.urls
-        progress("registering \(devices) simulated devices through the replicas")
-        let registration = try await register(fleet, urls: urls, token: token, http: http)
         let heartbeats = HighAvailabilityHeartbeats(
-            members: fleet.members, urls: urls, interval: .milliseconds(Int(heartbeatInterval * 1000)), token: supervisorToken,
-            agent: agent, http: http)
-        let beatingSince = ContinuousClock.now
+            urls: urls, interval: .milliseconds(Int(heartbeatInterval * 1000)), token: supervisorToken, agent: agent, http: http)
         let beating = Task { await heartbeats.run() }
         defer { beating.cancel() }
+        progress("registering \(devices) simulated devices through the replicas")
+        let registration = try await register(fleet, urls: urls, token: token, http: http, heartbeats: heartbeats)
+        let beatingSince = ContinuousClock.now
+        let countedBefore = heartbeats.counts
         try await Task.sleep(for: .seconds(2 * heartbeatInterval + 1))
         let steady = try await measureSteady(heartbeats: heartbeats, replicas: replicas, database: database)
         progress(
@@ -193,7 +203,7 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
         }
         beating.cancel()
         let beatingFor = (ContinuousClock.now - beatingSince).inSeconds
-        let sent = heartbeats.counts
+        let sent = heartbeats.counts.since(countedBefore)
 
         var scaling: [String: Double] = [:]
         for route in Set(throughput.map(\.route)) {
@@ -256,18 +266,23 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
             events: try await database.eventKinds(after: lastEvent), replicaCPUCores: cores, postgres: postgres)
     }
 
-    /// Registers every device through the replicas in turn (50 at a time) and waits until all are alive.
-    private func register(_ fleet: SimulatedFleet, urls: [String], token: String, http: HTTPClient) async throws -> Double {
+    /// Registers every device through the replicas in turn (32 at a time), each heartbeating from
+    /// then on as a supervisor does, and waits until all are alive.
+    private func register(
+        _ fleet: SimulatedFleet, urls: [String], token: String, http: HTTPClient, heartbeats: HighAvailabilityHeartbeats
+    ) async throws -> Double {
         let started = ContinuousClock.now
         let members = fleet.members
         let port = fleet.port
         let apis = urls.map { DeployBenchmarkAPI(base: $0, token: token, client: http) }
+        let workers = 32
         let failures = await withTaskGroup(of: String?.self) { group in
-            for chunk in stride(from: 0, to: members.count, by: 50) {
+            for worker in 0..<workers {
                 group.addTask {
-                    for index in chunk..<min(members.count, chunk + 50) {
+                    for index in stride(from: worker, to: members.count, by: workers) {
                         do throws(DeployBenchmarkError) {
                             try await apis[index % apis.count].register(members[index], port: port)
+                            await heartbeats.begin(members[index].id, index: index)
                         } catch {
                             return error.description
                         }

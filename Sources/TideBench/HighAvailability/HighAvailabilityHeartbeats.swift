@@ -5,8 +5,9 @@ import NIOCore
 import TideModel
 
 /// Heartbeats of the simulated fleet to the replicas, as Tide supervisors given every replica's
-/// URL send them: device i starts at replica i mod n (so the load is spread), and moves to the
-/// next URL after two failed heartbeats in a row. Each heartbeat says what the device runs.
+/// URL send them: each device from the moment it is registered (`begin`), device i starting at
+/// replica i mod n (so the load is spread), and moving to the next URL after two failed heartbeats
+/// in a row. Each heartbeat says what the device runs.
 final class HighAvailabilityHeartbeats: Sendable {
     private struct Sender: Sendable {
         var start: Int
@@ -29,17 +30,30 @@ final class HighAvailabilityHeartbeats: Sendable {
         /// Failed heartbeats by the status answered or the error.
         var failures: [String: Int] = [:]
         var seconds = 0.0
+
+        /// What was counted after `earlier`.
+        func since(_ earlier: Counts) -> Counts {
+            Counts(
+                sent: sent - earlier.sent, failed: failed - earlier.failed, moves: moves - earlier.moves,
+                failures: failures.merging(earlier.failures.mapValues { -$0 }, uniquingKeysWith: +).filter { $0.value > 0 },
+                seconds: seconds - earlier.seconds)
+        }
     }
 
-    init(members: [SimulatedFleet.Member], urls: [String], interval: Duration, token: String, agent: SimulatedDeployAgent, http: HTTPClient) {
+    init(urls: [String], interval: Duration, token: String, agent: SimulatedDeployAgent, http: HTTPClient) {
         self.urls = urls
         self.interval = interval
         self.token = token
         self.agent = agent
         self.http = http
-        var senders: [DeviceID: Sender] = [:]
-        for (index, member) in members.enumerated() { senders[member.id] = Sender(start: index % max(1, urls.count)) }
-        self.senders = NIOLockedValueBox(senders)
+        senders = NIOLockedValueBox([:])
+    }
+
+    /// Device `id` (the `index`th of the fleet) heartbeats from now on, first to replica index mod n:
+    /// once at once, as a supervisor does when it starts, then with the others every interval.
+    func begin(_ id: DeviceID, index: Int) async {
+        senders.withLockedValue { $0[id] = Sender(start: index % max(1, urls.count)) }
+        await beat(id)
     }
 
     /// A crashed device sends nothing more.
@@ -48,12 +62,12 @@ final class HighAvailabilityHeartbeats: Sendable {
     /// Heartbeats sent, failed, and moves to another URL so far.
     var counts: Counts { totals.withLockedValue { $0 } }
 
-    /// Sends a heartbeat from every device each interval until cancelled, 256 at a time.
+    /// Sends a heartbeat from every device each interval until cancelled, 1,024 at a time.
     func run() async {
         while !Task.isCancelled {
             let started = ContinuousClock.now
             let ids = senders.withLockedValue { Array($0.keys) }
-            let size = ids.count / 256 + 1
+            let size = ids.count / 1024 + 1
             await withTaskGroup(of: Void.self) { group in
                 for chunk in stride(from: 0, to: ids.count, by: size) {
                     let slice = ids[chunk..<min(ids.count, chunk + size)]

@@ -17,14 +17,21 @@ final class SimulatedDeviceHandler: ChannelInboundHandler {
     let member: SimulatedFleet.Member
     let modes: NIOLockedValueBox<[DeviceID: SimulatedFleet.Mode]>
     let agent: SimulatedDeployAgent?
+    /// Close the connection after each answer (`Connection: close`): thousands of devices probed
+    /// by several servers would otherwise hold a socket per device and server open in this process.
+    let closeEachConnection: Bool
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var tooLarge = false
 
-    init(member: SimulatedFleet.Member, modes: NIOLockedValueBox<[DeviceID: SimulatedFleet.Mode]>, agent: SimulatedDeployAgent?) {
+    init(
+        member: SimulatedFleet.Member, modes: NIOLockedValueBox<[DeviceID: SimulatedFleet.Mode]>, agent: SimulatedDeployAgent?,
+        closeEachConnection: Bool = false
+    ) {
         self.member = member
         self.modes = modes
         self.agent = agent
+        self.closeEachConnection = closeEachConnection
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -81,9 +88,14 @@ final class SimulatedDeviceHandler: ChannelInboundHandler {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Content-Length", value: String(answer.body.readableBytes))
+        if closeEachConnection { headers.add(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: answer.status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(answer.body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if closeEachConnection {
+            let channel = context.channel
+            written.whenComplete { _ in channel.close(promise: nil) }
+        }
     }
 }
 

@@ -44,7 +44,10 @@ final class SimulatedFleet: Sendable {
 
     /// Binds `count` devices on `port`. `agent` handles their deploys; without one, `/deploy` is 404.
     /// With `tls` they serve HTTPS with that context (one fleet certificate for all, as enrolled devices).
-    static func start(count: Int, port: Int, agent: SimulatedDeployAgent? = nil, tls: NIOSSLContext? = nil) async throws -> SimulatedFleet {
+    /// With `closeEachConnection` every answer closes its connection (see `SimulatedDeviceHandler`).
+    static func start(
+        count: Int, port: Int, agent: SimulatedDeployAgent? = nil, tls: NIOSSLContext? = nil, closeEachConnection: Bool = false
+    ) async throws -> SimulatedFleet {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let modes = NIOLockedValueBox<[DeviceID: Mode]>([:])
         let connections = NIOLockedValueBox<[DeviceID: [any Channel]]>([:])
@@ -58,11 +61,14 @@ final class SimulatedFleet: Sendable {
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { channel in
                     connections.withLockedValue { $0[id, default: []].append(channel) }
+                    channel.closeFuture.whenComplete { _ in
+                        connections.withLockedValue { $0[id]?.removeAll { $0 === channel } }
+                    }
                     return channel.eventLoop.makeCompletedFuture {
                         if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                         try channel.pipeline.syncOperations.addHandler(
-                            SimulatedDeviceHandler(member: member, modes: modes, agent: agent))
+                            SimulatedDeviceHandler(member: member, modes: modes, agent: agent, closeEachConnection: closeEachConnection))
                     }
                 }
                 .bind(host: member.host, port: port).get()

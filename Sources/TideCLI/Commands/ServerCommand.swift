@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TideModel
+import TideHTTP
 import TideOrchestrator
 
 struct ServerCommand: AsyncParsableCommand {
@@ -237,6 +238,7 @@ struct ServerCommand: AsyncParsableCommand {
     func run() async throws {
         LogSetup.bootstrap(logLevel, otherwise: .info)
         let logger = Logger(label: "tide.server")
+        if let files = FileDescriptorLimit.raise() { logger.debug("open file limit: \(files)") }
         let policy: HealthPolicy
         do {
             policy = try HealthPolicy(suspectAfter: suspectAfter, deadAfter: deadAfter)

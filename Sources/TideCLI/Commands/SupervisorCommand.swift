@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TideHTTP
 import TideModel
 import TideSupervisor
 import TideSigning
@@ -210,6 +211,7 @@ struct SupervisorCommand: AsyncParsableCommand {
     func run() async throws {
         LogSetup.bootstrap(logLevel, otherwise: .info)
         let logger = Logger(label: "tide.supervisor")
+        if let files = FileDescriptorLimit.raise() { logger.debug("open file limit: \(files)") }
         if exitWithParent { ParentWatch.start() }
         let deviceProfile: DeviceProfile
         do {

@@ -27,6 +27,9 @@ public actor Inventory {
     private var lastHeartbeat: [DeviceID: Date] = [:]
     /// Devices whose last heartbeat reached another replica (read from the shared store, late).
     private var heardElsewhere: Set<DeviceID> = []
+    /// How late heartbeats other replicas received reach this one (the newest one's age at the
+    /// last read): under load the shared store falls behind, and silence must not be read into it.
+    private var sharedLag: TimeInterval = 0
     private var lastSharedRead = ContinuousClock.now - .seconds(3600)
     /// Each device's revision and supervisor kind as the list shows them; dropped whenever
     /// anything but its health and last-seen changes, and given a new revision when next listed,
@@ -330,6 +333,18 @@ public actor Inventory {
     /// when the device is unknown.
     /// Heartbeats carry the fleet token, so an unverified device that sends one becomes trusted.
     public func recordHeartbeat(_ heartbeat: Heartbeat) async -> Bool {
+        // The common case changes nothing stored (an alive, trusted device that keeps beating):
+        // it does not queue behind the changes being written, so that a burst of those (devices
+        // failing, a replica's devices moving) never delays the heartbeats that prove the rest alive.
+        if let device = devices[heartbeat.id], device.status == .alive, device.trust != .unverified, device.trust != .revoked,
+            liveness[heartbeat.id]?.heartbeatsMissing != true
+        {
+            noteHeartbeat(heartbeat)
+            var state = liveness[heartbeat.id] ?? Liveness()
+            _ = policy.assess(current: .alive, liveness: &state, evidence: .heartbeat)
+            liveness[heartbeat.id] = state
+            return true
+        }
         await enterWrites()
         defer { writes.leave() }
         guard var device = devices[heartbeat.id] else { return false }
@@ -342,17 +357,23 @@ public actor Inventory {
                 logger.error("cannot record that \(device.id) proved the fleet token: \(error)")
             }
         }
-        lastHeartbeat[heartbeat.id] = Date()
+        noteHeartbeat(heartbeat)
+        await apply(.heartbeat, to: heartbeat.id, detail: "heartbeat received")
+        return true
+    }
+
+    /// Keeps a heartbeat's time and health for the next flush (no suspension).
+    private func noteHeartbeat(_ heartbeat: Heartbeat) {
+        let now = Date()
+        lastHeartbeat[heartbeat.id] = now
         heardElsewhere.remove(heartbeat.id)
-        if let sentAt = heartbeat.sentAt { metrics.heartbeat(sentAt: sentAt, receivedAt: Date()) }
+        if let sentAt = heartbeat.sentAt { metrics.heartbeat(sentAt: sentAt, receivedAt: now) }
         keepHealth(
-            heartbeat.id, HealthReport(cpuUsage: heartbeat.health.cpuUsage, memoryUsage: heartbeat.health.memoryUsage, receivedAt: Date()),
+            heartbeat.id, HealthReport(cpuUsage: heartbeat.health.cpuUsage, memoryUsage: heartbeat.health.memoryUsage, receivedAt: now),
             reported: heartbeat.deployments.map { states in
                 Dictionary(states.map { ($0.id, Int64($0.generation)) }) { first, _ in first }
             },
             heartbeat: true)
-        await apply(.heartbeat, to: heartbeat.id, detail: "heartbeat received")
-        return true
     }
 
     /// An mDNS goodbye: suspicion, and a probe at once.
@@ -386,10 +407,14 @@ public actor Inventory {
         }
         await enterWrites()
         defer { writes.leave() }
-        if let shared { await adopt(shared, timeout: schedule.heartbeatTimeout + watch.sharedLag) }
         let wallNow = Date()
         let timeout = schedule.heartbeatTimeout.inSeconds
-        let lateTimeout = timeout + watch.sharedLag.inSeconds
+        if let shared {
+            // At most a heartbeat timeout more: a fleet whose heartbeats all stopped is no lag.
+            if let newest = shared.values.max() { sharedLag = min(max(0, wallNow.timeIntervalSince(newest)), timeout) }
+            await adopt(shared, recent: wallNow.addingTimeInterval(-(timeout + max(watch.sharedLag.inSeconds, sharedLag))))
+        }
+        let lateTimeout = timeout + max(watch.sharedLag.inSeconds, sharedLag)
         for (id, last) in lastHeartbeat where liveness[id]?.heartbeatsMissing != true && watch.watches(id) {
             let silence = wallNow.timeIntervalSince(last)
             guard silence > (heardElsewhere.contains(id) ? lateTimeout : timeout) else { continue }
@@ -402,6 +427,13 @@ public actor Inventory {
         for device in devices.values where device.trust != .revoked && watch.watches(device.id) {
             guard let endpoint = device.endpoint else { continue }
             if let next = nextProbe[device.id], next > now { continue }
+            // Just registered (here or by another replica): that was its proof of life, the first
+            // probe waits an interval from it.
+            let sinceSeen = wallNow.timeIntervalSince(device.lastSeen)
+            if nextProbe[device.id] == nil, sinceSeen >= 0, sinceSeen < schedule.interval.inSeconds {
+                nextProbe[device.id] = now + schedule.interval - .milliseconds(Int64(sinceSeen * 1000))
+                continue
+            }
             // Heartbeats that keep arriving are the proof of life: no probe while they do.
             if liveness[device.id]?.heartbeatsMissing != true, let last = lastHeartbeat[device.id],
                 wallNow.timeIntervalSince(last) <= (heardElsewhere.contains(device.id) ? lateTimeout : timeout)
@@ -428,12 +460,12 @@ public actor Inventory {
 
     /// Takes the newer heartbeat times of the watched devices: heartbeats that reached another
     /// replica keep a device from looking silent here.
-    private func adopt(_ seen: [DeviceID: Date], timeout: Duration) async {
-        let recent = Date().addingTimeInterval(-timeout.inSeconds)
-        for (id, time) in seen where time > recent && time > (lastHeartbeat[id] ?? .distantPast) {
+    /// Only a heartbeat after `recent` is proof of life; an older one still dates the silence.
+    private func adopt(_ seen: [DeviceID: Date], recent: Date) async {
+        for (id, time) in seen where time > (lastHeartbeat[id] ?? .distantPast) {
             lastHeartbeat[id] = time
             heardElsewhere.insert(id)
-            if liveness[id]?.heartbeatsMissing == true {
+            if time > recent, liveness[id]?.heartbeatsMissing == true {
                 await apply(.heartbeat, to: id, detail: "heartbeat received by another replica")
             }
         }

@@ -102,8 +102,8 @@ extension PostgresFleetStore {
         }
     }
 
-    /// One statement for the whole batch; a report older than what another replica stored
-    /// already leaves that one in place.
+    /// One statement for the whole batch (after locking its rows in id order); a report older
+    /// than what another replica stored already leaves that one in place.
     public func saveHealth(_ updates: [HealthUpdate]) async throws(StoreError) {
         guard !updates.isEmpty else { return }
         var ids: [String] = []
@@ -121,6 +121,9 @@ extension PostgresFleetStore {
             heard.append(StoredTime.written(update.heard ?? update.lastSeen))
         }
         try await write("saving \(updates.count) health reports") { connection in
+            // Every replica writes health of devices the others write too: the rows are locked
+            // in one order (by id) first, so that two batches never wait for each other in a cycle.
+            try await run("SELECT 1 FROM device WHERE id = ANY(\(ids)::text[]) ORDER BY id COLLATE \"C\" FOR UPDATE", on: connection)
             try await run(
                 """
                 UPDATE device AS d
