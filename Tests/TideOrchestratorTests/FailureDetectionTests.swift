@@ -78,4 +78,29 @@ struct FailureDetectionTests {
         #expect(damped.first?.message.contains("keeps dying and returning (2 returns in 10 min)") == true)
         #expect(try server.store().device(registered.id)?.dampedUntil != nil)
     }
+
+    @Test("a device whose heartbeats arrive is not probed; when they stop it is probed at once, and an answer changes nothing")
+    func heartbeatsReplaceProbes() async throws {
+        let server = try await TestServer.start(
+            probeInterval: .milliseconds(200), probeTimeout: .milliseconds(500), heartbeatTimeout: .milliseconds(800))
+        let device = try await FakeDevice.start(tideID: "gw-beating")
+        let registered = try await server.client.addDevice(address: device.address)
+        let beat = #"{"id": "gw-beating", "health": {"cpuUsage": 0.1, "memoryUsage": 0.2}}"#
+        _ = try await server.request(.POST, "/file/device/heartbeat", body: beat, token: .some(server.fleetToken))
+        let before = device.healthRequests
+        for _ in 0..<10 {
+            _ = try await server.request(.POST, "/file/device/heartbeat", body: beat, token: .some(server.fleetToken))
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        // Two seconds of heartbeats at a 0.2 s probe interval: at most the probe already under way.
+        #expect(device.healthRequests - before <= 1, "probed \(device.healthRequests - before) times while heartbeating")
+
+        // Silence: the probe goes out at once; it answers, so the device stays alive and no event is written.
+        let silent = device.healthRequests
+        #expect(try await eventually(timeout: .seconds(20)) { device.healthRequests > silent })
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await server.client.device(registered.id).status == .alive)
+        let changes = try await server.client.events(device: registered.id).events.filter { $0.kind == .deviceStatusChanged }
+        #expect(changes.isEmpty, "\(changes.map(\.message))")
+    }
 }
