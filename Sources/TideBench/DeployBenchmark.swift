@@ -237,14 +237,14 @@ struct DeployBenchmark: AsyncParsableCommand {
     private func stop(_ server: ServerProcess) {
         let process = server.process
         guard process.isRunning else { return }
-        process.terminate()
+        kill(process.processIdentifier, SIGTERM)
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning, Date() < deadline { usleep(50_000) }
         if process.isRunning {
             progress("the server did not stop within 10 s of SIGTERM; killing it")
             kill(process.processIdentifier, SIGKILL)
         }
-        process.waitUntilExit()
+        server.stop()
     }
 
     private func progress(_ line: String) {

@@ -1,39 +1,42 @@
 import Foundation
 
-/// A `tide` child process (this same executable), stopped with SIGTERM.
+/// A `tide` child process (this same executable), stopped with SIGTERM. Its output goes to a
+/// temporary log file, removed when it stops.
 final class ServerProcess {
-    let process: Process
+    let process: SpawnedProcess
     let port: Int
+    private let log: String
 
-    private init(process: Process, port: Int) {
+    private init(process: SpawnedProcess, port: Int, log: String) {
         self.process = process
         self.port = port
+        self.log = log
     }
 
     /// Starts `tide <arguments>` and waits until it logs the port it listens on.
     static func start(arguments: [String], timeout: TimeInterval = 30) throws -> ServerProcess {
-        let process = Process()
-        process.executableURL = TideBinary.url
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let reader = errors.fileHandleForReading
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("tide-bench-\(UUID().uuidString).log").path
+        guard FileManager.default.createFile(atPath: log, contents: nil), let handle = FileHandle(forWritingAtPath: log) else {
+            throw BenchFailure("cannot create the log file \(log); is the temporary directory writable?")
+        }
+        let process: SpawnedProcess
+        do {
+            process = try SpawnedProcess.spawn(TideBinary.url.path, arguments, output: handle.fileDescriptor)
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: log)
+            throw error
+        }
+        try? handle.close()
         var text = ""
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-            if let port = listeningPort(in: text) {
-                // Keep draining stderr so the child never blocks on a full pipe.
-                reader.readabilityHandler = { handle in _ = handle.availableData }
-                return ServerProcess(process: process, port: port)
-            }
+        while Date() < deadline, process.isRunning {
+            text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let port = listeningPort(in: text) { return ServerProcess(process: process, port: port, log: log) }
+            usleep(20_000)
         }
-        process.terminate()
-        process.waitUntilExit()
+        text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? text
+        ServerProcess(process: process, port: 0, log: log).stop()
         throw BenchFailure("the server did not start: \(text.suffix(500))")
     }
 
@@ -75,9 +78,10 @@ final class ServerProcess {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
+    /// SIGTERM, then waits until it exited; the log file is removed.
     func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        while process.isRunning { usleep(10_000) }
+        try? FileManager.default.removeItem(atPath: log)
     }
 }
