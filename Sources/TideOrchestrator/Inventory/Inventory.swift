@@ -409,15 +409,15 @@ public actor Inventory {
         defer { writes.leave() }
         let wallNow = Date()
         let timeout = schedule.heartbeatTimeout.inSeconds
-        if let shared {
-            // At most a heartbeat timeout more: a fleet whose heartbeats all stopped is no lag.
-            if let newest = shared.values.max() { sharedLag = min(max(0, wallNow.timeIntervalSince(newest)), timeout) }
-            await adopt(shared, recent: wallNow.addingTimeInterval(-(timeout + max(watch.sharedLag.inSeconds, sharedLag))))
-        }
+        // At most a heartbeat timeout more: a fleet whose heartbeats all stopped is no lag.
+        if let newest = shared?.values.max() { sharedLag = min(max(0, wallNow.timeIntervalSince(newest)), timeout) }
         let lateTimeout = timeout + max(watch.sharedLag.inSeconds, sharedLag)
+        if let shared { await adopt(shared, recent: wallNow.addingTimeInterval(-lateTimeout)) }
+        // The silence a device's heartbeats may keep before it is probed.
+        func allowedSilence(_ id: DeviceID) -> TimeInterval { heardElsewhere.contains(id) ? lateTimeout : timeout }
         for (id, last) in lastHeartbeat where liveness[id]?.heartbeatsMissing != true && watch.watches(id) {
             let silence = wallNow.timeIntervalSince(last)
-            guard silence > (heardElsewhere.contains(id) ? lateTimeout : timeout) else { continue }
+            guard silence > allowedSilence(id) else { continue }
             let probed = devices[id]?.endpoint != nil
             logger.debug("no heartbeat from \(id) for \(String(format: "%.1f", silence)) s\(probed ? ": probing it now" : "")")
             await apply(.heartbeatsMissing(probed: probed), to: id, detail: "no heartbeat for \(String(format: "%.1f", silence)) s")
@@ -436,7 +436,7 @@ public actor Inventory {
             }
             // Heartbeats that keep arriving are the proof of life: no probe while they do.
             if liveness[device.id]?.heartbeatsMissing != true, let last = lastHeartbeat[device.id],
-                wallNow.timeIntervalSince(last) <= (heardElsewhere.contains(device.id) ? lateTimeout : timeout)
+                wallNow.timeIntervalSince(last) <= allowedSilence(device.id)
             {
                 nextProbe[device.id] = now + schedule.interval
                 continue
