@@ -32,6 +32,8 @@ public struct HealthUpdate: Sendable, Equatable {
     /// Reads the `device.reported` column.
     public static func reported(fromText text: String?) -> [String: Int64]? {
         guard let text else { return nil }
+        // What most heartbeats say: nothing deployed.
+        if text == "{}" { return [:] }
         return try? JSONDecoder().decode([String: Int64].self, from: Data(text.utf8))
     }
 }

@@ -131,18 +131,14 @@ public final class TideStore: Sendable {
     }
 
     /// The health of the devices seen after `time`.
-    public func health(seenAfter time: Date) throws(StoreError) -> [HealthUpdate] {
-        try read("reading recent health reports") { db in
-            try Row.fetchAll(db, sql: "SELECT id, health, last_seen, reported FROM device WHERE last_seen > ?", arguments: [time])
-                .compactMap { row -> HealthUpdate? in
-                    let text: String? = row["health"]
-                    guard let text else { return nil }
-                    let id: String = row["id"]
-                    let seen: Date = row["last_seen"]
-                    return HealthUpdate(
-                        device: DeviceID(id), health: try DeviceRecord.jsonValue(HealthReport.self, from: text, column: "health"),
-                        lastSeen: seen, reported: HealthUpdate.reported(fromText: row["reported"]))
-                }
+    public func reports(seenAfter time: Date) throws(StoreError) -> [DeviceID: [String: Int64]] {
+        try read("reading what recently seen devices run") { db in
+            var reports: [DeviceID: [String: Int64]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, reported FROM device WHERE last_seen > ? AND reported IS NOT NULL", arguments: [time]) {
+                let id: String = row["id"]
+                if let reported = HealthUpdate.reported(fromText: row["reported"]) { reports[DeviceID(id)] = reported }
+            }
+            return reports
         }
     }
 

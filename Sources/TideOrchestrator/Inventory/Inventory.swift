@@ -397,7 +397,10 @@ public actor Inventory {
     /// it cannot be probed).
     /// With several replicas, `watch` says which devices are this replica's to watch, and a sign
     /// of life another replica received (the shared heartbeat time) counts as a heartbeat here.
-    public func dueProbes(schedule: ProbeSchedule, watch: WatchedDevices = .all) async -> [(id: DeviceID, endpoint: DeviceEndpoint)] {
+    /// At most `limit` are returned; the others stay due for the next call.
+    public func dueProbes(
+        schedule: ProbeSchedule, watch: WatchedDevices = .all, limit: Int = .max
+    ) async -> [(id: DeviceID, endpoint: DeviceEndpoint)] {
         let now = ContinuousClock.now
         // Read outside the gate: heartbeats and other changes need not wait for the datastore.
         var shared: [DeviceID: Date]?
@@ -415,18 +418,25 @@ public actor Inventory {
         if let shared { await adopt(shared, recent: wallNow.addingTimeInterval(-lateTimeout)) }
         // The silence a device's heartbeats may keep before it is probed.
         func allowedSilence(_ id: DeviceID) -> TimeInterval { heardElsewhere.contains(id) ? lateTimeout : timeout }
-        for (id, last) in lastHeartbeat where liveness[id]?.heartbeatsMissing != true && watch.watches(id) {
+        // Cheapest test first: this runs every tick over the whole fleet.
+        for (id, last) in lastHeartbeat {
             let silence = wallNow.timeIntervalSince(last)
-            guard silence > allowedSilence(id) else { continue }
+            guard silence > timeout, silence > allowedSilence(id), liveness[id]?.heartbeatsMissing != true, watch.watches(id) else { continue }
             let probed = devices[id]?.endpoint != nil
             logger.debug("no heartbeat from \(id) for \(String(format: "%.1f", silence)) s\(probed ? ": probing it now" : "")")
             await apply(.heartbeatsMissing(probed: probed), to: id, detail: "no heartbeat for \(String(format: "%.1f", silence)) s")
             if probed { nextProbe[id] = nil }
         }
         var due: [(id: DeviceID, endpoint: DeviceEndpoint)] = []
-        for device in devices.values where device.trust != .revoked && watch.watches(device.id) {
-            guard let endpoint = device.endpoint else { continue }
-            if let next = nextProbe[device.id], next > now { continue }
+        // By index, and the next probe's time first: most devices are not due, and copying each
+        // one out of the dictionary every tick cost more than the probes at 10,000 devices.
+        for index in devices.indices {
+            guard due.count < limit else { break }
+            let id = devices.keys[index]
+            if let next = nextProbe[id], next > now { continue }
+            guard watch.watches(id) else { continue }
+            let device = devices.values[index]
+            guard device.trust != .revoked, let endpoint = device.endpoint else { continue }
             // Just registered (here or by another replica): that was its proof of life, the first
             // probe waits an interval from it.
             let sinceSeen = wallNow.timeIntervalSince(device.lastSeen)
@@ -449,7 +459,10 @@ public actor Inventory {
 
     /// When the watched devices last sent a heartbeat, to any replica (the shared store).
     private func sharedLastHeard(watch: WatchedDevices) async -> [DeviceID: Date]? {
-        let watched = devices.values.filter { $0.trust != .revoked && watch.watches($0.id) }.map(\.id)
+        var watched: [DeviceID] = []
+        for index in devices.indices where watch.watches(devices.keys[index]) && devices.values[index].trust != .revoked {
+            watched.append(devices.keys[index])
+        }
         do {
             return try await store.lastHeard(of: watched)
         } catch {
@@ -547,8 +560,11 @@ public actor Inventory {
         guard !pendingHealth.isEmpty else { return }
         let batch = pendingHealth
         pendingHealth.removeAll(keepingCapacity: true)
+        let started = ContinuousClock.now
         do {
             try await store.saveHealth(Array(batch.values))
+            let took = ContinuousClock.now - started
+            if took > .seconds(1) { logger.warning("writing \(batch.count) health reports took \(took): the datastore is slow") }
         } catch {
             logger.error("could not save \(batch.count) health reports: \(error)")
             pendingHealth.merge(batch) { newer, _ in newer }

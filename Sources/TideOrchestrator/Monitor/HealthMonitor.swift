@@ -21,6 +21,11 @@ public struct HealthMonitor: Service {
     /// Between writes of gathered health reports; nil: every probe interval.
     var flushInterval: Duration?
 
+    /// Probes running at once: when thousands of devices fall silent together (a replica died and
+    /// their heartbeats are moving, or this server's network failed), the rest wait for a later tick
+    /// instead of opening thousands of connections in the same instant.
+    static let maxProbesInFlight = 256
+
     public func run() async throws {
         guard schedule.interval > .zero else {
             logger.notice("health monitor is off (probe interval 0)")
@@ -31,13 +36,15 @@ public struct HealthMonitor: Service {
         await inventory.deferFirstProbes(by: firstProbeDelay)
         let tick = min(.milliseconds(50), schedule.quickRecheck, schedule.interval)
         let inFlight = InFlight()
+        let flushing = Claim()
         let clock = ContinuousClock()
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 let flushEvery = flushInterval ?? schedule.interval
                 var nextFlush = clock.now + flushEvery
                 while !Task.isCancelled {
-                    for target in await inventory.dueProbes(schedule: schedule, watch: watch) where inFlight.start(target.id) {
+                    let room = Self.maxProbesInFlight - inFlight.count
+                    for target in await inventory.dueProbes(schedule: schedule, watch: watch, limit: room) where inFlight.start(target.id) {
                         group.addTask {
                             let started = ContinuousClock.now
                             let outcome = await probe.healthOutcome(of: target.endpoint, timeout: timeout)
@@ -46,9 +53,13 @@ public struct HealthMonitor: Service {
                             inFlight.finish(target.id)
                         }
                     }
-                    if clock.now >= nextFlush {
-                        await inventory.flushHealth()
+                    // In its own task: a slow datastore must not hold the probes up.
+                    if clock.now >= nextFlush, flushing.claim() {
                         nextFlush = clock.now + flushEvery
+                        group.addTask {
+                            await inventory.flushHealth()
+                            flushing.release()
+                        }
                     }
                     do {
                         try await Task.sleep(for: tick, clock: clock)
@@ -60,8 +71,8 @@ public struct HealthMonitor: Service {
             }
         }
         // A datastore that went away would hold the stop up: the last reports wait 2 s at most.
-        let flushing = inventory
-        if !(await Deadline.run(.seconds(2)) { await flushing.flushHealth() }) {
+        let last = inventory
+        if !(await Deadline.run(.seconds(2)) { await last.flushHealth() }) {
             logger.warning("the last health reports were not written: the datastore did not answer within 2 s")
         }
     }
@@ -75,4 +86,21 @@ final class InFlight: Sendable {
     func start(_ id: DeviceID) -> Bool { ids.withLock { $0.insert(id).inserted } }
 
     func finish(_ id: DeviceID) { _ = ids.withLock { $0.remove(id) } }
+
+    var count: Int { ids.withLock { $0.count } }
+}
+
+/// Work of which one runs at a time: `claim` is false while it runs.
+final class Claim: Sendable {
+    private let held = Mutex(false)
+
+    func claim() -> Bool {
+        held.withLock { held in
+            guard !held else { return false }
+            held = true
+            return true
+        }
+    }
+
+    func release() { held.withLock { $0 = false } }
 }

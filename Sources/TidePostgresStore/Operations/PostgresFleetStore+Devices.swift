@@ -137,20 +137,17 @@ extension PostgresFleetStore {
         }
     }
 
-    public func health(seenAfter time: Date) async throws(StoreError) -> [HealthUpdate] {
+    public func reports(seenAfter time: Date) async throws(StoreError) -> [DeviceID: [String: Int64]] {
         let since = StoredTime.written(time)
-        let found: [(String, String?, Date, String?)] = try await read("reading recent health reports") { connection in
-            let query: PostgresQuery = "SELECT id, health, last_seen, reported FROM device WHERE last_seen > \(since)"
-            return try await self.rows(query, on: connection).map { row in try row.decode((String, String?, Date, String?).self) }
+        let found: [(String, String)] = try await read("reading what recently seen devices run") { connection in
+            let query: PostgresQuery = "SELECT id, reported FROM device WHERE last_seen > \(since) AND reported IS NOT NULL"
+            return try await self.rows(query, on: connection).map { row in try row.decode((String, String).self) }
         }
-        var updates: [HealthUpdate] = []
-        for (id, text, seen, reported) in found {
-            guard let text else { continue }
-            let health = try DeviceRecord.jsonValue(HealthReport.self, from: text, column: "health")
-            updates.append(HealthUpdate(
-                device: DeviceID(id), health: health, lastSeen: StoredTime.read(seen), reported: HealthUpdate.reported(fromText: reported)))
+        var reports: [DeviceID: [String: Int64]] = [:]
+        for (id, text) in found {
+            if let reported = HealthUpdate.reported(fromText: text) { reports[DeviceID(id)] = reported }
         }
-        return updates
+        return reports
     }
 
     public func lastHeard(of ids: [DeviceID]) async throws(StoreError) -> [DeviceID: Date] {

@@ -39,8 +39,9 @@ public protocol FleetStore: Sendable {
     func saveHealth(_ updates: [HealthUpdate]) async throws(StoreError)
     /// When the latest heartbeat of each of `ids` arrived (at any replica), for those that ever sent one.
     func lastHeard(of ids: [DeviceID]) async throws(StoreError) -> [DeviceID: Date]
-    /// The health of the devices seen after `time` (by any replica), with when they were seen.
-    func health(seenAfter time: Date) async throws(StoreError) -> [HealthUpdate]
+    /// What the devices seen after `time` (by any replica) last reported they run (deployment ->
+    /// generation), for those whose heartbeats said.
+    func reports(seenAfter time: Date) async throws(StoreError) -> [DeviceID: [String: Int64]]
 
     // MARK: Events
 

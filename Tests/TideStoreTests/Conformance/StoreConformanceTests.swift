@@ -147,6 +147,28 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test("what recently seen devices reported they run: only those seen after the time, only those that said", arguments: StoreBackend.all)
+    func reports(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            try await store.insert((0..<4).map { StoreTests.device("r\($0)", port: 6200 + $0) })
+            let old = Date(timeIntervalSince1970: 1_900_000_000)
+            let recent = old.addingTimeInterval(5)
+            func update(_ id: String, _ seen: Date, _ reported: [String: Int64]?) -> HealthUpdate {
+                HealthUpdate(
+                    device: DeviceID(id), health: HealthReport(cpuUsage: 0.1, memoryUsage: 0.1, receivedAt: seen), lastSeen: seen,
+                    reported: reported, heard: reported == nil ? nil : seen)
+            }
+            // r0 runs two deployments, r1 none, r2 answered a probe only (no report), r3 was seen long ago.
+            try await store.saveHealth([
+                update("r0", recent, ["web": 3, "fibo": 1]), update("r1", recent, [:]), update("r2", recent, nil), update("r3", old, ["web": 2]),
+            ])
+            let reports = try await store.reports(seenAfter: old.addingTimeInterval(1))
+            #expect(reports == [DeviceID("r0"): ["web": 3, "fibo": 1], DeviceID("r1"): [:]])
+            #expect(try await store.reports(seenAfter: recent).isEmpty)
+            #expect(try await store.reports(seenAfter: old.addingTimeInterval(-1))[DeviceID("r3")] == ["web": 2])
+        }
+    }
+
     @Test("the event log: append, after an id, since a time, by device, the tail, limits, details", arguments: StoreBackend.all)
     func events(backend: StoreBackend) async throws {
         try await backend.withStore { store in

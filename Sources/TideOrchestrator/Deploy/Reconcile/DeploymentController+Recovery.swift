@@ -121,6 +121,11 @@ extension DeploymentController {
         await observe(device, running: Dictionary(reported.map { ($0.id, Int64($0.generation)) }) { a, _ in a })
     }
 
+    /// `observe` for many devices at once (what the shared store says they reported).
+    func observe(_ reports: [DeviceID: [String: Int64]]) async {
+        for (device, current) in reports { await observe(device, running: current) }
+    }
+
     /// `observe` with the report as deployment -> generation (as the shared store keeps it).
     func observe(_ device: DeviceID, running current: [String: Int64]) async {
         // Another replica leads: it settles what the device runs (from the shared store).

@@ -114,11 +114,8 @@ struct Reconciler: Service {
         var since = Date().addingTimeInterval(-Self.reportOverlap)
         while !Task.isCancelled {
             let asked = Date()
-            if let updates = try? await store.health(seenAfter: since) {
-                for update in updates {
-                    guard let reported = update.reported else { continue }
-                    await controller.observe(update.device, running: reported)
-                }
+            if let reports = try? await store.reports(seenAfter: since) {
+                await controller.observe(reports)
                 since = asked.addingTimeInterval(-Self.reportOverlap)
             }
             guard (try? await Task.sleep(for: Self.reportPoll)) != nil else { return }

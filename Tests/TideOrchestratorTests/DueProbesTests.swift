@@ -1,0 +1,52 @@
+import Foundation
+import Logging
+import Testing
+import TideModel
+import TideStore
+@testable import TideOrchestrator
+@testable import TideTesting
+
+@Suite("Probes due")
+struct DueProbesTests {
+    private static func inventory(devices count: Int) async throws -> Inventory {
+        let store = try TideStore(path: TemporaryDirectory.make("due-probes") + "/tide.sqlite")
+        let long = Date().addingTimeInterval(-600)
+        for index in 0..<count {
+            try store.save(
+                Device(
+                    id: DeviceID("d\(index)"), name: "d\(index)", addresses: ["127.0.0.1"], port: 7000 + index, status: .alive,
+                    statusSince: long, statusReason: "registered", description: RawJSON(["platform": [:]]),
+                    capabilities: DeviceCapabilities(interfaces: [], memoryBytes: 1, cpuName: "cpu", cpuClockHz: 1, arch: "wasm", labels: [:]),
+                    labels: [:], health: nil, firstSeen: long, lastSeen: long),
+                event: nil)
+        }
+        return try await Inventory(
+            store: store, events: EventBus(latestID: 0), policy: .default, logger: Logger(label: "test"), metrics: ServerMetrics())
+    }
+
+    private static let schedule = ProbeSchedule(interval: .seconds(60), quickRecheck: .seconds(1), heartbeatTimeout: .seconds(1))
+
+    @Test("at most the limit is due at a time; the rest stay due for the next call, and each device is due once")
+    func limit() async throws {
+        let inventory = try await Self.inventory(devices: 5)
+        var seen: [DeviceID] = []
+        for expected in [2, 2, 1, 0] {
+            let due = await inventory.dueProbes(schedule: Self.schedule, limit: 2)
+            #expect(due.count == expected)
+            seen += due.map(\.id)
+        }
+        #expect(Set(seen) == Set((0..<5).map { DeviceID("d\($0)") }))
+        #expect(seen.count == 5)
+        #expect(await inventory.dueProbes(schedule: Self.schedule, limit: 0).isEmpty)
+    }
+
+    @Test("a device another replica watches is never due here")
+    func watched() async throws {
+        let inventory = try await Self.inventory(devices: 4)
+        let mine = WatchedDevices(
+            watches: { $0 == DeviceID("d1") || $0 == DeviceID("d3") }, sharesHeartbeats: false, sharedReadInterval: .seconds(1),
+            sharedLag: .zero)
+        let due = await inventory.dueProbes(schedule: Self.schedule, watch: mine)
+        #expect(Set(due.map(\.id)) == [DeviceID("d1"), DeviceID("d3")])
+    }
+}
