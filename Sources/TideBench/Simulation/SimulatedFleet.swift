@@ -45,10 +45,12 @@ final class SimulatedFleet: Sendable {
     /// Binds `count` devices on `port`. `agent` handles their deploys; without one, `/deploy` is 404.
     /// With `tls` they serve HTTPS with that context (one fleet certificate for all, as enrolled devices).
     /// With `closeEachConnection` every answer closes its connection (see `SimulatedDeviceHandler`).
+    /// The devices share `threads` event loops.
     static func start(
-        count: Int, port: Int, agent: SimulatedDeployAgent? = nil, tls: NIOSSLContext? = nil, closeEachConnection: Bool = false
+        count: Int, port: Int, agent: SimulatedDeployAgent? = nil, tls: NIOSSLContext? = nil, closeEachConnection: Bool = false,
+        threads: Int = 1
     ) async throws -> SimulatedFleet {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let modes = NIOLockedValueBox<[DeviceID: Mode]>([:])
         let connections = NIOLockedValueBox<[DeviceID: [any Channel]]>([:])
         var channels: [DeviceID: any Channel] = [:]
