@@ -8,7 +8,7 @@ import TideStore
 
 @Suite("Probes due")
 struct DueProbesTests {
-    private static func inventory(devices count: Int) async throws -> Inventory {
+    static func inventory(devices count: Int) async throws -> Inventory {
         let store = try TideStore(path: TemporaryDirectory.make("due-probes") + "/tide.sqlite")
         let long = Date().addingTimeInterval(-600)
         for index in 0..<count {
@@ -48,5 +48,26 @@ struct DueProbesTests {
             sharedLag: .zero)
         let due = await inventory.dueProbes(schedule: Self.schedule, watch: mine)
         #expect(Set(due.map(\.id)) == [DeviceID("d1"), DeviceID("d3")])
+    }
+}
+
+@Suite("Mass failure")
+struct MassFailureTests {
+    @Test("when 30 devices time out together, 20 are dead and 10 held at suspect; a refused connection still kills")
+    func held() async throws {
+        let inventory = try await DueProbesTests.inventory(devices: 31)
+        for round in 0..<3 {
+            for index in 0..<30 {
+                await inventory.recordProbe(DeviceID("d\(index)"), .failure(ProbeError(.timeout, "no answer within 0.8 s (round \(round))")))
+            }
+        }
+        var devices: [Device] = []
+        for index in 0..<30 { if let device = await inventory.device(DeviceID("d\(index)")) { devices.append(device) } }
+        #expect(devices.filter { $0.status == .dead }.count == 20)
+        let held = devices.filter { $0.status == .suspect }
+        #expect(held.count == 10)
+        #expect(held.allSatisfy { $0.statusReason.contains("failed health probe") })
+        for _ in 0..<2 { await inventory.recordProbe(DeviceID("d30"), .failure(ProbeError(.refused, "refused"))) }
+        #expect(await inventory.device(DeviceID("d30"))?.status == .dead)
     }
 }

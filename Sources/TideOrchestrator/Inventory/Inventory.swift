@@ -31,6 +31,10 @@ public actor Inventory {
     /// last read): under load the shared store falls behind, and silence must not be read into it.
     private var sharedLag: TimeInterval = 0
     private var lastSharedRead = ContinuousClock.now - .seconds(3600)
+    /// Bounds the deaths on weak evidence per window (see `DeathBrake`).
+    private var deathBrake = DeathBrake.default
+    private var heldDeaths = 0
+    private var lastHeldWarning = ContinuousClock.now - .seconds(3600)
     /// Each device's revision and supervisor kind as the list shows them; dropped whenever
     /// anything but its health and last-seen changes, and given a new revision when next listed,
     /// so that readers can cache what they derive from the rest by revision.
@@ -500,13 +504,22 @@ public actor Inventory {
         guard var device = devices[id] else { return }
         var state = liveness[id] ?? Liveness()
         let previous = device.status
-        let next = policy.assess(current: previous, liveness: &state, evidence: evidence)
+        var next = policy.assess(current: previous, liveness: &state, evidence: evidence)
         liveness[id] = state
+        var held = false
+        if next == .dead, previous != .dead, !deathBrake.allow(evidence, at: .now, fleet: devices.count) {
+            next = .suspect
+            held = true
+            noteHeldDeath()
+        }
         if next == .suspect, previous != .suspect { nextProbe[id] = nil }
         guard next != previous else { return }
 
         let now = Date()
-        let reason = Self.reason(evidence, state: state, detail: detail)
+        var reason = Self.reason(evidence, state: state, detail: detail)
+        if held {
+            reason += "; held at suspect: \(deathBrake.limit(fleet: devices.count)) devices were found dead in the last \(deathBrake.window), more likely trouble on this server's side or its network's"
+        }
         device.status = next
         device.statusSince = now
         device.statusReason = reason
@@ -527,6 +540,17 @@ public actor Inventory {
         } catch {
             logger.error("could not record status change of \(id) to \(next.rawValue): \(error)")
         }
+    }
+
+    /// Warns once a window that devices are being held at suspect.
+    private func noteHeldDeath() {
+        let now = ContinuousClock.now
+        heldDeaths += 1
+        guard now - lastHeldWarning >= deathBrake.window else { return }
+        logger.warning(
+            "more than \(deathBrake.limit(fleet: devices.count)) devices were found dead within \(deathBrake.window) on timeouts or silence: \(heldDeaths) more held at suspect and checked again (is this server, its network or its datastore overloaded?)")
+        lastHeldWarning = now
+        heldDeaths = 0
     }
 
     private static func reason(_ evidence: LivenessEvidence, state: Liveness, detail: String) -> String {

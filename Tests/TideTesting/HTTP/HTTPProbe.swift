@@ -21,8 +21,8 @@ enum HTTPProbe {
         TideClient.failFastHTTP(tls: try TLSCredentials.trustingClientConfiguration(trustFile: caFile))
     }
 
-    static func answers(_ url: String) async -> Bool {
-        guard let response = try? await anyCertificate.execute(HTTPClientRequest(url: url), timeout: .milliseconds(500)) else {
+    static func answers(_ url: String, timeout: TimeAmount = .milliseconds(500)) async -> Bool {
+        guard let response = try? await anyCertificate.execute(HTTPClientRequest(url: url), timeout: timeout) else {
             return false
         }
         return response.status.code < 500
