@@ -48,6 +48,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TidePlacement", dependencies: ["TideModel"], swiftSettings: swiftSettings),
+        // Liquid state: the snapshot of a module instance, its file format and checks.
+        .target(
+            name: "TideLiquid",
+            dependencies: ["TidePackageFormat", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         // Seeded synthetic registries, fleets and workloads for the benchmarks and the tests (not shipped).
         .target(name: "TideFixtures", dependencies: ["TideModel", "TideResolver", "TidePlacement"], swiftSettings: swiftSettings),
         .systemLibrary(name: "CAvahi", providers: [.apt(["libavahi-client-dev"])]),
@@ -156,7 +161,7 @@ let package = Package(
         .target(
             name: "TideSupervisor",
             dependencies: [
-                "TideModel", "TideHTTP", "TideSigning", "TideTLS", "TideYAML",
+                "TideModel", "TideHTTP", "TideSigning", "TideTLS", "TideYAML", "TideLiquid", "TidePackageFormat",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WasmKitWASI", package: "WasmKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -262,8 +267,9 @@ let package = Package(
             name: "TideSupervisorTests",
             dependencies: [
                 "TideTesting",
-                "TideSupervisor", "TideModel", "TideTLS", "TideSigning", "TideHTTP",
+                "TideSupervisor", "TideModel", "TideTLS", "TideSigning", "TideHTTP", "TideLiquid", "TidePackageFormat",
                 .product(name: "WAT", package: "WasmKit"),
+                .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -284,6 +290,7 @@ let package = Package(
             name: "TideYAMLTests", dependencies: ["TideYAML", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         .testTarget(name: "TideSigningTests", dependencies: ["TideSigning"], swiftSettings: swiftSettings),
+        .testTarget(name: "TideLiquidTests", dependencies: ["TideLiquid", "TidePackageFormat"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TideTLSTests",
             dependencies: [

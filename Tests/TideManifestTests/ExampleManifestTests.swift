@@ -17,7 +17,7 @@ import TideModel
     @Test func examplesParseAndNameBundledPackages() throws {
         let files = Self.files
         #expect(files.count >= 4)
-        let bundled = ["camera-capture", "classifier", "fibo", "mathlib", "sink", "stats", "temperature"]
+        let bundled = ["camera-capture", "classifier", "counter", "fibo", "mathlib", "sink", "stats", "temperature"]
         for file in files {
             let text = try String(contentsOf: file, encoding: .utf8)
             let manifest = try ManifestParser.parse(text, fileName: file.lastPathComponent)

@@ -33,7 +33,7 @@ struct PackageAPITests {
     func bundled() async throws {
         let server = try await TestServer.start(bundledRegistry: Repository.registry)
         let packages = try await server.client.packages()
-        #expect(packages.map(\.name) == ["camera-capture", "classifier", "fibo", "mathlib", "sink", "stats", "temperature"])
+        #expect(packages.map(\.name) == ["camera-capture", "classifier", "counter", "fibo", "mathlib", "sink", "stats", "temperature"])
         let fibo = try #require(packages.first { $0.name == "fibo" })
         #expect(fibo.versions == ["1.1.0", "1.0.0"])
         #expect(fibo.latest == "1.1.0")
@@ -49,8 +49,8 @@ struct PackageAPITests {
         // A restart loads nothing twice.
         await server.stop()
         let again = try await TestServer.start(bundledRegistry: Repository.registry, dataDirectory: server.dataDirectory)
-        #expect(try await again.client.packages().count == 7)
-        #expect(try again.store().packageVersions().count == 10)
+        #expect(try await again.client.packages().count == 8)
+        #expect(try again.store().packageVersions().count == 11)
     }
 
     @Test("publish, download with digest and ETag, resolve, yank")
@@ -189,7 +189,7 @@ struct PackageAPITests {
         let list = try await server.request(.GET, "/file/module", token: .some(nil))
         #expect(list.status == 200)
         let modules = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(list.body.utf8)).arrayValue)
-        #expect(modules.count == 10)
+        #expect(modules.count == 11)
         #expect(modules.contains { $0["_id"] == "fibo@1.0.0" })
 
         let wasm = try await server.request(.GET, "/file/module/fibo@1.0.0/wasm", token: .some(nil))

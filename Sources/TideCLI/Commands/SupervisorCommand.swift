@@ -110,6 +110,11 @@ struct SupervisorCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-download-bytes"), help: "Largest binary or data file a deployment may download, in bytes.")
     var maxDownloadBytes = 64 << 20
 
+    @Option(
+        name: .customLong("max-snapshot-bytes"),
+        help: "Largest module state (linear memory) a snapshot taken or restored here may hold, in bytes (liquid state).")
+    var maxSnapshotBytes = 64 << 20
+
     @Option(name: .customLong("max-chain-hops"), help: "Chained calls one request may start, one after another (X-Tide-Hops).")
     var maxChainHops = 32
 
@@ -151,6 +156,7 @@ struct SupervisorCommand: AsyncParsableCommand {
         guard maxNodeFunctions >= 1 else { throw ValidationError("--max-node-functions must be at least 1") }
         guard downloadTimeout > 0, downloadTimeout <= 3600 else { throw ValidationError("--download-timeout must be more than 0 and at most 3600") }
         guard maxDownloadBytes >= 1 else { throw ValidationError("--max-download-bytes must be at least 1") }
+        guard maxSnapshotBytes >= 65_536 else { throw ValidationError("--max-snapshot-bytes must be at least 65536 (one page of memory)") }
         guard maxChainHops >= 1 else { throw ValidationError("--max-chain-hops must be at least 1") }
         guard releaseStartupPagesAfter >= 0 else { throw ValidationError("--release-startup-pages-after must be at least 0") }
         if join != nil {
@@ -245,6 +251,7 @@ struct SupervisorCommand: AsyncParsableCommand {
             releaseStartupPagesAfter: releaseStartupPagesAfter > 0 ? .milliseconds(Int64(releaseStartupPagesAfter * 1000)) : nil,
             serverCAFile: caFile, join: try joinSettings(caFile: caFile))
         configured.metricsOpen = metricsOpen
+        configured.maxSnapshotBytes = maxSnapshotBytes
         configured.orchestratorURLs = try orchestratorURLs()
         let configuration = configured
         let announcement = Announcement()

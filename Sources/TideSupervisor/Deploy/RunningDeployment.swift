@@ -1,4 +1,5 @@
 import Foundation
+import TidePackageFormat
 import WasmKit
 
 /// An installed deployment: its plan, one ready instance per module, and the directory that holds
@@ -6,12 +7,15 @@ import WasmKit
 public final class RunningDeployment: Sendable {
     public let plan: DeploymentPlan
     public let modules: [String: ModuleInstance]
+    /// Each module's SHA-256: a snapshot restores only into the module it was taken from.
+    public let moduleDigests: [String: BlobDigest]
     /// `deployments/<id>/<instance>`; removed once neither this deployment nor a running call uses it.
     let directory: InstanceDirectory
 
-    init(plan: DeploymentPlan, modules: [String: ModuleInstance], directory: InstanceDirectory) {
+    init(plan: DeploymentPlan, modules: [String: ModuleInstance], moduleDigests: [String: BlobDigest], directory: InstanceDirectory) {
         self.plan = plan
         self.modules = modules
+        self.moduleDigests = moduleDigests
         self.directory = directory
     }
 
@@ -58,13 +62,15 @@ public final class RunningDeployment: Sendable {
             }
         }
         var instances: [String: ModuleInstance] = [:]
+        var moduleDigests: [String: BlobDigest] = [:]
         for module in plan.modules {
+            if let binary = digests[module.name]?.binary { moduleDigests[module.name] = BlobDigest(binary) }
             let instance = try ModuleInstance(
                 name: module.name, modules: parsed, dependencies: dependencies, runtime: runtime,
                 filesDirectory: instanceDirectory + "/" + module.name, directoryLease: lease)
             instances[module.name] = instance
         }
-        let deployment = RunningDeployment(plan: plan, modules: instances, directory: lease)
+        let deployment = RunningDeployment(plan: plan, modules: instances, moduleDigests: moduleDigests, directory: lease)
         for (module, functions) in plan.node.endpoints ?? [:] {
             for function in functions.keys {
                 guard let type = instances[module]?.exports[function] else {

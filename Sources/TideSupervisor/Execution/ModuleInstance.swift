@@ -41,14 +41,14 @@ public final class ModuleInstance: @unchecked Sendable {
     /// Keeps the deployment's files while this instance may still run.
     private let directoryLease: InstanceDirectory?
 
-    private let queue: DispatchQueue
+    let queue: DispatchQueue
     // Touched only on `queue` after init.
-    private let store: Store
-    private let instance: Instance
+    let store: Store
+    let instance: Instance
     private let bridges: [WASIBridgeToHost]
-    private let limits: ExecutionLimits
+    let limits: ExecutionLimits
     /// The size of the exported linear memory, as of the last call (for the metrics).
-    private let memoryBytes = Atomic<Int>(0)
+    let memoryBytes = Atomic<Int>(0)
 
     /// The size of the module's exported linear memory in bytes, as of its last call.
     public var linearMemoryBytes: Int { memoryBytes.load(ordering: .relaxed) }

@@ -29,6 +29,8 @@ public struct SupervisorConfiguration: Sendable {
     /// Publisher keys whose signatures this device accepts, and which packages must be signed.
     public var signatures: SignaturePolicy
     /// Largest call body (raw bytes or multipart files).
+    /// The largest instance state (linear memory) a snapshot taken or restored here may hold.
+    public var maxSnapshotBytes = 64 << 20
     public var maxCallBodyBytes: Int
     /// Largest downloaded binary or data file.
     public var maxDownloadBytes: Int

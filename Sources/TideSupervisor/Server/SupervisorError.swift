@@ -15,6 +15,7 @@ public struct SupervisorError: ReportableError, Equatable {
         case badGateway = "bad_gateway"
         case deployFailed = "deploy_failed"
         case executionFailed = "execution_failed"
+        case snapshotRefused = "snapshot_refused"
         case internalFailure = "internal"
     }
 
@@ -47,7 +48,7 @@ public struct SupervisorError: ReportableError, Equatable {
         case .tooLarge: .tooLarge
         case .busy: .unavailable
         case .badGateway: .badGateway
-        case .executionFailed: .invalid
+        case .executionFailed, .snapshotRefused: .invalid
         case .internalFailure: .internalFailure
         }
     }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import TideLiquid
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -106,6 +107,10 @@ public struct SupervisorServer: TideServer {
         ).add(to: router)
         DeployRoutes(deployer: deployer, chained: calls.chained, authority: authority, maxBodyBytes: configuration.nodeLimits.maxBytes)
             .add(to: router)
+        StateRoutes(
+            deployer: deployer, authority: authority,
+            limits: SnapshotLimits(maxMemoryBytes: configuration.maxSnapshotBytes, maxGlobals: SnapshotLimits.default.maxGlobals)
+        ).add(to: router)
         CallRoutes(
             calls: calls, history: history, maxBodyBytes: configuration.maxCallBodyBytes,
             maxFileBytes: configuration.limits.maxBytes, baseURL: baseURL

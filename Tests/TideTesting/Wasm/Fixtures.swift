@@ -19,6 +19,7 @@ enum Fixtures {
     static var temperature: [UInt8] { get throws { try registryModule("temperature", "temperature.wasm") } }
     static var camera: [UInt8] { get throws { try registryModule("camera-capture", "camera-capture.wasm") } }
     static var sink: [UInt8] { get throws { try registryModule("sink", "sink.wasm") } }
+    static var counter: [UInt8] { get throws { try registryModule("counter", "counter.wasm") } }
 
     static func wat(_ text: String) throws -> [UInt8] { try wat2wasm(text) }
 

@@ -1,0 +1,145 @@
+import Crypto
+import Foundation
+import TidePackageFormat
+
+/// The snapshot file: `TIDESNAP`, the format version and a JSON header (module, its digest, when,
+/// the globals), then the memory page by page (a page of zeros is one byte), then the SHA-256 of
+/// everything before it. A damaged or truncated file fails the digest before anything is read.
+public enum SnapshotCoding {
+    static let magic = Array("TIDESNAP".utf8)
+    static let version: UInt32 = 1
+    /// Magic, version, header length, page count and the digest.
+    static let fixedBytes = 8 + 4 + 4 + 4 + 32
+
+    private struct Header: Codable {
+        var module: String
+        var moduleDigest: BlobDigest
+        var takenAt: Double
+        var globals: [String: SnapshotGlobal]
+    }
+
+    public static func encode(_ snapshot: InstanceSnapshot) throws(SnapshotError) -> [UInt8] {
+        guard snapshot.memory.count % InstanceSnapshot.pageBytes == 0 else {
+            throw .incompatible("its memory is \(snapshot.memory.count) bytes, not a whole number of 64 KiB pages")
+        }
+        let header: Data
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            header = try encoder.encode(Header(
+                module: snapshot.module, moduleDigest: snapshot.moduleDigest, takenAt: snapshot.takenAt.timeIntervalSince1970,
+                globals: snapshot.globals))
+        } catch {
+            throw .incompatible("its header cannot be written: \(error)")
+        }
+        guard header.count <= SnapshotLimits.maxHeaderBytes else {
+            throw .tooLarge("its header is \(header.count) bytes, more than \(SnapshotLimits.maxHeaderBytes)")
+        }
+        let pages = snapshot.memory.count / InstanceSnapshot.pageBytes
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(fixedBytes + header.count + pages + snapshot.memory.count)
+        bytes += magic
+        append(version, to: &bytes)
+        append(UInt32(header.count), to: &bytes)
+        bytes += header
+        append(UInt32(pages), to: &bytes)
+        snapshot.memory.withUnsafeBytes { memory in
+            for page in 0..<pages {
+                let slice = UnsafeRawBufferPointer(rebasing: memory[(page * InstanceSnapshot.pageBytes)..<((page + 1) * InstanceSnapshot.pageBytes)])
+                if isZero(slice) {
+                    bytes.append(0)
+                } else {
+                    bytes.append(1)
+                    bytes.append(contentsOf: slice)
+                }
+            }
+        }
+        bytes += SHA256.hash(data: bytes)
+        return bytes
+    }
+
+    /// Reads a snapshot, checking its digest first and every size against `limits`.
+    public static func decode(_ bytes: [UInt8], limits: SnapshotLimits = .default) throws(SnapshotError) -> InstanceSnapshot {
+        guard bytes.count >= fixedBytes + 2 else { throw .damaged("it is \(bytes.count) bytes, too short to be a snapshot (truncated?)") }
+        guard bytes.count <= limits.maxEncodedBytes else {
+            throw .tooLarge("it is \(bytes.count) bytes; with at most \(limits.maxMemoryBytes) bytes of memory a snapshot is at most \(limits.maxEncodedBytes)")
+        }
+        let body = bytes.count - 32
+        guard Array(SHA256.hash(data: bytes[0..<body])) == Array(bytes[body...]) else {
+            throw .damaged("its SHA-256 does not match its contents (corrupted or truncated)")
+        }
+        guard Array(bytes[0..<8]) == magic else { throw .damaged("it does not start with TIDESNAP") }
+        var offset = 8
+        let fileVersion = readUInt32(bytes, &offset)
+        guard fileVersion == version else { throw .damaged("it is format version \(fileVersion); this Tide reads version \(version)") }
+        let headerLength = Int(readUInt32(bytes, &offset))
+        guard headerLength <= SnapshotLimits.maxHeaderBytes, offset + headerLength + 4 <= body else {
+            throw .damaged("its header length \(headerLength) does not fit the file")
+        }
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: Data(bytes[offset..<(offset + headerLength)]))
+        } catch {
+            throw .damaged("its header is not valid: \(error)")
+        }
+        offset += headerLength
+        guard header.globals.count <= limits.maxGlobals else {
+            throw .tooLarge("it has \(header.globals.count) globals, more than \(limits.maxGlobals)")
+        }
+        let pages = Int(readUInt32(bytes, &offset))
+        guard pages <= limits.maxMemoryBytes / InstanceSnapshot.pageBytes else {
+            throw .tooLarge("its memory is \(pages) pages (\(pages * InstanceSnapshot.pageBytes) bytes), more than \(limits.maxMemoryBytes) bytes")
+        }
+        var memory = [UInt8](repeating: 0, count: pages * InstanceSnapshot.pageBytes)
+        for page in 0..<pages {
+            guard offset < body else { throw .damaged("it ends inside page \(page) of \(pages)") }
+            let kind = bytes[offset]
+            offset += 1
+            switch kind {
+            case 0: continue
+            case 1:
+                guard offset + InstanceSnapshot.pageBytes <= body else { throw .damaged("it ends inside page \(page) of \(pages)") }
+                let start = page * InstanceSnapshot.pageBytes
+                memory.replaceSubrange(start..<(start + InstanceSnapshot.pageBytes), with: bytes[offset..<(offset + InstanceSnapshot.pageBytes)])
+                offset += InstanceSnapshot.pageBytes
+            default:
+                throw .damaged("page \(page) has kind \(kind); expected 0 (zeros) or 1 (bytes)")
+            }
+        }
+        guard offset == body else { throw .damaged("\(body - offset) bytes follow its last page") }
+        return InstanceSnapshot(
+            module: header.module, moduleDigest: header.moduleDigest, takenAt: Date(timeIntervalSince1970: header.takenAt),
+            memory: memory, globals: header.globals)
+    }
+
+    /// The digest a snapshot file ends with: the SHA-256 of the rest, its name where it is stored.
+    public static func digest(of bytes: [UInt8]) -> BlobDigest? {
+        guard bytes.count >= fixedBytes else { return nil }
+        return BlobDigest(bytes.suffix(32).map { String(format: "%02x", $0) }.joined())
+    }
+
+    private static func append(_ value: UInt32, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
+    }
+
+    private static func readUInt32(_ bytes: [UInt8], _ offset: inout Int) -> UInt32 {
+        var value: UInt32 = 0
+        for index in 0..<4 { value |= UInt32(bytes[offset + index]) << (8 * index) }
+        offset += 4
+        return value
+    }
+
+    private static func isZero(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var combined: UInt64 = 0
+        var index = 0
+        while index + 8 <= bytes.count {
+            combined |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            combined |= UInt64(bytes[index])
+            index += 1
+        }
+        return combined == 0
+    }
+}

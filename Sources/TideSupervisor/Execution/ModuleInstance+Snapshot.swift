@@ -1,0 +1,145 @@
+import Foundation
+import TideLiquid
+import TidePackageFormat
+import WasmKit
+
+/// Liquid state: an instance's linear memory and exported mutable globals, taken and put back on
+/// its own queue, so no call runs meanwhile (calls queued behind it run after, on the state as it
+/// was taken or restored).
+extension ModuleInstance {
+    /// The instance's state between calls. `moduleDigest` names the module it belongs to.
+    public func snapshot(moduleDigest: BlobDigest, limits: SnapshotLimits) async throws(SnapshotError) -> InstanceSnapshot {
+        let result = await onQueue { () throws(SnapshotError) -> InstanceSnapshot in
+            try self.takeSnapshot(moduleDigest: moduleDigest, limits: limits)
+        }
+        return try result.get()
+    }
+
+    /// Puts `snapshot` into this instance (a fresh one of the same module): its memory grows to the
+    /// snapshot's size, and its bytes and globals become the snapshot's.
+    public func restore(_ snapshot: InstanceSnapshot, moduleDigest: BlobDigest) async throws(SnapshotError) {
+        let result = await onQueue { () throws(SnapshotError) in try self.putBack(snapshot, moduleDigest: moduleDigest) }
+        try result.get()
+    }
+
+    private func onQueue<T: Sendable>(_ body: @escaping @Sendable () throws(SnapshotError) -> T) async -> Result<T, SnapshotError> {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: Result { () throws(SnapshotError) -> T in try body() }) }
+        }
+    }
+
+    /// Runs on `queue` only.
+    private func takeSnapshot(moduleDigest: BlobDigest, limits: SnapshotLimits) throws(SnapshotError) -> InstanceSnapshot {
+        var memory: [UInt8] = []
+        if let exported = instance.exports[memory: "memory"] {
+            let count = exported.byteCount
+            guard count <= limits.maxMemoryBytes else {
+                throw .tooLarge("module \(name) has \(count) bytes of memory, more than the \(limits.maxMemoryBytes) a snapshot may hold")
+            }
+            memory = exported.withUnsafeBufferPointer(offset: 0, count: count) { Array($0) }
+        }
+        var globals: [String: SnapshotGlobal] = [:]
+        for (exportName, value) in instance.exports {
+            guard case .global(let global) = value, Self.isMutable(global) else { continue }
+            guard let saved = SnapshotGlobal(global.value) else {
+                throw .incompatible("module \(name) exports the mutable global \(exportName) holding a reference or vector, which cannot be carried")
+            }
+            globals[exportName] = saved
+        }
+        guard globals.count <= limits.maxGlobals else {
+            throw .tooLarge("module \(name) exports \(globals.count) mutable globals, more than \(limits.maxGlobals)")
+        }
+        return InstanceSnapshot(module: name, moduleDigest: moduleDigest, takenAt: Date(), memory: memory, globals: globals)
+    }
+
+    /// Runs on `queue` only.
+    private func putBack(_ snapshot: InstanceSnapshot, moduleDigest: BlobDigest) throws(SnapshotError) {
+        guard snapshot.moduleDigest == moduleDigest else {
+            throw .otherModule(
+                "it was taken from \(snapshot.module) with module digest \(snapshot.moduleDigest.hex.prefix(12)), and this instance runs \(name) with \(moduleDigest.hex.prefix(12)): another version")
+        }
+        var mutable: [String: Global] = [:]
+        for (exportName, value) in instance.exports {
+            if case .global(let global) = value, Self.isMutable(global) { mutable[exportName] = global }
+        }
+        guard Set(mutable.keys) == Set(snapshot.globals.keys) else {
+            throw .incompatible("its mutable globals (\(snapshot.globals.keys.sorted().joined(separator: ", "))) are not those of \(name) (\(mutable.keys.sorted().joined(separator: ", ")))")
+        }
+        let exported = instance.exports[memory: "memory"]
+        let current = exported?.byteCount ?? 0
+        guard snapshot.memory.count >= current else {
+            throw .incompatible("its memory (\(snapshot.memory.count) bytes) is smaller than a fresh instance of \(name) starts with (\(current) bytes)")
+        }
+        if let exported {
+            if snapshot.memory.count > current { try grow(exported, by: (snapshot.memory.count - current) / InstanceSnapshot.pageBytes) }
+            snapshot.memory.withUnsafeBytes { bytes in
+                exported.withUnsafeMutableBufferPointer(offset: 0, count: bytes.count) { target in target.copyMemory(from: bytes) }
+            }
+        } else if !snapshot.memory.isEmpty {
+            throw .incompatible("it holds \(snapshot.memory.count) bytes of memory, and \(name) exports no memory")
+        }
+        for (exportName, saved) in snapshot.globals {
+            do {
+                try mutable[exportName]?.assign(saved.value)
+            } catch {
+                throw .incompatible("global \(exportName) of \(name) cannot take the snapshot's \(saved.kind.rawValue): \(error)")
+            }
+        }
+        memoryBytes.store(snapshot.memory.count, ordering: .relaxed)
+    }
+
+    /// Grows `memory` by `pages` through a two-function helper module that imports it: WasmKit
+    /// grows memory only from Wasm code. The store's memory limit applies.
+    private func grow(_ memory: Memory, by pages: Int) throws(SnapshotError) {
+        do {
+            let helper = try parseWasm(bytes: Self.growHelper)
+            var imports = Imports()
+            imports.define(module: "tide", name: "memory", memory)
+            let instance = try helper.instantiate(store: store, imports: imports)
+            guard let grow = instance.exports[function: "grow"] else { throw SnapshotError.incompatible("the memory helper has no grow") }
+            let result = try grow([.i32(UInt32(pages))])
+            guard result.first != .i32(UInt32.max) else {
+                throw SnapshotError.incompatible(
+                    "the memory of \(name) cannot grow to \(memory.byteCount + pages * InstanceSnapshot.pageBytes) bytes (its maximum, or this supervisor's memory limit)")
+            }
+        } catch let error as SnapshotError {
+            throw error
+        } catch {
+            throw .incompatible("the memory of \(name) cannot grow by \(pages) pages: \(error)")
+        }
+    }
+
+    private static func isMutable(_ global: Global) -> Bool { (try? global.assign(global.value)) != nil }
+
+    /// `(module (import "tide" "memory" (memory 0)) (func (export "grow") (param i32) (result i32) local.get 0 memory.grow))`
+    static let growHelper: [UInt8] = [
+        0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00,
+        0x01, 0x06, 0x01, 0x60, 0x01, 0x7F, 0x01, 0x7F,
+        0x02, 0x10, 0x01, 0x04, 0x74, 0x69, 0x64, 0x65, 0x06, 0x6D, 0x65, 0x6D, 0x6F, 0x72, 0x79, 0x02, 0x00, 0x00,
+        0x03, 0x02, 0x01, 0x00,
+        0x07, 0x08, 0x01, 0x04, 0x67, 0x72, 0x6F, 0x77, 0x00, 0x00,
+        0x0A, 0x08, 0x01, 0x06, 0x00, 0x20, 0x00, 0x40, 0x00, 0x0B,
+    ]
+}
+
+extension SnapshotGlobal {
+    /// A scalar global's value; nil for references and vectors.
+    init?(_ value: Value) {
+        switch value {
+        case .i32(let bits): self.init(kind: .i32, bits: UInt64(bits))
+        case .i64(let bits): self.init(kind: .i64, bits: bits)
+        case .f32(let bits): self.init(kind: .f32, bits: UInt64(bits))
+        case .f64(let bits): self.init(kind: .f64, bits: bits)
+        default: return nil
+        }
+    }
+
+    var value: Value {
+        switch kind {
+        case .i32: .i32(UInt32(truncatingIfNeeded: bits))
+        case .i64: .i64(bits)
+        case .f32: .f32(UInt32(truncatingIfNeeded: bits))
+        case .f64: .f64(bits)
+        }
+    }
+}
