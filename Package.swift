@@ -200,7 +200,7 @@ let package = Package(
             name: "TideBench",
             dependencies: [
                 "TideModel", "TideStore", "TideOrchestrator", "TideClient", "TideResolver", "TidePackageFormat", "TideSupervisor",
-                "TidePlacement", "TideTLS", "TideFixtures", "TideHTTP", "TidePostgresStore",
+                "TidePlacement", "TideTLS", "TideFixtures", "TideHTTP", "TidePostgresStore", "TideLiquid",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),

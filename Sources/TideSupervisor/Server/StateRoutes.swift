@@ -32,12 +32,19 @@ struct StateRoutes: Sendable {
             try await authority.check(request, context)
             let (instance, digest) = try await target(context)
             let bytes: [UInt8]
+            let started = ContinuousClock.now
+            var taken = started
             do throws(SnapshotError) {
-                bytes = try SnapshotCoding.encode(try await instance.snapshot(moduleDigest: digest, limits: limits))
+                let snapshot = try await instance.snapshot(moduleDigest: digest, limits: limits)
+                taken = ContinuousClock.now
+                bytes = try SnapshotCoding.encode(snapshot)
             } catch {
                 throw Self.refusal(error)
             }
             var headers: HTTPFields = [.contentType: Self.contentType]
+            if let timing = Self.timingHeader {
+                headers[timing] = Self.timing(["snapshot": taken - started, "encode": ContinuousClock.now - taken])
+            }
             if let name = Self.digestHeader, let snapshotDigest = SnapshotCoding.digest(of: bytes) { headers[name] = snapshotDigest.prefixed }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
@@ -52,12 +59,15 @@ struct StateRoutes: Sendable {
                     "the snapshot is larger than \(limits.maxEncodedBytes) bytes (tide supervisor --max-snapshot-bytes \(limits.maxMemoryBytes))")
             }
             do {
+                let started = ContinuousClock.now
                 let snapshot = try SnapshotCoding.decode(body, limits: limits)
+                let decoded = ContinuousClock.now
                 try await instance.restore(snapshot, moduleDigest: digest)
-                return try Response.json(Restored(
+                let timing = Self.timing(["decode": decoded - started, "restore": ContinuousClock.now - decoded])
+                return try Self.withTiming(timing, Response.json(Restored(
                     status: "restored", deploymentId: try context.parameters.require("deploymentId"), module: snapshot.module,
                     snapshotDigest: SnapshotCoding.digest(of: body)?.prefixed ?? "", takenAt: snapshot.takenAt,
-                    memoryBytes: snapshot.memory.count))
+                    memoryBytes: snapshot.memory.count)))
             } catch let error as SnapshotError {
                 throw Self.refusal(error)
             }
@@ -73,6 +83,22 @@ struct StateRoutes: Sendable {
             throw SupervisorError.internalFailure("deployment \(id) keeps no digest for module \(module)")
         }
         return (instance, digest)
+    }
+
+    static let timingHeader = HTTPField.Name("Server-Timing")
+
+    /// `Server-Timing` (W3C) with each part in milliseconds, for the liquid benchmark and operators.
+    private static func timing(_ parts: KeyValuePairs<String, Duration>) -> String {
+        parts.map { name, duration in
+            let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+            return "\(name);dur=\(String(format: "%.3f", milliseconds))"
+        }.joined(separator: ", ")
+    }
+
+    private static func withTiming(_ timing: String, _ response: Response) -> Response {
+        var response = response
+        if let name = timingHeader { response.headers[name] = timing }
+        return response
     }
 
     private static func refusal(_ error: SnapshotError) -> SupervisorError {
