@@ -84,3 +84,21 @@ import TideSupervisor
         #expect(try await http(.GET, supervisor.base + "/deploy/dep-count/modules/nothing/state").status == 404)
     }
 }
+
+extension StateRoutesTests {
+    @Test("taking or putting state needs the supervisor's token, as deploying does")
+    func needsToken() async throws {
+        let counter = try Fixtures.counter
+        let files = FileServer(["counter.wasm": counter])
+        let origin = try await files.start()
+        let supervisor = try await startSupervisor(token: "fleet-secret")
+        #expect(try await supervisor.deploy(Self.counterNode(at: origin, bytes: counter), token: "fleet-secret").status == 200)
+        let url = supervisor.base + "/deploy/dep-count/modules/counter/state"
+        #expect(try await http(.GET, url).status == 401)
+        #expect(try await http(.GET, url, headers: [("Authorization", "Bearer wrong")]).status == 403)
+        #expect(try await http(.PUT, url, body: [1, 2, 3]).status == 401)
+        let taken = try await http(.GET, url, headers: [("Authorization", "Bearer fleet-secret")])
+        #expect(taken.status == 200)
+        #expect(try await http(.PUT, url, body: taken.body, headers: [("Authorization", "Bearer fleet-secret")]).status == 200)
+    }
+}
