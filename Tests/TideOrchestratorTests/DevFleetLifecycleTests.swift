@@ -55,7 +55,11 @@ struct DevFleetLifecycleTests {
         try await Task.sleep(for: .seconds(3))
         let page = try await HTTPProbe.get(base + "/api/v1/events", token: token, client: http)
         let events = try TideJSON.decoder().decode(EventPage.self, from: Data(page.body.utf8)).events
-        let suspicions = events.filter { $0.time >= restartedAt && $0.kind == .deviceStatusChanged }
+        // A device starved on a loaded machine may have been found dead just before the stop and
+        // comes back alive now: only a change to suspect or dead would be a false suspicion.
+        let suspicions = events.filter {
+            $0.time >= restartedAt && $0.kind == .deviceStatusChanged && $0.details?["to"]?.stringValue != "alive"
+        }
         #expect(suspicions.isEmpty, "\(suspicions.map(\.line).joined(separator: "\n"))")
     }
 

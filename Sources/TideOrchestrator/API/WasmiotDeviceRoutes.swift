@@ -17,8 +17,11 @@ struct WasmiotDeviceRoutes {
     /// Checks device certificates shown over mutual TLS.
     let enrollment: Enrollment
     let logger: Logger
-    /// Told about every heartbeat of a known device, after it was recorded (without delaying the answer).
+    /// Told about every heartbeat of a known device that `wantsHeartbeat`, after it was recorded
+    /// (without delaying the answer).
     var onHeartbeat: @Sendable (Heartbeat) async -> Void = { _ in }
+    /// Checked first, without a task or an actor hop: most replicas do not lead and want none.
+    var wantsHeartbeat: @Sendable (Heartbeat) -> Bool = { _ in true }
 
     /// What a wasmiot supervisor posts about itself.
     struct Registration: Codable {
@@ -83,17 +86,19 @@ struct WasmiotDeviceRoutes {
         if let peer { enrolledLabels = try enrollment.authenticate(peer, as: beat.id.rawValue) }
         // Enrolled devices learn which publisher keys the server hands out.
         let keysDigest = peer.map { _ in enrollment.publisherKeys.digest }
-        let known = await inventory.device(beat.id)
-        if known?.trust == .revoked {
+        let trust = await inventory.trust(of: beat.id)
+        if trust == .revoked {
             throw APIError(.forbidden, code: "device_revoked", InventoryError.revoked(beat.id).description)
         }
-        if known == nil, let removal = await inventory.removal(of: beat.id) { throw InventoryError.removed(removal) }
+        if trust == nil, let removal = await inventory.removal(of: beat.id) { throw InventoryError.removed(removal) }
         // A device that shows its certificate for the first time is registered again: trusted by
         // it, and reached over HTTPS.
-        let upgrade = peer != nil && known != nil && known?.trust != .certificate
+        let upgrade = peer != nil && trust != nil && trust != .certificate
         if !upgrade, await inventory.recordHeartbeat(beat) {
-            let observe = onHeartbeat
-            Task { await observe(beat) }
+            if wantsHeartbeat(beat) {
+                let observe = onHeartbeat
+                Task { await observe(beat) }
+            }
             return try .json(HeartbeatAck(status: "known", device: beat.id, publisherKeys: keysDigest))
         }
         guard let host = context.remoteIP, let port = beat.port, (1...65535).contains(port) else {

@@ -108,6 +108,9 @@ public actor Inventory {
 
     public func device(_ id: DeviceID) -> Device? { devices[id] }
 
+    /// How far the device is trusted, nil when unknown (without copying the whole device).
+    func trust(of id: DeviceID) -> DeviceTrust? { devices[id]?.trust }
+
     /// The names of those of `ids` the inventory knows.
     func names(of ids: [DeviceID]) -> [DeviceID: String] {
         var names: [DeviceID: String] = [:]

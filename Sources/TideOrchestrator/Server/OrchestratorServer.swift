@@ -188,7 +188,8 @@ public struct OrchestratorServer: TideServer {
             onHeartbeat: { beat in
                 guard let reported = beat.deployments else { return }
                 await controller.observe(beat.id, running: reported)
-            })
+            },
+            wantsHeartbeat: { beat in beat.deployments != nil && cluster.mayLead() })
         let moduleRoutes = WasmiotModuleRoutes(registry: registry)
         if let shared {
             services.append(ClusterKeeper(

@@ -69,6 +69,8 @@ final class FakeDevice: Sendable {
         let port = running.port
         let device = FakeDevice(port: port, tideID: tideID, imports: imports, behaviour: behaviour, running: running)
         shared.owner.withLock { $0 = device }
+        // Stopped with the test's other servers (concurrently): a hanging answer then gives up.
+        TestScope.adopt("a fake device on port \(port)") { device.stopping.withLock { $0 = true } }
         return device
     }
 
@@ -98,7 +100,13 @@ final class FakeDevice: Sendable {
     }
 
     /// Idempotent: the test scope stops it again at the end of the test.
-    func stop() async { await running.stop() }
+    /// Set by `stop`: a hanging answer gives up, so the server's graceful shutdown need not wait for it.
+    private let stopping = Mutex(false)
+
+    func stop() async {
+        stopping.withLock { $0 = true }
+        await running.stop()
+    }
 
     fileprivate func respond(health: Bool) async throws -> Response {
         let behaviour = state.withLock { state in
@@ -127,7 +135,8 @@ final class FakeDevice: Sendable {
         case .failing(let status):
             return Response(status: .init(code: status))
         case .hanging:
-            try await Task.sleep(for: .seconds(30))
+            let until = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < until, !stopping.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(50)) }
             return Response(status: .ok)
         }
     }
