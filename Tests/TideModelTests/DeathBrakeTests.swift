@@ -41,4 +41,21 @@ struct DeathBrakeTests {
         }
         do { let allowed = brake.allow(.probeFailed(.timeout), at: start, fleet: 100); #expect(!allowed) }
     }
+
+    @Test("--mass-failure-limit: none is the default, 0 no limit, N exactly N whatever the fleet")
+    func limited() {
+        #expect(DeathBrake.limited(to: nil) == .default)
+        var off = DeathBrake.limited(to: 0)
+        for _ in 0..<1000 {
+            let allowed = off.allow(.probeFailed(.timeout), at: start, fleet: 100_000)
+            #expect(allowed)
+        }
+        var five = DeathBrake.limited(to: 5)
+        #expect(five.limit(fleet: 100_000) == 5)
+        for _ in 0..<5 {
+            let allowed = five.allow(.heartbeatsMissing(probed: false), at: start, fleet: 100_000)
+            #expect(allowed)
+        }
+        do { let allowed = five.allow(.probeFailed(.timeout), at: start, fleet: 100_000); #expect(!allowed) }
+    }
 }

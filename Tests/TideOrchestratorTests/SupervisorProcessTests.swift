@@ -153,6 +153,8 @@ struct ChildProcessTests {
              "--heartbeat-interval must be a number of seconds up to 31536000 (a year), not 1e+300"),
             (["server", "--port", "0", "--data-dir", TemporaryDirectory.make(), "--probe-interval", "nan"],
              "--probe-interval must be a number of seconds up to 31536000 (a year), not nan"),
+            (["server", "--port", "0", "--data-dir", TemporaryDirectory.make(), "--mass-failure-limit=-1"],
+             "--mass-failure-limit must be 0 (no limit) or more"),
         ]
         for (arguments, message) in cases {
             let refused = try await TideProcess.run(arguments)

@@ -106,6 +106,13 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("dead-after"), help: "Failed probes in a row before a device is dead.")
     var deadAfter = 3
 
+    @Option(
+        name: .customLong("mass-failure-limit"),
+        help: ArgumentHelp(
+            "Devices found dead on timeouts or silence per 10 s before the rest are held at suspect and checked again (default: 20 or 1% of the fleet, whichever is more; 0: no limit). A refused connection is never held.",
+            valueName: "count"))
+    var massFailureLimit: Int?
+
     @Option(name: .customLong("max-body-bytes"), help: "Largest JSON request body accepted (413 beyond).")
     var maxBodyBytes = 1 << 20
 
@@ -189,6 +196,7 @@ struct ServerCommand: AsyncParsableCommand {
         guard leaseTTL >= 0.3, leaseTTL <= 600 else { throw ValidationError("--lease-ttl must be 0.3-600 seconds") }
         try LogSetup.validate(logLevel)
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535") }
+        guard (massFailureLimit ?? 0) >= 0 else { throw ValidationError("--mass-failure-limit must be 0 (no limit) or more") }
         guard probeInterval >= 0, probeTimeout > 0, quickRecheck > 0, heartbeatTimeout > 0 else {
             throw ValidationError("--probe-interval must be >= 0; --probe-timeout, --quick-recheck and --heartbeat-timeout > 0")
         }
@@ -276,6 +284,7 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.plainHTTPPort = plainHTTPPort
         configuration.maxRunInputBytes = maxRunInputBytes
         configuration.metricsOpen = metricsOpen
+        configuration.deathBrake = DeathBrake.limited(to: massFailureLimit)
         do {
             try await OrchestratorServer(configuration: configuration, logger: logger).run(handleSignals: true)
         } catch let error as ServerError {

@@ -19,6 +19,13 @@ public struct DeathBrake: Sendable, Equatable {
         self.share = share
     }
 
+    /// `tide server --mass-failure-limit`: nil, the default; 0, no limit; else that many per window
+    /// whatever the fleet's size.
+    public static func limited(to count: Int?) -> DeathBrake {
+        guard let count else { return .default }
+        return DeathBrake(window: Self.default.window, floor: count == 0 ? Int.max : count, share: 0)
+    }
+
     /// The deaths a window allows in a fleet of `fleet` devices.
     public func limit(fleet: Int) -> Int { max(floor, Int(Double(fleet) * share)) }
 

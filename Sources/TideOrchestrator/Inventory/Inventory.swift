@@ -32,7 +32,7 @@ public actor Inventory {
     private var sharedLag: TimeInterval = 0
     private var lastSharedRead = ContinuousClock.now - .seconds(3600)
     /// Bounds the deaths on weak evidence per window (see `DeathBrake`).
-    private var deathBrake = DeathBrake.default
+    private var deathBrake: DeathBrake
     private var heldDeaths = 0
     private var lastHeldWarning = ContinuousClock.now - .seconds(3600)
     /// Each device's revision and supervisor kind as the list shows them; dropped whenever
@@ -50,9 +50,10 @@ public actor Inventory {
 
     init(
         store: any FleetStore, events: EventBus, policy: HealthPolicy, logger: Logger, unverifiedTakeWork: Bool = false,
-        metrics: ServerMetrics
+        metrics: ServerMetrics, deathBrake: DeathBrake = .default
     ) async throws(StoreError) {
         self.metrics = metrics
+        self.deathBrake = deathBrake
         self.unverifiedTakeWork = unverifiedTakeWork
         self.store = store
         self.events = events

@@ -107,7 +107,7 @@ public struct OrchestratorServer: TideServer {
             }
             inventory = try await Inventory(
                 store: store, events: bus, policy: configuration.healthPolicy, logger: logger,
-                unverifiedTakeWork: configuration.allowUnverifiedDevices, metrics: metrics)
+                unverifiedTakeWork: configuration.allowUnverifiedDevices, metrics: metrics, deathBrake: configuration.deathBrake)
             registry = try await PackageRegistry(
                 store: store, blobs: BlobStore(root: configuration.dataDirectory), sharedBlobs: shared?.blobs, events: bus, logger: logger,
                 signatures: signatures, metrics: metrics)

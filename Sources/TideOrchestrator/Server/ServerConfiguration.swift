@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     /// server, so it waits longer.
     public var firstProbeDelay: Duration?
     public var healthPolicy: HealthPolicy
+    /// How many devices may be found dead on weak evidence per window (`--mass-failure-limit`).
+    public var deathBrake = DeathBrake.default
     /// How long registration waits for each of a device's answers.
     public var registrationTimeout: Duration
     /// Largest JSON request body accepted.
