@@ -7,8 +7,8 @@ struct LiquidBenchmarkReport: Encodable {
 
         init(_ values: [Double]) {
             let sorted = values.sorted()
-            p50 = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-            p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.99).rounded(.up)) - 1)]
+            p50 = Percentile.of(sorted, 0.5)
+            p99 = Percentile.of(sorted, 0.99)
             max = sorted.last ?? 0
         }
     }

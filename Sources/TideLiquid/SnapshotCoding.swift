@@ -115,7 +115,7 @@ public enum SnapshotCoding {
     /// The digest a snapshot file ends with: the SHA-256 of the rest, its name where it is stored.
     public static func digest(of bytes: [UInt8]) -> BlobDigest? {
         guard bytes.count >= fixedBytes else { return nil }
-        return BlobDigest(bytes.suffix(32).map { String(format: "%02x", $0) }.joined())
+        return BlobDigest(digestBytes: bytes.suffix(32))
     }
 
     private static func append(_ value: UInt32, to bytes: inout [UInt8]) {

@@ -26,6 +26,12 @@ public struct BlobDigest: Sendable, Hashable, Comparable, CustomStringConvertibl
         self.hex = Self.hexString(hasher.finalize())
     }
 
+    /// A SHA-256 already computed: its 32 bytes.
+    public init?(digestBytes bytes: some Collection<UInt8>) {
+        guard bytes.count == 32 else { return nil }
+        self.hex = Self.hexString(bytes)
+    }
+
     private init(trustedHex: String) {
         self.hex = trustedHex
     }
