@@ -261,7 +261,10 @@ struct EnrollmentTests {
             dataDirectory: directory, trustedKeyFiles: [keys.directory + "/stranger.pub"], transport: .fleetCA(extraHosts: []),
             port: port)
         #expect(try await eventually(timeout: .seconds(15)) { try heldKeys() == [stranger] }, "\(supervisor.output())")
-        #expect(supervisor.output().contains("the orchestrator's publisher keys changed"), "\(supervisor.output())")
+        // The file is written before the line is logged: wait for both.
+        #expect(
+            try await eventually(timeout: .seconds(5)) { supervisor.output().contains("the orchestrator's publisher keys changed") },
+            "\(supervisor.output())")
         // Only an enrolled device gets them.
         let anonymous = try await HTTPProbe.get(second.baseURL + "/enroll/publisher-keys", client: try http(second))
         #expect(anonymous.status == 401 && anonymous.body.contains("certificate_required"), "\(anonymous.body)")
