@@ -126,7 +126,7 @@ let package = Package(
             name: "TideOrchestrator",
             dependencies: [
                 "TideModel", "TideStore", "TidePostgresStore", "TideHTTP", "TidePackageFormat", "TideResolver", "TideDiscovery", "TideManifest", "TidePlacement",
-                "TideSigning", "TideTLS",
+                "TideSigning", "TideTLS", "TideLiquid",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -80,6 +80,17 @@ public struct TideClient: Sendable {
         try await send(.POST, "/api/v1/devices/\(escaped(id.rawValue))/revoke", as: Device.self)
     }
 
+    /// Keeps new work off a device (`true`) or lets it take work again (`false`).
+    public func cordonDevice(_ id: DeviceID, _ cordoned: Bool = true) async throws(ClientError) -> Device {
+        try await send(.POST, "/api/v1/devices/\(escaped(id.rawValue))/\(cordoned ? "cordon" : "uncordon")", as: Device.self)
+    }
+
+    /// Cordons a device and moves every step off it, carrying the state of stateful steps. A drain
+    /// may wait for runs under way (up to a minute) and for the deploys: it has two minutes more.
+    public func drainDevice(_ id: DeviceID) async throws(ClientError) -> DrainReport {
+        try await send(.POST, "/api/v1/devices/\(escaped(id.rawValue))/drain", as: DrainReport.self, timeout: timeout + .seconds(120))
+    }
+
     public func removeDevice(_ id: DeviceID) async throws(ClientError) {
         _ = try await exchange(.DELETE, "/api/v1/devices/\(escaped(id.rawValue))", body: nil)
     }

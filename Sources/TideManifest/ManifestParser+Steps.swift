@@ -58,6 +58,7 @@ extension YAMLReader {
         var prefer = StepPreferences()
         var policy: FailurePolicy?
         var idempotent: Bool?
+        var state: KeptState?
         var valid = true
         for field in fields {
             let fieldPath = "\(path).\(field.key)"
@@ -96,6 +97,11 @@ extension YAMLReader {
             case "idempotent":
                 idempotent = boolean(field.value, at: fieldPath)
                 if idempotent == nil { valid = false }
+            case "state":
+                switch stepState(field.value, at: fieldPath) {
+                case .valid(let value): state = value
+                case .invalid: valid = false
+                }
             default: break
             }
         }
@@ -105,7 +111,49 @@ extension YAMLReader {
         guard valid, let name, let module, let function, let inputs else { return nil }
         return ManifestStep(
             name: name, package: module.package, versionRange: module.range, function: function, inputs: inputs,
-            require: require, prefer: prefer, onFailure: policy, idempotent: idempotent)
+            require: require, prefer: prefer, onFailure: policy, idempotent: idempotent, state: state)
+    }
+
+    private enum ParsedState {
+        case valid(KeptState?)
+        case invalid
+    }
+
+    /// `state: keep`, `state: none`, or `state: {keep: true, checkpoint: 10s}`.
+    private mutating func stepState(_ node: Node, at path: String) -> ParsedState {
+        if let word = node.scalar?.string {
+            switch word {
+            case "keep": return .valid(KeptState())
+            case "none": return .valid(nil)
+            default:
+                report(node, path, "\"\(word)\" is not a state; use keep, none or {keep: true, checkpoint: 10s}")
+                return .invalid
+            }
+        }
+        guard let fields = fields(of: node, at: path, allowed: ManifestKeys.state) else { return .invalid }
+        let before = issues.count
+        var keep = true
+        var checkpoint: Double?
+        for field in fields {
+            let fieldPath = "\(path).\(field.key)"
+            switch field.key {
+            case "keep": keep = boolean(field.value, at: fieldPath) ?? true
+            case "checkpoint":
+                guard let seconds = seconds(field.value, at: fieldPath) else { break }
+                guard seconds >= KeptState.minimumCheckpointSeconds else {
+                    report(field.value, fieldPath, "a checkpoint interval is at least 1s")
+                    break
+                }
+                checkpoint = seconds
+            default: break
+            }
+        }
+        guard issues.count == before else { return .invalid }
+        if !keep, let checkpointNode = fields.first(where: { $0.key == "checkpoint" }) {
+            report(checkpointNode.value, "\(path).checkpoint", "checkpoints need keep: true")
+            return .invalid
+        }
+        return .valid(keep ? KeptState(checkpointSeconds: checkpoint) : nil)
     }
 
     private mutating func inputs(_ node: Node, at path: String, earlier: EarlierSteps) -> [String]? {

@@ -38,7 +38,7 @@ extension YAMLReader {
     }
 
     /// `30s`, `500ms`, `2m`, or plain seconds; at most a day.
-    private mutating func seconds(_ node: Node, at path: String) -> Double? {
+    mutating func seconds(_ node: Node, at path: String) -> Double? {
         guard let text = text(node, at: path) else { return nil }
         let units: [(suffix: String, scale: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         let unit = units.first { text.hasSuffix($0.suffix) && Double(text.dropLast($0.suffix.count)) != nil }

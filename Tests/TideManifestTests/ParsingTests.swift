@@ -113,6 +113,25 @@ import TideModel
         #expect(!String(decoding: try JSONEncoder().encode(manifest.steps[2]), as: UTF8.self).contains("idempotent"))
     }
 
+    @Test func aStepMayKeepItsState() throws {
+        let manifest = try ManifestParser.parse("""
+            name: a
+            steps:
+              - {name: count, module: counter@1, function: increment, state: keep}
+              - {name: avg, module: counter@1, function: get, state: {keep: true, checkpoint: 10s}}
+              - {name: fast, module: counter@1, function: get, state: {checkpoint: 1500ms}}
+              - {name: plain, module: counter@1, function: get, state: none}
+              - {name: off, module: counter@1, function: get, state: {keep: false}}
+              - {name: bare, module: counter@1, function: get}
+            """)
+        #expect(manifest.steps.map(\.state) == [
+            KeptState(), KeptState(checkpointSeconds: 10), KeptState(checkpointSeconds: 1.5), nil, nil, nil,
+        ])
+        let data = try JSONEncoder().encode(manifest)
+        #expect(try JSONDecoder().decode(DeploymentManifest.self, from: data) == manifest)
+        #expect(!String(decoding: try JSONEncoder().encode(manifest.steps[5]), as: UTF8.self).contains("state"))
+    }
+
     @Test func sizes() {
         #expect(ByteCount.parse("256MiB") == 256 << 20)
         #expect(ByteCount.parse("256 MiB") == 256 << 20)

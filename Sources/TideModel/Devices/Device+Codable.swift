@@ -5,7 +5,7 @@ import Foundation
 extension Device {
     enum CodingKeys: String, CodingKey {
         case id, name, addresses, port, status, statusSince, statusReason, description, capabilities, labels, health
-        case firstSeen, lastSeen, dampedUntil, trust, transport, supervisor
+        case firstSeen, lastSeen, dampedUntil, trust, transport, supervisor, cordonedAt
     }
 
     public init(from decoder: any Decoder) throws {
@@ -22,7 +22,8 @@ extension Device {
             health: try container.decodeIfPresent(HealthReport.self, forKey: .health),
             firstSeen: try container.decode(Date.self, forKey: .firstSeen), lastSeen: try container.decode(Date.self, forKey: .lastSeen),
             dampedUntil: try container.decodeIfPresent(Date.self, forKey: .dampedUntil),
-            trust: try container.decode(DeviceTrust.self, forKey: .trust))
+            trust: try container.decode(DeviceTrust.self, forKey: .trust),
+            cordonedAt: try container.decodeIfPresent(Date.self, forKey: .cordonedAt))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -44,5 +45,6 @@ extension Device {
         try container.encode(firstSeen, forKey: .firstSeen)
         try container.encode(lastSeen, forKey: .lastSeen)
         try container.encodeIfPresent(dampedUntil, forKey: .dampedUntil)
+        try container.encodeIfPresent(cordonedAt, forKey: .cordonedAt)
     }
 }

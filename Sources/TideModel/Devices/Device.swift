@@ -23,12 +23,14 @@ public struct Device: Sendable, Codable, Equatable, Identifiable {
     public var dampedUntil: Date?
     /// Whether the device gets work and the fleet's credentials, and why.
     public var trust: DeviceTrust
+    /// Set while an operator keeps new work off the device (`tide device cordon`, `drain`): when.
+    public var cordonedAt: Date?
 
     public init(
         id: DeviceID, name: String, addresses: [String], port: Int, status: DeviceStatus, statusSince: Date,
         statusReason: String, description: RawJSON, capabilities: DeviceCapabilities, labels: [String: String],
         health: HealthReport?, firstSeen: Date, lastSeen: Date, dampedUntil: Date? = nil,
-        trust: DeviceTrust = .operator
+        trust: DeviceTrust = .operator, cordonedAt: Date? = nil
     ) {
         self.id = id
         self.name = name
@@ -45,6 +47,7 @@ public struct Device: Sendable, Codable, Equatable, Identifiable {
         self.lastSeen = lastSeen
         self.dampedUntil = dampedUntil
         self.trust = trust
+        self.cordonedAt = cordonedAt
     }
 
     /// Whether new work should avoid this device at `time` because it flaps.

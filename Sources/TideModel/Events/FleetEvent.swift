@@ -49,6 +49,12 @@ public enum FleetEventKind: String, Sendable, Codable, CaseIterable {
     case deploymentStepChanged = "deployment.step"
     /// A step moved to another device; details hold from, to and the reasons.
     case deploymentStepMoved = "deployment.moved"
+    /// A stateful step's state after a move: carried, restored from a checkpoint, or lost (the
+    /// step started fresh); details hold `step`, `outcome`, and the sizes, ages and times.
+    case deploymentState = "deployment.state"
+    /// An operator cordoned a device (no new work) or uncordoned it.
+    case deviceCordoned = "device.cordoned"
+    case deviceUncordoned = "device.uncordoned"
     /// A rollout stage started or passed; a rollout paused, resumed, finished or was reverted.
     case deploymentRollout = "deployment.rollout"
     case deploymentRemoved = "deployment.removed"

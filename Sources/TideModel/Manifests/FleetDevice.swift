@@ -24,6 +24,10 @@ public struct FleetDevice: Sendable, Codable, Equatable {
     /// It failed or refused a push of the deployment being placed, this deploy: alive, but not
     /// to be tried again for it.
     public var refusedPush: Bool
+    /// Cordoned by an operator: no new work; steps already there stay.
+    public var cordoned: Bool
+    /// Being drained: every step leaves it, none comes.
+    public var draining: Bool
 
     public init(
         id: DeviceID, status: DeviceStatus = .alive, interfaces: [String] = [], imports: [String] = [],
@@ -43,6 +47,8 @@ public struct FleetDevice: Sendable, Codable, Equatable {
         self.verified = verified
         self.supervisor = supervisor
         refusedPush = false
+        cordoned = false
+        draining = false
     }
 
     /// The solver's view of an inventory device. `imports` are the qualified host imports the
@@ -59,6 +65,7 @@ public struct FleetDevice: Sendable, Codable, Equatable {
             cpuUsage: device.health?.cpuUsage ?? 0, memoryUsage: device.health?.memoryUsage ?? 0,
             placedSteps: placedSteps, damped: damped, verified: verified ?? device.trust.isTrusted,
             supervisor: supervisor ?? device.supervisor)
+        cordoned = device.cordonedAt != nil
     }
 
     /// Memory not in use, in bytes.

@@ -17,6 +17,9 @@ public struct ManifestStep: Sendable, Codable, Equatable {
     /// beyond its result), so a run is not retried past it once its call may have reached a device.
     /// nil (absent) means idempotent, the default.
     public var idempotent: Bool?
+    /// `state:` in the manifest: the instance's state moves with the step. nil: stateless, a moved
+    /// step starts fresh.
+    public var state: KeptState?
 
     /// Whether a run may call this step again after a device failed (see `idempotent`).
     public var mayRunTwice: Bool { idempotent != false }
@@ -24,7 +27,7 @@ public struct ManifestStep: Sendable, Codable, Equatable {
     public init(
         name: String, package: String, versionRange: VersionRange = .any, function: String, inputs: [String] = [],
         require: StepConstraints = StepConstraints(), prefer: StepPreferences = StepPreferences(),
-        onFailure: FailurePolicy? = nil, idempotent: Bool? = nil
+        onFailure: FailurePolicy? = nil, idempotent: Bool? = nil, state: KeptState? = nil
     ) {
         self.name = name
         self.package = package
@@ -35,5 +38,6 @@ public struct ManifestStep: Sendable, Codable, Equatable {
         self.prefer = prefer
         self.onFailure = onFailure
         self.idempotent = idempotent
+        self.state = state
     }
 }

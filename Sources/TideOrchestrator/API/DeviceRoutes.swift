@@ -10,6 +10,8 @@ struct DeviceRoutes {
     /// Revoking a device revokes its certificates too.
     let enrollment: Enrollment
     let maxBodyBytes: Int
+    /// Drains move steps off a device.
+    let controller: DeploymentController
     /// Each device's JSON as last written, for the list.
     let listCache = DeviceListCache()
 
@@ -21,6 +23,9 @@ struct DeviceRoutes {
         group.delete("devices/{id}") { _, context in try await remove(context) }
         group.post("devices/{id}/approve") { _, context in try await approve(context) }
         group.post("devices/{id}/revoke") { _, context in try await revoke(context) }
+        group.post("devices/{id}/cordon") { _, context in try await cordon(context, true) }
+        group.post("devices/{id}/uncordon") { _, context in try await cordon(context, false) }
+        group.post("devices/{id}/drain") { _, context in try await drain(context) }
     }
 
     func list(_ request: Request) async throws -> Response {
@@ -73,6 +78,19 @@ struct DeviceRoutes {
         try await enrollment.revokeCertificates(of: id)
         let device = try await inventory.revoke(id)
         return .jsonBytes(DeviceJSON.encode(device))
+    }
+
+    func cordon(_ context: TideRequestContext, _ cordoned: Bool) async throws -> Response {
+        let device = try await inventory.setCordoned(try deviceID(context), cordoned)
+        return .jsonBytes(DeviceJSON.encode(device))
+    }
+
+    /// Cordons the device, then moves every step off it, carrying the state of stateful steps;
+    /// answers once every deployment on it has settled.
+    func drain(_ context: TideRequestContext) async throws -> Response {
+        let id = try deviceID(context)
+        _ = try await inventory.setCordoned(id, true)
+        return try Response.json(await controller.drain(id))
     }
 
     func remove(_ context: TideRequestContext) async throws -> Response {

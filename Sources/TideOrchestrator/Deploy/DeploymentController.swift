@@ -26,11 +26,17 @@ actor DeploymentController {
     var runLabels: [String: RunLabels] = [:]
     /// Per deployment: what the operator asked of its running rollout, taken at the next stage.
     var rolloutRequests: [String: RolloutRequest] = [:]
+    /// Runs under way per deployment, and the deployments whose runs wait for a stateful move.
+    var runGates = RunGates()
+    /// The largest module state a planned move carries or a checkpoint stores.
+    let maxSnapshotBytes: Int
 
     init(
         store: any FleetStore, bus: EventBus, inventory: Inventory, planner: Planner, supervisors: SupervisorClient,
-        publicURL: String, deployTimeout: Duration, logger: Logger, metrics: ServerMetrics, cluster: ClusterState
+        publicURL: String, deployTimeout: Duration, logger: Logger, metrics: ServerMetrics, cluster: ClusterState,
+        maxSnapshotBytes: Int = 64 << 20
     ) async throws(StoreError) {
+        self.maxSnapshotBytes = maxSnapshotBytes
         self.metrics = metrics
         self.cluster = cluster
         self.store = store

@@ -94,6 +94,11 @@ enum DeviceJSON {
             writer.key("dampedUntil")
             writer.timestamp(dampedUntil)
         }
+        if let cordonedAt = device.cordonedAt {
+            writer.comma()
+            writer.key("cordonedAt")
+            writer.timestamp(cordonedAt)
+        }
         writer.raw("}")
     }
 

@@ -316,6 +316,25 @@ public actor Inventory {
         return device
     }
 
+    /// Keeps new work off a device (`cordoned`) or lets it take work again; steps already there
+    /// stay (`tide device drain` moves them). Changing nothing writes no event.
+    public func setCordoned(_ id: DeviceID, _ cordoned: Bool) async throws(InventoryError) -> Device {
+        await enterWrites()
+        defer { writes.leave() }
+        guard var device = devices[id] else { throw .unknownDevice(id) }
+        guard (device.cordonedAt != nil) != cordoned else { return device }
+        let now = Date()
+        device.cordonedAt = cordoned ? now : nil
+        let event = NewFleetEvent(
+            time: now, kind: cordoned ? .deviceCordoned : .deviceUncordoned, device: id,
+            message: cordoned
+                ? "device \(device.name) (\(id)) cordoned by an operator: no new work; its steps stay until it is drained"
+                : "device \(device.name) (\(id)) uncordoned by an operator: it takes work again",
+            details: ["cordoned": .bool(cordoned)])
+        try await commit(device, events: [event])
+        return device
+    }
+
     // MARK: Health
 
     /// Applies one probe's outcome.

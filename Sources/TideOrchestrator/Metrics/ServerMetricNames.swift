@@ -21,6 +21,7 @@ enum ServerMetricNames {
     static let resolves = "tide_registry_resolves_total"
     static let resolveDuration = "tide_registry_resolve_duration_seconds"
     static let deployments = "tide_deployments"
+    static let stateMoves = "tide_state_moves_total"
 
     static let definitions: [MetricDefinition] =
         [
@@ -56,5 +57,8 @@ enum ServerMetricNames {
                 resolves, .counter, help: "Dependency resolutions, by result (ok, unsatisfiable, bad_range)."),
             MetricDefinition(resolveDuration, .latency, help: "Duration of dependency resolutions."),
             MetricDefinition(deployments, .gauge, help: "Deployments, by status (pending, deploying, active, degraded, failed)."),
+            MetricDefinition(
+                stateMoves, .counter,
+                help: "Stateful steps that moved, by what became of their state: carried (planned move), restored (from a checkpoint), lost (started fresh)."),
         ] + HTTPMetricsMiddleware<TideRequestContext>.definitions
 }

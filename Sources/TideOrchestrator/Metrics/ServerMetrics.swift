@@ -77,6 +77,10 @@ public final class ServerMetrics: Sendable {
         case ok, failed, rejected
     }
 
+    func stateMoved(_ outcome: StateOutcome.Kind) {
+        registry.increment(Names.stateMoves, [("outcome", outcome.rawValue)])
+    }
+
     func ran(_ result: RunOutcome, took duration: Duration) {
         registry.increment(Names.runs, [("result", result.rawValue)])
         registry.record(Names.runDuration, [("result", result.rawValue)], duration: duration)

@@ -157,7 +157,8 @@ public struct OrchestratorServer: TideServer {
                 store: store, bus: bus, inventory: inventory, planner: planner,
                 supervisors: SupervisorClient(client: client, token: fleetToken, mayPush: { cluster.mayLead() }),
                 publicURL: configuration.publicURL ?? "\(scheme)://\(configuration.host):\(configuration.port)",
-                deployTimeout: configuration.deployTimeout, logger: logger, metrics: metrics, cluster: cluster)
+                deployTimeout: configuration.deployTimeout, logger: logger, metrics: metrics, cluster: cluster,
+                maxSnapshotBytes: configuration.maxSnapshotBytes)
         } catch {
             throw ServerError(error.description)
         }
@@ -219,8 +220,10 @@ public struct OrchestratorServer: TideServer {
         let enrollmentRoutes = EnrollmentRoutes(enrollment: enrollment, maxBodyBytes: configuration.maxBodyBytes)
         enrollmentRoutes.addTokens(to: api)
         enrollmentRoutes.addEnroll(to: router)
-        DeviceRoutes(inventory: inventory, registrar: registrar, enrollment: enrollment, maxBodyBytes: configuration.maxBodyBytes)
-            .add(to: api)
+        DeviceRoutes(
+            inventory: inventory, registrar: registrar, enrollment: enrollment, maxBodyBytes: configuration.maxBodyBytes,
+            controller: controller
+        ).add(to: api)
         EventRoutes(store: store, bus: bus).add(to: api)
         PackageRoutes(
             registry: registry, maxPackageBytes: configuration.maxPackageBytes, maxBodyBytes: configuration.maxBodyBytes

@@ -34,6 +34,9 @@ public struct ServerConfiguration: Sendable {
     /// The largest bytes input of a run (a multipart upload or a URL the server fetches), and of
     /// a multipart run request's whole body (`--max-run-input-bytes`).
     public var maxRunInputBytes = 8 << 20
+    /// The largest module state (linear memory) a planned move carries or a checkpoint stores
+    /// (`--max-snapshot-bytes`); a larger step moves without it, and the event says so.
+    public var maxSnapshotBytes = 64 << 20
     /// Largest package upload accepted.
     public var maxPackageBytes: Int
     /// Packages to load into an empty registry on start (the repository's `registry/`); nil for none.

@@ -12,6 +12,9 @@ public struct FleetIndex: Sendable {
     public let carryingFloats: DeviceSet
     /// Devices that have not failed a push of the deployment being placed.
     public let notRefused: DeviceSet
+    /// Devices an operator has not cordoned, and those not being drained.
+    public let notCordoned: DeviceSet
+    public let notDraining: DeviceSet
     /// The largest free memory of any device, the yardstick of the free-memory scorer.
     public let largestFreeMemory: UInt64
     /// Per device, by position: flat copies for hot loops, which would otherwise copy whole devices.
@@ -38,6 +41,8 @@ public struct FleetIndex: Sendable {
         verified = DeviceSet(capacity: count) { devices[$0].verified }
         carryingFloats = DeviceSet(capacity: count) { devices[$0].supervisor.carriesFloats }
         notRefused = DeviceSet(capacity: count) { !devices[$0].refusedPush }
+        notCordoned = DeviceSet(capacity: count) { !devices[$0].cordoned && !devices[$0].draining }
+        notDraining = DeviceSet(capacity: count) { !devices[$0].draining }
         memoryBytes = devices.map(\.memoryBytes)
         freeMemoryBytes = devices.map(\.freeMemoryBytes)
         cpuUsage = devices.map(\.cpuUsage)

@@ -10,7 +10,7 @@ public struct PlacementSolver: Sendable {
     public var options: PlacementOptions
 
     public static let defaultFilters: [any PlacementFilter] = [
-        AliveFilter(), RefusedPushFilter(), VerifiedFilter(), DampedFilter(), PinnedDeviceFilter(), AvoidListFilter(), CapabilityFilter(), ProtocolFilter(),
+        AliveFilter(), RefusedPushFilter(), VerifiedFilter(), DampedFilter(), CordonFilter(), PinnedDeviceFilter(), AvoidListFilter(), CapabilityFilter(), ProtocolFilter(),
         MemoryFilter(), LabelFilter(),
     ]
     public static let defaultScorers: [any DeviceScorer] = [

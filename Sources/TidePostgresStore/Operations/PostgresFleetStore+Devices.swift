@@ -8,7 +8,7 @@ import TideStore
 extension PostgresFleetStore {
     static let deviceColumns = """
         id, name, addresses, port, status, status_since, status_reason, description, capabilities, labels, health,
-        first_seen, last_seen, damped_until, trust
+        first_seen, last_seen, damped_until, trust, cordoned_at
         """
 
     public func allDevices() async throws(StoreError) -> [Device] {
@@ -178,12 +178,12 @@ extension PostgresFleetStore {
             VALUES (\(record.id), \(record.name), \(addresses), \(record.port), \(record.status),
                 \(StoredTime.written(record.statusSince)), \(record.statusReason), \(record.description), \(capabilities),
                 \(labels), \(health), \(StoredTime.written(record.firstSeen)), \(StoredTime.written(record.lastSeen)),
-                \(record.dampedUntil.map(StoredTime.written)), \(record.trust))
+                \(record.dampedUntil.map(StoredTime.written)), \(record.trust), \(record.cordonedAt.map(StoredTime.written)))
             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, addresses = EXCLUDED.addresses, port = EXCLUDED.port,
                 status = EXCLUDED.status, status_since = EXCLUDED.status_since, status_reason = EXCLUDED.status_reason,
                 description = EXCLUDED.description, capabilities = EXCLUDED.capabilities, labels = EXCLUDED.labels,
                 health = EXCLUDED.health, first_seen = EXCLUDED.first_seen, last_seen = EXCLUDED.last_seen,
-                damped_until = EXCLUDED.damped_until, trust = EXCLUDED.trust
+                damped_until = EXCLUDED.damped_until, trust = EXCLUDED.trust, cordoned_at = EXCLUDED.cordoned_at
             """, on: connection)
         try await run("DELETE FROM device_endpoint WHERE device_id = \(record.id)", on: connection)
         for address in record.addresses {
@@ -198,9 +198,9 @@ extension PostgresFleetStore {
     private static func deviceRecord(_ row: PostgresRow) throws -> DeviceRecord {
         let (
             id, name, addresses, port, status, statusSince, statusReason, description, capabilities, labels, health, firstSeen,
-            lastSeen, dampedUntil, trust
+            lastSeen, dampedUntil, trust, cordonedAt
         ) = try row.decode(
-            (String, String, String, Int, String, Date, String, String, String, String, String?, Date, Date, Date?, String).self)
+            (String, String, String, Int, String, Date, String, String, String, String, String?, Date, Date, Date?, String, Date?).self)
         return DeviceRecord(
             id: id, name: name, addresses: try DeviceRecord.jsonValue([String].self, from: addresses, column: "addresses"),
             port: port, status: status, statusSince: StoredTime.read(statusSince), statusReason: statusReason,
@@ -209,6 +209,6 @@ extension PostgresFleetStore {
             labels: try DeviceRecord.jsonValue([String: String].self, from: labels, column: "labels"),
             health: try health.map { try DeviceRecord.jsonValue(HealthReport.self, from: $0, column: "health") },
             firstSeen: StoredTime.read(firstSeen), lastSeen: StoredTime.read(lastSeen),
-            dampedUntil: dampedUntil.map(StoredTime.read), trust: trust)
+            dampedUntil: dampedUntil.map(StoredTime.read), trust: trust, cordonedAt: cordonedAt.map(StoredTime.read))
     }
 }

@@ -132,6 +132,18 @@ enum PostgresMigrations {
         Migration(id: "v11-reported-deployments", statements: ["ALTER TABLE device ADD COLUMN reported text"]),
         // When each device's latest heartbeat arrived, for the replica watching it.
         Migration(id: "v12-heard", statements: ["ALTER TABLE device ADD COLUMN heard timestamptz"]),
+        // Cordoned devices and the last checkpoint of each stateful step.
+        Migration(
+            id: "v13-liquid",
+            statements: [
+                "ALTER TABLE device ADD COLUMN cordoned_at timestamptz",
+                """
+                CREATE TABLE state_checkpoint (
+                    deployment text NOT NULL, step text NOT NULL, generation bigint NOT NULL, module_digest text NOT NULL,
+                    digest text NOT NULL, taken_at timestamptz NOT NULL, size bigint NOT NULL, bytes bytea NOT NULL,
+                    PRIMARY KEY (deployment, step))
+                """,
+            ]),
     ]
 
     static var ids: [String] { all.map(\.id) }

@@ -101,6 +101,12 @@ public protocol FleetStore: Sendable {
     func certificate(serial: String) async throws(StoreError) -> DeviceCertificateRecord?
     @discardableResult
     func revokeCertificates(of deviceID: String, at now: Date) async throws(StoreError) -> Int
+
+    // MARK: Checkpoints of stateful steps
+
+    func saveCheckpoint(_ checkpoint: StateCheckpoint) async throws(StoreError)
+    func checkpoint(deployment: String, step: String) async throws(StoreError) -> StateCheckpoint?
+    func deleteCheckpoints(deployment: String, keeping steps: [String]) async throws(StoreError)
 }
 
 /// The SQLite store keeps its synchronous API; its methods are the witnesses.

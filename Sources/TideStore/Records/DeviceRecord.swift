@@ -23,6 +23,7 @@ package struct DeviceRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     package var lastSeen: Date
     package var dampedUntil: Date?
     package var trust: String
+    package var cordonedAt: Date?
 
     package init(_ device: Device) {
         id = device.id.rawValue
@@ -40,6 +41,7 @@ package struct DeviceRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         lastSeen = device.lastSeen
         dampedUntil = device.dampedUntil
         trust = device.trust.rawValue
+        cordonedAt = device.cordonedAt
     }
 
     package func device() throws(StoreError) -> Device {
@@ -58,7 +60,8 @@ package struct DeviceRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         return Device(
             id: DeviceID(id), name: name, addresses: addresses, port: port, status: status, statusSince: statusSince,
             statusReason: statusReason, description: parsed, capabilities: capabilities, labels: labels,
-            health: health, firstSeen: firstSeen, lastSeen: lastSeen, dampedUntil: dampedUntil, trust: trust)
+            health: health, firstSeen: firstSeen, lastSeen: lastSeen, dampedUntil: dampedUntil, trust: trust,
+            cordonedAt: cordonedAt)
     }
 }
 
@@ -68,7 +71,7 @@ extension DeviceRecord {
     package init(
         id: String, name: String, addresses: [String], port: Int, status: String, statusSince: Date, statusReason: String,
         description: String, capabilities: DeviceCapabilities, labels: [String: String], health: HealthReport?,
-        firstSeen: Date, lastSeen: Date, dampedUntil: Date?, trust: String
+        firstSeen: Date, lastSeen: Date, dampedUntil: Date?, trust: String, cordonedAt: Date? = nil
     ) {
         self.id = id
         self.name = name
@@ -85,5 +88,6 @@ extension DeviceRecord {
         self.lastSeen = lastSeen
         self.dampedUntil = dampedUntil
         self.trust = trust
+        self.cordonedAt = cordonedAt
     }
 }

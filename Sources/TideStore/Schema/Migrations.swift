@@ -183,6 +183,21 @@ enum Migrations {
         migrator.registerMigration("v12-heard") { db in
             try db.alter(table: "device") { table in table.add(column: "heard", .datetime) }
         }
+        // Cordoned devices (no new work) and the last checkpoint of each stateful step (issue 20).
+        migrator.registerMigration("v13-liquid") { db in
+            try db.alter(table: "device") { table in table.add(column: "cordoned_at", .datetime) }
+            try db.create(table: "state_checkpoint") { table in
+                table.column("deployment", .text).notNull()
+                table.column("step", .text).notNull()
+                table.column("generation", .integer).notNull()
+                table.column("module_digest", .text).notNull()
+                table.column("digest", .text).notNull()
+                table.column("taken_at", .datetime).notNull()
+                table.column("size", .integer).notNull()
+                table.column("bytes", .blob).notNull()
+                table.primaryKey(["deployment", "step"])
+            }
+        }
         return migrator
     }
 }

@@ -24,7 +24,8 @@ public enum SnapshotLayout {
 
     /// Tables of the schema that a snapshot leaves out: blobs travel as files beside SQLite; which
     /// replicas are alive and which one leads belong to the running replicas, not to the state.
-    public static let notCopied: Set<String> = ["tide_blob", "tide_replica", "tide_lease"]
+    /// Checkpoints are binary and short-lived: a migrated deployment takes new ones.
+    public static let notCopied: Set<String> = ["tide_blob", "tide_replica", "tide_lease", "state_checkpoint"]
 
     private static func table(_ name: String, key: [String], identity: String? = nil, _ columns: [(String, Kind)]) -> Table {
         Table(name: name, columns: columns.map { Column(name: $0.0, kind: $0.1) }, key: key, identity: identity)
@@ -36,7 +37,7 @@ public enum SnapshotLayout {
             ("id", .text), ("name", .text), ("addresses", .text), ("port", .integer), ("status", .text),
             ("status_since", .time), ("status_reason", .text), ("description", .text), ("capabilities", .text),
             ("labels", .text), ("health", .text), ("first_seen", .time), ("last_seen", .time), ("damped_until", .time),
-            ("trust", .text), ("reported", .text), ("heard", .time),
+            ("trust", .text), ("reported", .text), ("heard", .time), ("cordoned_at", .time),
         ]),
         table("device_endpoint", key: ["host", "port"], [("host", .text), ("port", .integer), ("device_id", .text)]),
         table("removed_device", key: ["id"], [

@@ -19,7 +19,7 @@ struct StoreConformanceTests {
     func migrationIDs() {
         #expect(TideStore.migrationIDs == PostgresFleetStore.migrationIDs)
         #expect(TideStore.migrationIDs.first == "v1-inventory")
-        #expect(TideStore.migrationIDs.last == "v12-heard")
+        #expect(TideStore.migrationIDs.last == "v13-liquid")
         #expect(TideStore.migrationIDs.contains("v9-shared-blobs"))
     }
 
@@ -65,6 +65,7 @@ struct StoreConformanceTests {
         try await backend.withStore { store in
             var full = StoreTests.device("a")
             full.dampedUntil = Self.epoch.addingTimeInterval(60)
+            full.cordonedAt = Self.epoch.addingTimeInterval(30)
             full.trust = .certificate
             full.labels = ["zone": "lobby", "floor": "2", "ünï": "cödé"]
             full.status = .suspect

@@ -136,16 +136,18 @@ struct Planner: Sendable {
     /// Solves the placement. With `current`, steps whose device still qualifies stay where they are
     /// and only the others move. `excluded` devices just failed a push of this deployment: they
     /// take none of its steps (alive, they are not called dead);
+    /// `draining` devices keep none of its steps (`tide device drain`);
     /// `load` is the number of steps of other deployments on each device.
     /// The solver runs on a placement thread (see `PlacementWorkers`) and stops when
     /// `cancellation` fires, after the plan time limit, or when the server stops.
     func place(
-        _ prepared: PreparedManifest, current: PlacementPlan? = nil, excluded: Set<DeviceID> = [], load: [DeviceID: Int],
-        cancellation: PlacementCancellation? = nil
+        _ prepared: PreparedManifest, current: PlacementPlan? = nil, excluded: Set<DeviceID> = [],
+        draining: Set<DeviceID> = [], load: [DeviceID: Int], cancellation: PlacementCancellation? = nil
     ) async throws -> PlacementPlan {
         let started = ContinuousClock.now
         do {
-            let plan = try await placeNow(prepared, current: current, excluded: excluded, load: load, cancellation: cancellation)
+            let plan = try await placeNow(
+                prepared, current: current, excluded: excluded, draining: draining, load: load, cancellation: cancellation)
             metrics.placed(succeeded: true, took: ContinuousClock.now - started)
             return plan
         } catch {
@@ -155,14 +157,14 @@ struct Planner: Sendable {
     }
 
     private func placeNow(
-        _ prepared: PreparedManifest, current: PlacementPlan?, excluded: Set<DeviceID>, load: [DeviceID: Int],
-        cancellation: PlacementCancellation?
+        _ prepared: PreparedManifest, current: PlacementPlan?, excluded: Set<DeviceID>, draining: Set<DeviceID>,
+        load: [DeviceID: Int], cancellation: PlacementCancellation?
     ) async throws -> PlacementPlan {
         let request = prepared.request
-        let fleet = await snapshot(excluded: excluded, load: load)
+        let fleet = await snapshot(excluded: excluded, draining: draining, load: load)
         // Only needed when damping is what stands in the way, so only when a device is damped.
         let settled = fleet.undamped.count < fleet.count
-            ? await snapshot(excluded: excluded, load: load, ignoringDamping: true) : fleet
+            ? await snapshot(excluded: excluded, draining: draining, load: load, ignoringDamping: true) : fleet
         let outcome = try await workers.run(cancellation: cancellation) { cancellation in
             func solve(_ fleet: FleetIndex) throws(PlacementError) -> PlacementPlan {
                 if let current { return try PlacementSolver().replan(request, fleet: fleet, current: current, cancellation: cancellation) }
@@ -191,7 +193,9 @@ struct Planner: Sendable {
         }
     }
 
-    func snapshot(excluded: Set<DeviceID>, load: [DeviceID: Int], ignoringDamping: Bool = false) async -> FleetIndex {
+    func snapshot(
+        excluded: Set<DeviceID>, draining: Set<DeviceID> = [], load: [DeviceID: Int], ignoringDamping: Bool = false
+    ) async -> FleetIndex {
         let now = Date()
         let fleet = await inventory.list().map { device in
             let facts = descriptionFacts.facts(of: device)
@@ -199,6 +203,7 @@ struct Planner: Sendable {
                 device: device, imports: facts.imports, supervisor: facts.supervisor, placedSteps: load[device.id] ?? 0,
                 damped: !ignoringDamping && device.isDamped(at: now), verified: allowUnverified ? true : nil)
             if excluded.contains(device.id) { entry.refusedPush = true }
+            if draining.contains(device.id) { entry.draining = true }
             return entry
         }
         return FleetIndex(FleetSnapshot(devices: fleet))

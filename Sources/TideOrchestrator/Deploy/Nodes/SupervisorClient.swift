@@ -40,13 +40,13 @@ struct SupervisorClient: Sendable {
         _ = try await send(request, endpoint: endpoint, what: "DELETE /deploy/\(deployment)", timeout: timeout, accept: [200, 204, 404])
     }
 
-    private func checkLeading(_ endpoint: DeviceEndpoint, _ what: String) throws(ProbeError) {
+    func checkLeading(_ endpoint: DeviceEndpoint, _ what: String) throws(ProbeError) {
         guard mayPush() else {
             throw ProbeError(.notLeading, "\(what) to \(endpoint) not sent: this replica no longer leads (another replica holds the lease)")
         }
     }
 
-    private func authorize(_ request: inout HTTPClientRequest) {
+    func authorize(_ request: inout HTTPClientRequest) {
         if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
     }
 
@@ -123,7 +123,7 @@ struct SupervisorClient: Sendable {
         }
     }
 
-    private func send(
+    func send(
         _ request: HTTPClientRequest, endpoint: DeviceEndpoint, what: String, timeout: Duration, accept: Set<UInt>,
         limit: Int = maxAnswerBytes
     ) async throws(ProbeError) -> [UInt8] {
@@ -135,7 +135,7 @@ struct SupervisorClient: Sendable {
         return Array(body.readableBytesView)
     }
 
-    private func exchange(
+    func exchange(
         _ request: HTTPClientRequest, endpoint: DeviceEndpoint, what: String, timeout: Duration, limit: Int
     ) async throws(ProbeError) -> (HTTPResponseStatus, ByteBuffer) {
         do {

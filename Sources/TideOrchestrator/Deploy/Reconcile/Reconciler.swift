@@ -90,7 +90,7 @@ struct Reconciler: Service {
                         await controller.deviceReturned(device, because: "registered again")
                     }
                     fleetChanged = true
-                case .deviceRegistered, .deviceLabelsChanged, .deviceRemoved:
+                case .deviceRegistered, .deviceLabelsChanged, .deviceRemoved, .deviceUncordoned:
                     fleetChanged = true
                 default:
                     continue

@@ -138,11 +138,11 @@ extension DeploymentController {
 
     /// Re-places the steps of failed devices, keeping the others where they are.
     func replace(
-        _ deployment: inout Deployment, entries: PinnedPackages, excluded: Set<DeviceID>,
+        _ deployment: inout Deployment, entries: PinnedPackages, excluded: Set<DeviceID>, draining: Set<DeviceID> = [],
         because failures: [DeviceID: String]
     ) async throws {
         let plan = try await planner.place(
-            prepared(deployment, entries: entries), current: deployment.plan, excluded: excluded,
+            prepared(deployment, entries: entries), current: deployment.plan, excluded: excluded, draining: draining,
             load: load(excluding: deployment.name))
         let names = await deviceNames(deployment.steps.compactMap(\.device) + plan.steps.map(\.device))
         let moved = Rollout.move(deployment, to: plan, because: failures, now: Date(), names: names)

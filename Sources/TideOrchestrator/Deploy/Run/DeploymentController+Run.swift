@@ -11,6 +11,8 @@ extension DeploymentController {
     /// `PipelineRunner.callTimeout` in all, retries by `RunFailover.maxRetries`.
     func run(_ name: String, inputs: RunInputs, limits: RunInputs.Limits = .default) async throws -> RunResult {
         let started = ContinuousClock.now
+        await enterRun(name)
+        defer { leaveRun(name) }
         do {
             let result = try await runRetrying(name, inputs: inputs, limits: limits, started: started)
             metrics.ran(result.error == nil ? .ok : .failed, took: ContinuousClock.now - started)

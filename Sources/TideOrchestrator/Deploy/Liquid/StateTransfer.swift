@@ -1,0 +1,68 @@
+import Foundation
+import TideLiquid
+import TideModel
+
+/// The words and checks of moving a step's state, apart from the I/O: which steps keep state,
+/// what a snapshot file says of itself, and the events that tell what became of it.
+enum StateTransfer {
+    /// The steps of `deployment` on `device` whose manifest says `state: keep`, in manifest order.
+    static func statefulSteps(_ deployment: Deployment, on device: DeviceID) -> [String] {
+        let here = Set(deployment.steps.filter { $0.device == device }.map(\.step))
+        return deployment.manifest.steps.filter { here.contains($0.name) && $0.state != nil }.map(\.name)
+    }
+
+    /// The largest snapshot file the server takes for a state of at most `maxStateBytes`.
+    static func maxFileBytes(forStateBytes maxStateBytes: Int) -> Int {
+        SnapshotLimits(maxMemoryBytes: maxStateBytes, maxGlobals: SnapshotLimits.default.maxGlobals).maxEncodedBytes
+    }
+
+    static func carried(
+        _ deployment: Deployment, step: String, from: String, to: DeviceID, toLabel: String, bytes: Int, digest: String?,
+        paused: Duration, at time: Date
+    ) -> (NewFleetEvent, StateOutcome) {
+        let outcome = StateOutcome(outcome: .carried, bytes: bytes, digest: digest, pausedMs: milliseconds(paused))
+        let message = "\(deployment.name): step \(step) keeps its state on \(toLabel): \(ByteCount.format(UInt64(bytes))) "
+            + "carried from \(from); its calls waited \(milliseconds(paused)) ms"
+        return (event(deployment, step: step, to: to, outcome, message, at: time), outcome)
+    }
+
+    static func lost(
+        _ deployment: Deployment, step: String, to: DeviceID, toLabel: String, reason: String, paused: Duration?, at time: Date
+    ) -> (NewFleetEvent, StateOutcome) {
+        let outcome = StateOutcome(outcome: .lost, pausedMs: paused.map(milliseconds), reason: reason)
+        let message = "\(deployment.name): step \(step) starts fresh on \(toLabel): its state was lost (\(reason))"
+        return (event(deployment, step: step, to: to, outcome, message, at: time), outcome)
+    }
+
+    static func restored(
+        _ deployment: Deployment, step: String, to: DeviceID, toLabel: String, checkpoint: CheckpointFacts, at time: Date
+    ) -> (NewFleetEvent, StateOutcome) {
+        let age = max(0, time.timeIntervalSince(checkpoint.takenAt))
+        let outcome = StateOutcome(
+            outcome: .restored, bytes: checkpoint.size, digest: checkpoint.digest, ageSeconds: (age * 1000).rounded() / 1000)
+        let message = "\(deployment.name): step \(step) starts on \(toLabel) from its last checkpoint, "
+            + "\(String(format: "%.1f", age)) s old (\(ByteCount.format(UInt64(checkpoint.size)))); calls after it were lost"
+        return (event(deployment, step: step, to: to, outcome, message, at: time), outcome)
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int { Int(duration.inMilliseconds.rounded()) }
+
+    /// What the server needs to know of a stored checkpoint to restore it.
+    struct CheckpointFacts: Sendable {
+        var takenAt: Date
+        var size: Int
+        var digest: String
+    }
+
+    private static func event(
+        _ deployment: Deployment, step: String, to: DeviceID, _ outcome: StateOutcome, _ message: String, at time: Date
+    ) -> NewFleetEvent {
+        var extra: [String: JSONValue] = ["step": .string(step), "outcome": .string(outcome.outcome.rawValue)]
+        if let bytes = outcome.bytes { extra["bytes"] = .number(JSONNumber(bytes)) }
+        if let digest = outcome.digest { extra["digest"] = .string(digest) }
+        if let paused = outcome.pausedMs { extra["pausedMs"] = .number(JSONNumber(paused)) }
+        if let age = outcome.ageSeconds { extra["ageSeconds"] = .number(JSONNumber(age)) }
+        if let reason = outcome.reason { extra["reason"] = .string(reason) }
+        return .about(deployment, .deploymentState, message, device: to, extra: extra, at: time)
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+import TideModel
+@testable import TideTesting
+
+/// Planned moves of stateful steps (`state: keep`) between real supervisor processes: the state
+/// moves with the step, the runs wait and none fails or runs twice; cordons keep new work off.
+@Suite("Liquid moves (drain, cordon)", .serialized, .stopsWhatItStarts)
+struct LiquidMoveTests {
+    typealias Fleet = DeploymentProcessTests.Fleet
+
+    /// One step counting its calls in its instance's memory (the bundled counter), on sup-a.
+    static func tally(_ state: String = "keep", function: String = "increment") -> String {
+        """
+        name: tally
+        steps:
+          - name: count
+            module: counter@1
+            function: \(function)
+            state: \(state)
+            prefer: { labels: { role: sup-a }, weight: 10 }
+        """
+    }
+
+    static func count(_ result: RunResult) -> Int? {
+        result.result?.numberValue.flatMap { Int(exactly: $0) }
+    }
+
+    static func stateEvents(_ fleet: Fleet) async throws -> [FleetEvent] {
+        try await fleet.server.client.events(limit: 1000).events.filter { $0.kind == .deploymentState }
+    }
+
+    @Test("drain of a device running a counter at N: the next call, on the new device, returns N+1")
+    func drainCarriesTheCounter() async throws {
+        try await DeploymentProcessTests.withFleet(["sup-a", "sup-b"]) { fleet in
+            let applied = try await fleet.apply(Self.tally())
+            #expect(applied.deployment?.step("count")?.device == fleet.id("sup-a"), "\(applied.body)")
+            for expected in 1...5 { #expect(Self.count(try await fleet.run("tally")) == expected) }
+
+            let report = try await fleet.server.client.drainDevice(fleet.id("sup-a"))
+            #expect(report.stayed.isEmpty, "\(report)")
+            let move = try #require(report.moved.first)
+            #expect(move.step == "count" && move.from == fleet.id("sup-a") && move.to == fleet.id("sup-b"), "\(report)")
+            #expect(move.state?.outcome == .carried && (move.state?.bytes ?? 0) > 0 && move.state?.digest?.hasPrefix("sha256:") == true, "\(report)")
+
+            #expect(Self.count(try await fleet.run("tally")) == 6, "the count went on where it was")
+            let deployment = try await fleet.server.client.deployment("tally")
+            #expect(deployment.step("count")?.device == fleet.id("sup-b"))
+            #expect(try await !fleet.serves("sup-a", "/tally/modules/count/increment"), "the old instance is gone")
+            #expect(try await fleet.server.client.device(fleet.id("sup-a")).cordonedAt != nil, "a drained device stays cordoned")
+            let carried = try await Self.stateEvents(fleet)
+            #expect(carried.count == 1 && carried[0].details?["outcome"] == "carried", "\(carried.map(\.message))")
+            #expect(carried.first?.message.contains("tally: step count keeps its state on sup-b") == true, "\(carried.map(\.message))")
+        }
+    }
+
+    @Test("100 runs in flight during a drain all succeed, each exactly once")
+    func runsDuringADrain() async throws {
+        try await DeploymentProcessTests.withFleet(["sup-a", "sup-b"]) { fleet in
+            let applied = try await fleet.apply(Self.tally())
+            #expect(applied.deployment?.status == .active, "\(applied.body)")
+            let client = fleet.server.client
+            // A stream of runs, one every 10 ms for a second; the drain starts early in it.
+            let runs = (0..<100).map { index in
+                Task {
+                    try await Task.sleep(for: .milliseconds(10 * index))
+                    return try await client.run("tally", inputs: [:])
+                }
+            }
+            try await Task.sleep(for: .milliseconds(150))
+            let report = try await client.drainDevice(fleet.id("sup-a"))
+            #expect(report.moved.first?.state?.outcome == .carried, "\(report)")
+            var counts: [Int] = []
+            var devices: [DeviceID: Int] = [:]
+            for run in runs {
+                let result = try await run.value
+                #expect(result.success, "\(result.error ?? "")")
+                if let count = Self.count(result) { counts.append(count) }
+                if let device = result.steps.first?.device { devices[device, default: 0] += 1 }
+            }
+            // Each call counted once: the counts are 1...100, none twice, none missing.
+            #expect(counts.sorted() == Array(1...100), "\(counts.sorted())")
+            // Some ran before the move and some after it (else the drain did not overlap them).
+            #expect(devices[fleet.id("sup-a"), default: 0] > 0 && devices[fleet.id("sup-b"), default: 0] > 0, "\(devices)")
+            #expect(Self.count(try await fleet.run("tally")) == 101)
+        }
+    }
+
+    @Test("a state larger than the new device takes is lost: the step starts fresh there, and the event says why")
+    func tooLargeFallsBack() async throws {
+        try await DeploymentProcessTests.withFleet(
+            ["sup-a", "sup-b"], supervisorArguments: ["sup-b": ["--max-snapshot-bytes", "65536"]]
+        ) { fleet in
+            let applied = try await fleet.apply(Self.tally(function: "reserve"))
+            #expect(applied.deployment?.status == .active, "\(applied.body)")
+            let grown = try await fleet.run("tally", #"{"kib": 512}"#)
+            let grownKiB = try #require(Self.count(grown), "\(grown)")
+            #expect(grownKiB >= 512)
+
+            let report = try await fleet.server.client.drainDevice(fleet.id("sup-a"))
+            let state = try #require(report.moved.first?.state, "\(report)")
+            #expect(state.outcome == .lost, "\(report)")
+            #expect(state.reason?.contains("refused it") == true && state.reason?.contains("65536") == true, "\(state.reason ?? "")")
+            // The step runs on sup-b, fresh: its memory is what a new instance has.
+            let fresh = try await fleet.run("tally", #"{"kib": 0}"#)
+            #expect(fresh.success && (Self.count(fresh) ?? .max) < grownKiB, "\(fresh)")
+            let lost = try await Self.stateEvents(fleet)
+            #expect(lost.first?.details?["outcome"] == "lost" && lost.first?.message.contains("starts fresh on sup-b") == true,
+                "\(lost.map(\.message))")
+        }
+    }
+
+    @Test("a cordoned device takes no new work, keeps what it runs; uncordoned, it takes work again")
+    func cordon() async throws {
+        try await DeploymentProcessTests.withFleet(["sup-a", "sup-b"]) { fleet in
+            let first = try await fleet.apply(Self.tally())
+            #expect(first.deployment?.step("count")?.device == fleet.id("sup-a"), "\(first.body)")
+            let cordoned = try await fleet.server.client.cordonDevice(fleet.id("sup-a"))
+            #expect(cordoned.cordonedAt != nil)
+            #expect(Self.count(try await fleet.run("tally")) == 1, "its step stays and runs")
+
+            let other = try await fleet.apply(Self.tally().replacingOccurrences(of: "name: tally", with: "name: other"))
+            #expect(other.deployment?.step("count")?.device == fleet.id("sup-b"), "\(other.body)")
+            let plan = try await fleet.server.request(.POST, "/api/v1/plan", body: """
+                name: pinned
+                steps:
+                  - {name: count, module: counter@1, function: get, require: {device: \(fleet.id("sup-a"))}}
+                """, contentType: "application/yaml")
+            #expect(plan.status == 422 && plan.body.contains("is cordoned (tide device uncordon lets it take work)"), "\(plan.body)")
+
+            let uncordoned = try await fleet.server.client.cordonDevice(fleet.id("sup-a"), false)
+            #expect(uncordoned.cordonedAt == nil)
+            let again = try await fleet.server.request(.POST, "/api/v1/plan", body: """
+                name: pinned
+                steps:
+                  - {name: count, module: counter@1, function: get, require: {device: \(fleet.id("sup-a"))}}
+                """, contentType: "application/yaml")
+            #expect(again.status == 200, "\(again.body)")
+            let kinds = try await fleet.server.client.events(device: fleet.id("sup-a")).events.map(\.kind)
+            #expect(kinds.contains(.deviceCordoned) && kinds.contains(.deviceUncordoned))
+        }
+    }
+
+    @Test("a drain that cannot move a step leaves it running there and says why")
+    func drainWithNowhereToGo() async throws {
+        try await DeploymentProcessTests.withFleet(["sup-a"]) { fleet in
+            _ = try await fleet.apply(Self.tally())
+            #expect(Self.count(try await fleet.run("tally")) == 1)
+            let report = try await fleet.server.client.drainDevice(fleet.id("sup-a"))
+            #expect(report.moved.isEmpty && report.stayed.count == 1, "\(report)")
+            #expect(report.stayed.first?.reason.contains("is being drained") == true, "\(report)")
+            #expect(Self.count(try await fleet.run("tally")) == 2, "the step runs on, with its state")
+        }
+    }
+}
