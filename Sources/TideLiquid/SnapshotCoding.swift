@@ -58,8 +58,57 @@ public enum SnapshotCoding {
         return bytes
     }
 
+    /// What a snapshot file says of itself, checked as `decode` checks it (digest first, then the
+    /// sizes) but without reading its memory: what a server that stores snapshots needs.
+    public struct Summary: Sendable, Equatable {
+        public var module: String
+        public var moduleDigest: BlobDigest
+        public var takenAt: Date
+        public var memoryBytes: Int
+        /// The file's own digest (its last 32 bytes).
+        public var digest: BlobDigest
+    }
+
+    public static func summary(of bytes: [UInt8], limits: SnapshotLimits = .default) throws(SnapshotError) -> Summary {
+        let (header, pages, _) = try checkedHeader(bytes, limits: limits)
+        guard let digest = digest(of: bytes) else { throw .damaged("it has no digest") }
+        return Summary(
+            module: header.module, moduleDigest: header.moduleDigest, takenAt: Date(timeIntervalSince1970: header.takenAt),
+            memoryBytes: pages * InstanceSnapshot.pageBytes, digest: digest)
+    }
+
     /// Reads a snapshot, checking its digest first and every size against `limits`.
     public static func decode(_ bytes: [UInt8], limits: SnapshotLimits = .default) throws(SnapshotError) -> InstanceSnapshot {
+        let (header, pages, start) = try checkedHeader(bytes, limits: limits)
+        let body = bytes.count - 32
+        var offset = start
+        var memory = [UInt8](repeating: 0, count: pages * InstanceSnapshot.pageBytes)
+        for page in 0..<pages {
+            guard offset < body else { throw .damaged("it ends inside page \(page) of \(pages)") }
+            let kind = bytes[offset]
+            offset += 1
+            switch kind {
+            case 0: continue
+            case 1:
+                guard offset + InstanceSnapshot.pageBytes <= body else { throw .damaged("it ends inside page \(page) of \(pages)") }
+                let start = page * InstanceSnapshot.pageBytes
+                memory.replaceSubrange(start..<(start + InstanceSnapshot.pageBytes), with: bytes[offset..<(offset + InstanceSnapshot.pageBytes)])
+                offset += InstanceSnapshot.pageBytes
+            default:
+                throw .damaged("page \(page) has kind \(kind); expected 0 (zeros) or 1 (bytes)")
+            }
+        }
+        guard offset == body else { throw .damaged("\(body - offset) bytes follow its last page") }
+        return InstanceSnapshot(
+            module: header.module, moduleDigest: header.moduleDigest, takenAt: Date(timeIntervalSince1970: header.takenAt),
+            memory: memory, globals: header.globals)
+    }
+
+    /// The file's digest, magic, version, header and page count, each checked against `limits`;
+    /// where its pages start.
+    private static func checkedHeader(_ bytes: [UInt8], limits: SnapshotLimits) throws(SnapshotError)
+        -> (header: Header, pages: Int, pagesStart: Int)
+    {
         guard bytes.count >= fixedBytes + 2 else { throw .damaged("it is \(bytes.count) bytes, too short to be a snapshot (truncated?)") }
         guard bytes.count <= limits.maxEncodedBytes else {
             throw .tooLarge("it is \(bytes.count) bytes; with at most \(limits.maxMemoryBytes) bytes of memory a snapshot is at most \(limits.maxEncodedBytes)")
@@ -90,26 +139,7 @@ public enum SnapshotCoding {
         guard pages <= limits.maxMemoryBytes / InstanceSnapshot.pageBytes else {
             throw .tooLarge("its memory is \(pages) pages (\(pages * InstanceSnapshot.pageBytes) bytes), more than \(limits.maxMemoryBytes) bytes")
         }
-        var memory = [UInt8](repeating: 0, count: pages * InstanceSnapshot.pageBytes)
-        for page in 0..<pages {
-            guard offset < body else { throw .damaged("it ends inside page \(page) of \(pages)") }
-            let kind = bytes[offset]
-            offset += 1
-            switch kind {
-            case 0: continue
-            case 1:
-                guard offset + InstanceSnapshot.pageBytes <= body else { throw .damaged("it ends inside page \(page) of \(pages)") }
-                let start = page * InstanceSnapshot.pageBytes
-                memory.replaceSubrange(start..<(start + InstanceSnapshot.pageBytes), with: bytes[offset..<(offset + InstanceSnapshot.pageBytes)])
-                offset += InstanceSnapshot.pageBytes
-            default:
-                throw .damaged("page \(page) has kind \(kind); expected 0 (zeros) or 1 (bytes)")
-            }
-        }
-        guard offset == body else { throw .damaged("\(body - offset) bytes follow its last page") }
-        return InstanceSnapshot(
-            module: header.module, moduleDigest: header.moduleDigest, takenAt: Date(timeIntervalSince1970: header.takenAt),
-            memory: memory, globals: header.globals)
+        return (header, pages, offset)
     }
 
     /// The digest a snapshot file ends with: the SHA-256 of the rest, its name where it is stored.

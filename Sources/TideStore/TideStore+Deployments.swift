@@ -27,6 +27,7 @@ extension TideStore {
     public func deleteDeployment(_ name: String, event: NewFleetEvent) throws(StoreError) -> FleetEvent? {
         try write("deleting deployment \(name)") { db in
             guard try DeploymentRecord.deleteOne(db, key: name) else { return nil }
+            try db.execute(sql: "DELETE FROM state_checkpoint WHERE deployment = ?", arguments: [name])
             return try Self.insert(event, in: db)
         }
     }

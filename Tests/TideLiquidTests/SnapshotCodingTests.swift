@@ -29,6 +29,23 @@ struct SnapshotCodingTests {
         }
     }
 
+    @Test("a summary says what the file holds without reading its memory, checked as decode checks it")
+    func summary() throws {
+        let snapshot = Self.snapshot(pages: 5)
+        let bytes = try SnapshotCoding.encode(snapshot)
+        let summary = try SnapshotCoding.summary(of: bytes)
+        #expect(summary.module == "counter" && summary.moduleDigest == Self.digest && summary.takenAt == snapshot.takenAt)
+        #expect(summary.memoryBytes == 5 * InstanceSnapshot.pageBytes && summary.digest == SnapshotCoding.digest(of: bytes))
+        var damaged = bytes
+        damaged[bytes.count / 2] ^= 1
+        #expect(throws: SnapshotError.damaged("its SHA-256 does not match its contents (corrupted or truncated)")) {
+            try SnapshotCoding.summary(of: damaged)
+        }
+        #expect(throws: SnapshotError.self) {
+            try SnapshotCoding.summary(of: bytes, limits: SnapshotLimits(maxMemoryBytes: InstanceSnapshot.pageBytes, maxGlobals: 8))
+        }
+    }
+
     @Test("an i32 or f32 global keeps only its low 32 bits")
     func globalBits() {
         #expect(SnapshotGlobal(kind: .i32, bits: 0x1_0000_0005).bits == 5)

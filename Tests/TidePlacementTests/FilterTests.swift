@@ -39,6 +39,28 @@ import TidePlacement
         #expect(passing.contains(0) && passing.contains(1) && !passing.contains(2))
     }
 
+    @Test func cordonKeepsNewWorkOffButTheWorkItHas() {
+        func marked(_ id: String, cordoned: Bool = false, draining: Bool = false) -> FleetDevice {
+            var entry = device(id)
+            entry.cordoned = cordoned
+            entry.draining = draining
+            return entry
+        }
+        let devices = [marked("a"), marked("b", cordoned: true), marked("c", cordoned: true, draining: true)]
+        check(CordonFilter(), devices, step("s"), expect: [
+            "a": nil, "b": "is cordoned (tide device uncordon lets it take work)", "c": "is being drained (tide device drain)",
+        ])
+        let filter = CordonFilter()
+        let index = fleet(devices)
+        // The step already on b stays there; one on c (being drained) must leave.
+        let onB = context(request([step("s")]), current: "b")
+        #expect(filter.rejection(of: devices[1], for: onB) == nil)
+        #expect(filter.passing(for: onB, in: index).contains(1))
+        let onC = context(request([step("s")]), current: "c")
+        #expect(filter.rejection(of: devices[2], for: onC)?.singular == "is being drained (tide device drain)")
+        #expect(!filter.passing(for: onC, in: index).contains(2))
+    }
+
     @Test func pinned() {
         let pinned = step("s", require: StepConstraints(device: DeviceID("b")))
         check(PinnedDeviceFilter(), [device("a"), device("b")], pinned, expect: ["a": "is not the required device b", "b": nil])

@@ -28,6 +28,13 @@ actor DeploymentController {
     var rolloutRequests: [String: RolloutRequest] = [:]
     /// Runs under way per deployment, and the deployments whose runs wait for a stateful move.
     var runGates = RunGates()
+    /// Deployments whose runs wait while a crashed stateful step's checkpoint is restored.
+    var restoring: Set<String> = []
+    /// Checkpoints under way and when each step's last one was taken (`deployment/step`).
+    var checkpointing: Set<String> = []
+    var lastCheckpoint: [String: ContinuousClock.Instant] = [:]
+    /// Steps whose last checkpoint failed, with why (logged once).
+    var checkpointFailures: [String: String] = [:]
     /// The largest module state a planned move carries or a checkpoint stores.
     let maxSnapshotBytes: Int
 

@@ -22,6 +22,9 @@ enum ServerMetricNames {
     static let resolveDuration = "tide_registry_resolve_duration_seconds"
     static let deployments = "tide_deployments"
     static let stateMoves = "tide_state_moves_total"
+    static let checkpoints = "tide_checkpoints_total"
+    static let checkpointDuration = "tide_checkpoint_duration_seconds"
+    static let checkpointBytes = "tide_checkpoint_bytes_total"
 
     static let definitions: [MetricDefinition] =
         [
@@ -60,5 +63,9 @@ enum ServerMetricNames {
             MetricDefinition(
                 stateMoves, .counter,
                 help: "Stateful steps that moved, by what became of their state: carried (planned move), restored (from a checkpoint), lost (started fresh)."),
+            MetricDefinition(checkpoints, .counter, help: "Checkpoints of stateful steps taken and stored, by result (ok, error)."),
+            MetricDefinition(
+                checkpointDuration, .latency, help: "Time to take and store a checkpoint (snapshot on the device, transfer, store)."),
+            MetricDefinition(checkpointBytes, .counter, help: "Bytes of checkpoints stored."),
         ] + HTTPMetricsMiddleware<TideRequestContext>.definitions
 }

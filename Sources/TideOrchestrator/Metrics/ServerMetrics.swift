@@ -77,6 +77,12 @@ public final class ServerMetrics: Sendable {
         case ok, failed, rejected
     }
 
+    func checkpointed(ok: Bool, bytes: Int, took duration: Duration) {
+        registry.increment(Names.checkpoints, [("result", ok ? "ok" : "error")])
+        registry.record(Names.checkpointDuration, duration: duration)
+        if bytes > 0 { registry.increment(Names.checkpointBytes, by: Int64(bytes)) }
+    }
+
     func stateMoved(_ outcome: StateOutcome.Kind) {
         registry.increment(Names.stateMoves, [("outcome", outcome.rawValue)])
     }

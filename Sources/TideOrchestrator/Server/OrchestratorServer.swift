@@ -168,6 +168,7 @@ public struct OrchestratorServer: TideServer {
                 controller: controller, store: store, bus: bus, tick: configuration.reconcileInterval,
                 settle: configuration.heartbeatTimeout, rebalanceGain: configuration.rebalanceGain, logger: logger,
                 cluster: cluster),
+            CheckpointKeeper(controller: controller),
         ]
         if let serviceType = configuration.mdnsServiceType {
             services.append(DiscoveryService(inventory: inventory, registrar: registrar, serviceType: serviceType, logger: logger))

@@ -62,6 +62,7 @@ extension PostgresFleetStore {
     func deleteDeployment(_ name: String, event: NewFleetEvent, on connection: PostgresConnection) async throws -> FleetEvent? {
         let deleted = try await rows("DELETE FROM deployment WHERE name = \(name) RETURNING name", on: connection)
         guard !deleted.isEmpty else { return nil }
+        try await run("DELETE FROM state_checkpoint WHERE deployment = \(name)", on: connection)
         return try await insert(event, on: connection)
     }
 }

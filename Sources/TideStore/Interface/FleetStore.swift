@@ -71,6 +71,7 @@ public protocol FleetStore: Sendable {
     func deployments() async throws(StoreError) -> [Deployment]
     @discardableResult
     func save(_ deployment: Deployment, events: [NewFleetEvent]) async throws(StoreError) -> [FleetEvent]
+    /// Its checkpoints go with it.
     @discardableResult
     func deleteDeployment(_ name: String, event: NewFleetEvent) async throws(StoreError) -> FleetEvent?
 

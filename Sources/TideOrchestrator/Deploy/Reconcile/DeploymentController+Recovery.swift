@@ -15,7 +15,29 @@ extension DeploymentController {
         _ = try? await queue.run(name) { await self.recoverNow(name) }
     }
 
+    /// Recovery; a stateful step that lost its device starts from its last checkpoint, and the
+    /// deployment's runs (new ones, and those waiting for the move) wait until it is restored.
     private func recoverNow(_ name: String) async {
+        guard let deployment = deployments[name] else { return }
+        var failed: [(step: String, from: DeviceID)] = []
+        for device in deployment.devices {
+            let steps = StateTransfer.statefulSteps(deployment, on: device)
+            guard !steps.isEmpty else { continue }
+            let found = await inventory.device(device)
+            if found == nil || found?.status == .dead { failed += steps.map { (step: $0, from: device) } }
+        }
+        guard !failed.isEmpty else { return await recoverSteps(name) }
+        runGates.pause(name)
+        restoring.insert(name)
+        await recoverSteps(name)
+        let after = deployments[name]
+        let lost = failed.filter { entry in after?.step(entry.step)?.device.map { $0 != entry.from } ?? false }
+        if !lost.isEmpty { await restoreCheckpoints(name, steps: lost) }
+        restoring.remove(name)
+        resumeRuns(name)
+    }
+
+    private func recoverSteps(_ name: String) async {
         guard var deployment = deployments[name] else { return }
         var seen: [DeviceID: Recovery.Seen] = [:]
         var lastAlive: Date?

@@ -80,7 +80,8 @@ extension DeploymentController {
     {
         while true {
             let cursor = await bus.latest
-            let state = RunFailover.moveState(deployments[name], steps: steps, off: device)
+            // A restored state is part of the move: the step runs once its checkpoint is back.
+            let state = restoring.contains(name) ? .waiting : RunFailover.moveState(deployments[name], steps: steps, off: device)
             let left = deadline - .now
             guard state == .waiting, left > .zero else { return state }
             await bus.wait(after: cursor, timeout: min(left, .milliseconds(200)))
