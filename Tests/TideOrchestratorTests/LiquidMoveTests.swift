@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TideModel
+import TidePackageFormat
 @testable import TideTesting
 
 /// Planned moves of stateful steps (`state: keep`) between real supervisor processes: the state
@@ -107,6 +108,65 @@ struct LiquidMoveTests {
             let lost = try await Self.stateEvents(fleet)
             #expect(lost.first?.details?["outcome"] == "lost" && lost.first?.message.contains("starts fresh on sup-b") == true,
                 "\(lost.map(\.message))")
+        }
+    }
+
+    /// Publishes counter 1.0.1: the bundled module with a custom section appended, so another
+    /// digest (another version) with the same code.
+    static func publishCounter101(_ fleet: Fleet) async throws {
+        let wasm = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Repository.registry + "/counter/counter.wasm")))
+        let name = Array("tide-test".utf8)
+        let section: [UInt8] = [0, UInt8(name.count + 1 + 1), UInt8(name.count)] + name + [1]
+        let yaml = try String(contentsOfFile: Repository.registry + "/counter/package.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "version: 1.0.0", with: "version: 1.0.1")
+        let tar = try PackageArchive(files: ["package.yaml": Array(yaml.utf8), "counter.wasm": wasm + section]).tar()
+        let answer = try await fleet.server.request(.POST, "/api/v1/packages", bytes: tar, contentType: "application/x-tar")
+        #expect(answer.status == 201, "\(answer.body)")
+    }
+
+    @Test("an update that moves a stateful step carries its state; one that also changes its version cannot, and says so")
+    func updatesThatMove() async throws {
+        try await DeploymentProcessTests.withFleet(["sup-a", "sup-b", "sup-c"]) { fleet in
+            _ = try await fleet.apply(Self.tally())
+            for expected in 1...3 { #expect(Self.count(try await fleet.run("tally")) == expected) }
+            let toB = Self.tally().replacingOccurrences(
+                of: "prefer: { labels: { role: sup-a }, weight: 10 }", with: "require: { device: \(fleet.id("sup-b")) }")
+            let moved = try await fleet.apply(toB)
+            #expect(moved.deployment?.step("count")?.device == fleet.id("sup-b"), "\(moved.body)")
+            #expect(Self.count(try await fleet.run("tally")) == 4, "the update carried the count")
+
+            try await Self.publishCounter101(fleet)
+            let toC = toB.replacingOccurrences(of: "counter@1", with: "counter@=1.0.1")
+                .replacingOccurrences(of: fleet.id("sup-b").rawValue, with: fleet.id("sup-c").rawValue)
+            let updated = try await fleet.apply(toC)
+            #expect(updated.deployment?.step("count")?.device == fleet.id("sup-c"), "\(updated.body)")
+            #expect(Self.count(try await fleet.run("tally")) == 1, "another version starts fresh")
+            let outcomes = try await Self.stateEvents(fleet).map { ($0.details?["outcome"]?.stringValue ?? "", $0.message) }
+            #expect(outcomes.map(\.0).sorted() == ["carried", "lost"], "\(outcomes)")
+            let lost = outcomes.first { $0.0 == "lost" }?.1 ?? ""
+            #expect(lost.contains("starts fresh on sup-c") && lost.contains("another version"), "\(lost)")
+        }
+    }
+
+    @Test("an update that changes a device's node but not a stateful step's module keeps the step's state there")
+    func redeployInPlace() async throws {
+        try await DeploymentProcessTests.withFleet(["sup-a", "sup-b"]) { fleet in
+            _ = try await fleet.apply(Self.tally())
+            for expected in 1...3 { #expect(Self.count(try await fleet.run("tally")) == expected) }
+            // A second step on sup-a: its node changes and is pushed again; count stays there.
+            let wider = Self.tally() + """
+
+                  - name: other
+                    module: counter@1
+                    function: get
+                    input: []
+                    require: { device: \(fleet.id("sup-a")) }
+                """
+            let updated = try await fleet.apply(wider)
+            #expect(updated.deployment?.step("count")?.device == fleet.id("sup-a"), "\(updated.body)")
+            let run = try await fleet.run("tally")
+            #expect(run.result?["count"] == .number(4), "\(String(describing: run.result))")
+            #expect(try await Self.stateEvents(fleet).isEmpty, "nothing moved")
         }
     }
 

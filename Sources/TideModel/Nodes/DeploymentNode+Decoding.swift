@@ -36,6 +36,8 @@ extension DeploymentNode {
         let modulesOption = "tide supervisor --max-node-modules"
         let functionsOption = "tide supervisor --max-node-functions"
         try Self.limit(modules.count, limits.maxModules, "the node lists", "modules", "modules per node", modulesOption)
+        try Self.limit(
+            stateful?.count ?? 0, limits.maxModules, "the node lists", "stateful modules", "modules per node", modulesOption)
         for entry in modules {
             let name = entry.name.prefix(64)
             try Self.limit(

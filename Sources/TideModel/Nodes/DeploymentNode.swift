@@ -7,12 +7,17 @@ public struct DeploymentNode: Sendable, Codable, Equatable {
     public var endpoints: [String: [String: Endpoint]]?
     public var instructions: Instructions?
     public var mounts: [String: [String: MountStages]]?
+    /// Tide: the modules of stateful steps (`state: keep`). When a new generation replaces this
+    /// deployment on the device and such a module is unchanged (same digest), its new instance
+    /// starts with the old one's state instead of empty.
+    public var stateful: [String]?
 
     public init(
         deploymentId: String, generation: Int? = nil, modules: [ModuleEntry],
         endpoints: [String: [String: Endpoint]]? = nil, instructions: Instructions? = nil,
-        mounts: [String: [String: MountStages]]? = nil
+        mounts: [String: [String: MountStages]]? = nil, stateful: [String]? = nil
     ) {
+        self.stateful = stateful
         self.deploymentId = deploymentId
         self.generation = generation
         self.modules = modules

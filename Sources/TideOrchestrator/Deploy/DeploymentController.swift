@@ -28,6 +28,8 @@ actor DeploymentController {
     var rolloutRequests: [String: RolloutRequest] = [:]
     /// Runs under way per deployment, and the deployments whose runs wait for a stateful move.
     var runGates = RunGates()
+    /// Per deployment: the stateful steps its staged update moves, carried by its deploy.
+    var updateMoves: [String: [StatefulStep]] = [:]
     /// Deployments whose runs wait while a crashed stateful step's checkpoint is restored.
     var restoring: Set<String> = []
     /// Checkpoints under way and when each step's last one was taken (`deployment/step`).

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TideLiquid
 import TideModel
 import TideSigning
 
@@ -18,12 +19,15 @@ public actor Deployer {
     private let keys: PublisherKeyTrust
     private var signatures: SignaturePolicy { keys.policy }
     private var deployments: [String: RunningDeployment] = [:]
+    /// What a state carried into a new generation may hold (`--max-snapshot-bytes`).
+    private let snapshotLimits: SnapshotLimits
 
     init(
         runtime: WasmRuntime, directory: DataDirectory, fetcher: BlobFetcher, nodeLimits: DeploymentNodeLimits = .init(),
         signatures: SignaturePolicy = SignaturePolicy(trusted: [], requiredPrefixes: []), keys: PublisherKeyTrust? = nil,
-        logger: Logger
+        snapshotLimits: SnapshotLimits = .default, logger: Logger
     ) {
+        self.snapshotLimits = snapshotLimits
         self.runtime = runtime
         self.keys = keys ?? PublisherKeyTrust(local: signatures)
         self.nodeLimits = nodeLimits
@@ -86,11 +90,28 @@ public actor Deployer {
             digests[module.name] = DeploymentNode.Digests(binary: binary, other: other)
         }
         let deployment = try install(plan: plan, digests: digests)
+        if let current = deployments[plan.id] { await carryState(from: current, to: deployment, modules: node.stateful ?? []) }
         try store.save(id: plan.id, nodeJSON: body, digests: digests)
         // The previous deployment's files go when its last running call ends.
         deployments[plan.id] = deployment
         logger.info("deployed \(plan.id) generation \(plan.generation): \(plan.modules.map(\.name).joined(separator: ", "))")
         return plan.state
+    }
+
+    /// A new generation of a deployment: each stateful module that did not change (same digest)
+    /// starts with its old instance's state, taken between two calls. A state that cannot be
+    /// carried is logged and the module starts empty, as every other module does.
+    private func carryState(from current: RunningDeployment, to next: RunningDeployment, modules: [String]) async {
+        for name in modules {
+            guard let digest = next.moduleDigests[name], current.moduleDigests[name] == digest,
+                let old = current.modules[name], let new = next.modules[name]
+            else { continue }
+            do throws(SnapshotError) {
+                try await new.restore(try await old.snapshot(moduleDigest: digest, limits: snapshotLimits), moduleDigest: digest)
+            } catch {
+                logger.warning("module \(name) of \(next.id) starts empty in generation \(next.generation): \(error)")
+            }
+        }
     }
 
     /// Removes the deployment, its instances and its files. False when there was none.

@@ -71,7 +71,9 @@ public struct SupervisorServer: TideServer {
             metrics: metrics)
         let deployer = Deployer(
             runtime: runtime, directory: directory, fetcher: fetcher, nodeLimits: configuration.nodeLimits,
-            keys: keys, logger: logger)
+            keys: keys,
+            snapshotLimits: SnapshotLimits(maxMemoryBytes: configuration.maxSnapshotBytes, maxGlobals: SnapshotLimits.default.maxGlobals),
+            logger: logger)
         _ = await deployer.restore()
         let history = RequestHistory(
             directory: directory, maxEntries: configuration.historyMaxEntries, maxAge: configuration.historyMaxAge)

@@ -100,7 +100,9 @@ extension DeploymentController {
     /// Deploys and records the push phase and how the deploy settled.
     private func deployRecorded(_ name: String) async -> Deployment? {
         let started = ContinuousClock.now
-        let deployed = await deploy(name)
+        var deployed: Deployment?
+        let moving = updateMoves.removeValue(forKey: name) ?? []
+        _ = await carryingState(name, stateful: moving) { deployed = await self.deploy(name) }
         metrics.deployPhase(.push, took: ContinuousClock.now - started)
         metrics.deployed(deployed?.status.rawValue ?? DeploymentStatus.failed.rawValue)
         return deployed
@@ -123,6 +125,7 @@ extension DeploymentController {
         if status == .deploying, prepared.manifest.update != nil, let previous = deployment.previous {
             deployment.rollout = RolloutProgress(from: previous.generation, to: deployment.generation, startedAt: now)
         }
+        let statefulMoves = StateTransfer.movedByUpdate(from: existing, to: prepared.manifest, plan: plan)
         let (steps, moved) = Staging.steps(of: plan, previous: existing?.steps ?? [])
         deployment.steps = steps
         let names = await deviceNames(plan.steps.map(\.device))
@@ -135,6 +138,7 @@ extension DeploymentController {
                     : "deployment \(name) updated (generation \(deployment.generation), \(moved) step(s) moved): \(summary)",
                 extra: ["placement": .object(Dictionary(plan.steps.map { ($0.step, JSONValue.string($0.device.rawValue)) }) { a, _ in a })])
         ])
+        updateMoves[name] = statefulMoves.isEmpty ? nil : statefulMoves
         return (deployment, existing == nil)
     }
 

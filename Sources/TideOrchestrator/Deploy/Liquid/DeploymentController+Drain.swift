@@ -19,9 +19,9 @@ extension DeploymentController {
         guard let deployment = deployments[name] else { return DrainReport(device: device) }
         let here = deployment.steps.filter { $0.device == device }.map(\.step)
         guard !here.isEmpty else { return DrainReport(device: device) }
-        let stateful = StateTransfer.statefulSteps(deployment, on: device)
+        let stateful = StateTransfer.statefulSteps(deployment, on: device).map { StatefulStep(step: $0, from: device) }
         var failure: String?
-        let outcomes = await carryingState(name, stateful: stateful, from: device) {
+        let outcomes = await carryingState(name, stateful: stateful) {
             failure = await self.moveOff(name, device: device)
         }
         guard let outcomes else {

@@ -19,12 +19,19 @@ extension DeploymentController {
         var reason: String
     }
 
+    /// A stateful step that is about to move, and the device it leaves.
+    struct StatefulStep: Sendable, Equatable {
+        var step: String
+        var from: DeviceID
+    }
+
     /// Runs `move` (which re-places and deploys `name`, inside its queue) with the runs paused
-    /// and the state of `stateful` steps (on `device`) carried to where they run afterwards.
-    /// Without stateful steps it only runs `move`. Returns what became of each state, by step;
-    /// nil when the runs under way did not end in time and nothing moved.
+    /// and the state of the `stateful` steps carried to where they run afterwards (a step that
+    /// stays where it was keeps its instance). Without stateful steps it only runs `move`.
+    /// Returns what became of each state, by step; nil when the runs under way did not end in
+    /// time and nothing moved.
     func carryingState(
-        _ name: String, stateful: [String], from device: DeviceID, _ move: () async -> Void
+        _ name: String, stateful: [StatefulStep], _ move: () async -> Void
     ) async -> [String: StateOutcome]? {
         guard !stateful.isEmpty else {
             await move()
@@ -37,7 +44,7 @@ extension DeploymentController {
         }
         var outcomes: [String: StateOutcome] = [:]
         if let before = deployments[name] {
-            let taken = await takeStates(before, steps: stateful, from: device)
+            let taken = await takeStates(before, stateful)
             await move()
             if let after = deployments[name] { outcomes = await restoreStates(after, taken, pausedAt: paused) }
         }
@@ -45,12 +52,12 @@ extension DeploymentController {
         return outcomes
     }
 
-    /// The snapshots of `steps` on `device`, one after another (each holds the device's module
-    /// queue only while it is taken).
-    func takeStates(_ deployment: Deployment, steps: [String], from device: DeviceID) async -> [TakenState] {
-        let (addresses, trusted, _) = await endpoints(of: [device])
+    /// The snapshots of the steps on the devices they leave, one after another (each holds its
+    /// device's module queue only while it is taken).
+    func takeStates(_ deployment: Deployment, _ steps: [StatefulStep]) async -> [TakenState] {
+        let (addresses, trusted, _) = await endpoints(of: Array(Set(steps.map(\.from))))
         var taken: [TakenState] = []
-        for step in steps {
+        for (step, device) in steps.map({ ($0.step, $0.from) }) {
             guard let endpoint = addresses[device] else {
                 taken.append(TakenState(step: step, from: device, snapshot: .failure(StateUnavailable(reason: "its old device is not in the inventory"))))
                 continue

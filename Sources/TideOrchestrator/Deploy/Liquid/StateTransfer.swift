@@ -11,6 +11,21 @@ enum StateTransfer {
         return deployment.manifest.steps.filter { here.contains($0.name) && $0.state != nil }.map(\.name)
     }
 
+    /// The stateful steps an update moves: stateful before and after, placed on another device
+    /// by the new plan.
+    static func movedByUpdate(from existing: Deployment?, to manifest: DeploymentManifest, plan: PlacementPlan)
+        -> [DeploymentController.StatefulStep]
+    {
+        guard let existing else { return [] }
+        let wasStateful = Set(existing.manifest.steps.filter { $0.state != nil }.map(\.name))
+        return manifest.steps.compactMap { step in
+            guard step.state != nil, wasStateful.contains(step.name), let from = existing.step(step.name)?.device,
+                let to = plan.device(of: step.name), to != from
+            else { return nil }
+            return DeploymentController.StatefulStep(step: step.name, from: from)
+        }
+    }
+
     /// The largest snapshot file the server takes for a state of at most `maxStateBytes`.
     static func maxFileBytes(forStateBytes maxStateBytes: Int) -> Int {
         SnapshotLimits(maxMemoryBytes: maxStateBytes, maxGlobals: SnapshotLimits.default.maxGlobals).maxEncodedBytes

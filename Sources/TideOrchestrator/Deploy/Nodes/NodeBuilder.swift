@@ -108,9 +108,10 @@ struct NodeBuilder: Sendable {
             let files = entries.entry(of: step)?.files.filter { $0.role == "data" }.map(\.file).sorted() ?? []
             mounts[step.name] = [step.function: .init(deployment: files.map { DeploymentNode.Mount(path: $0) })]
         }
+        let stateful = steps.filter { $0.state != nil }.map(\.name).sorted()
         return DeploymentNode(
             deploymentId: deployment.name, generation: Int(deployment.generation), modules: modules, endpoints: endpoints,
-            instructions: .init(modules: instructions), mounts: mounts)
+            instructions: .init(modules: instructions), mounts: mounts, stateful: stateful.isEmpty ? nil : stateful)
     }
 
     private func module(_ name: String, _ entry: RegistryEntry, base orchestrator: String) -> DeploymentNode.ModuleEntry {

@@ -61,6 +61,9 @@ extension DeploymentController {
             logger.error("\(error)")
             return
         }
-        await deploy(name, giveUp: .degrade)
+        let stateful = deployment.manifest.steps.first { $0.name == stepName }?.state != nil
+        _ = await carryingState(name, stateful: stateful ? from.map { [StatefulStep(step: stepName, from: $0)] } ?? [] : []) {
+            await self.deploy(name, giveUp: .degrade)
+        }
     }
 }
