@@ -99,7 +99,7 @@ struct SnapshotCodingTests {
         #expect(throws: SnapshotError.incompatible("its memory is 3 bytes, not a whole number of 64 KiB pages")) { try SnapshotCoding.encode(odd) }
     }
 
-    @Test("random bytes, with or without a valid digest, never crash the reader")
+    @Test("random bytes, with or without a valid digest, never crash the reader or the summary")
     func fuzz() {
         var generator = SystemRandomNumberGenerator()
         for round in 0..<500 {
@@ -111,6 +111,8 @@ struct SnapshotCodingTests {
                 bytes += resealed(bytes)
             }
             _ = try? SnapshotCoding.decode(bytes)
+            // What a server reads of a checkpoint a device sent.
+            _ = try? SnapshotCoding.summary(of: bytes)
         }
     }
 

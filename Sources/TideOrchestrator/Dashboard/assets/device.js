@@ -37,6 +37,7 @@ export function mount(main, [id]) {
             ["CPU used", percent(health.cpuUsage)],
             ["last seen", since(device.lastSeen)],
             ["damped until", device.dampedUntil || "–"],
+            ["cordoned", device.cordonedAt ? ["since ", device.cordonedAt, " (no new work)"] : "–"],
             ["first seen", since(device.firstSeen)],
           ])),
           h("section", { class: "card" }, h("h2", {}, "Device"), facts([

@@ -1,4 +1,4 @@
-// The fleet: every device with its status, since when, memory and CPU, labels and damping.
+// The fleet: every device with its status, since when, memory and CPU, labels, damping and cordon.
 // One request for the whole list and one DOM build per refresh (a fleet of thousands renders
 // in one go); a filter box narrows the rows without asking the server again.
 
@@ -12,7 +12,7 @@ export function mount(main) {
   const table = h("table", { id: "fleet", class: "rows" },
     h("thead", {}, h("tr", {},
       h("th", {}, "Device"), h("th", {}, "Status"), h("th", { class: "wide" }, "Since"),
-      h("th", {}, "Memory"), h("th", {}, "CPU"), h("th", { class: "wide" }, "Labels"), h("th", { class: "wide" }, "Damping"))),
+      h("th", {}, "Memory"), h("th", {}, "CPU"), h("th", { class: "wide" }, "Labels"), h("th", { class: "wide" }, "No new work"))),
     body);
   fill(main,
     h("div", { class: "heading" }, h("h1", {}, "Fleet"), counts),
@@ -47,7 +47,7 @@ export function mount(main) {
         h("td", {}, percent(health.memoryUsage), h("div", { class: "sub" }, bytes(memory))),
         h("td", {}, percent(health.cpuUsage)),
         h("td", { class: "wide" }, labels(device.labels)),
-        h("td", { class: "wide" }, damped ? h("span", { class: "badge suspect", title: device.dampedUntil }, "damped") : h("span", { class: "muted" }, "–"))));
+        h("td", { class: "wide" }, notes(device, damped))));
     }
     body.replaceChildren(rows);
     table.setAttribute("data-count", String(shown));
@@ -73,4 +73,12 @@ export function mount(main) {
     },
     touches: (event) => event.kind.startsWith("device."),
   };
+}
+
+// What keeps new work off a device: damping (it flaps) and an operator's cordon.
+function notes(device, damped) {
+  const marks = [];
+  if (damped) marks.push(h("span", { class: "badge suspect", title: device.dampedUntil }, "damped"));
+  if (device.cordonedAt) marks.push(h("span", { class: "badge suspect", title: "cordoned " + device.cordonedAt }, "cordoned"));
+  return marks.length ? marks : [h("span", { class: "muted" }, "–")];
 }
