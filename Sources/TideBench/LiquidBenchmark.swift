@@ -33,6 +33,7 @@ struct LiquidBenchmark: AsyncParsableCommand {
     var sizes: [Int] = [64, 1024, 16_384, 65_536]
     @Option(help: "Moves per size.") var trials = 7
     @Option(help: ArgumentHelp("The bundled registry (it holds counter).", valueName: "dir")) var registry = "registry"
+    @Option(help: "Drains per size through the server (each with state and without); 0 skips them.") var drainTrials = 3
     @Option(help: ArgumentHelp("Also write the JSON report to this file.", valueName: "file")) var jsonOut: String?
     @Flag(help: "Print only the JSON report (no progress lines on stderr).") var json = false
 
@@ -44,6 +45,7 @@ struct LiquidBenchmark: AsyncParsableCommand {
             throw ValidationError("--sizes must be 1-262144 KiB each")
         }
         guard (1...1000).contains(trials) else { throw ValidationError("--trials must be 1-1000") }
+        guard (0...100).contains(drainTrials) else { throw ValidationError("--drain-trials must be 0-100") }
         guard FileManager.default.fileExists(atPath: registry + "/counter/counter.wasm") else {
             throw ValidationError("no \(registry)/counter/counter.wasm; run from the repository root or pass --registry <dir>")
         }
@@ -69,12 +71,17 @@ struct LiquidBenchmark: AsyncParsableCommand {
                 children.append(try await Self.startSupervisor(
                     executable, name: name, directory: directory, token: token, pages: pages, snapshotBytes: pages * 65_536))
             }
-            report = try await measure(module: module, supervisors: children.map { "http://127.0.0.1:\($0.port)" }, token: token)
+            let sizes = try await measure(module: module, supervisors: children.map { "http://127.0.0.1:\($0.port)" }, token: token)
+            for child in children { await child.stop() }
+            children = []
+            let drains = drainTrials == 0 ? [] : try await LiquidDrainBenchmark(
+                executable: executable, directory: directory, registry: registry, token: token, pages: pages, progress: progress
+            ).measure(sizes: self.sizes, trials: drainTrials)
+            report = try TideJSON.text(LiquidBenchmarkReport(build: BuildMode.current, trials: trials, sizes: sizes, drains: drains))
         } catch {
             for child in children { await child.stop() }
             throw BenchFailure("\(error)\nsupervisor logs: \(children.map(\.log).joined(separator: ", "))")
         }
-        for child in children { await child.stop() }
         if let jsonOut {
             do { try Data((report + "\n").utf8).write(to: URL(fileURLWithPath: jsonOut)) } catch { throw BenchFailure("cannot write \(jsonOut): \(error)") }
         }
@@ -104,7 +111,7 @@ struct LiquidBenchmark: AsyncParsableCommand {
         throw lastError
     }
 
-    private func measure(module: [UInt8], supervisors: [String], token: String) async throws -> String {
+    private func measure(module: [UInt8], supervisors: [String], token: String) async throws -> [LiquidBenchmarkReport.Size] {
         var logger = Logger(label: "tide.bench.liquid")
         logger.logLevel = .critical
         let router = Router()
@@ -137,7 +144,7 @@ struct LiquidBenchmark: AsyncParsableCommand {
                         + "restart without state \(String(format: "%.1f", size.restartWithoutState.p50)) ms")
                 results.append(size)
             }
-            return try TideJSON.text(LiquidBenchmarkReport(build: BuildMode.current, trials: trials, sizes: results))
+            return results
         }
     }
 

@@ -54,7 +54,29 @@ struct LiquidBenchmarkReport: Encodable {
         }
     }
 
+    /// Planned moves through a `tide server` (`tide device drain`), with state and without.
+    struct Drain: Encodable {
+        var kib: Int
+        /// Milliseconds of the drain request with `state: keep`, and of the same without state.
+        var withState: Figures
+        var withoutState: Figures
+        /// Milliseconds the deployment's runs waited in the moves with state.
+        var runsPaused: Figures
+        /// withState p50 / withoutState p50.
+        var ratio: Double
+
+        init(kib: Int, kept: [LiquidDrainBenchmark.Trial], fresh: [LiquidDrainBenchmark.Trial]) {
+            self.kib = kib
+            withState = Figures(kept.map(\.drain))
+            withoutState = Figures(fresh.map(\.drain))
+            runsPaused = Figures(kept.compactMap(\.paused))
+            ratio = withState.p50 / max(withoutState.p50, 0.001)
+        }
+    }
+
     var build: String
     var trials: Int
     var sizes: [Size]
+    /// Empty with --no-drain.
+    var drains: [Drain]
 }

@@ -5,11 +5,12 @@ import Hummingbird
 import NIOCore
 import TideHTTP
 
-/// With several replicas, deployments are read and changed on the replica that leads (the only
-/// one that writes them and pushes to devices). Any other replica forwards such a request to the
-/// leader as it came (method, path, query, body, the caller's Authorization) and answers with the
-/// leader's answer; the leader checks the token and records the audit entry. With no leader for
-/// the moment (the lease is moving), the answer is 503 with Retry-After.
+/// With several replicas, deployments are read and changed (and devices drained) on the replica
+/// that leads (the only one that writes them and pushes to devices). Any other replica forwards
+/// such a request to the leader as it came (method, path, query, body, the caller's
+/// Authorization) and answers with the leader's answer; the leader checks the token and records
+/// the audit entry. With no leader for the moment (the lease is moving), the answer is 503 with
+/// Retry-After.
 struct LeaderForwarding: RouterMiddleware {
     typealias Context = TideRequestContext
     static let forwardedHeader = HTTPField.Name("X-Tide-Forwarded-By")!
@@ -23,7 +24,9 @@ struct LeaderForwarding: RouterMiddleware {
     let timeout: Duration
 
     static func matches(_ path: String) -> Bool {
-        prefixes.contains { path == $0 || path.hasPrefix($0 + "/") || ($0.hasSuffix("/") && path.hasPrefix($0)) }
+        // A drain moves deployments: the leader does it.
+        if path.hasPrefix("/api/v1/devices/"), path.hasSuffix("/drain") { return true }
+        return prefixes.contains { path == $0 || path.hasPrefix($0 + "/") || ($0.hasSuffix("/") && path.hasPrefix($0)) }
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
