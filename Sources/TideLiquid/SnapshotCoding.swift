@@ -3,8 +3,8 @@ import Foundation
 import TidePackageFormat
 
 /// The snapshot file: `TIDESNAP`, the format version and a JSON header (module, its digest, when,
-/// the globals), then the memory page by page (a page of zeros is one byte), then the SHA-256 of
-/// everything before it. A damaged or truncated file fails the digest before anything is read.
+/// the globals, the files' paths and sizes), then the memory page by page (a page of zeros is one
+/// byte), then the files' bytes in the header's order, then the SHA-256 of everything before it. A damaged or truncated file fails the digest before anything is read.
 public enum SnapshotCoding {
     static let magic = Array("TIDESNAP".utf8)
     static let version: UInt32 = 1
@@ -16,6 +16,13 @@ public enum SnapshotCoding {
         var moduleDigest: BlobDigest
         var takenAt: Double
         var globals: [String: SnapshotGlobal]
+        /// Left out when the directory holds no files.
+        var files: [FileEntry]?
+    }
+
+    private struct FileEntry: Codable {
+        var path: String
+        var size: Int
     }
 
     public static func encode(_ snapshot: InstanceSnapshot) throws(SnapshotError) -> [UInt8] {
@@ -28,7 +35,8 @@ public enum SnapshotCoding {
             encoder.outputFormatting = .sortedKeys
             header = try encoder.encode(Header(
                 module: snapshot.module, moduleDigest: snapshot.moduleDigest, takenAt: snapshot.takenAt.timeIntervalSince1970,
-                globals: snapshot.globals))
+                globals: snapshot.globals,
+                files: snapshot.files.isEmpty ? nil : snapshot.files.map { FileEntry(path: $0.path, size: $0.bytes.count) }))
         } catch {
             throw .incompatible("its header cannot be written: \(error)")
         }
@@ -36,8 +44,9 @@ public enum SnapshotCoding {
             throw .tooLarge("its header is \(header.count) bytes, more than \(SnapshotLimits.maxHeaderBytes)")
         }
         let pages = snapshot.memory.count / InstanceSnapshot.pageBytes
+        let fileBytes = snapshot.files.reduce(0) { $0 + $1.bytes.count }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(fixedBytes + header.count + pages + snapshot.memory.count)
+        bytes.reserveCapacity(fixedBytes + header.count + pages + snapshot.memory.count + fileBytes)
         bytes += magic
         append(version, to: &bytes)
         append(UInt32(header.count), to: &bytes)
@@ -54,6 +63,7 @@ public enum SnapshotCoding {
                 }
             }
         }
+        for file in snapshot.files { bytes += file.bytes }
         bytes += SHA256.hash(data: bytes)
         return bytes
     }
@@ -65,6 +75,7 @@ public enum SnapshotCoding {
         public var moduleDigest: BlobDigest
         public var takenAt: Date
         public var memoryBytes: Int
+        public var files: Int
         /// The file's own digest (its last 32 bytes).
         public var digest: BlobDigest
     }
@@ -74,7 +85,7 @@ public enum SnapshotCoding {
         guard let digest = digest(of: bytes) else { throw .damaged("it has no digest") }
         return Summary(
             module: header.module, moduleDigest: header.moduleDigest, takenAt: Date(timeIntervalSince1970: header.takenAt),
-            memoryBytes: pages * InstanceSnapshot.pageBytes, digest: digest)
+            memoryBytes: pages * InstanceSnapshot.pageBytes, files: header.files?.count ?? 0, digest: digest)
     }
 
     /// Reads a snapshot, checking its digest first and every size against `limits`.
@@ -98,10 +109,16 @@ public enum SnapshotCoding {
                 throw .damaged("page \(page) has kind \(kind); expected 0 (zeros) or 1 (bytes)")
             }
         }
-        guard offset == body else { throw .damaged("\(body - offset) bytes follow its last page") }
+        var files: [SnapshotFile] = []
+        for entry in header.files ?? [] {
+            guard entry.size <= body - offset else { throw .damaged("it ends inside file \(entry.path.prefix(80))") }
+            files.append(SnapshotFile(path: entry.path, bytes: Array(bytes[offset..<(offset + entry.size)])))
+            offset += entry.size
+        }
+        guard offset == body else { throw .damaged("\(body - offset) bytes follow its last page and file") }
         return InstanceSnapshot(
             module: header.module, moduleDigest: header.moduleDigest, takenAt: Date(timeIntervalSince1970: header.takenAt),
-            memory: memory, globals: header.globals)
+            memory: memory, globals: header.globals, files: files)
     }
 
     /// The file's digest, magic, version, header and page count, each checked against `limits`;
@@ -135,11 +152,27 @@ public enum SnapshotCoding {
         guard header.globals.count <= limits.maxGlobals else {
             throw .tooLarge("it has \(header.globals.count) globals, more than \(limits.maxGlobals)")
         }
+        try checkFiles(header.files ?? [], limits: limits)
         let pages = Int(readUInt32(bytes, &offset))
         guard pages <= limits.maxMemoryBytes / InstanceSnapshot.pageBytes else {
             throw .tooLarge("its memory is \(pages) pages (\(pages * InstanceSnapshot.pageBytes) bytes), more than \(limits.maxMemoryBytes) bytes")
         }
         return (header, pages, offset)
+    }
+
+    /// Paths inside the directory, each once; counts and sizes within the limits.
+    private static func checkFiles(_ files: [FileEntry], limits: SnapshotLimits) throws(SnapshotError) {
+        guard files.count <= limits.maxFiles else { throw .tooLarge("it holds \(files.count) files, more than \(limits.maxFiles)") }
+        var total = 0
+        var seen: Set<String> = []
+        for file in files {
+            if let problem = SnapshotFile.problem(with: file.path) { throw .damaged(problem) }
+            guard seen.insert(file.path).inserted else { throw .damaged("it holds \"\(file.path.prefix(80))\" twice") }
+            guard file.size >= 0, file.size <= limits.maxFileBytes - total else {
+                throw .tooLarge("its files hold more than \(limits.maxFileBytes) bytes")
+            }
+            total += file.size
+        }
     }
 
     /// The digest a snapshot file ends with: the SHA-256 of the rest, its name where it is stored.

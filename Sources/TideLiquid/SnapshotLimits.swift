@@ -4,18 +4,27 @@ public struct SnapshotLimits: Sendable, Equatable {
     public var maxMemoryBytes: Int
     /// The most exported mutable globals.
     public var maxGlobals: Int
+    /// The most files of the instance's directory, and their bytes in all.
+    public var maxFiles: Int
+    public var maxFileBytes: Int
 
     public static let `default` = SnapshotLimits(maxMemoryBytes: 64 << 20, maxGlobals: 1024)
-    /// The header (module name, digest, globals) is small; more is not a snapshot.
+    /// The header (module name, digest, globals, file paths) is small; more is not a snapshot.
     public static let maxHeaderBytes = 256 << 10
+    public static let maxPathBytes = 1024
+    public static let maxPathDepth = 8
 
-    public init(maxMemoryBytes: Int, maxGlobals: Int) {
+    /// `maxFileBytes` defaults to a quarter of the memory limit.
+    public init(maxMemoryBytes: Int, maxGlobals: Int, maxFiles: Int = 256, maxFileBytes: Int? = nil) {
         self.maxMemoryBytes = maxMemoryBytes
         self.maxGlobals = maxGlobals
+        self.maxFiles = maxFiles
+        self.maxFileBytes = maxFileBytes ?? maxMemoryBytes / 4
     }
 
     /// The largest encoded snapshot these limits allow.
     public var maxEncodedBytes: Int {
         SnapshotCoding.fixedBytes + Self.maxHeaderBytes + maxMemoryBytes + maxMemoryBytes / InstanceSnapshot.pageBytes + 1
+            + maxFileBytes
     }
 }

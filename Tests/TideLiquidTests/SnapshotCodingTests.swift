@@ -46,6 +46,34 @@ struct SnapshotCodingTests {
         }
     }
 
+    @Test("files round-trip in the digest's cover; paths outside the directory, twins and excess are refused")
+    func files() throws {
+        var snapshot = Self.snapshot(pages: 2)
+        snapshot.files = [SnapshotFile(path: "a.txt", bytes: Array("hello".utf8)), SnapshotFile(path: "d/e/f.bin", bytes: [0, 1, 2])]
+        let bytes = try SnapshotCoding.encode(snapshot)
+        #expect(try SnapshotCoding.decode(bytes) == snapshot)
+        #expect(try SnapshotCoding.summary(of: bytes).files == 2)
+        for (path, problem) in [
+            ("../x", "\"../x\" is not a relative path inside the directory"), ("/etc/passwd", "\"/etc/passwd\" is not a relative path inside the directory"),
+            ("a//b", "\"a//b\" is not a relative path inside the directory"), ("a/./b", "\"a/./b\" is not a relative path inside the directory"),
+            ("", "a file path must be 1-1024 bytes"), ("1/2/3/4/5/6/7/8/9", "\"1/2/3/4/5/6/7/8/9\" is more than 8 directories deep"),
+        ] {
+            var bad = snapshot
+            bad.files = [SnapshotFile(path: path, bytes: [1])]
+            #expect(throws: SnapshotError.damaged(problem)) { try SnapshotCoding.decode(try SnapshotCoding.encode(bad)) }
+        }
+        var twins = snapshot
+        twins.files = [SnapshotFile(path: "a", bytes: [1]), SnapshotFile(path: "a", bytes: [2])]
+        #expect(throws: SnapshotError.damaged("it holds \"a\" twice")) { try SnapshotCoding.decode(try SnapshotCoding.encode(twins)) }
+        let small = SnapshotLimits(maxMemoryBytes: 4 * InstanceSnapshot.pageBytes, maxGlobals: 8, maxFiles: 1, maxFileBytes: 4)
+        #expect(throws: SnapshotError.tooLarge("it holds 2 files, more than 1")) { try SnapshotCoding.decode(bytes, limits: small) }
+        var big = snapshot
+        big.files = [SnapshotFile(path: "a", bytes: [1, 2, 3, 4, 5])]
+        #expect(throws: SnapshotError.tooLarge("its files hold more than 4 bytes")) {
+            try SnapshotCoding.decode(try SnapshotCoding.encode(big), limits: small)
+        }
+    }
+
     @Test("an i32 or f32 global keeps only its low 32 bits")
     func globalBits() {
         #expect(SnapshotGlobal(kind: .i32, bits: 0x1_0000_0005).bits == 5)

@@ -30,7 +30,10 @@ struct DevFleetTests {
         #expect(camera.capabilities.labels["zone"] == "lobby")
 
         let manifests = try FileManager.default.contentsOfDirectory(atPath: Repository.root + "/manifests").sorted()
-        #expect(manifests == ["fibo-dag.yaml", "fibo-fleet.yaml", "fibo.yaml", "lobby-camera.yaml", "temperature-stats.yaml", "wasmiot-fibo.json"])
+        #expect(manifests == [
+            "fibo-dag.yaml", "fibo-fleet.yaml", "fibo.yaml", "liquid-counter.yaml", "lobby-camera.yaml", "temperature-stats.yaml",
+            "wasmiot-fibo.json",
+        ])
         for manifest in manifests {
             let plan = try await TideProcess.run(["plan", Repository.root + "/manifests/" + manifest] + common)
             #expect(plan.status == 0, "\(manifest): \(plan.stderr)")
@@ -57,6 +60,7 @@ struct DevFleetTests {
             }),
             ("lobby-camera.yaml", "lobby-camera", "{}", { $0 == .number(1) }),
             ("fibo-dag.yaml", "fibo-dag", #"{"n": 6}"#, { $0 == .number(5) }),
+            ("liquid-counter.yaml", "tally", "{}", { $0 == .number(1) }),
         ]
         for run in runs {
             let yaml = try String(contentsOfFile: Repository.root + "/manifests/" + run.file, encoding: .utf8)

@@ -58,6 +58,46 @@ struct SnapshotRestoreTests {
         #expect(try await Self.call(old, "increment") == .i64(4))
     }
 
+    @Test("the files a module wrote in its own directory move with it; its package's files and links stay out")
+    func filesMove() async throws {
+        let bytes = try wat2wasm(Self.counter)
+        let digest = BlobDigest(of: bytes)
+        let runtime = WasmRuntime(hostModules: [], limits: ExecutionLimits(), logger: Logger(label: "test"))
+        func instance(_ directory: String) throws -> TideSupervisor.ModuleInstance {
+            try TideSupervisor.ModuleInstance(
+                name: "counter", modules: ["counter": try runtime.parse(bytes, module: "counter")], dependencies: [:], runtime: runtime,
+                filesDirectory: directory, packageFiles: ["model.bin"])
+        }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tide-files-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (from, to) = (root + "/from", root + "/to")
+        for directory in [from + "/window", to] { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        try Data("readings 1 2 3".utf8).write(to: URL(fileURLWithPath: from + "/notes.txt"))
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: from + "/window/last.bin"))
+        try Data("package data".utf8).write(to: URL(fileURLWithPath: from + "/model.bin"))
+        try FileManager.default.createSymbolicLink(atPath: from + "/escape", withDestinationPath: "/etc/hostname")
+
+        let old = try instance(from)
+        _ = try await Self.call(old, "increment")
+        let snapshot = try await old.snapshot(moduleDigest: digest, limits: .default)
+        #expect(snapshot.files == [
+            SnapshotFile(path: "notes.txt", bytes: Array("readings 1 2 3".utf8)), SnapshotFile(path: "window/last.bin", bytes: [1, 2, 3]),
+        ])
+        let fresh = try instance(to)
+        try await fresh.restore(try SnapshotCoding.decode(try SnapshotCoding.encode(snapshot)), moduleDigest: digest)
+        #expect(FileManager.default.contents(atPath: to + "/notes.txt") == Data("readings 1 2 3".utf8))
+        #expect(FileManager.default.contents(atPath: to + "/window/last.bin") == Data([1, 2, 3]))
+        #expect(!FileManager.default.fileExists(atPath: to + "/escape") && !FileManager.default.fileExists(atPath: to + "/model.bin"))
+        #expect(try await Self.call(fresh, "increment") == .i64(2))
+
+        // A snapshot whose paths leave the directory writes nothing.
+        var hostile = snapshot
+        hostile.files = [SnapshotFile(path: "ok.txt", bytes: [1]), SnapshotFile(path: "../outside.txt", bytes: [2])]
+        let target = try instance(root + "/to")
+        await #expect(throws: SnapshotError.self) { try await target.restore(hostile, moduleDigest: digest) }
+        #expect(!FileManager.default.fileExists(atPath: root + "/outside.txt") && !FileManager.default.fileExists(atPath: to + "/ok.txt"))
+    }
+
     @Test("another module version is refused and the instance keeps its own state")
     func otherVersion() async throws {
         let (old, digest) = try Self.instance(Self.counter)

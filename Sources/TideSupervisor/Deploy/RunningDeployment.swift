@@ -67,7 +67,8 @@ public final class RunningDeployment: Sendable {
             if let binary = digests[module.name]?.binary { moduleDigests[module.name] = BlobDigest(binary) }
             let instance = try ModuleInstance(
                 name: module.name, modules: parsed, dependencies: dependencies, runtime: runtime,
-                filesDirectory: instanceDirectory + "/" + module.name, directoryLease: lease)
+                filesDirectory: instanceDirectory + "/" + module.name, directoryLease: lease,
+                packageFiles: Set(module.files.map(\.mount)))
             instances[module.name] = instance
         }
         let deployment = RunningDeployment(plan: plan, modules: instances, moduleDigests: moduleDigests, directory: lease)

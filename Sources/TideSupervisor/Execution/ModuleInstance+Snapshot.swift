@@ -49,7 +49,10 @@ extension ModuleInstance {
         guard globals.count <= limits.maxGlobals else {
             throw .tooLarge("module \(name) exports \(globals.count) mutable globals, more than \(limits.maxGlobals)")
         }
-        return InstanceSnapshot(module: name, moduleDigest: moduleDigest, takenAt: Date(), memory: memory, globals: globals)
+        let files = try filesDirectory.map { directory throws(SnapshotError) in
+            try InstanceFiles.read(directory, excluding: packageFiles, limits: limits)
+        } ?? []
+        return InstanceSnapshot(module: name, moduleDigest: moduleDigest, takenAt: Date(), memory: memory, globals: globals, files: files)
     }
 
     /// Runs on `queue` only.
@@ -70,13 +73,20 @@ extension ModuleInstance {
         guard snapshot.memory.count >= current else {
             throw .incompatible("its memory (\(snapshot.memory.count) bytes) is smaller than a fresh instance of \(name) starts with (\(current) bytes)")
         }
+        guard exported != nil || snapshot.memory.isEmpty else {
+            throw .incompatible("it holds \(snapshot.memory.count) bytes of memory, and \(name) exports no memory")
+        }
+        if snapshot.memory.count > current, let exported {
+            try grow(exported, by: (snapshot.memory.count - current) / InstanceSnapshot.pageBytes)
+        }
+        if !snapshot.files.isEmpty {
+            guard let filesDirectory else { throw .incompatible("it holds files, and \(name) has no directory of its own") }
+            try InstanceFiles.write(snapshot.files, into: filesDirectory)
+        }
         if let exported {
-            if snapshot.memory.count > current { try grow(exported, by: (snapshot.memory.count - current) / InstanceSnapshot.pageBytes) }
             snapshot.memory.withUnsafeBytes { bytes in
                 exported.withUnsafeMutableBufferPointer(offset: 0, count: bytes.count) { target in target.copyMemory(from: bytes) }
             }
-        } else if !snapshot.memory.isEmpty {
-            throw .incompatible("it holds \(snapshot.memory.count) bytes of memory, and \(name) exports no memory")
         }
         for (exportName, saved) in snapshot.globals {
             do {

@@ -38,6 +38,8 @@ public final class ModuleInstance: @unchecked Sendable {
     /// Exported functions and their types, readable from any thread.
     public let exports: [String: FunctionType]
     public let filesDirectory: String?
+    /// The files of its package in that directory (its mounts): a snapshot leaves them out.
+    let packageFiles: Set<String>
     /// Keeps the deployment's files while this instance may still run.
     private let directoryLease: InstanceDirectory?
 
@@ -58,10 +60,11 @@ public final class ModuleInstance: @unchecked Sendable {
     /// each module links to. `package`: tide-bench instantiates modules directly.
     package init(
         name: String, modules: [String: Module], dependencies: [String: [String]], runtime: WasmRuntime,
-        filesDirectory: String?, directoryLease: InstanceDirectory? = nil
+        filesDirectory: String?, directoryLease: InstanceDirectory? = nil, packageFiles: Set<String> = []
     ) throws(SupervisorError) {
         self.name = name
         self.filesDirectory = filesDirectory
+        self.packageFiles = packageFiles
         self.directoryLease = directoryLease
         self.limits = runtime.limits
         queue = DispatchQueue(label: "tide.module.\(name)")

@@ -176,6 +176,9 @@ extension DeploymentController {
             }
             return
         }
+        // A staged update is about to take a stateful step's state from this device: its deploy
+        // settles the device afterwards.
+        if updateMoves[name]?.contains(where: { $0.from == device }) == true { return }
         switch Recovery.settle(deployment, on: device, reported: generation, now: Date(), grace: Self.reportGrace) {
         case .nothing: return
         case .forget:
