@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import Foundation
 import Testing
+import TideClient
 import TideModel
 import TidePackageFormat
 @testable import TideTesting
@@ -57,34 +59,47 @@ struct LiquidMoveTests {
 
     @Test("100 runs in flight during a drain all succeed, each exactly once")
     func runsDuringADrain() async throws {
-        try await DeploymentProcessTests.withFleet(["sup-a", "sup-b"]) { fleet in
-            let applied = try await fleet.apply(Self.tally())
-            #expect(applied.deployment?.status == .active, "\(applied.body)")
-            let client = fleet.server.client
-            // A stream of runs, one every 10 ms for a second; the drain starts early in it.
-            let runs = (0..<100).map { index in
-                Task {
-                    try await Task.sleep(for: .milliseconds(10 * index))
-                    return try await client.run("tally", inputs: [:])
-                }
-            }
-            try await Task.sleep(for: .milliseconds(150))
-            let report = try await client.drainDevice(fleet.id("sup-a"))
-            #expect(report.moved.first?.state?.outcome == .carried, "\(report)")
-            var counts: [Int] = []
-            var devices: [DeviceID: Int] = [:]
-            for run in runs {
-                let result = try await run.value
-                #expect(result.success, "\(result.error ?? "")")
-                if let count = Self.count(result) { counts.append(count) }
-                if let device = result.steps.first?.device { devices[device, default: 0] += 1 }
-            }
-            // Each call counted once: the counts are 1...100, none twice, none missing.
-            #expect(counts.sorted() == Array(1...100), "\(counts.sorted())")
-            // Some ran before the move and some after it (else the drain did not overlap them).
-            #expect(devices[fleet.id("sup-a"), default: 0] > 0 && devices[fleet.id("sup-b"), default: 0] > 0, "\(devices)")
-            #expect(Self.count(try await fleet.run("tally")) == 101)
+        // The runs wait at the server while the state moves, each holding a connection: their
+        // client has room for all of them, and the drain goes through another one.
+        let http = HTTPClient(configuration: .init(
+            timeout: .init(connect: .seconds(60), read: .seconds(120)),
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)))
+        do {
+            try await DeploymentProcessTests.withFleet(["sup-a", "sup-b"]) { fleet in try await Self.drainDuringRuns(fleet, http) }
+        } catch {
+            try? await http.shutdown()
+            throw error
         }
+        try await http.shutdown()
+    }
+
+    private static func drainDuringRuns(_ fleet: Fleet, _ http: HTTPClient) async throws {
+        let applied = try await fleet.apply(Self.tally())
+        #expect(applied.deployment?.status == .active, "\(applied.body)")
+        let client = TideClient(baseURL: fleet.server.baseURL, token: fleet.server.token, http: http, timeout: .seconds(120))
+        // A stream of runs, one every 10 ms for a second; the drain starts early in it.
+        let runs = (0..<100).map { index in
+            Task {
+                try await Task.sleep(for: .milliseconds(10 * index))
+                return try await client.run("tally", inputs: [:])
+            }
+        }
+        try await Task.sleep(for: .milliseconds(150))
+        let report = try await fleet.server.client.drainDevice(fleet.id("sup-a"))
+        #expect(report.moved.first?.state?.outcome == .carried, "\(report)")
+        var counts: [Int] = []
+        var devices: [DeviceID: Int] = [:]
+        for run in runs {
+            let result = try await run.value
+            #expect(result.success, "\(result.error ?? "")")
+            if let count = Self.count(result) { counts.append(count) }
+            if let device = result.steps.first?.device { devices[device, default: 0] += 1 }
+        }
+        // Each call counted once: the counts are 1...100, none twice, none missing.
+        #expect(counts.sorted() == Array(1...100), "\(counts.sorted())")
+        // Some ran before the move and some after it (else the drain did not overlap them).
+        #expect(devices[fleet.id("sup-a"), default: 0] > 0 && devices[fleet.id("sup-b"), default: 0] > 0, "\(devices)")
+        #expect(Self.count(try await fleet.run("tally")) == 101)
     }
 
     @Test("a state larger than the new device takes is lost: the step starts fresh there, and the event says why")
