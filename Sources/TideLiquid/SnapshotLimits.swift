@@ -8,14 +8,17 @@ public struct SnapshotLimits: Sendable, Equatable {
     public var maxFiles: Int
     public var maxFileBytes: Int
 
-    public static let `default` = SnapshotLimits(maxMemoryBytes: 64 << 20, maxGlobals: 1024)
+    public static let defaultMaxGlobals = 1024
+    public static let `default` = SnapshotLimits(maxMemoryBytes: 64 << 20)
     /// The header (module name, digest, globals, file paths) is small; more is not a snapshot.
     public static let maxHeaderBytes = 256 << 10
     public static let maxPathBytes = 1024
     public static let maxPathDepth = 8
 
     /// `maxFileBytes` defaults to a quarter of the memory limit.
-    public init(maxMemoryBytes: Int, maxGlobals: Int, maxFiles: Int = 256, maxFileBytes: Int? = nil) {
+    public init(
+        maxMemoryBytes: Int, maxGlobals: Int = SnapshotLimits.defaultMaxGlobals, maxFiles: Int = 256, maxFileBytes: Int? = nil
+    ) {
         self.maxMemoryBytes = maxMemoryBytes
         self.maxGlobals = maxGlobals
         self.maxFiles = maxFiles

@@ -72,7 +72,7 @@ public struct SupervisorServer: TideServer {
         let deployer = Deployer(
             runtime: runtime, directory: directory, fetcher: fetcher, nodeLimits: configuration.nodeLimits,
             keys: keys,
-            snapshotLimits: SnapshotLimits(maxMemoryBytes: configuration.maxSnapshotBytes, maxGlobals: SnapshotLimits.default.maxGlobals),
+            snapshotLimits: SnapshotLimits(maxMemoryBytes: configuration.maxSnapshotBytes),
             logger: logger)
         _ = await deployer.restore()
         let history = RequestHistory(
@@ -111,7 +111,7 @@ public struct SupervisorServer: TideServer {
             .add(to: router)
         StateRoutes(
             deployer: deployer, authority: authority,
-            limits: SnapshotLimits(maxMemoryBytes: configuration.maxSnapshotBytes, maxGlobals: SnapshotLimits.default.maxGlobals)
+            limits: SnapshotLimits(maxMemoryBytes: configuration.maxSnapshotBytes)
         ).add(to: router)
         CallRoutes(
             calls: calls, history: history, maxBodyBytes: configuration.maxCallBodyBytes,

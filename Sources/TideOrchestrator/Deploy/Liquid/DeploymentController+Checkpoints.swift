@@ -20,8 +20,7 @@ extension DeploymentController {
     func checkpointsDue(limit: Int, now: ContinuousClock.Instant = .now) -> [CheckpointJob] {
         guard cluster.mayLead(), limit > checkpointing.count else { return [] }
         var due: [CheckpointJob] = []
-        for deployment in deployments.values.sorted(by: { $0.name < $1.name })
-        where deployment.status == .active || deployment.status == .degraded {
+        for deployment in deployments.values where deployment.status == .active || deployment.status == .degraded {
             for step in deployment.manifest.steps {
                 guard let seconds = step.state?.checkpointSeconds, let placed = deployment.step(step.name),
                     placed.state == .running, let device = placed.device
@@ -50,7 +49,7 @@ extension DeploymentController {
         do {
             let bytes = try await supervisors.snapshot(
                 of: job.step, in: job.deployment, at: endpoint, trusted: trusted.contains(job.device), timeout: deployTimeout,
-                limit: StateTransfer.maxFileBytes(forStateBytes: maxSnapshotBytes))
+                limit: snapshotLimits.maxEncodedBytes)
             let summary = try SnapshotCoding.summary(of: bytes, limits: snapshotLimits)
             try await store.saveCheckpoint(StateCheckpoint(
                 deployment: job.deployment, step: job.step, generation: job.generation, moduleDigest: summary.moduleDigest.prefixed,
@@ -69,9 +68,8 @@ extension DeploymentController {
         }
     }
 
-    var snapshotLimits: SnapshotLimits {
-        SnapshotLimits(maxMemoryBytes: maxSnapshotBytes, maxGlobals: SnapshotLimits.default.maxGlobals)
-    }
+    /// What a snapshot the server takes from a device may hold (`--max-snapshot-bytes`).
+    var snapshotLimits: SnapshotLimits { SnapshotLimits(maxMemoryBytes: maxSnapshotBytes) }
 
     /// After a crash: restores each stateful step that lost its device from its last checkpoint,
     /// where it runs now, and records what became of its state.
@@ -82,7 +80,7 @@ extension DeploymentController {
         let names = await deviceNames(targets)
         var events: [NewFleetEvent] = []
         for (step, from) in steps {
-            guard let placed = deployment.step(step), let to = placed.device, to != from else { continue }
+            guard let to = deployment.step(step)?.device, to != from else { continue }
             let label = names.label(to)
             let lost = { (reason: String) in
                 StateTransfer.lost(deployment, step: step, to: to, toLabel: label, reason: reason, paused: nil, at: Date())
@@ -94,20 +92,16 @@ extension DeploymentController {
                 switch await loadCheckpoint(name, step) {
                 case .failure(let why): result = lost(why.reason)
                 case .success(let checkpoint):
-                    if let endpoint = addresses[to], placed.state == .running {
-                        do throws(ProbeError) {
-                            try await supervisors.restore(
-                                Array(checkpoint.bytes), of: step, in: name, at: endpoint, trusted: trusted.contains(to),
-                                timeout: deployTimeout)
-                            result = StateTransfer.restored(
-                                deployment, step: step, to: to, toLabel: label,
-                                checkpoint: .init(takenAt: checkpoint.takenAt, size: checkpoint.bytes.count, digest: checkpoint.digest),
-                                at: Date())
-                        } catch {
-                            result = lost("\(label) refused its last checkpoint: \(error.message)")
-                        }
+                    if let refused = await putState(
+                        Array(checkpoint.bytes), step: step, of: deployment, on: to, at: addresses[to], trusted: trusted.contains(to),
+                        label: label, what: "its last checkpoint")
+                    {
+                        result = lost(refused.reason)
                     } else {
-                        result = lost("the step is not running on \(label)")
+                        result = StateTransfer.restored(
+                            deployment, step: step, to: to, toLabel: label,
+                            checkpoint: .init(takenAt: checkpoint.takenAt, size: checkpoint.bytes.count, digest: checkpoint.digest),
+                            at: Date())
                     }
                 }
             }

@@ -65,7 +65,7 @@ extension DeploymentController {
             do throws(ProbeError) {
                 let bytes = try await supervisors.snapshot(
                     of: step, in: deployment.name, at: endpoint, trusted: trusted.contains(device), timeout: deployTimeout,
-                    limit: StateTransfer.maxFileBytes(forStateBytes: maxSnapshotBytes))
+                    limit: snapshotLimits.maxEncodedBytes)
                 taken.append(TakenState(step: step, from: device, snapshot: .success(bytes)))
             } catch {
                 let reason = error.kind == .badShape
@@ -92,17 +92,10 @@ extension DeploymentController {
             switch state.snapshot {
             case .failure(let why): result = .failure(why)
             case .success(let bytes):
-                if let endpoint = addresses[to], deployment.step(state.step)?.state == .running {
-                    do throws(ProbeError) {
-                        try await supervisors.restore(
-                            bytes, of: state.step, in: deployment.name, at: endpoint, trusted: trusted.contains(to), timeout: deployTimeout)
-                        result = .success(bytes)
-                    } catch {
-                        result = .failure(StateUnavailable(reason: "\(names.label(to)) refused it: \(error.message)"))
-                    }
-                } else {
-                    result = .failure(StateUnavailable(reason: "the step is not running on \(names.label(to))"))
-                }
+                let refused = await putState(
+                    bytes, step: state.step, of: deployment, on: to, at: addresses[to], trusted: trusted.contains(to), label: names.label(to),
+                    what: "it")
+                result = refused.map { .failure($0) } ?? .success(bytes)
             }
             let (event, outcome) = switch result {
             case .success(let bytes):
@@ -120,5 +113,22 @@ extension DeploymentController {
         }
         if !events.isEmpty { try? await save(deployment, events: events) }
         return outcomes
+    }
+
+    /// Puts a snapshot file into `step`'s running instance on `device`; why not, when it cannot
+    /// (`what` names the file in the reason).
+    func putState(
+        _ bytes: [UInt8], step: String, of deployment: Deployment, on device: DeviceID, at endpoint: DeviceEndpoint?, trusted: Bool,
+        label: String, what: String
+    ) async -> StateUnavailable? {
+        guard let endpoint, deployment.step(step)?.state == .running else {
+            return StateUnavailable(reason: "the step is not running on \(label)")
+        }
+        do throws(ProbeError) {
+            try await supervisors.restore(bytes, of: step, in: deployment.name, at: endpoint, trusted: trusted, timeout: deployTimeout)
+            return nil
+        } catch {
+            return StateUnavailable(reason: "\(label) refused \(what): \(error.message)")
+        }
     }
 }

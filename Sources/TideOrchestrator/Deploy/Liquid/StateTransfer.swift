@@ -26,11 +26,6 @@ enum StateTransfer {
         }
     }
 
-    /// The largest snapshot file the server takes for a state of at most `maxStateBytes`.
-    static func maxFileBytes(forStateBytes maxStateBytes: Int) -> Int {
-        SnapshotLimits(maxMemoryBytes: maxStateBytes, maxGlobals: SnapshotLimits.default.maxGlobals).maxEncodedBytes
-    }
-
     static func carried(
         _ deployment: Deployment, step: String, from: String, to: DeviceID, toLabel: String, bytes: Int, digest: String?,
         paused: Duration, at time: Date
