@@ -25,6 +25,8 @@ struct LiquidBenchmark: AsyncParsableCommand {
             PUT's answer: in a move, calls to the step wait that long. The parts come from the supervisors' \
             Server-Timing headers; transfer is the rest. The second then counts 4 (checked). A restart without \
             state is a fresh deployment of the module on the second (cached binary): instantiation, no state. \
+            Then a pre-copied move of the same state: GET ?precopy=true and PUT ?stage=true while calls still \
+            run, one more call on the first, and in the pause only GET ?base=<digest> and PUT of the changes. \
             Goal: pause p99 <= 20 ms + the transfer, and under 100 ms for 1 MiB. Checkpoint cost on the device: \
             snapshot + encode. Prints JSON (also to --json-out); progress on stderr unless --json. Use a release build.
             """)
@@ -141,6 +143,7 @@ struct LiquidBenchmark: AsyncParsableCommand {
                     "\(kib) KiB: pause p50 \(String(format: "%.1f", size.pause.p50)) ms (snapshot \(String(format: "%.1f", size.snapshot.p50)), "
                         + "encode \(String(format: "%.1f", size.encode.p50)), transfer \(String(format: "%.1f", size.transfer.p50)), "
                         + "decode \(String(format: "%.1f", size.decode.p50)), restore \(String(format: "%.1f", size.restore.p50))), "
+                        + "pre-copied pause \(String(format: "%.1f", size.precopiedPause.p50)) ms (\(size.changedBytes) bytes of changes), "
                         + "restart without state \(String(format: "%.1f", size.restartWithoutState.p50)) ms")
                 results.append(size)
             }

@@ -31,6 +31,12 @@ struct LiquidBenchmarkReport: Encodable {
         /// The pause without the transfer, against the 20 ms goal.
         var pauseWithoutTransferP99: Double
         var goalMet: Bool
+        /// Pre-copied moves: milliseconds to take and stage the whole state while calls still run,
+        /// the pause (only the changes since), the changes' bytes, and the pause against 20 ms.
+        var precopy: Figures
+        var precopiedPause: Figures
+        var changedBytes: Int
+        var precopiedGoalMet: Bool
 
         init(kib: Int, moves: [LiquidMover.Move]) {
             self.kib = kib
@@ -51,6 +57,10 @@ struct LiquidBenchmarkReport: Encodable {
             pauseWithoutTransferP99 = Figures(moves.map { $0.pause - $0.transfer }).p99
             goalMet = pauseWithoutTransferP99 <= LiquidBenchmark.pauseGoalMilliseconds
                 && (kib != 1024 || pause.p99 < LiquidBenchmark.oneMiBGoalMilliseconds)
+            precopy = Figures(moves.map(\.precopy))
+            precopiedPause = Figures(moves.map(\.precopiedPause))
+            changedBytes = moves.first?.changedBytes ?? 0
+            precopiedGoalMet = precopiedPause.p99 <= LiquidBenchmark.pauseGoalMilliseconds
         }
     }
 

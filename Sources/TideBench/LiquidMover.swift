@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import TideLiquid
 import TidePackageFormat
 
 /// One planned move of the liquid benchmark, through the supervisors' HTTP API only.
@@ -23,6 +24,11 @@ struct LiquidMover: Sendable {
         var snapshotBytes: Int
         /// A fresh deployment of the module (cached binary): a restart without state.
         var restartWithoutState: Double
+        /// A pre-copied move: the whole state taken and staged while calls still run (milliseconds),
+        /// then the pause (only the changes since: a delta GET and PUT), and the delta's size.
+        var precopy: Double
+        var precopiedPause: Double
+        var changedBytes: Int
     }
 
     func move(kib: Int, id: String) async throws -> Move {
@@ -44,6 +50,8 @@ struct LiquidMover: Sendable {
         let count = try await call(target, id, "increment")
         guard count == 4 else { throw BenchFailure("after the move the counter answered \(count), not 4: its state was not carried") }
 
+        let (precopy, precopiedPause, changedBytes) = try await precopiedMove(id: id)
+
         let restart = ContinuousClock.now
         try await send(.POST, target + "/deploy", body: Array(node.replacingOccurrences(of: "\"\(id)\"", with: "\"\(id)-fresh\"").utf8))
         let restartWithoutState = (ContinuousClock.now - restart).inMilliseconds
@@ -55,7 +63,28 @@ struct LiquidMover: Sendable {
         let received = Self.timing(restored.timing)
         return Move(
             pause: pause, snapshot: sent["snapshot"] ?? 0, encode: sent["encode"] ?? 0, decode: received["decode"] ?? 0,
-            restore: received["restore"] ?? 0, snapshotBytes: taken.body.count, restartWithoutState: restartWithoutState)
+            restore: received["restore"] ?? 0, snapshotBytes: taken.body.count, restartWithoutState: restartWithoutState,
+            precopy: precopy, precopiedPause: precopiedPause, changedBytes: changedBytes)
+    }
+
+    /// Moves the source's state (count 3) again, pre-copied: the whole of it staged on the target
+    /// first, one more call on the source, then in the pause only the pages that call changed. The
+    /// target (at 4 after the first move's check) must then count 5.
+    private func precopiedMove(id: String) async throws -> (precopy: Double, pause: Double, changedBytes: Int) {
+        let state = "/deploy/\(id)/modules/counter/state"
+        let started = ContinuousClock.now
+        let base = try await send(.GET, source + state + "?precopy=true")
+        try await send(.PUT, target + state + "?stage=true", body: base.body)
+        let precopy = (ContinuousClock.now - started).inMilliseconds
+        guard let digest = SnapshotCoding.digest(of: base.body) else { throw BenchFailure("the pre-copy has no digest") }
+        guard try await call(source, id, "increment") == 4 else { throw BenchFailure("the source did not count 4 after the pre-copy") }
+        let paused = ContinuousClock.now
+        let delta = try await send(.GET, source + state + "?base=" + digest.prefixed)
+        try await send(.PUT, target + state, body: delta.body)
+        let pause = (ContinuousClock.now - paused).inMilliseconds
+        let count = try await call(target, id, "increment")
+        guard count == 5 else { throw BenchFailure("after the pre-copied move the counter answered \(count), not 5") }
+        return (precopy, pause, delta.body.count)
     }
 
     /// A synchronous call's i64 value.

@@ -3,8 +3,8 @@ import Foundation
 import TidePackageFormat
 
 /// The snapshot file: `TIDESNAP`, the format version and a JSON header (module, its digest, when,
-/// the globals, the files' paths and sizes), then the memory page by page (a page of zeros is one
-/// byte), then the files' bytes in the header's order, then the SHA-256 of everything before it. A damaged or truncated file fails the digest before anything is read.
+/// the globals, the files' paths and sizes, a delta's base), then the memory page by page (a page
+/// of zeros is one byte, a delta's page as in its base too), then the files' bytes in the header's order, then the SHA-256 of everything before it. A damaged or truncated file fails the digest before anything is read.
 public enum SnapshotCoding {
     static let magic = Array("TIDESNAP".utf8)
     static let version: UInt32 = 1
@@ -18,6 +18,8 @@ public enum SnapshotCoding {
         var globals: [String: SnapshotGlobal]
         /// Left out when the directory holds no files.
         var files: [FileEntry]?
+        /// A delta's base: the digest of the snapshot file its kind-2 pages are as in.
+        var base: BlobDigest?
     }
 
     private struct FileEntry: Codable {
@@ -25,47 +27,99 @@ public enum SnapshotCoding {
         var size: Int
     }
 
+    /// What a snapshot file holds: a whole state, or the changes since a base snapshot.
+    public enum Contents: Sendable, Equatable {
+        case whole(InstanceSnapshot)
+        case delta(SnapshotDelta)
+    }
+
     public static func encode(_ snapshot: InstanceSnapshot) throws(SnapshotError) -> [UInt8] {
         guard snapshot.memory.count % InstanceSnapshot.pageBytes == 0 else {
             throw .incompatible("its memory is \(snapshot.memory.count) bytes, not a whole number of 64 KiB pages")
         }
-        let header: Data
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            header = try encoder.encode(Header(
-                module: snapshot.module, moduleDigest: snapshot.moduleDigest, takenAt: snapshot.takenAt.timeIntervalSince1970,
-                globals: snapshot.globals,
-                files: snapshot.files.isEmpty ? nil : snapshot.files.map { FileEntry(path: $0.path, size: $0.bytes.count) }))
-        } catch {
-            throw .incompatible("its header cannot be written: \(error)")
-        }
-        guard header.count <= SnapshotLimits.maxHeaderBytes else {
-            throw .tooLarge("its header is \(header.count) bytes, more than \(SnapshotLimits.maxHeaderBytes)")
-        }
         let pages = snapshot.memory.count / InstanceSnapshot.pageBytes
-        let fileBytes = snapshot.files.reduce(0) { $0 + $1.bytes.count }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(fixedBytes + header.count + pages + snapshot.memory.count + fileBytes)
-        bytes += magic
-        append(version, to: &bytes)
-        append(UInt32(header.count), to: &bytes)
-        bytes += header
-        append(UInt32(pages), to: &bytes)
-        snapshot.memory.withUnsafeBytes { memory in
-            for page in 0..<pages {
-                let slice = UnsafeRawBufferPointer(rebasing: memory[(page * InstanceSnapshot.pageBytes)..<((page + 1) * InstanceSnapshot.pageBytes)])
-                if isZero(slice) {
-                    bytes.append(0)
-                } else {
-                    bytes.append(1)
-                    bytes.append(contentsOf: slice)
+        let header = Header(
+            module: snapshot.module, moduleDigest: snapshot.moduleDigest, takenAt: snapshot.takenAt.timeIntervalSince1970,
+            globals: snapshot.globals, files: entries(snapshot.files), base: nil)
+        return try file(header, pageCount: pages, pageBytes: snapshot.memory.count, files: snapshot.files) { bytes in
+            snapshot.memory.withUnsafeBytes { memory in
+                for page in 0..<pages {
+                    appendPage(UnsafeRawBufferPointer(rebasing: memory[(page * InstanceSnapshot.pageBytes)..<((page + 1) * InstanceSnapshot.pageBytes)]), to: &bytes)
                 }
             }
         }
-        for file in snapshot.files { bytes += file.bytes }
+    }
+
+    /// The file of a delta: pages as in its base are one byte (kind 2).
+    public static func encode(_ delta: SnapshotDelta) throws(SnapshotError) -> [UInt8] {
+        var previous = -1
+        for page in delta.pages {
+            guard page.index > previous, page.index < delta.pageCount, page.bytes.isEmpty || page.bytes.count == InstanceSnapshot.pageBytes else {
+                throw .incompatible("its changed page \(page.index) is out of order, out of range or not 64 KiB")
+            }
+            previous = page.index
+        }
+        let header = Header(
+            module: delta.module, moduleDigest: delta.moduleDigest, takenAt: delta.takenAt.timeIntervalSince1970,
+            globals: delta.globals, files: entries(delta.files), base: delta.base)
+        return try file(header, pageCount: delta.pageCount, pageBytes: delta.changedBytes, files: delta.files) { bytes in
+            var next = 0
+            for index in 0..<delta.pageCount {
+                guard next < delta.pages.count, delta.pages[next].index == index else {
+                    bytes.append(2)
+                    continue
+                }
+                let changed = delta.pages[next].bytes
+                next += 1
+                if changed.isEmpty {
+                    bytes.append(0)
+                } else {
+                    changed.withUnsafeBytes { appendPage($0, to: &bytes) }
+                }
+            }
+        }
+    }
+
+    private static func entries(_ files: [SnapshotFile]) -> [FileEntry]? {
+        files.isEmpty ? nil : files.map { FileEntry(path: $0.path, size: $0.bytes.count) }
+    }
+
+    /// Magic, version, header, page count, the pages `writePages` appends, the files, the digest.
+    private static func file(
+        _ header: Header, pageCount: Int, pageBytes: Int, files: [SnapshotFile], writePages: (inout [UInt8]) -> Void
+    ) throws(SnapshotError) -> [UInt8] {
+        let encoded: Data
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            encoded = try encoder.encode(header)
+        } catch {
+            throw .incompatible("its header cannot be written: \(error)")
+        }
+        guard encoded.count <= SnapshotLimits.maxHeaderBytes else {
+            throw .tooLarge("its header is \(encoded.count) bytes, more than \(SnapshotLimits.maxHeaderBytes)")
+        }
+        let fileBytes = files.reduce(0) { $0 + $1.bytes.count }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(fixedBytes + encoded.count + pageCount + pageBytes + fileBytes)
+        bytes += magic
+        append(version, to: &bytes)
+        append(UInt32(encoded.count), to: &bytes)
+        bytes += encoded
+        append(UInt32(pageCount), to: &bytes)
+        writePages(&bytes)
+        for file in files { bytes += file.bytes }
         bytes += SHA256.hash(data: bytes)
         return bytes
+    }
+
+    private static func appendPage(_ page: UnsafeRawBufferPointer, to bytes: inout [UInt8]) {
+        if isZero(page) {
+            bytes.append(0)
+        } else {
+            bytes.append(1)
+            bytes.append(contentsOf: page)
+        }
     }
 
     /// What a snapshot file says of itself, checked as `decode` checks it (digest first, then the
@@ -82,31 +136,47 @@ public enum SnapshotCoding {
 
     public static func summary(of bytes: [UInt8], limits: SnapshotLimits = .default) throws(SnapshotError) -> Summary {
         let (header, pages, _) = try checkedHeader(bytes, limits: limits)
+        if let base = header.base {
+            throw .incompatible("it holds only the changes since snapshot \(base.hex.prefix(12)), not a whole state")
+        }
         guard let digest = digest(of: bytes) else { throw .damaged("it has no digest") }
         return Summary(
             module: header.module, moduleDigest: header.moduleDigest, takenAt: Date(timeIntervalSince1970: header.takenAt),
             memoryBytes: pages * InstanceSnapshot.pageBytes, files: header.files?.count ?? 0, digest: digest)
     }
 
-    /// Reads a snapshot, checking its digest first and every size against `limits`.
+    /// Reads a whole snapshot, checking its digest first and every size against `limits`.
     public static func decode(_ bytes: [UInt8], limits: SnapshotLimits = .default) throws(SnapshotError) -> InstanceSnapshot {
+        switch try decodeContents(bytes, limits: limits) {
+        case .whole(let snapshot): return snapshot
+        case .delta(let delta):
+            throw .incompatible("it holds only the changes since snapshot \(delta.base.hex.prefix(12)), not a whole state")
+        }
+    }
+
+    /// Reads a whole snapshot or a delta, checking its digest first and every size against `limits`.
+    public static func decodeContents(_ bytes: [UInt8], limits: SnapshotLimits = .default) throws(SnapshotError) -> Contents {
         let (header, pages, start) = try checkedHeader(bytes, limits: limits)
         let body = bytes.count - 32
         var offset = start
-        var memory = [UInt8](repeating: 0, count: pages * InstanceSnapshot.pageBytes)
+        let pageBytes = InstanceSnapshot.pageBytes
+        // Where each page's bytes start, -1 for zeros, -2 for as in the base.
+        var sources: [Int] = []
+        sources.reserveCapacity(pages)
         for page in 0..<pages {
             guard offset < body else { throw .damaged("it ends inside page \(page) of \(pages)") }
             let kind = bytes[offset]
             offset += 1
             switch kind {
-            case 0: continue
+            case 0: sources.append(-1)
             case 1:
-                guard offset + InstanceSnapshot.pageBytes <= body else { throw .damaged("it ends inside page \(page) of \(pages)") }
-                let start = page * InstanceSnapshot.pageBytes
-                memory.replaceSubrange(start..<(start + InstanceSnapshot.pageBytes), with: bytes[offset..<(offset + InstanceSnapshot.pageBytes)])
-                offset += InstanceSnapshot.pageBytes
+                guard offset + pageBytes <= body else { throw .damaged("it ends inside page \(page) of \(pages)") }
+                sources.append(offset)
+                offset += pageBytes
+            case 2 where header.base != nil: sources.append(-2)
             default:
-                throw .damaged("page \(page) has kind \(kind); expected 0 (zeros) or 1 (bytes)")
+                throw .damaged(
+                    "page \(page) has kind \(kind); expected 0 (zeros), 1 (bytes)\(header.base == nil ? "" : " or 2 (as in the base)")")
             }
         }
         var files: [SnapshotFile] = []
@@ -116,9 +186,33 @@ public enum SnapshotCoding {
             offset += entry.size
         }
         guard offset == body else { throw .damaged("\(body - offset) bytes follow its last page and file") }
-        return InstanceSnapshot(
-            module: header.module, moduleDigest: header.moduleDigest, takenAt: Date(timeIntervalSince1970: header.takenAt),
-            memory: memory, globals: header.globals, files: files)
+        let takenAt = Date(timeIntervalSince1970: header.takenAt)
+        if let base = header.base {
+            var changed: [SnapshotDelta.Page] = []
+            for (index, source) in sources.enumerated() where source != -2 {
+                changed.append(SnapshotDelta.Page(index: index, bytes: source < 0 ? [] : Array(bytes[source..<(source + pageBytes)])))
+            }
+            return .delta(SnapshotDelta(
+                base: base, module: header.module, moduleDigest: header.moduleDigest, takenAt: takenAt, pageCount: pages,
+                pages: changed, globals: header.globals, files: files))
+        }
+        let memory = [UInt8](unsafeUninitializedCapacity: pages * pageBytes) { buffer, count in
+            let target = UnsafeMutableRawBufferPointer(buffer)
+            bytes.withUnsafeBytes { source in
+                for (page, from) in sources.enumerated() {
+                    let slice = UnsafeMutableRawBufferPointer(rebasing: target[(page * pageBytes)..<((page + 1) * pageBytes)])
+                    if from < 0 {
+                        slice.initializeMemory(as: UInt8.self, repeating: 0)
+                    } else {
+                        slice.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[from..<(from + pageBytes)]))
+                    }
+                }
+            }
+            count = pages * pageBytes
+        }
+        return .whole(InstanceSnapshot(
+            module: header.module, moduleDigest: header.moduleDigest, takenAt: takenAt, memory: memory, globals: header.globals,
+            files: files))
     }
 
     /// The file's digest, magic, version, header and page count, each checked against `limits`;

@@ -9,6 +9,8 @@ public enum SnapshotError: Error, Sendable, Equatable, CustomStringConvertible {
     case otherModule(String)
     /// The instance cannot take it (its memory cannot grow to the snapshot's, or a global differs).
     case incompatible(String)
+    /// A delta's base is not where it is needed (not kept by the instance, not staged on the device).
+    case missingBase(String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum SnapshotError: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooLarge(let text): "snapshot refused: \(text)"
         case .otherModule(let text): "snapshot refused: \(text)"
         case .incompatible(let text): "snapshot refused: \(text)"
+        case .missingBase(let text): "no snapshot base: \(text)"
         }
     }
 }

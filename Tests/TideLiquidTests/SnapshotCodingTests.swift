@@ -139,6 +139,7 @@ struct SnapshotCodingTests {
                 bytes += resealed(bytes)
             }
             _ = try? SnapshotCoding.decode(bytes)
+            _ = try? SnapshotCoding.decodeContents(bytes)
             // What a server reads of a checkpoint a device sent.
             _ = try? SnapshotCoding.summary(of: bytes)
         }

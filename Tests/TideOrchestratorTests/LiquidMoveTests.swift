@@ -45,6 +45,9 @@ struct LiquidMoveTests {
             let move = try #require(report.moved.first)
             #expect(move.step == "count" && move.from == fleet.id("sup-a") && move.to == fleet.id("sup-b"), "\(report)")
             #expect(move.state?.outcome == .carried && (move.state?.bytes ?? 0) > 0 && move.state?.digest?.hasPrefix("sha256:") == true, "\(report)")
+            // Pre-copied: the whole state went to sup-b before the pause, only the changes in it.
+            let changed = try #require(move.state?.changedBytes, "\(report)")
+            #expect(changed < (move.state?.bytes ?? 0), "\(report)")
 
             #expect(Self.count(try await fleet.run("tally")) == 6, "the count went on where it was")
             let deployment = try await fleet.server.client.deployment("tally")
@@ -54,10 +57,11 @@ struct LiquidMoveTests {
             let carried = try await Self.stateEvents(fleet)
             #expect(carried.count == 1 && carried[0].details?["outcome"] == "carried", "\(carried.map(\.message))")
             #expect(carried.first?.message.contains("tally: step count keeps its state on sup-b") == true, "\(carried.map(\.message))")
+            #expect(carried.first?.message.contains("pre-copied, then") == true, "\(carried.map(\.message))")
         }
     }
 
-    @Test("100 runs in flight during a drain all succeed, each exactly once")
+    @Test("100 or more runs in flight during a drain all succeed, each exactly once")
     func runsDuringADrain() async throws {
         // The runs wait at the server while the state moves, each holding a connection: their
         // client has room for all of them, and the drain goes through another one.
@@ -77,15 +81,27 @@ struct LiquidMoveTests {
         let applied = try await fleet.apply(Self.tally())
         #expect(applied.deployment?.status == .active, "\(applied.body)")
         let client = TideClient(baseURL: fleet.server.baseURL, token: fleet.server.token, http: http, timeout: .seconds(120))
-        // A stream of runs, one every 10 ms for a second; the drain starts early in it.
-        let runs = (0..<100).map { index in
-            Task {
-                try await Task.sleep(for: .milliseconds(10 * index))
-                return try await client.run("tally", inputs: [:])
+        // A stream of runs, one every 10 ms, until the drain is over and at least 100 have started
+        // (at most 600); the drain starts early in it, so runs go before, during and after it.
+        let drained = DrainFlag()
+        let drain = Task {
+            try await Task.sleep(for: .milliseconds(150))
+            do {
+                let report = try await fleet.server.client.drainDevice(fleet.id("sup-a"))
+                await drained.set()
+                return report
+            } catch {
+                await drained.set()
+                throw error
             }
         }
-        try await Task.sleep(for: .milliseconds(150))
-        let report = try await fleet.server.client.drainDevice(fleet.id("sup-a"))
+        var runs: [Task<RunResult, any Error>] = []
+        while runs.count < 600 {
+            if runs.count >= 100, await drained.isSet { break }
+            runs.append(Task { try await client.run("tally", inputs: [:]) })
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let report = try await drain.value
         #expect(report.moved.first?.state?.outcome == .carried, "\(report)")
         var counts: [Int] = []
         var devices: [DeviceID: Int] = [:]
@@ -95,11 +111,11 @@ struct LiquidMoveTests {
             if let count = Self.count(result) { counts.append(count) }
             if let device = result.steps.first?.device { devices[device, default: 0] += 1 }
         }
-        // Each call counted once: the counts are 1...100, none twice, none missing.
-        #expect(counts.sorted() == Array(1...100), "\(counts.sorted())")
+        // Each call counted once: the counts are 1...N, none twice, none missing.
+        #expect(counts.sorted() == Array(1...runs.count), "\(counts.sorted())")
         // Some ran before the move and some after it (else the drain did not overlap them).
         #expect(devices[fleet.id("sup-a"), default: 0] > 0 && devices[fleet.id("sup-b"), default: 0] > 0, "\(devices)")
-        #expect(Self.count(try await fleet.run("tally")) == 101)
+        #expect(Self.count(try await fleet.run("tally")) == runs.count + 1)
     }
 
     @Test("a state larger than the new device takes is lost: the step starts fresh there, and the event says why")
@@ -227,4 +243,10 @@ struct LiquidMoveTests {
             #expect(Self.count(try await fleet.run("tally")) == 2, "the step runs on, with its state")
         }
     }
+}
+
+/// Set once a drain is over, read by the loop that keeps runs coming until then.
+private actor DrainFlag {
+    private(set) var isSet = false
+    func set() { isSet = true }
 }

@@ -44,9 +44,10 @@ extension DeviceCommand {
             discussion: """
                 For maintenance: the device is cordoned, then each deployment with a step on it is placed \
                 again without it and deployed. A step whose manifest says state: keep carries its state: \
-                the deployment's runs wait (those under way finish first), its instance is snapshotted on \
-                the device, restored on the new one, and the runs go on there; none fails and none runs \
-                twice. A state that cannot move (another module version on the new device, larger than \
+                its whole state is first copied to the device a dry run places it on while calls still run; \
+                then the deployment's runs wait (those under way finish first), only the memory pages \
+                changed since are taken on the device and restored on the new one, and the runs go on \
+                there; none fails and none runs twice. A state that cannot move (another module version on the new device, larger than \
                 --max-snapshot-bytes, a wasmiot device) is lost and the step starts fresh; the answer and \
                 a deployment.state event say why. Steps no other device can take stay, with the reason, \
                 and the command exits with status 1. See docs/liquid.md.
@@ -72,7 +73,8 @@ extension DeviceCommand {
                 if let state = move.state {
                     switch state.outcome {
                     case .carried:
-                        line += "  state carried (\(ByteCount.format(UInt64(state.bytes ?? 0))), calls waited \(state.pausedMs ?? 0) ms)"
+                        let changes = state.changedBytes.map { ", pre-copied, \(ByteCount.format(UInt64($0))) of changes in the pause" } ?? ""
+                        line += "  state carried (\(ByteCount.format(UInt64(state.bytes ?? 0)))\(changes), calls waited \(state.pausedMs ?? 0) ms)"
                     case .restored: line += "  state restored from a checkpoint"
                     case .lost: line += "  state lost: \(state.reason ?? "unknown")"
                     }

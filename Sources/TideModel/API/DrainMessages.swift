@@ -51,11 +51,14 @@ public struct StateOutcome: Sendable, Codable, Equatable {
     /// Seconds between the checkpoint and the restore (restored).
     public var ageSeconds: Double?
     public var reason: String?
+    /// A pre-copied move: the bytes of changes sent while calls waited (`bytes` went before).
+    public var changedBytes: Int?
 
     public init(
         outcome: Kind, bytes: Int? = nil, digest: String? = nil, pausedMs: Int? = nil, ageSeconds: Double? = nil,
-        reason: String? = nil
+        reason: String? = nil, changedBytes: Int? = nil
     ) {
+        self.changedBytes = changedBytes
         self.outcome = outcome
         self.bytes = bytes
         self.digest = digest

@@ -1,5 +1,6 @@
 import Foundation
 import TideLiquid
+import Synchronization
 import TidePackageFormat
 import WasmKit
 
@@ -22,6 +23,40 @@ extension ModuleInstance {
         try result.get()
     }
 
+    /// Keeps the memory of `snapshot` (this instance's, whose file has `digest`) for `delta`: one
+    /// base per instance, replaced by the next, dropped by the delta that uses it.
+    public func keepBase(_ snapshot: InstanceSnapshot, digest: BlobDigest) {
+        let base = PrecopyBase(digest: digest, memory: snapshot.memory)
+        precopyBase.withLock { $0 = base }
+        // A move that never came (its runs did not end in time, the server stopped) frees it later.
+        queue.asyncAfter(deadline: .now() + Self.baseLifetime) { [weak self] in
+            self?.precopyBase.withLock { kept in
+                if kept?.digest == digest { kept = nil }
+            }
+        }
+    }
+
+    static let baseLifetime: DispatchTimeInterval = .seconds(300)
+
+    /// The changes since the kept base `base`: the pages that differ from it, taken between calls.
+    public func delta(since base: BlobDigest, moduleDigest: BlobDigest, limits: SnapshotLimits) async throws(SnapshotError)
+        -> SnapshotDelta
+    {
+        let kept = precopyBase.withLock { value -> PrecopyBase? in
+            let kept = value
+            value = nil
+            return kept
+        }
+        guard let kept, kept.digest == base else {
+            throw .missingBase(
+                "module \(name) keeps no snapshot \(base.hex.prefix(12)) to compare with (it keeps only its last pre-copy, until a delta uses it or for 5 minutes)")
+        }
+        let result = await onQueue { () throws(SnapshotError) -> SnapshotDelta in
+            try self.takeDelta(since: kept, moduleDigest: moduleDigest, limits: limits)
+        }
+        return try result.get()
+    }
+
     private func onQueue<T: Sendable>(_ body: @escaping @Sendable () throws(SnapshotError) -> T) async -> Result<T, SnapshotError> {
         await withCheckedContinuation { continuation in
             queue.async { continuation.resume(returning: Result { () throws(SnapshotError) -> T in try body() }) }
@@ -38,6 +73,51 @@ extension ModuleInstance {
             }
             memory = exported.withUnsafeBufferPointer(offset: 0, count: count) { Array($0) }
         }
+        let (globals, files) = try globalsAndFiles(limits: limits)
+        return InstanceSnapshot(module: name, moduleDigest: moduleDigest, takenAt: Date(), memory: memory, globals: globals, files: files)
+    }
+
+    /// Runs on `queue` only.
+    private func takeDelta(since base: PrecopyBase, moduleDigest: BlobDigest, limits: SnapshotLimits) throws(SnapshotError)
+        -> SnapshotDelta
+    {
+        var pageCount = 0
+        var pages: [SnapshotDelta.Page] = []
+        if let exported = instance.exports[memory: "memory"] {
+            let count = exported.byteCount
+            guard count <= limits.maxMemoryBytes else {
+                throw .tooLarge("module \(name) has \(count) bytes of memory, more than the \(limits.maxMemoryBytes) a snapshot may hold")
+            }
+            pageCount = count / InstanceSnapshot.pageBytes
+            pages = exported.withUnsafeBufferPointer(offset: 0, count: count) { current in
+                base.memory.withUnsafeBytes { old in Self.changedPages(UnsafeRawBufferPointer(current), since: old) }
+            }
+        }
+        let (globals, files) = try globalsAndFiles(limits: limits)
+        return SnapshotDelta(
+            base: base.digest, module: name, moduleDigest: moduleDigest, takenAt: Date(), pageCount: pageCount, pages: pages,
+            globals: globals, files: files)
+    }
+
+    /// The pages of `current` that are not those of `old` (every page past its end).
+    static func changedPages(_ current: UnsafeRawBufferPointer, since old: UnsafeRawBufferPointer) -> [SnapshotDelta.Page] {
+        let pageBytes = InstanceSnapshot.pageBytes
+        var pages: [SnapshotDelta.Page] = []
+        for index in 0..<(current.count / pageBytes) {
+            let range = (index * pageBytes)..<((index + 1) * pageBytes)
+            let page = UnsafeRawBufferPointer(rebasing: current[range])
+            if range.upperBound <= old.count, let now = page.baseAddress, let before = old.baseAddress,
+                memcmp(now, before + range.lowerBound, pageBytes) == 0
+            {
+                continue
+            }
+            pages.append(SnapshotDelta.Page(index: index, bytes: Array(page)))
+        }
+        return pages
+    }
+
+    /// Runs on `queue` only.
+    private func globalsAndFiles(limits: SnapshotLimits) throws(SnapshotError) -> ([String: SnapshotGlobal], [SnapshotFile]) {
         var globals: [String: SnapshotGlobal] = [:]
         for (exportName, value) in instance.exports {
             guard case .global(let global) = value, Self.isMutable(global) else { continue }
@@ -52,7 +132,7 @@ extension ModuleInstance {
         let files = try filesDirectory.map { directory throws(SnapshotError) in
             try InstanceFiles.read(directory, excluding: packageFiles, limits: limits)
         } ?? []
-        return InstanceSnapshot(module: name, moduleDigest: moduleDigest, takenAt: Date(), memory: memory, globals: globals, files: files)
+        return (globals, files)
     }
 
     /// Runs on `queue` only.
@@ -152,4 +232,10 @@ extension SnapshotGlobal {
         case .f64: .f64(bits)
         }
     }
+}
+
+/// The memory of an instance's last pre-copy snapshot and that file's digest.
+struct PrecopyBase: Sendable {
+    var digest: BlobDigest
+    var memory: [UInt8]
 }

@@ -51,6 +51,8 @@ public final class ModuleInstance: @unchecked Sendable {
     let limits: ExecutionLimits
     /// The size of the exported linear memory, as of the last call (for the metrics).
     let memoryBytes = Atomic<Int>(0)
+    /// The memory of the last pre-copy snapshot, kept for the delta that follows it.
+    let precopyBase = Mutex<PrecopyBase?>(nil)
 
     /// The size of the module's exported linear memory in bytes, as of its last call.
     public var linearMemoryBytes: Int { memoryBytes.load(ordering: .relaxed) }

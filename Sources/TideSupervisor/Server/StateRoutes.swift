@@ -7,13 +7,16 @@ import TideLiquid
 import TidePackageFormat
 
 /// `GET` and `PUT /deploy/<deploymentId>/modules/<module>/state`: a module instance's state
-/// (liquid state), taken between two calls and put back into a fresh instance of the same module.
+/// (liquid state), taken between two calls and put back into a fresh instance of the same module;
+/// for a pre-copied move, a whole snapshot first (kept on the old device, staged on the new) and
+/// then only the pages changed since.
 /// Calls that arrive meanwhile wait on the module's queue and run on the state as it was taken or
 /// restored. Only the orchestrator may ask.
 struct StateRoutes: Sendable {
     let deployer: Deployer
     let authority: ControlAuthority
     let limits: SnapshotLimits
+    let staging: StagedSnapshots
 
     struct Restored: Encodable {
         var status: String
@@ -30,48 +33,117 @@ struct StateRoutes: Sendable {
     func add(to router: Router<SupervisorRequestContext>) {
         router.get("deploy/{deploymentId}/modules/{module}/state") { request, context in
             try await authority.check(request, context)
-            let (instance, digest) = try await target(context)
-            let bytes: [UInt8]
-            let started = ContinuousClock.now
-            var taken = started
-            do throws(SnapshotError) {
-                let snapshot = try await instance.snapshot(moduleDigest: digest, limits: limits)
-                taken = ContinuousClock.now
-                bytes = try SnapshotCoding.encode(snapshot)
-            } catch {
-                throw Self.refusal(error)
-            }
-            var headers: HTTPFields = [.contentType: Self.contentType]
-            if let timing = Self.timingHeader {
-                headers[timing] = Self.timing(["snapshot": taken - started, "encode": ContinuousClock.now - taken])
-            }
-            if let name = Self.digestHeader, let snapshotDigest = SnapshotCoding.digest(of: bytes) { headers[name] = snapshotDigest.prefixed }
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            return try await take(request, context)
         }
         router.put("deploy/{deploymentId}/modules/{module}/state") { request, context in
             try await authority.check(request, context)
-            let (instance, digest) = try await target(context)
-            let body: [UInt8]
-            do {
-                body = try await request.bodyBytes(limit: limits.maxEncodedBytes)
-            } catch let error as APIError where error.status == .contentTooLarge {
-                throw SupervisorError.tooLarge(
-                    "the snapshot is larger than \(limits.maxEncodedBytes) bytes (tide supervisor --max-snapshot-bytes \(limits.maxMemoryBytes))")
-            }
-            do {
-                let started = ContinuousClock.now
-                let snapshot = try SnapshotCoding.decode(body, limits: limits)
-                let decoded = ContinuousClock.now
-                try await instance.restore(snapshot, moduleDigest: digest)
-                let timing = Self.timing(["decode": decoded - started, "restore": ContinuousClock.now - decoded])
-                return try Self.withTiming(timing, Response.json(Restored(
-                    status: "restored", deploymentId: try context.parameters.require("deploymentId"), module: snapshot.module,
-                    snapshotDigest: SnapshotCoding.digest(of: body)?.prefixed ?? "", takenAt: snapshot.takenAt,
-                    memoryBytes: snapshot.memory.count)))
-            } catch let error as SnapshotError {
-                throw Self.refusal(error)
-            }
+            return try await put(request, context)
         }
+    }
+
+    /// The whole state (`?precopy=true` also keeps its memory for a delta), or with
+    /// `?base=<digest>` the changes since that pre-copy.
+    private func take(_ request: Request, _ context: SupervisorRequestContext) async throws -> Response {
+        let (instance, digest) = try await target(context)
+        var base: BlobDigest?
+        if let text = request.uri.queryParameters["base"] {
+            guard let digest = BlobDigest(String(text)) else { throw SupervisorError.badRequest("base must be a snapshot digest (sha256:...)") }
+            base = digest
+        }
+        let precopy = request.uri.queryParameters["precopy"] == "true"
+        let bytes: [UInt8]
+        let started = ContinuousClock.now
+        var taken = started
+        do throws(SnapshotError) {
+            if let base {
+                let delta = try await instance.delta(since: base, moduleDigest: digest, limits: limits)
+                taken = ContinuousClock.now
+                bytes = try SnapshotCoding.encode(delta)
+            } else {
+                let snapshot = try await instance.snapshot(moduleDigest: digest, limits: limits)
+                taken = ContinuousClock.now
+                bytes = try SnapshotCoding.encode(snapshot)
+                if precopy, let snapshotDigest = SnapshotCoding.digest(of: bytes) { instance.keepBase(snapshot, digest: snapshotDigest) }
+            }
+        } catch {
+            throw Self.refusal(error)
+        }
+        var headers: HTTPFields = [.contentType: Self.contentType]
+        if let timing = Self.timingHeader {
+            headers[timing] = Self.timing(["snapshot": taken - started, "encode": ContinuousClock.now - taken])
+        }
+        if let name = Self.digestHeader, let snapshotDigest = SnapshotCoding.digest(of: bytes) { headers[name] = snapshotDigest.prefixed }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// Restores a whole snapshot or a delta on a staged one; with `?stage=true` stages a whole
+    /// snapshot for a delta to come (the deployment need not be here yet).
+    private func put(_ request: Request, _ context: SupervisorRequestContext) async throws -> Response {
+        let deploymentId = try SafeName.check(try context.parameters.require("deploymentId"), as: "deployment id")
+        let module = try SafeName.check(try context.parameters.require("module"), as: "module name")
+        let stage = request.uri.queryParameters["stage"] == "true"
+        let restoring = stage ? nil : try await target(context)
+        let body = try await snapshotBody(request)
+        let done: Done
+        do throws(SnapshotError) {
+            done = try await restoreOrStage(body, into: restoring, key: (deploymentId, module))
+        } catch {
+            throw Self.refusal(error)
+        }
+        return try Self.withTiming(done.timing, Response.json(Restored(
+            status: restoring == nil ? "staged" : "restored", deploymentId: deploymentId, module: done.snapshot.module,
+            snapshotDigest: SnapshotCoding.digest(of: body)?.prefixed ?? "", takenAt: done.snapshot.takenAt,
+            memoryBytes: done.snapshot.memory.count)))
+    }
+
+    private func snapshotBody(_ request: Request) async throws -> [UInt8] {
+        let result: Result<[UInt8], APIError>
+        do {
+            result = .success(try await request.bodyBytes(limit: limits.maxEncodedBytes))
+        } catch {
+            result = .failure(error)
+        }
+        switch result {
+        case .success(let bytes): return bytes
+        case .failure(let error) where error.status == .contentTooLarge:
+            throw SupervisorError.tooLarge(
+                "the snapshot is larger than \(limits.maxEncodedBytes) bytes (tide supervisor --max-snapshot-bytes \(limits.maxMemoryBytes))")
+        case .failure(let error):
+            throw error
+        }
+    }
+
+    private struct Done {
+        var snapshot: InstanceSnapshot
+        var timing: String
+    }
+
+    /// Decodes `body` (a delta is applied to its staged base) and restores it into `target`, or
+    /// stages it when there is none.
+    private func restoreOrStage(
+        _ body: [UInt8], into target: (instance: ModuleInstance, digest: BlobDigest)?, key: (deployment: String, module: String)
+    ) async throws(SnapshotError) -> Done {
+        let started = ContinuousClock.now
+        var snapshot: InstanceSnapshot
+        switch try SnapshotCoding.decodeContents(body, limits: limits) {
+        case .whole(let whole):
+            snapshot = whole
+        case .delta(let delta):
+            guard var staged = await staging.take(StagedSnapshots.Key(deployment: key.deployment, module: key.module, digest: delta.base)) else {
+                throw .missingBase(
+                    "snapshot \(delta.base.hex.prefix(12)) of \(key.deployment)/\(key.module) is not staged on this device (staged snapshots last \(StagedSnapshots.lifetime.secondsText))")
+            }
+            try delta.apply(to: &staged)
+            snapshot = staged
+        }
+        let decoded = ContinuousClock.now
+        guard let target else {
+            guard let digest = SnapshotCoding.digest(of: body) else { throw .damaged("it has no digest") }
+            await staging.stage(snapshot, as: StagedSnapshots.Key(deployment: key.deployment, module: key.module, digest: digest))
+            return Done(snapshot: snapshot, timing: Self.timing(["decode": decoded - started]))
+        }
+        try await target.instance.restore(snapshot, moduleDigest: target.digest)
+        return Done(snapshot: snapshot, timing: Self.timing(["decode": decoded - started, "restore": ContinuousClock.now - decoded]))
     }
 
     private func target(_ context: SupervisorRequestContext) async throws -> (ModuleInstance, BlobDigest) {
@@ -103,6 +175,7 @@ struct StateRoutes: Sendable {
 
     private static func refusal(_ error: SnapshotError) -> SupervisorError {
         if case .tooLarge = error { return .tooLarge(error.description) }
+        if case .missingBase = error { return SupervisorError(.snapshotBaseMissing, error.description) }
         return SupervisorError(.snapshotRefused, error.description)
     }
 }

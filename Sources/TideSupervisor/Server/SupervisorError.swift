@@ -16,6 +16,7 @@ public struct SupervisorError: ReportableError, Equatable {
         case deployFailed = "deploy_failed"
         case executionFailed = "execution_failed"
         case snapshotRefused = "snapshot_refused"
+        case snapshotBaseMissing = "snapshot_base_missing"
         case internalFailure = "internal"
     }
 
@@ -44,7 +45,7 @@ public struct SupervisorError: ReportableError, Equatable {
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
         case .notFound: .notFound
-        case .conflict: .conflict
+        case .conflict, .snapshotBaseMissing: .conflict
         case .tooLarge: .tooLarge
         case .busy: .unavailable
         case .badGateway: .badGateway

@@ -111,7 +111,7 @@ public struct SupervisorServer: TideServer {
             .add(to: router)
         StateRoutes(
             deployer: deployer, authority: authority,
-            limits: SnapshotLimits(maxMemoryBytes: configuration.maxSnapshotBytes)
+            limits: SnapshotLimits(maxMemoryBytes: configuration.maxSnapshotBytes), staging: StagedSnapshots()
         ).add(to: router)
         CallRoutes(
             calls: calls, history: history, maxBodyBytes: configuration.maxCallBodyBytes,

@@ -19,7 +19,9 @@ extension DeploymentController {
         guard let deployment = deployments[name] else { return DrainReport(device: device) }
         let here = deployment.steps.filter { $0.device == device }.map(\.step)
         guard !here.isEmpty else { return DrainReport(device: device) }
-        let stateful = StateTransfer.statefulSteps(deployment, on: device).map { StatefulStep(step: $0, from: device) }
+        let statefulHere = StateTransfer.statefulSteps(deployment, on: device)
+        let expected = await expectedTargets(deployment, off: device, statefulHere)
+        let stateful = statefulHere.map { StatefulStep(step: $0, from: device, to: expected[$0]) }
         var failure: String?
         let outcomes = await carryingState(name, stateful: stateful) {
             failure = await self.moveOff(name, device: device)
@@ -39,6 +41,18 @@ extension DeploymentController {
             }
         }
         return report
+    }
+
+    /// Where a dry run of the drain's placement puts each of `steps`: where their states are
+    /// pre-copied while calls still run (the move itself places again, in the pause).
+    private func expectedTargets(_ deployment: Deployment, off device: DeviceID, _ steps: [String]) async -> [String: DeviceID] {
+        guard !steps.isEmpty, let entries = try? await pinnedEntries(deployment),
+            let plan = try? await planner.place(
+                prepared(deployment, entries: entries), current: deployment.plan, draining: [device], load: load(excluding: deployment.name))
+        else { return [:] }
+        var targets: [String: DeviceID] = [:]
+        for step in steps { targets[step] = plan.device(of: step) }
+        return targets
     }
 
     /// Re-places the deployment's steps off `device` and deploys; returns why it could not.

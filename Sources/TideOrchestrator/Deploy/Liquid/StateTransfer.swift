@@ -22,18 +22,35 @@ enum StateTransfer {
             guard step.state != nil, wasStateful.contains(step.name), let from = existing.step(step.name)?.device,
                 let to = plan.device(of: step.name), to != from
             else { return nil }
-            return DeploymentController.StatefulStep(step: step.name, from: from)
+            return DeploymentController.StatefulStep(step: step.name, from: from, to: to)
         }
     }
 
     static func carried(
-        _ deployment: Deployment, step: String, from: String, to: DeviceID, toLabel: String, bytes: Int, digest: String?,
+        _ deployment: Deployment, step: String, from: String, to: DeviceID, toLabel: String, _ carried: CarriedState,
         paused: Duration, at time: Date
     ) -> (NewFleetEvent, StateOutcome) {
-        let outcome = StateOutcome(outcome: .carried, bytes: bytes, digest: digest, pausedMs: milliseconds(paused))
-        let message = "\(deployment.name): step \(step) keeps its state on \(toLabel): \(ByteCount.format(UInt64(bytes))) "
-            + "carried from \(from); its calls waited \(milliseconds(paused)) ms"
+        let outcome = StateOutcome(
+            outcome: .carried, bytes: carried.bytes, digest: carried.digest, pausedMs: milliseconds(paused),
+            changedBytes: carried.changedBytes)
+        let how = carried.changedBytes.map { "pre-copied, then \(ByteCount.format(UInt64($0))) of changes" } ?? "carried"
+        let message = "\(deployment.name): step \(step) keeps its state on \(toLabel): \(ByteCount.format(UInt64(carried.bytes))) "
+            + "\(how) from \(from); its calls waited \(milliseconds(paused)) ms"
         return (event(deployment, step: step, to: to, outcome, message, at: time), outcome)
+    }
+
+    /// The whole snapshot file of a pre-copy (`base`) with the changes since (`delta`) put in,
+    /// each checked by its digest.
+    static func compose(base: [UInt8], delta: [UInt8], limits: SnapshotLimits) throws(SnapshotError) -> [UInt8] {
+        var snapshot = try SnapshotCoding.decode(base, limits: limits)
+        guard case .delta(let changes) = try SnapshotCoding.decodeContents(delta, limits: limits) else {
+            throw .incompatible("the changes are a whole snapshot, not a delta")
+        }
+        guard let digest = SnapshotCoding.digest(of: base), changes.base == digest else {
+            throw .missingBase("the changes are since snapshot \(changes.base.hex.prefix(12)), not this pre-copy")
+        }
+        try changes.apply(to: &snapshot)
+        return try SnapshotCoding.encode(snapshot)
     }
 
     static func lost(
@@ -57,6 +74,14 @@ enum StateTransfer {
 
     static func milliseconds(_ duration: Duration) -> Int { Int(duration.inMilliseconds.rounded()) }
 
+    /// A state that reached its new device: its size and digest (a pre-copy's), and with a
+    /// pre-copy the size of the changes sent while calls waited.
+    struct CarriedState: Sendable {
+        var bytes: Int
+        var digest: String?
+        var changedBytes: Int?
+    }
+
     /// What the server needs to know of a stored checkpoint to restore it.
     struct CheckpointFacts: Sendable {
         var takenAt: Date
@@ -71,6 +96,7 @@ enum StateTransfer {
         if let bytes = outcome.bytes { extra["bytes"] = .number(JSONNumber(bytes)) }
         if let digest = outcome.digest { extra["digest"] = .string(digest) }
         if let paused = outcome.pausedMs { extra["pausedMs"] = .number(JSONNumber(paused)) }
+        if let changed = outcome.changedBytes { extra["changedBytes"] = .number(JSONNumber(changed)) }
         if let age = outcome.ageSeconds { extra["ageSeconds"] = .number(JSONNumber(age)) }
         if let reason = outcome.reason { extra["reason"] = .string(reason) }
         return .about(deployment, .deploymentState, message, device: to, extra: extra, at: time)

@@ -62,7 +62,7 @@ extension DeploymentController {
             return
         }
         let stateful = deployment.manifest.steps.first { $0.name == stepName }?.state != nil
-        _ = await carryingState(name, stateful: stateful ? from.map { [StatefulStep(step: stepName, from: $0)] } ?? [] : []) {
+        _ = await carryingState(name, stateful: stateful ? from.map { [StatefulStep(step: stepName, from: $0, to: best.device)] } ?? [] : []) {
             await self.deploy(name, giveUp: .degrade)
         }
     }

@@ -1,0 +1,84 @@
+import Foundation
+import TidePackageFormat
+
+/// An instance's state as its changes since an earlier snapshot of it (the base, named by the
+/// base file's digest): the pages that differ, and the globals and files in full. A pre-copied
+/// move sends the base while calls still run and only this while they wait.
+public struct SnapshotDelta: Sendable, Equatable {
+    /// A page that differs from the base.
+    public struct Page: Sendable, Equatable {
+        public var index: Int
+        /// The page's 64 KiB, or empty for a page of zeros.
+        public var bytes: [UInt8]
+
+        public init(index: Int, bytes: [UInt8]) {
+            self.index = index
+            self.bytes = bytes
+        }
+    }
+
+    /// The digest of the base snapshot file.
+    public var base: BlobDigest
+    public var module: String
+    public var moduleDigest: BlobDigest
+    public var takenAt: Date
+    /// The memory's size in 64 KiB pages (never fewer than the base's: memory only grows).
+    public var pageCount: Int
+    /// In ascending index order, each below `pageCount`.
+    public var pages: [Page]
+    public var globals: [String: SnapshotGlobal]
+    public var files: [SnapshotFile]
+
+    public init(
+        base: BlobDigest, module: String, moduleDigest: BlobDigest, takenAt: Date, pageCount: Int, pages: [Page],
+        globals: [String: SnapshotGlobal], files: [SnapshotFile] = []
+    ) {
+        self.base = base
+        self.module = module
+        self.moduleDigest = moduleDigest
+        self.takenAt = takenAt
+        self.pageCount = pageCount
+        self.pages = pages
+        self.globals = globals
+        self.files = files
+    }
+
+    /// The bytes of the changed pages.
+    public var changedBytes: Int { pages.count * InstanceSnapshot.pageBytes }
+
+    /// Turns `base` (the snapshot this delta names) into the state the delta was taken from, in
+    /// place: the base's memory is not copied when the caller holds the only reference to it.
+    public func apply(to base: inout InstanceSnapshot) throws(SnapshotError) {
+        guard base.module == module, base.moduleDigest == moduleDigest else {
+            throw .otherModule("its base was taken from \(base.module) \(base.moduleDigest.hex.prefix(12)), the changes from \(module) \(moduleDigest.hex.prefix(12))")
+        }
+        let pageBytes = InstanceSnapshot.pageBytes
+        let basePages = base.memory.count / pageBytes
+        guard pageCount >= basePages else {
+            throw .incompatible("its memory (\(pageCount) pages) is smaller than its base's (\(basePages) pages)")
+        }
+        var previous = -1
+        for page in pages {
+            guard page.index > previous, page.index < pageCount, page.bytes.isEmpty || page.bytes.count == pageBytes else {
+                throw .damaged("its changed page \(page.index) is out of order, out of range or not 64 KiB")
+            }
+            previous = page.index
+        }
+        if pageCount > basePages {
+            base.memory.append(contentsOf: repeatElement(0, count: (pageCount - basePages) * pageBytes))
+        }
+        base.memory.withUnsafeMutableBytes { memory in
+            for page in pages {
+                let target = UnsafeMutableRawBufferPointer(rebasing: memory[(page.index * pageBytes)..<((page.index + 1) * pageBytes)])
+                if page.bytes.isEmpty {
+                    target.initializeMemory(as: UInt8.self, repeating: 0)
+                } else {
+                    page.bytes.withUnsafeBytes { target.copyMemory(from: $0) }
+                }
+            }
+        }
+        base.takenAt = takenAt
+        base.globals = globals
+        base.files = files
+    }
+}
