@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "TideWasm", targets: ["TideWasm"]),
         .library(name: "TidePackageFormat", targets: ["TidePackageFormat"]),
         .library(name: "TideManifest", targets: ["TideManifest"]),
+        .library(name: "TideLiquid", targets: ["TideLiquid"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

@@ -36,5 +36,6 @@ let package = Package(
         fuzzTarget("heartbeat", ["TideModel"]),
         fuzzTarget("version-range", ["TideModel"]),
         fuzzTarget("deploy-node", ["TideModel"]),
+        fuzzTarget("snapshot", ["TideLiquid", "TidePackageFormat"]),
     ]
 )
