@@ -142,6 +142,47 @@ struct LiquidMoveTests {
         }
     }
 
+    @Test("a drain carries the files a stateful step wrote in its own directory: the journal goes on growing on the new device")
+    func drainCarriesFiles() async throws {
+        try await DeploymentProcessTests.withFleet(["sup-a", "sup-b"]) { fleet in
+            let yaml = """
+                name: journal
+                version: 1.0.0
+                description: Appends to journal.txt in its own directory (state that is a file)
+                module: journal.wasm
+                functions:
+                  append:
+                    method: post
+                    description: Appends n bytes; returns the file's size
+                    parameters:
+                      - name: n
+                        type: i32
+                    result: i64
+                """
+            let tar = try PackageArchive(files: ["package.yaml": Array(yaml.utf8), "journal.wasm": try Fixtures.journal]).tar()
+            let published = try await fleet.server.request(.POST, "/api/v1/packages", bytes: tar, contentType: "application/x-tar")
+            #expect(published.status == 201, "\(published.body)")
+            let applied = try await fleet.apply("""
+                name: notes
+                steps:
+                  - name: log
+                    module: journal@1
+                    function: append
+                    state: keep
+                    prefer: { labels: { role: sup-a }, weight: 10 }
+                """)
+            #expect(applied.deployment?.step("log")?.device == fleet.id("sup-a"), "\(applied.body)")
+            #expect(Self.count(try await fleet.run("notes", #"{"n": 1000}"#)) == 1000)
+            #expect(Self.count(try await fleet.run("notes", #"{"n": 234}"#)) == 1234)
+
+            let report = try await fleet.server.client.drainDevice(fleet.id("sup-a"))
+            #expect(report.moved.first?.to == fleet.id("sup-b") && report.moved.first?.state?.outcome == .carried, "\(report)")
+            let after = try await fleet.run("notes", #"{"n": 10}"#)
+            #expect(after.steps.first?.device == fleet.id("sup-b"), "\(after)")
+            #expect(Self.count(after) == 1244, "the journal moved with the step and grows on: \(after)")
+        }
+    }
+
     /// Publishes counter 1.0.1: the bundled module with a custom section appended, so another
     /// digest (another version) with the same code.
     static func publishCounter101(_ fleet: Fleet) async throws {

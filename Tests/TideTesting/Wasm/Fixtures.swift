@@ -23,6 +23,42 @@ enum Fixtures {
 
     static func wat(_ text: String) throws -> [UInt8] { try wat2wasm(text) }
 
+    /// `append(n: i32) -> i64`: appends n bytes (`x`, at most 60,000) to `journal.txt` in the
+    /// module's own directory through WASI and answers the file's size; a negative WASI error
+    /// number if it cannot. A stateful step whose state is a file, not its memory.
+    static var journal: [UInt8] {
+        get throws {
+            try wat(
+                """
+                (module
+                  (import "wasi_snapshot_preview1" "path_open"
+                    (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+                  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+                  (import "wasi_snapshot_preview1" "fd_close" (func $fd_close (param i32) (result i32)))
+                  (import "wasi_snapshot_preview1" "path_filestat_get" (func $stat (param i32 i32 i32 i32 i32) (result i32)))
+                  (memory (export "memory") 1)
+                  (data (i32.const 0) "journal.txt")
+                  (func (export "append") (param $n i32) (result i64)
+                    (local $error i32)
+                    (if (i32.gt_u (local.get $n) (i32.const 60000)) (then (local.set $n (i32.const 60000))))
+                    (memory.fill (i32.const 1024) (i32.const 120) (local.get $n))
+                    ;; path_open(dir 3 = "/", no symlink follow, "journal.txt", O_CREAT, all rights, APPEND, fd at 32)
+                    (local.set $error (call $path_open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 11) (i32.const 1)
+                      (i64.const 0x1FFFFFFF) (i64.const 0) (i32.const 1) (i32.const 32)))
+                    (if (local.get $error) (then (return (i64.sub (i64.const 0) (i64.extend_i32_u (local.get $error))))))
+                    (i32.store (i32.const 16) (i32.const 1024))
+                    (i32.store (i32.const 20) (local.get $n))
+                    (local.set $error (call $fd_write (i32.load (i32.const 32)) (i32.const 16) (i32.const 1) (i32.const 36)))
+                    (drop (call $fd_close (i32.load (i32.const 32))))
+                    (if (local.get $error) (then (return (i64.sub (i64.const 0) (i64.extend_i32_u (local.get $error))))))
+                    (local.set $error (call $stat (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 11) (i32.const 64)))
+                    (if (local.get $error) (then (return (i64.sub (i64.const 0) (i64.extend_i32_u (local.get $error))))))
+                    ;; the size field of the filestat
+                    (i64.load (i32.const 96))))
+                """)
+        }
+    }
+
     /// `spin` never returns; `ok` answers 7.
     static var spinner: [UInt8] {
         get throws {
