@@ -57,19 +57,20 @@ extension DeviceCommand {
         @Argument(help: "Device id.") var id: String
 
         func run() async throws {
-            let report = try await call { try await client.client().drainDevice(DeviceID(id)) }
+            let client = try client.client()
+            let report = try await call { try await client.drainDevice(DeviceID(id)) }
             if output.json {
                 print(try TideJSON.text(report))
             } else {
-                print(Self.lines(report).joined(separator: "\n"))
+                print(Self.lines(report, names: await DeviceNames.load(client)).joined(separator: "\n"))
             }
             if !report.stayed.isEmpty { throw ExitCode(1) }
         }
 
-        static func lines(_ report: DrainReport) -> [String] {
-            var lines = ["drained \(report.device): \(report.moved.count) step(s) moved, \(report.stayed.count) stayed"]
+        static func lines(_ report: DrainReport, names: DeviceNames = DeviceNames()) -> [String] {
+            var lines = ["drained \(names.label(report.device)): \(report.moved.count) step(s) moved, \(report.stayed.count) stayed"]
             for move in report.moved {
-                var line = "  \(move.deployment)/\(move.step)  \(move.from) -> \(move.to)"
+                var line = "  \(move.deployment)/\(move.step)  \(names.label(move.from)) -> \(names.label(move.to))"
                 if let state = move.state {
                     switch state.outcome {
                     case .carried:

@@ -43,19 +43,30 @@ enum DeploymentDetails {
         return parts.joined(separator: ", ")
     }
 
-    /// STEP, PACKAGE, DEVICE, STATE, ENDPOINT, and ERROR when a step has one.
+    /// STEP, PACKAGE, DEVICE, STATE, ENDPOINT, KEEPS when a step keeps its state (liquid state:
+    /// `memory` or `memory, checkpoint 10s`), and ERROR when a step has one.
     static func steps(_ deployment: Deployment, names: DeviceNames) -> String {
         let withErrors = deployment.steps.contains { $0.error != nil }
-        var table = Table(header: ["STEP", "PACKAGE", "DEVICE", "STATE", "ENDPOINT"] + (withErrors ? ["ERROR"] : []))
+        let kept = Dictionary(deployment.manifest.steps.compactMap { step in step.state.map { (step.name, $0) } }) { first, _ in first }
+        var table = Table(
+            header: ["STEP", "PACKAGE", "DEVICE", "STATE", "ENDPOINT"] + (kept.isEmpty ? [] : ["KEEPS"]) + (withErrors ? ["ERROR"] : []))
         for step in deployment.steps {
             let pin = deployment.pins.first { $0.step == step.step }
-            table.rows.append(
-                [
-                    step.step, pin.map { "\($0.package)@\($0.version)" } ?? "-", names.label(step.device),
-                    step.state.rawValue, step.endpoint ?? "-",
-                ] + (withErrors ? [step.error ?? "-"] : []))
+            var row = [
+                step.step, pin.map { "\($0.package)@\($0.version)" } ?? "-", names.label(step.device), step.state.rawValue, step.endpoint ?? "-",
+            ]
+            if !kept.isEmpty { row.append(kept[step.step].map(keeps) ?? "-") }
+            if withErrors { row.append(step.error ?? "-") }
+            table.rows.append(row)
         }
         return table.render()
+    }
+
+    /// What a stateful step keeps when it moves: its state, and how often it is checkpointed.
+    static func keeps(_ state: KeptState) -> String {
+        guard let seconds = state.checkpointSeconds else { return "state" }
+        let interval = seconds == seconds.rounded() ? "\(Int(seconds))s" : String(format: "%.1fs", seconds)
+        return "state, checkpoint \(interval)"
     }
 
     /// `tide deploy ls`.

@@ -9,7 +9,11 @@ struct DeviceNames: Sendable {
     private(set) var widestLabel = 0
 
     init(_ devices: [Device] = []) {
-        names = Dictionary(devices.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        self.init(names: Dictionary(devices.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }))
+    }
+
+    init(names: [DeviceID: String]) {
+        self.names = names
         widestLabel = names.keys.map { label($0).count }.max() ?? 0
     }
 
