@@ -30,8 +30,30 @@ extension TideClient {
     }
 
     /// Sends the request to the current server, and to the next ones while `ServerFailover` allows.
+    /// While no replica leads (every one answered 503 `no_leader`: the request was carried out
+    /// nowhere), asks again every half second for up to `noLeaderPatience`, the time a lease takes
+    /// to move to a live replica.
     func exchange(
         _ method: HTTPMethod, _ path: String, body: Data?, contentType: String = "application/json", timeout: Duration? = nil
+    ) async throws(ClientError) -> Data {
+        let deadline = ContinuousClock.now + noLeaderPatience
+        while true {
+            do {
+                return try await exchangeRound(method, path, body: body, contentType: contentType, timeout: timeout)
+            } catch {
+                guard error.code == "no_leader", ContinuousClock.now + Self.noLeaderRetryInterval < deadline, !Task.isCancelled else {
+                    throw error
+                }
+            }
+            try? await Task.sleep(for: Self.noLeaderRetryInterval)
+        }
+    }
+
+    static let noLeaderRetryInterval: Duration = .milliseconds(500)
+
+    /// One pass over the servers.
+    private func exchangeRound(
+        _ method: HTTPMethod, _ path: String, body: Data?, contentType: String, timeout: Duration?
     ) async throws(ClientError) -> Data {
         let order = rotation.attemptOrder()
         var tried: [(url: String, reason: String)] = []

@@ -18,6 +18,8 @@ public struct TideClient: Sendable {
     let token: String?
     let http: HTTPClient
     let timeout: Duration
+    /// How long requests wait for a leader while the replicas elect one (503 `no_leader`).
+    public var noLeaderPatience: Duration = .seconds(10)
 
     /// A process-wide client that fails at once when nothing listens, instead of retrying
     /// connections until the deadline: an operator wants "connection refused" now.
