@@ -62,3 +62,20 @@ struct StateTransferTests {
         }
     }
 }
+
+extension StateTransferTests {
+    @Test("after their first checkpoint, steps fall due spread over one interval, each at a fixed phase")
+    func checkpointPhases() {
+        let now = ContinuousClock.now
+        let interval = Duration.seconds(10)
+        let firstDue = (0..<200).map { index in
+            let base = StateTransfer.firstCheckpointBase("deployment-\(index)/count", interval: interval, now: now)
+            return (base + interval - now) / interval
+        }
+        #expect(firstDue.allSatisfy { (0..<1).contains($0) })
+        // Spread: every tenth of the interval gets some, none gets most.
+        let buckets = Dictionary(grouping: firstDue) { Int($0 * 10) }.mapValues(\.count)
+        #expect(buckets.count == 10 && buckets.values.allSatisfy { $0 < 60 }, "\(buckets)")
+        #expect(StateTransfer.firstCheckpointBase("a/b", interval: interval, now: now) == StateTransfer.firstCheckpointBase("a/b", interval: interval, now: now))
+    }
+}

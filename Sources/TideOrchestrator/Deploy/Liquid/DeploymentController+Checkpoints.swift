@@ -13,6 +13,7 @@ extension DeploymentController {
         var step: String
         var device: DeviceID
         var generation: Int64
+        var interval: Duration
     }
 
     /// The checkpoints due now, at most `limit` (so that few are taken at once); each is counted
@@ -27,9 +28,11 @@ extension DeploymentController {
                 else { continue }
                 let key = deployment.name + "/" + step.name
                 guard !checkpointing.contains(key) else { continue }
-                if let last = lastCheckpoint[key], now - last < .milliseconds(Int64(seconds * 1000)) { continue }
+                let interval = Duration.milliseconds(Int64(seconds * 1000))
+                if let last = lastCheckpoint[key], now - last < interval { continue }
                 checkpointing.insert(key)
-                due.append(CheckpointJob(deployment: deployment.name, step: step.name, device: device, generation: deployment.generation))
+                due.append(CheckpointJob(
+                    deployment: deployment.name, step: step.name, device: device, generation: deployment.generation, interval: interval))
                 if checkpointing.count >= limit { return due }
             }
         }
@@ -42,7 +45,10 @@ extension DeploymentController {
         let started = ContinuousClock.now
         defer {
             checkpointing.remove(key)
-            lastCheckpoint[key] = started
+            // The first checkpoint (a new step, a new leader) is taken at once; the next comes at a
+            // phase of the step's own within the interval, so that steps do not all fall due together.
+            lastCheckpoint[key] = lastCheckpoint[key] == nil
+                ? StateTransfer.firstCheckpointBase(key, interval: job.interval, now: started) : started
         }
         let (addresses, trusted, _) = await endpoints(of: [job.device])
         guard let endpoint = addresses[job.device] else { return }

@@ -72,6 +72,16 @@ enum StateTransfer {
         return (event(deployment, step: step, to: to, outcome, message, at: time), outcome)
     }
 
+    /// When a step checkpointed for the first time counts as last checkpointed: its next checkpoint
+    /// comes a fraction of `interval` from now, the fraction fixed by the step's key (FNV-1a), so
+    /// that steps spread over the interval instead of all falling due together.
+    static func firstCheckpointBase(_ key: String, interval: Duration, now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        let fraction = Double(hash % 1000) / 1000
+        return now - interval * (1 - fraction)
+    }
+
     static func milliseconds(_ duration: Duration) -> Int { Int(duration.inMilliseconds.rounded()) }
 
     /// A state that reached its new device: its size and digest (a pre-copy's), and with a
