@@ -289,11 +289,14 @@ public struct OrchestratorServer: TideServer {
                 await onRunning(port)
             })
 
-        // The last service listed is told first: running placements are cancelled before the HTTP
-        // server waits for its requests to finish.
+        // The last service listed is told first: the controller knows it is stopping and running
+        // placements are cancelled before the HTTP server waits for its requests to finish.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app), .init(service: PlacementStopper(workers: workers), successTerminationBehavior: .ignore)],
+                services: [
+                    .init(service: app),
+                    .init(service: ShutdownNotice(workers: workers, controller: controller), successTerminationBehavior: .ignore),
+                ],
                 logger: logger))
         do {
             try await GracefulServiceGroup.run(group)
