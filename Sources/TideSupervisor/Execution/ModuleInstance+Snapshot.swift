@@ -165,7 +165,11 @@ extension ModuleInstance {
         }
         if let exported {
             snapshot.memory.withUnsafeBytes { bytes in
-                exported.withUnsafeMutableBufferPointer(offset: 0, count: bytes.count) { target in target.copyMemory(from: bytes) }
+                exported.withUnsafeMutableBufferPointer(offset: 0, count: bytes.count) { target in
+                    // The pages just grown are not mapped yet; the others were touched before.
+                    if bytes.count > current { PageFaultAhead.populate(UnsafeMutableRawBufferPointer(rebasing: target[current...])) }
+                    target.copyMemory(from: bytes)
+                }
             }
         }
         for (exportName, saved) in snapshot.globals {
