@@ -183,6 +183,31 @@ struct LiquidMoveTests {
         }
     }
 
+    @Test("a rebalance that moves a stateful step back carries its state, pre-copied")
+    func rebalanceCarriesTheCounter() async throws {
+        try await DeploymentProcessTests.withFleet(
+            ["sup-a", "sup-b"], probeInterval: .seconds(1), reconcileInterval: .seconds(1), rebalanceGain: 0.5
+        ) { fleet in
+            #expect(try await fleet.apply(Self.tally()).deployment?.step("count")?.device == fleet.id("sup-a"))
+            fleet.devices["sup-a"]?.process.signal(SIGKILL)
+            #expect(try await eventually(timeout: .seconds(8)) {
+                let deployment = try await fleet.server.client.deployment("tally")
+                return deployment.status == .active && deployment.step("count")?.device == fleet.id("sup-b")
+            })
+            // Fresh on sup-b (no checkpoints): 1, 2, 3 there.
+            for expected in 1...3 { #expect(Self.count(try await fleet.run("tally")) == expected) }
+            _ = try await fleet.restart("sup-a")
+            #expect(try await eventually(timeout: .seconds(15)) {
+                let deployment = try await fleet.server.client.deployment("tally")
+                return deployment.status == .active && deployment.step("count")?.device == fleet.id("sup-a")
+            })
+            let next = try await fleet.run("tally")
+            #expect(next.steps.first?.device == fleet.id("sup-a") && Self.count(next) == 4, "the count came back with the step: \(next)")
+            let carried = try await Self.stateEvents(fleet).filter { $0.details?["outcome"] == "carried" }
+            #expect(carried.count == 1 && carried.first?.details?["changedBytes"] != nil, "\(carried.map(\.message))")
+        }
+    }
+
     /// Publishes counter 1.0.1: the bundled module with a custom section appended, so another
     /// digest (another version) with the same code.
     static func publishCounter101(_ fleet: Fleet) async throws {

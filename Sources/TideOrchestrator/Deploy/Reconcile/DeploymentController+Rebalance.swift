@@ -46,23 +46,24 @@ extension DeploymentController {
         deployment.steps[stateIndex].error = nil
         let gain = String(format: "%.2f", best.gain)
         let names = await deviceNames([from, best.device].compactMap { $0 })
-        do {
-            try await save(deployment, events: [
-                event(
-                    .deploymentStepMoved, deployment,
-                    "\(name): step \(stepName) moves from \(from.map(names.label) ?? "nowhere") to \(names.label(best.device)) (rebalance: the plan scores \(gain) higher)",
-                    device: best.device,
-                    extra: [
-                        "step": .string(stepName), "from": from.map { .string($0.rawValue) } ?? .null,
-                        "to": .string(best.device.rawValue), "reason": .string("rebalance"), "gain": .number(JSONNumber(best.gain)),
-                    ])
+        let moved = event(
+            .deploymentStepMoved, deployment,
+            "\(name): step \(stepName) moves from \(from.map(names.label) ?? "nowhere") to \(names.label(best.device)) (rebalance: the plan scores \(gain) higher)",
+            device: best.device,
+            extra: [
+                "step": .string(stepName), "from": from.map { .string($0.rawValue) } ?? .null,
+                "to": .string(best.device.rawValue), "reason": .string("rebalance"), "gain": .number(JSONNumber(best.gain)),
             ])
-        } catch {
-            logger.error("\(error)")
-            return
-        }
         let stateful = deployment.manifest.steps.first { $0.name == stepName }?.state != nil
+        // The new placement is recorded inside the move: while a stateful step's state is
+        // pre-copied, runs still go to where it runs now.
         _ = await carryingState(name, stateful: stateful ? from.map { [StatefulStep(step: stepName, from: $0, to: best.device)] } ?? [] : []) {
+            do {
+                try await self.save(deployment, events: [moved])
+            } catch {
+                self.logger.error("\(error)")
+                return
+            }
             await self.deploy(name, giveUp: .degrade)
         }
     }
