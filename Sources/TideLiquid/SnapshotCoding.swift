@@ -52,12 +52,8 @@ public enum SnapshotCoding {
 
     /// The file of a delta: pages as in its base are one byte (kind 2).
     public static func encode(_ delta: SnapshotDelta) throws(SnapshotError) -> [UInt8] {
-        var previous = -1
-        for page in delta.pages {
-            guard page.index > previous, page.index < delta.pageCount, page.bytes.isEmpty || page.bytes.count == InstanceSnapshot.pageBytes else {
-                throw .incompatible("its changed page \(page.index) is out of order, out of range or not 64 KiB")
-            }
-            previous = page.index
+        if let bad = delta.misplacedPage {
+            throw .incompatible("its changed page \(bad) is out of order, out of range or not 64 KiB")
         }
         let header = Header(
             module: delta.module, moduleDigest: delta.moduleDigest, takenAt: delta.takenAt.timeIntervalSince1970,

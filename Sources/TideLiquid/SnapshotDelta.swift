@@ -46,6 +46,18 @@ public struct SnapshotDelta: Sendable, Equatable {
     /// The bytes of the changed pages.
     public var changedBytes: Int { pages.count * InstanceSnapshot.pageBytes }
 
+    /// The index of the first page that is out of order, not below `pageCount` or not 64 KiB (nor
+    /// empty), if any.
+    var misplacedPage: Int? {
+        var previous = -1
+        for page in pages {
+            guard page.index > previous, page.index < pageCount, page.bytes.isEmpty || page.bytes.count == InstanceSnapshot.pageBytes
+            else { return page.index }
+            previous = page.index
+        }
+        return nil
+    }
+
     /// Turns `base` (the snapshot this delta names) into the state the delta was taken from, in
     /// place: the base's memory is not copied when the caller holds the only reference to it.
     public func apply(to base: inout InstanceSnapshot) throws(SnapshotError) {
@@ -57,12 +69,8 @@ public struct SnapshotDelta: Sendable, Equatable {
         guard pageCount >= basePages else {
             throw .incompatible("its memory (\(pageCount) pages) is smaller than its base's (\(basePages) pages)")
         }
-        var previous = -1
-        for page in pages {
-            guard page.index > previous, page.index < pageCount, page.bytes.isEmpty || page.bytes.count == pageBytes else {
-                throw .damaged("its changed page \(page.index) is out of order, out of range or not 64 KiB")
-            }
-            previous = page.index
+        if let bad = misplacedPage {
+            throw .damaged("its changed page \(bad) is out of order, out of range or not 64 KiB")
         }
         if pageCount > basePages {
             base.memory.append(contentsOf: repeatElement(0, count: (pageCount - basePages) * pageBytes))
