@@ -8,16 +8,18 @@ import TideStore
 
 @Suite("Probes due")
 struct DueProbesTests {
-    static func inventory(devices count: Int) async throws -> Inventory {
+    static func inventory(
+        devices count: Int, status: (Int) -> DeviceStatus = { _ in .alive }, lastSeen: (Int) -> Date = { _ in Date().addingTimeInterval(-600) }
+    ) async throws -> Inventory {
         let store = try TideStore(path: TemporaryDirectory.make("due-probes") + "/tide.sqlite")
         let long = Date().addingTimeInterval(-600)
         for index in 0..<count {
             try store.save(
                 Device(
-                    id: DeviceID("d\(index)"), name: "d\(index)", addresses: ["127.0.0.1"], port: 7000 + index, status: .alive,
+                    id: DeviceID("d\(index)"), name: "d\(index)", addresses: ["127.0.0.1"], port: 7000 + index, status: status(index),
                     statusSince: long, statusReason: "registered", description: RawJSON(["platform": [:]]),
                     capabilities: DeviceCapabilities(interfaces: [], memoryBytes: 1, cpuName: "cpu", cpuClockHz: 1, arch: "wasm", labels: [:]),
-                    labels: [:], health: nil, firstSeen: long, lastSeen: long),
+                    labels: [:], health: nil, firstSeen: long, lastSeen: lastSeen(index)),
                 event: nil)
         }
         return try await Inventory(
@@ -38,6 +40,17 @@ struct DueProbesTests {
         #expect(Set(seen) == Set((0..<5).map { DeviceID("d\($0)") }))
         #expect(seen.count == 5)
         #expect(await inventory.dueProbes(schedule: Self.schedule, limit: 0).isEmpty)
+    }
+
+    @Test("when more are due than may run, suspects go first, then the devices silent the longest")
+    func longestSilentFirst() async throws {
+        // d0 was seen last (2 min ago), d7 first (9 min ago); d5 is suspect.
+        let inventory = try await Self.inventory(
+            devices: 8, status: { $0 == 5 ? .suspect : .alive }, lastSeen: { Date().addingTimeInterval(Double(-60 * ($0 + 2))) })
+        #expect(await inventory.dueProbes(schedule: Self.schedule, limit: 3).map(\.id) == ["d5", "d7", "d6"].map { DeviceID($0) })
+        #expect(await inventory.dueProbes(schedule: Self.schedule, limit: 3).map(\.id) == ["d4", "d3", "d2"].map { DeviceID($0) })
+        // Within the limit the order is the inventory's.
+        #expect(Set(await inventory.dueProbes(schedule: Self.schedule, limit: 3).map(\.id)) == Set(["d1", "d0"].map { DeviceID($0) }))
     }
 
     @Test("a device another replica watches is never due here")

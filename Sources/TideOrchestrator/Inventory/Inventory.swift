@@ -454,11 +454,10 @@ public actor Inventory {
             await apply(.heartbeatsMissing(probed: probed), to: id, detail: "no heartbeat for \(String(format: "%.1f", silence)) s")
             if probed { nextProbe[id] = nil }
         }
-        var due: [(id: DeviceID, endpoint: DeviceEndpoint)] = []
+        var due: [DueProbe] = []
         // By index, and the next probe's time first: most devices are not due, and copying each
         // one out of the dictionary every tick cost more than the probes at 10,000 devices.
         for index in devices.indices {
-            guard due.count < limit else { break }
             let id = devices.keys[index]
             if let next = nextProbe[id], next > now { continue }
             guard watch.watches(id) else { continue }
@@ -478,10 +477,15 @@ public actor Inventory {
                 nextProbe[device.id] = now + schedule.interval
                 continue
             }
-            due.append((device.id, endpoint))
-            nextProbe[device.id] = now + (device.status == .suspect ? schedule.quickRecheck : schedule.interval)
+            due.append(DueProbe(
+                id: device.id, endpoint: endpoint, suspect: device.status == .suspect,
+                lastProof: max(device.lastSeen, lastHeartbeat[device.id] ?? .distantPast)))
         }
-        return due
+        let chosen = DueProbe.first(limit, of: due)
+        for probe in chosen {
+            nextProbe[probe.id] = now + (probe.suspect ? schedule.quickRecheck : schedule.interval)
+        }
+        return chosen.map { ($0.id, $0.endpoint) }
     }
 
     /// When the watched devices last sent a heartbeat, to any replica (the shared store).
