@@ -57,6 +57,8 @@ let package = Package(
         // Seeded synthetic registries, fleets and workloads for the benchmarks and the tests (not shipped).
         .target(name: "TideFixtures", dependencies: ["TideModel", "TideResolver", "TidePlacement"], swiftSettings: swiftSettings),
         .systemLibrary(name: "CAvahi", providers: [.apt(["libavahi-client-dev"])]),
+        // mremap for the supervisor's restores (variadic in C, so Swift cannot call it).
+        .target(name: "CTideMemory"),
         .target(
             name: "TideDiscovery",
             dependencies: ["CAvahi", .product(name: "Logging", package: "swift-log")],
@@ -162,7 +164,7 @@ let package = Package(
         .target(
             name: "TideSupervisor",
             dependencies: [
-                "TideModel", "TideHTTP", "TideSigning", "TideTLS", "TideYAML", "TideLiquid", "TidePackageFormat",
+                "TideModel", "TideHTTP", "TideSigning", "TideTLS", "TideYAML", "TideLiquid", "TidePackageFormat", "CTideMemory",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WasmKitWASI", package: "WasmKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -61,32 +61,44 @@ public struct SnapshotDelta: Sendable, Equatable {
     /// Turns `base` (the snapshot this delta names) into the state the delta was taken from, in
     /// place: the base's memory is not copied when the caller holds the only reference to it.
     public func apply(to base: inout InstanceSnapshot) throws(SnapshotError) {
-        guard base.module == module, base.moduleDigest == moduleDigest else {
-            throw .otherModule("its base was taken from \(base.module) \(base.moduleDigest.hex.prefix(12)), the changes from \(module) \(moduleDigest.hex.prefix(12))")
-        }
         let pageBytes = InstanceSnapshot.pageBytes
-        let basePages = base.memory.count / pageBytes
+        try check(module: base.module, moduleDigest: base.moduleDigest, basePages: base.memory.count / pageBytes)
+        if pageCount * pageBytes > base.memory.count {
+            base.memory.append(contentsOf: repeatElement(0, count: pageCount * pageBytes - base.memory.count))
+        }
+        try base.memory.withUnsafeMutableBytes { bytes in Result { () throws(SnapshotError) in try writePages(into: bytes) } }.get()
+        base.takenAt = takenAt
+        base.globals = globals
+        base.files = files
+    }
+
+    /// Whether it applies to a base of `module` with `basePages` pages of memory.
+    public func check(module: String, moduleDigest: BlobDigest, basePages: Int) throws(SnapshotError) {
+        guard module == self.module, moduleDigest == self.moduleDigest else {
+            throw .otherModule("its base was taken from \(module) \(moduleDigest.hex.prefix(12)), the changes from \(self.module) \(self.moduleDigest.hex.prefix(12))")
+        }
         guard pageCount >= basePages else {
             throw .incompatible("its memory (\(pageCount) pages) is smaller than its base's (\(basePages) pages)")
         }
         if let bad = misplacedPage {
             throw .damaged("its changed page \(bad) is out of order, out of range or not 64 KiB")
         }
-        if pageCount > basePages {
-            base.memory.append(contentsOf: repeatElement(0, count: (pageCount - basePages) * pageBytes))
+    }
+
+    /// Writes the changed pages into `memory`, the base's memory grown to `pageCount` pages (after
+    /// `check`).
+    public func writePages(into memory: UnsafeMutableRawBufferPointer) throws(SnapshotError) {
+        let pageBytes = InstanceSnapshot.pageBytes
+        guard memory.count == pageCount * pageBytes else {
+            throw .incompatible("its memory (\(pageCount) pages) is not the \(memory.count / pageBytes) pages it is written into")
         }
-        base.memory.withUnsafeMutableBytes { memory in
-            for page in pages {
-                let target = UnsafeMutableRawBufferPointer(rebasing: memory[(page.index * pageBytes)..<((page.index + 1) * pageBytes)])
-                if page.bytes.isEmpty {
-                    target.initializeMemory(as: UInt8.self, repeating: 0)
-                } else {
-                    page.bytes.withUnsafeBytes { target.copyMemory(from: $0) }
-                }
+        for page in pages {
+            let target = UnsafeMutableRawBufferPointer(rebasing: memory[(page.index * pageBytes)..<((page.index + 1) * pageBytes)])
+            if page.bytes.isEmpty {
+                target.initializeMemory(as: UInt8.self, repeating: 0)
+            } else {
+                page.bytes.withUnsafeBytes { target.copyMemory(from: $0) }
             }
         }
-        base.takenAt = takenAt
-        base.globals = globals
-        base.files = files
     }
 }

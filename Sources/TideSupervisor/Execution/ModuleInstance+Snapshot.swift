@@ -19,7 +19,15 @@ extension ModuleInstance {
     /// Puts `snapshot` into this instance (a fresh one of the same module): its memory grows to the
     /// snapshot's size, and its bytes and globals become the snapshot's.
     public func restore(_ snapshot: InstanceSnapshot, moduleDigest: BlobDigest) async throws(SnapshotError) {
-        let result = await onQueue { () throws(SnapshotError) in try self.putBack(snapshot, moduleDigest: moduleDigest) }
+        try await restore(StagedState(snapshot), moduleDigest: moduleDigest)
+    }
+
+    /// Puts a staged state into this instance; memory it holds in a mapping of its own moves in
+    /// without a copy where the instance's memory lies on page boundaries.
+    func restore(_ state: StagedState, moduleDigest: BlobDigest) async throws(SnapshotError) {
+        let result = await onQueue { () throws(SnapshotError) in
+            try self.putBack(state.snapshot, mapped: state.mapped, moduleDigest: moduleDigest)
+        }
         try result.get()
     }
 
@@ -99,11 +107,39 @@ extension ModuleInstance {
             globals: globals, files: files)
     }
 
-    /// The pages of `current` that are not those of `old` (every page past its end).
+    /// The pages of `current` that are not those of `old` (every page past its end). Large memory
+    /// is compared in parts on several threads: the compare is in the pause of a pre-copied move.
     static func changedPages(_ current: UnsafeRawBufferPointer, since old: UnsafeRawBufferPointer) -> [SnapshotDelta.Page] {
+        let pageCount = current.count / InstanceSnapshot.pageBytes
+        let parts = current.count >= parallelCompareBytes ? min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) : 1
+        guard parts > 1 else { return changedPages(current, since: old, in: 0..<pageCount) }
+        let perPart = (pageCount + parts - 1) / parts
+        let memory = ComparedMemory(current: current, old: old)
+        let found = Mutex([[SnapshotDelta.Page]](repeating: [], count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = min(pageCount, part * perPart)..<min(pageCount, (part + 1) * perPart)
+            let pages = changedPages(memory.current, since: memory.old, in: range)
+            found.withLock { $0[part] = pages }
+        }
+        return found.withLock { $0.flatMap { $0 } }
+    }
+
+    /// Both memories, only read, while `concurrentPerform` (which returns when every part is done)
+    /// compares them.
+    private struct ComparedMemory: @unchecked Sendable {
+        let current: UnsafeRawBufferPointer
+        let old: UnsafeRawBufferPointer
+    }
+
+    /// Memory from this size on is compared on several threads.
+    static let parallelCompareBytes = 8 << 20
+
+    private static func changedPages(_ current: UnsafeRawBufferPointer, since old: UnsafeRawBufferPointer, in indices: Range<Int>)
+        -> [SnapshotDelta.Page]
+    {
         let pageBytes = InstanceSnapshot.pageBytes
         var pages: [SnapshotDelta.Page] = []
-        for index in 0..<(current.count / pageBytes) {
+        for index in indices {
             let range = (index * pageBytes)..<((index + 1) * pageBytes)
             let page = UnsafeRawBufferPointer(rebasing: current[range])
             if range.upperBound <= old.count, let now = page.baseAddress, let before = old.baseAddress,
@@ -136,7 +172,7 @@ extension ModuleInstance {
     }
 
     /// Runs on `queue` only.
-    private func putBack(_ snapshot: InstanceSnapshot, moduleDigest: BlobDigest) throws(SnapshotError) {
+    private func putBack(_ snapshot: InstanceSnapshot, mapped: MappedMemory?, moduleDigest: BlobDigest) throws(SnapshotError) {
         guard snapshot.moduleDigest == moduleDigest else {
             throw .otherModule(
                 "it was taken from \(snapshot.module) with module digest \(snapshot.moduleDigest.hex.prefix(12)), and this instance runs \(name) with \(moduleDigest.hex.prefix(12)): another version")
@@ -150,25 +186,29 @@ extension ModuleInstance {
         }
         let exported = instance.exports[memory: "memory"]
         let current = exported?.byteCount ?? 0
-        guard snapshot.memory.count >= current else {
-            throw .incompatible("its memory (\(snapshot.memory.count) bytes) is smaller than a fresh instance of \(name) starts with (\(current) bytes)")
+        let count = mapped?.count ?? snapshot.memory.count
+        guard count >= current else {
+            throw .incompatible("its memory (\(count) bytes) is smaller than a fresh instance of \(name) starts with (\(current) bytes)")
         }
-        guard exported != nil || snapshot.memory.isEmpty else {
-            throw .incompatible("it holds \(snapshot.memory.count) bytes of memory, and \(name) exports no memory")
+        guard exported != nil || count == 0 else {
+            throw .incompatible("it holds \(count) bytes of memory, and \(name) exports no memory")
         }
-        if snapshot.memory.count > current, let exported {
-            try grow(exported, by: (snapshot.memory.count - current) / InstanceSnapshot.pageBytes)
+        if count > current, let exported {
+            try grow(exported, by: (count - current) / InstanceSnapshot.pageBytes)
         }
         if !snapshot.files.isEmpty {
             guard let filesDirectory else { throw .incompatible("it holds files, and \(name) has no directory of its own") }
             try InstanceFiles.write(snapshot.files, into: filesDirectory)
         }
-        if let exported {
-            snapshot.memory.withUnsafeBytes { bytes in
-                exported.withUnsafeMutableBufferPointer(offset: 0, count: bytes.count) { target in
-                    // The pages just grown are not mapped yet; the others were touched before.
-                    if bytes.count > current { PageFaultAhead.populate(UnsafeMutableRawBufferPointer(rebasing: target[current...])) }
-                    target.copyMemory(from: bytes)
+        if let exported, count > 0 {
+            exported.withUnsafeMutableBufferPointer(offset: 0, count: count) { target in
+                if let mapped, let base = target.baseAddress, mapped.move(onto: base) { return }
+                // The pages just grown are not mapped yet; the others were touched before.
+                if count > current { PageFaultAhead.populate(UnsafeMutableRawBufferPointer(rebasing: target[current...])) }
+                if let mapped {
+                    mapped.withBytes { target.copyMemory(from: UnsafeRawBufferPointer($0)) }
+                } else {
+                    snapshot.memory.withUnsafeBytes { target.copyMemory(from: $0) }
                 }
             }
         }
@@ -179,7 +219,7 @@ extension ModuleInstance {
                 throw .incompatible("global \(exportName) of \(name) cannot take the snapshot's \(saved.kind.rawValue): \(error)")
             }
         }
-        memoryBytes.store(snapshot.memory.count, ordering: .relaxed)
+        memoryBytes.store(count, ordering: .relaxed)
     }
 
     /// Grows `memory` by `pages` through a two-function helper module that imports it: WasmKit

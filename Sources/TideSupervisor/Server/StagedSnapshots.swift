@@ -12,7 +12,7 @@ actor StagedSnapshots {
     }
 
     private struct Entry {
-        var snapshot: InstanceSnapshot
+        var state: StagedState
         var stagedAt: ContinuousClock.Instant
     }
 
@@ -21,19 +21,19 @@ actor StagedSnapshots {
 
     private var entries: [Key: Entry] = [:]
 
-    func stage(_ snapshot: InstanceSnapshot, as key: Key) {
+    func stage(_ state: StagedState, as key: Key) {
         let now = ContinuousClock.now
         prune(now)
-        entries[key] = Entry(snapshot: snapshot, stagedAt: now)
+        entries[key] = Entry(state: state, stagedAt: now)
         while entries.count > Self.maxEntries, let oldest = entries.min(by: { $0.value.stagedAt < $1.value.stagedAt })?.key {
             entries[oldest] = nil
         }
     }
 
     /// The staged snapshot, no longer staged.
-    func take(_ key: Key) -> InstanceSnapshot? {
+    func take(_ key: Key) -> StagedState? {
         prune(ContinuousClock.now)
-        return entries.removeValue(forKey: key)?.snapshot
+        return entries.removeValue(forKey: key)?.state
     }
 
     private func prune(_ now: ContinuousClock.Instant) {

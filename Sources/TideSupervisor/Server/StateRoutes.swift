@@ -93,7 +93,7 @@ struct StateRoutes: Sendable {
         return try Self.withTiming(done.timing, Response.json(Restored(
             status: restoring == nil ? "staged" : "restored", deploymentId: deploymentId, module: done.snapshot.module,
             snapshotDigest: SnapshotCoding.digest(of: body)?.prefixed ?? "", takenAt: done.snapshot.takenAt,
-            memoryBytes: done.snapshot.memory.count)))
+            memoryBytes: done.memoryBytes)))
     }
 
     private func snapshotBody(_ request: Request) async throws -> [UInt8] {
@@ -115,6 +115,7 @@ struct StateRoutes: Sendable {
 
     private struct Done {
         var snapshot: InstanceSnapshot
+        var memoryBytes: Int
         var timing: String
     }
 
@@ -124,26 +125,30 @@ struct StateRoutes: Sendable {
         _ body: [UInt8], into target: (instance: ModuleInstance, digest: BlobDigest)?, key: (deployment: String, module: String)
     ) async throws(SnapshotError) -> Done {
         let started = ContinuousClock.now
-        var snapshot: InstanceSnapshot
+        var state: StagedState
         switch try SnapshotCoding.decodeContents(body, limits: limits) {
         case .whole(let whole):
-            snapshot = whole
+            state = StagedState(whole)
         case .delta(let delta):
             guard var staged = await staging.take(StagedSnapshots.Key(deployment: key.deployment, module: key.module, digest: delta.base)) else {
                 throw .missingBase(
                     "snapshot \(delta.base.hex.prefix(12)) of \(key.deployment)/\(key.module) is not staged on this device (staged snapshots last \(StagedSnapshots.lifetime.secondsText))")
             }
-            try delta.apply(to: &staged)
-            snapshot = staged
+            try staged.apply(delta)
+            state = staged
         }
         let decoded = ContinuousClock.now
         guard let target else {
             guard let digest = SnapshotCoding.digest(of: body) else { throw .damaged("it has no digest") }
-            await staging.stage(snapshot, as: StagedSnapshots.Key(deployment: key.deployment, module: key.module, digest: digest))
-            return Done(snapshot: snapshot, timing: Self.timing(["decode": decoded - started]))
+            let staged = StagedState(staging: state.snapshot)
+            await staging.stage(staged, as: StagedSnapshots.Key(deployment: key.deployment, module: key.module, digest: digest))
+            return Done(snapshot: staged.snapshot, memoryBytes: staged.memoryBytes, timing: Self.timing(["decode": decoded - started]))
         }
-        try await target.instance.restore(snapshot, moduleDigest: target.digest)
-        return Done(snapshot: snapshot, timing: Self.timing(["decode": decoded - started, "restore": ContinuousClock.now - decoded]))
+        let memoryBytes = state.memoryBytes
+        try await target.instance.restore(state, moduleDigest: target.digest)
+        return Done(
+            snapshot: state.snapshot, memoryBytes: memoryBytes,
+            timing: Self.timing(["decode": decoded - started, "restore": ContinuousClock.now - decoded]))
     }
 
     private func target(_ context: SupervisorRequestContext) async throws -> (ModuleInstance, BlobDigest) {

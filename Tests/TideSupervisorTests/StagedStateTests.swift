@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import TideLiquid
+import TidePackageFormat
+import WasmKit
+@testable import TideSupervisor
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite("Staged states in memory of their own")
+struct StagedStateTests {
+    static let module = """
+        (module
+          (memory (export "memory") 1 1000)
+          (global $count (export "count") (mut i64) (i64.const 0))
+          (func (export "increment") (result i64)
+            (global.set $count (i64.add (global.get $count) (i64.const 1)))
+            (global.get $count))
+          (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+          (func (export "poke") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
+          (func (export "peek") (param i32) (result i32) (i32.load8_u (local.get 0))))
+        """
+
+    @Test("a pre-copy staged in its own mapping takes the pages changed since (and a grown page), and its pages move into a fresh instance")
+    func stagedDeltaMoves() async throws {
+        let (old, digest) = try SnapshotRestoreTests.instance(Self.module)
+        #expect(try await SnapshotRestoreTests.call(old, "grow", [.i32(31)]) == .i32(1))
+        _ = try await SnapshotRestoreTests.call(old, "poke", [.i32(1_000_000), .i32(9)])
+        _ = try await SnapshotRestoreTests.call(old, "increment")
+        let base = try await old.snapshot(moduleDigest: digest, limits: .default)
+        let baseDigest = BlobDigest(of: try SnapshotCoding.encode(base))
+        old.keepBase(base, digest: baseDigest)
+
+        var staged = StagedState(staging: base)
+        #expect(staged.mapped != nil)
+        #expect(staged.snapshot.memory.isEmpty)
+        #expect(staged.memoryBytes == 32 * InstanceSnapshot.pageBytes)
+
+        // Calls go on on the old device: a byte changes, the memory grows by a page.
+        _ = try await SnapshotRestoreTests.call(old, "poke", [.i32(1_500_000), .i32(5)])
+        _ = try await SnapshotRestoreTests.call(old, "increment")
+        #expect(try await SnapshotRestoreTests.call(old, "grow", [.i32(1)]) == .i32(32))
+        _ = try await SnapshotRestoreTests.call(old, "poke", [.i32(UInt32(32 * InstanceSnapshot.pageBytes + 7)), .i32(3)])
+        let delta = try await old.delta(since: baseDigest, moduleDigest: digest, limits: .default)
+        #expect(delta.pages.map(\.index) == [22, 32])
+
+        try staged.apply(delta)
+        #expect(staged.memoryBytes == 33 * InstanceSnapshot.pageBytes)
+        let (fresh, _) = try SnapshotRestoreTests.instance(Self.module)
+        try await fresh.restore(staged, moduleDigest: digest)
+        #expect(fresh.linearMemoryBytes == 33 * InstanceSnapshot.pageBytes)
+        for (address, value) in [(1_000_000, 9), (1_500_000, 5), (32 * InstanceSnapshot.pageBytes + 7, 3), (2_000_000, 0)] {
+            #expect(try await SnapshotRestoreTests.call(fresh, "peek", [.i32(UInt32(address))]) == .i32(UInt32(value)))
+        }
+        #expect(try await SnapshotRestoreTests.call(fresh, "increment") == .i64(3))
+        #if os(Linux)
+            // Moved, not copied: the staged mapping holds nothing more.
+            #expect(staged.mapped?.count == 0)
+        #endif
+        // The instance's memory still grows past the moved pages.
+        #expect(try await SnapshotRestoreTests.call(fresh, "grow", [.i32(2)]) == .i32(33))
+        _ = try await SnapshotRestoreTests.call(fresh, "poke", [.i32(UInt32(34 * InstanceSnapshot.pageBytes + 1)), .i32(4)])
+        #expect(try await SnapshotRestoreTests.call(fresh, "peek", [.i32(UInt32(34 * InstanceSnapshot.pageBytes + 1))]) == .i32(4))
+    }
+
+    @Test("a delta of another module or of fewer pages is refused, and the staged memory is left as it was")
+    func refusals() async throws {
+        let (old, digest) = try SnapshotRestoreTests.instance(Self.module)
+        _ = try await SnapshotRestoreTests.call(old, "grow", [.i32(31)])
+        _ = try await SnapshotRestoreTests.call(old, "poke", [.i32(70_000), .i32(1)])
+        let base = try await old.snapshot(moduleDigest: digest, limits: .default)
+        var staged = StagedState(staging: base)
+        let other = SnapshotDelta(
+            base: digest, module: "counter", moduleDigest: BlobDigest(of: [1, 2, 3]), takenAt: Date(), pageCount: 32,
+            pages: [.init(index: 1, bytes: [UInt8](repeating: 8, count: InstanceSnapshot.pageBytes))], globals: [:])
+        #expect(throws: SnapshotError.self) { try staged.apply(other) }
+        let smaller = SnapshotDelta(
+            base: digest, module: "counter", moduleDigest: digest, takenAt: Date(), pageCount: 31, pages: [], globals: [:])
+        #expect(throws: SnapshotError.self) { try staged.apply(smaller) }
+        #expect(staged.memoryBytes == 32 * InstanceSnapshot.pageBytes)
+        staged.mapped?.withBytes { #expect($0[70_000] == 1 && $0[InstanceSnapshot.pageBytes] == 0) }
+    }
+
+    @Test("mapped memory grows with zeros and keeps what it held; small states stay as they are")
+    func mappedMemory() throws {
+        let page = MappedMemory.pageSize
+        let bytes = (0..<(4 * page)).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        let mapped = try #require(bytes.withUnsafeBytes { MappedMemory(copying: $0) })
+        #expect(mapped.grow(to: 64 * page))
+        mapped.withBytes { memory in
+            #expect(Array(memory[0..<(4 * page)]) == bytes)
+            #expect(memory[(4 * page)...].allSatisfy { $0 == 0 })
+        }
+        #expect(!mapped.grow(to: 64 * page + 1))
+        #expect([UInt8](repeating: 1, count: 3).withUnsafeBytes { MappedMemory(copying: $0) } == nil)
+        let small = InstanceSnapshot(
+            module: "m", moduleDigest: BlobDigest(of: [1]), takenAt: Date(), memory: [UInt8](repeating: 2, count: InstanceSnapshot.pageBytes),
+            globals: [:])
+        #expect(StagedState(staging: small).mapped == nil)
+    }
+
+    @Test("large memory is compared in parts: the changed pages come back in order, with every page past the old memory's end")
+    func parallelCompare() {
+        let pageBytes = InstanceSnapshot.pageBytes
+        let old = [UInt8](repeating: 1, count: 256 * pageBytes)
+        var current = old + [UInt8](repeating: 0, count: 2 * pageBytes)
+        for page in [0, 3, 100, 191, 192, 255] { current[page * pageBytes + 5] = 2 }
+        #expect(current.count >= TideSupervisor.ModuleInstance.parallelCompareBytes)
+        let pages = current.withUnsafeBytes { now in old.withUnsafeBytes { TideSupervisor.ModuleInstance.changedPages(now, since: $0) } }
+        #expect(pages.map(\.index) == [0, 3, 100, 191, 192, 255, 256, 257])
+        #expect(pages.allSatisfy { $0.bytes == Array(current[($0.index * pageBytes)..<(($0.index + 1) * pageBytes)]) })
+    }
+}
