@@ -63,13 +63,41 @@ struct LiquidMoveTests {
 
     @Test("100 or more runs in flight during a drain all succeed, each exactly once")
     func runsDuringADrain() async throws {
-        // The runs wait at the server while the state moves, each holding a connection: their
-        // client has room for all of them, and the drain goes through another one.
+        try await Self.withRunsClient { http in
+            try await DeploymentProcessTests.withFleet(["sup-a", "sup-b"]) { fleet in
+                try await Self.runsDuring(fleet, http, manifest: Self.tally()) {
+                    let report = try await fleet.server.client.drainDevice(fleet.id("sup-a"))
+                    #expect(report.moved.first?.state?.outcome == .carried, "\(report)")
+                }
+            }
+        }
+    }
+
+    @Test("100 or more runs in flight during a rolling update that moves a stateful step all succeed, each exactly once")
+    func runsDuringARollingUpdate() async throws {
+        let rolling = Self.tally() + "\nupdate:\n  canary: 1\n  min-healthy-time: 100ms\n"
+        try await Self.withRunsClient { http in
+            try await DeploymentProcessTests.withFleet(["sup-a", "sup-b"]) { fleet in
+                let toB = rolling.replacingOccurrences(
+                    of: "prefer: { labels: { role: sup-a }, weight: 10 }", with: "require: { device: \(fleet.id("sup-b")) }")
+                try await Self.runsDuring(fleet, http, manifest: rolling) {
+                    let answer = try await fleet.apply(toB)
+                    #expect(answer.deployment?.status == .active && answer.deployment?.step("count")?.device == fleet.id("sup-b"), "\(answer.body)")
+                }
+                let carried = try await Self.stateEvents(fleet)
+                #expect(carried.count == 1 && carried.first?.details?["outcome"] == "carried", "\(carried.map(\.message))")
+            }
+        }
+    }
+
+    /// The runs wait at the server while the state moves, each holding a connection: their
+    /// client has room for all of them, and the move goes through another one.
+    private static func withRunsClient(_ body: (HTTPClient) async throws -> Void) async throws {
         let http = HTTPClient(configuration: .init(
             timeout: .init(connect: .seconds(60), read: .seconds(120)),
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)))
         do {
-            try await DeploymentProcessTests.withFleet(["sup-a", "sup-b"]) { fleet in try await Self.drainDuringRuns(fleet, http) }
+            try await body(http)
         } catch {
             try? await http.shutdown()
             throw error
@@ -77,32 +105,33 @@ struct LiquidMoveTests {
         try await http.shutdown()
     }
 
-    private static func drainDuringRuns(_ fleet: Fleet, _ http: HTTPClient) async throws {
-        let applied = try await fleet.apply(Self.tally())
+    /// Applies `manifest` (tally on sup-a), then sends a stream of runs, one every 10 ms, until
+    /// `move` (which moves the step to sup-b, started early in it) is over and at least 100 have
+    /// started (at most 600), so runs go before, during and after it: all succeed, each counted once.
+    private static func runsDuring(
+        _ fleet: Fleet, _ http: HTTPClient, manifest: String, move: @escaping @Sendable () async throws -> Void
+    ) async throws {
+        let applied = try await fleet.apply(manifest)
         #expect(applied.deployment?.status == .active, "\(applied.body)")
         let client = TideClient(baseURL: fleet.server.baseURL, token: fleet.server.token, http: http, timeout: .seconds(120))
-        // A stream of runs, one every 10 ms, until the drain is over and at least 100 have started
-        // (at most 600); the drain starts early in it, so runs go before, during and after it.
-        let drained = DrainFlag()
-        let drain = Task {
+        let moved = DrainFlag()
+        let moving = Task {
             try await Task.sleep(for: .milliseconds(150))
             do {
-                let report = try await fleet.server.client.drainDevice(fleet.id("sup-a"))
-                await drained.set()
-                return report
+                try await move()
+                await moved.set()
             } catch {
-                await drained.set()
+                await moved.set()
                 throw error
             }
         }
         var runs: [Task<RunResult, any Error>] = []
         while runs.count < 600 {
-            if runs.count >= 100, await drained.isSet { break }
+            if runs.count >= 100, await moved.isSet { break }
             runs.append(Task { try await client.run("tally", inputs: [:]) })
             try await Task.sleep(for: .milliseconds(10))
         }
-        let report = try await drain.value
-        #expect(report.moved.first?.state?.outcome == .carried, "\(report)")
+        try await moving.value
         var counts: [Int] = []
         var devices: [DeviceID: Int] = [:]
         for run in runs {

@@ -30,6 +30,8 @@ actor DeploymentController {
     var runGates = RunGates()
     /// Per deployment: the stateful steps its staged update moves, carried by its deploy.
     var updateMoves: [String: [StatefulStep]] = [:]
+    /// Per deployment: the stateful steps being pre-copied, until the pause of their move.
+    var precopying: [String: [StatefulStep]] = [:]
     /// Deployments whose runs wait while a crashed stateful step's checkpoint is restored.
     var restoring: Set<String> = []
     /// Checkpoints under way and when each step's last one was taken (`deployment/step`).

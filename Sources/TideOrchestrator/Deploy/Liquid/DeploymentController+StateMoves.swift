@@ -52,9 +52,12 @@ extension DeploymentController {
             return [:]
         }
         var precopies: [String: Precopy] = [:]
+        precopying[name] = stateful
         if let current = deployments[name] { precopies = await precopyStates(current, stateful) }
         let paused = ContinuousClock.now
-        guard await pauseRuns(name, until: paused + PipelineRunner.callTimeout) else {
+        let held = await pauseRuns(name, until: paused + PipelineRunner.callTimeout)
+        precopying[name] = nil
+        guard held else {
             resumeRuns(name)
             return nil
         }

@@ -94,9 +94,12 @@ extension DeploymentController {
         _ name: String, inputs: RunInputs, limits: RunInputs.Limits, from progress: PipelineRunner.Progress = .init(),
         started: ContinuousClock.Instant = .now
     ) async throws -> (Deployment, PipelineRunner.Outcome) {
-        guard let deployment = deployments[name] else { throw DeploymentError.notFound(name) }
+        guard var deployment = deployments[name] else { throw DeploymentError.notFound(name) }
         // While an update rolls out, each device serves the generation it holds.
         let rolling = deployment.rollout?.isUnderWay == true && deployment.status == .deploying
+        // Until the pause of its move, a stateful step the update moves runs where it ran, with
+        // its state: its new device has neither node nor state yet.
+        if rolling { deployment.detour(precopying[name] ?? updateMoves[name] ?? []) }
         guard deployment.status == .active || deployment.status == .degraded || rolling else {
             throw DeploymentError.notDeployed(
                 "deployment \(name) is \(deployment.status.rawValue)\(deployment.reason.map { ": \($0)" } ?? ""); it runs once it is active")
