@@ -102,7 +102,17 @@ extension DeploymentController {
         let started = ContinuousClock.now
         var deployed: Deployment?
         let moving = updateMoves.removeValue(forKey: name) ?? []
-        _ = await carryingState(name, stateful: moving) { deployed = await self.deploy(name) }
+        if await carryingState(name, stateful: moving, { deployed = await self.deploy(name) }) == nil {
+            // Runs under way did not end in time: the update goes ahead, and the states it moves
+            // are lost, with an event each (rather than left for the reconciler to finish).
+            deployed = await deploy(name)
+            if let after = deployments[name] {
+                let why = StateUnavailable(
+                    reason: "runs of the deployment were still under way after \(PipelineRunner.callTimeout.secondsText), so it could not be taken")
+                _ = await restoreStates(
+                    after, moving.map { TakenState(step: $0.step, from: $0.from, snapshot: .failure(why)) }, pausedAt: .now)
+            }
+        }
         metrics.deployPhase(.push, took: ContinuousClock.now - started)
         metrics.deployed(deployed?.status.rawValue ?? DeploymentStatus.failed.rawValue)
         return deployed
