@@ -112,4 +112,42 @@ struct StagedStateTests {
         #expect(pages.map(\.index) == [0, 3, 100, 191, 192, 255, 256, 257])
         #expect(pages.allSatisfy { $0.bytes == Array(current[($0.index * pageBytes)..<(($0.index + 1) * pageBytes)]) })
     }
+
+    @Test("property: any delta, valid or not, does to a mapped staged state what it does to the snapshot itself, or both refuse it")
+    func mappedAgreesWithArray() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pageBytes = InstanceSnapshot.pageBytes
+        let digest = BlobDigest(of: [7])
+        for round in 0..<40 {
+            let basePages = Int.random(in: 16...40, using: &generator)
+            var memory = [UInt8](repeating: 0, count: basePages * pageBytes)
+            for index in stride(from: 0, to: memory.count, by: 4093) { memory[index] = UInt8.random(in: 0...255, using: &generator) }
+            let base = InstanceSnapshot(module: "m", moduleDigest: digest, takenAt: Date(), memory: memory, globals: [:])
+            // Mostly valid deltas; some shrink the memory, repeat or misplace a page, or cut one short.
+            let pageCount = basePages + Int.random(in: -2...6, using: &generator)
+            var indices = (0..<Int.random(in: 0...6, using: &generator)).map { _ in Int.random(in: 0..<(pageCount + 2), using: &generator) }
+            if round % 3 != 0 { indices = Array(Set(indices.filter { $0 < pageCount })).sorted() }
+            let pages = indices.map { index in
+                SnapshotDelta.Page(
+                    index: index,
+                    bytes: Bool.random(using: &generator)
+                        ? [] : [UInt8](repeating: UInt8.random(in: 1...255, using: &generator), count: round % 7 == 0 ? pageBytes - 1 : pageBytes))
+            }
+            let delta = SnapshotDelta(
+                base: digest, module: "m", moduleDigest: digest, takenAt: Date(), pageCount: pageCount, pages: pages, globals: [:])
+            var plain = base
+            var mapped = StagedState(staging: base)
+            #expect(mapped.mapped != nil)
+            let plainResult = Result { () throws(SnapshotError) in try delta.apply(to: &plain) }
+            let mappedResult = Result { () throws(SnapshotError) in try mapped.apply(delta) }
+            switch (plainResult, mappedResult) {
+            case (.success, .success):
+                mapped.mapped?.withBytes { #expect(Array($0) == plain.memory, "round \(round)") }
+            case (.failure, .failure):
+                mapped.mapped?.withBytes { #expect(Array($0) == base.memory, "a refused delta leaves the staged memory (round \(round))") }
+            default:
+                Issue.record("round \(round): the snapshot gave \(plainResult), the mapped state \(mappedResult)")
+            }
+        }
+    }
 }
