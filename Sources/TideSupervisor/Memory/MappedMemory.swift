@@ -64,5 +64,8 @@ final class MappedMemory: Sendable {
         }
     }
 
-    static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+    static let pageSize: Int = {
+        let size = sysconf(Int32(_SC_PAGESIZE))
+        return size > 0 ? Int(size) : 4096
+    }()
 }
