@@ -150,4 +150,19 @@ struct StagedStateTests {
             }
         }
     }
+
+    @Test("a snapshot copies the memory into memory prepared before the queue was taken, or into its own when the size changed meanwhile")
+    func preparedCopy() async throws {
+        let (instance, digest) = try SnapshotRestoreTests.instance(Self.module)
+        _ = try await SnapshotRestoreTests.call(instance, "grow", [.i32(31)])
+        _ = try await SnapshotRestoreTests.call(instance, "poke", [.i32(1_234_567), .i32(42)])
+        let size = 32 * InstanceSnapshot.pageBytes
+        for prepared in [PreparedCopy(count: size), PreparedCopy(count: size - InstanceSnapshot.pageBytes), nil] {
+            let snapshot = try await instance.snapshot(moduleDigest: digest, limits: .default, into: prepared)
+            #expect(snapshot.memory.count == size)
+            #expect(snapshot.memory[1_234_567] == 42 && snapshot.memory.filter { $0 != 0 }.count == 1)
+        }
+        let taken = try await instance.snapshot(moduleDigest: digest, limits: .default)
+        #expect(taken.memory[1_234_567] == 42 && taken.memory.count == size)
+    }
 }

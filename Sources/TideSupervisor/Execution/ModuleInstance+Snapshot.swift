@@ -10,8 +10,18 @@ import WasmKit
 extension ModuleInstance {
     /// The instance's state between calls. `moduleDigest` names the module it belongs to.
     public func snapshot(moduleDigest: BlobDigest, limits: SnapshotLimits) async throws(SnapshotError) -> InstanceSnapshot {
+        // The copy's pages are mapped in before the queue is taken: calls wait only for the copy.
+        let size = linearMemoryBytes
+        let prepared = size >= PageFaultAhead.minimumBytes && size <= limits.maxMemoryBytes ? PreparedCopy(count: size) : nil
+        return try await snapshot(moduleDigest: moduleDigest, limits: limits, into: prepared)
+    }
+
+    /// The snapshot, its memory copied into `prepared` when that has the memory's size.
+    func snapshot(moduleDigest: BlobDigest, limits: SnapshotLimits, into prepared: PreparedCopy?) async throws(SnapshotError)
+        -> InstanceSnapshot
+    {
         let result = await onQueue { () throws(SnapshotError) -> InstanceSnapshot in
-            try self.takeSnapshot(moduleDigest: moduleDigest, limits: limits)
+            try self.takeSnapshot(moduleDigest: moduleDigest, limits: limits, into: prepared)
         }
         return try result.get()
     }
@@ -72,14 +82,24 @@ extension ModuleInstance {
     }
 
     /// Runs on `queue` only.
-    private func takeSnapshot(moduleDigest: BlobDigest, limits: SnapshotLimits) throws(SnapshotError) -> InstanceSnapshot {
+    private func takeSnapshot(moduleDigest: BlobDigest, limits: SnapshotLimits, into prepared: PreparedCopy? = nil) throws(SnapshotError)
+        -> InstanceSnapshot
+    {
         var memory: [UInt8] = []
         if let exported = instance.exports[memory: "memory"] {
             let count = exported.byteCount
             guard count <= limits.maxMemoryBytes else {
                 throw .tooLarge("module \(name) has \(count) bytes of memory, more than the \(limits.maxMemoryBytes) a snapshot may hold")
             }
-            memory = exported.withUnsafeBufferPointer(offset: 0, count: count) { Array($0) }
+            // A copy prepared for another size (a call grew the memory meanwhile) is not used.
+            if var copy = prepared?.take(), copy.count == count {
+                copy.withUnsafeMutableBytes { target in
+                    exported.withUnsafeBufferPointer(offset: 0, count: count) { target.copyMemory(from: UnsafeRawBufferPointer($0)) }
+                }
+                memory = copy
+            } else {
+                memory = exported.withUnsafeBufferPointer(offset: 0, count: count) { Array($0) }
+            }
         }
         let (globals, files) = try globalsAndFiles(limits: limits)
         return InstanceSnapshot(module: name, moduleDigest: moduleDigest, takenAt: Date(), memory: memory, globals: globals, files: files)
@@ -274,6 +294,29 @@ extension SnapshotGlobal {
         case .i64: .i64(bits)
         case .f32: .f32(UInt32(truncatingIfNeeded: bits))
         case .f64: .f64(bits)
+        }
+    }
+}
+
+/// Memory for a snapshot's copy of an instance's memory, mapped in (and zeroed) before the
+/// instance's queue is taken.
+final class PreparedCopy: Sendable {
+    private let bytes: Mutex<[UInt8]>
+
+    init(count: Int) {
+        bytes = Mutex([UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            PageFaultAhead.populate(UnsafeMutableRawBufferPointer(buffer))
+            buffer.initialize(repeating: 0)
+            initialized = count
+        })
+    }
+
+    /// The memory, no longer held here (so that writing into it copies nothing).
+    func take() -> [UInt8] {
+        bytes.withLock { held in
+            let taken = held
+            held = []
+            return taken
         }
     }
 }
