@@ -25,8 +25,10 @@ struct LiquidBenchmarkReport: Encodable {
         var restore: Figures
         /// Shares of the median pause.
         var shares: [String: Double]
-        /// Milliseconds the source device spends on a checkpoint (snapshot + encode; calls wait only for the snapshot).
+        /// Milliseconds the source device spends on a checkpoint (snapshot + encode), and the part
+        /// of it calls wait for (the module's queue held while the memory is copied).
         var checkpointCost: Figures
+        var checkpointCallsWait: Figures
         var restartWithoutState: Figures
         /// The pause without the transfer, against the 20 ms goal.
         var pauseWithoutTransferP99: Double
@@ -48,6 +50,7 @@ struct LiquidBenchmarkReport: Encodable {
             decode = Figures(moves.map(\.decode))
             restore = Figures(moves.map(\.restore))
             checkpointCost = Figures(moves.map { $0.snapshot + $0.encode })
+            checkpointCallsWait = Figures(moves.map(\.held))
             restartWithoutState = Figures(moves.map(\.restartWithoutState))
             let total = max(pause.p50, 0.001)
             shares = [

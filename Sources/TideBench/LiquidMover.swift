@@ -17,6 +17,8 @@ struct LiquidMover: Sendable {
         /// From the GET's start to the PUT's answer: how long calls wait in a move.
         var pause: Double
         var snapshot: Double
+        /// The part of the snapshot during which the module's queue was held (calls waited).
+        var held: Double
         var encode: Double
         var decode: Double
         var restore: Double
@@ -62,7 +64,7 @@ struct LiquidMover: Sendable {
         let sent = Self.timing(taken.timing)
         let received = Self.timing(restored.timing)
         return Move(
-            pause: pause, snapshot: sent["snapshot"] ?? 0, encode: sent["encode"] ?? 0, decode: received["decode"] ?? 0,
+            pause: pause, snapshot: sent["snapshot"] ?? 0, held: sent["held"] ?? 0, encode: sent["encode"] ?? 0, decode: received["decode"] ?? 0,
             restore: received["restore"] ?? 0, snapshotBytes: taken.body.count, restartWithoutState: restartWithoutState,
             precopy: precopy, precopiedPause: precopiedPause, changedBytes: changedBytes)
     }

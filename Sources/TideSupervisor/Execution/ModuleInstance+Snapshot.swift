@@ -56,6 +56,9 @@ extension ModuleInstance {
 
     static let baseLifetime: DispatchTimeInterval = .seconds(300)
 
+    /// How long the last snapshot, delta or restore held the module's queue.
+    var lastHeld: Duration { .nanoseconds(lastHeldNanoseconds.load(ordering: .relaxed)) }
+
     /// The changes since the kept base `base`: the pages that differ from it, taken between calls.
     public func delta(since base: BlobDigest, moduleDigest: BlobDigest, limits: SnapshotLimits) async throws(SnapshotError)
         -> SnapshotDelta
@@ -77,7 +80,14 @@ extension ModuleInstance {
 
     private func onQueue<T: Sendable>(_ body: @escaping @Sendable () throws(SnapshotError) -> T) async -> Result<T, SnapshotError> {
         await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: Result { () throws(SnapshotError) -> T in try body() }) }
+            queue.async {
+                let started = ContinuousClock.now
+                let result = Result { () throws(SnapshotError) -> T in try body() }
+                let held = ContinuousClock.now - started
+                self.lastHeldNanoseconds.store(
+                    Int(held.components.seconds) * 1_000_000_000 + Int(held.components.attoseconds / 1_000_000_000), ordering: .relaxed)
+                continuation.resume(returning: result)
+            }
         }
     }
 

@@ -51,6 +51,9 @@ public final class ModuleInstance: @unchecked Sendable {
     let limits: ExecutionLimits
     /// The size of the exported linear memory, as of the last call (for the metrics).
     let memoryBytes = Atomic<Int>(0)
+    /// How long the last snapshot, delta or restore held the module's queue (calls waited), in
+    /// nanoseconds; for `Server-Timing`.
+    let lastHeldNanoseconds = Atomic<Int>(0)
     /// The memory of the last pre-copy snapshot, kept for the delta that follows it.
     let precopyBase = Mutex<PrecopyBase?>(nil)
 

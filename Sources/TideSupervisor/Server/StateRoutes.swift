@@ -70,7 +70,7 @@ struct StateRoutes: Sendable {
         }
         var headers: HTTPFields = [.contentType: Self.contentType]
         if let timing = Self.timingHeader {
-            headers[timing] = Self.timing(["snapshot": taken - started, "encode": ContinuousClock.now - taken])
+            headers[timing] = Self.timing(["snapshot": taken - started, "held": instance.lastHeld, "encode": ContinuousClock.now - taken])
         }
         if let name = Self.digestHeader, let snapshotDigest = SnapshotCoding.digest(of: bytes) { headers[name] = snapshotDigest.prefixed }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
