@@ -1,5 +1,6 @@
 import Foundation
 import TideLiquid
+import TideModel
 import Synchronization
 import TidePackageFormat
 import WasmKit
@@ -83,9 +84,7 @@ extension ModuleInstance {
             queue.async {
                 let started = ContinuousClock.now
                 let result = Result { () throws(SnapshotError) -> T in try body() }
-                let held = ContinuousClock.now - started
-                self.lastHeldNanoseconds.store(
-                    Int(held.components.seconds) * 1_000_000_000 + Int(held.components.attoseconds / 1_000_000_000), ordering: .relaxed)
+                self.lastHeldNanoseconds.store(Int((ContinuousClock.now - started).inNanoseconds), ordering: .relaxed)
                 continuation.resume(returning: result)
             }
         }

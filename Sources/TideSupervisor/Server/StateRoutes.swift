@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import TideHTTP
 import TideLiquid
+import TideModel
 import TidePackageFormat
 
 /// `GET` and `PUT /deploy/<deploymentId>/modules/<module>/state`: a module instance's state
@@ -166,10 +167,7 @@ struct StateRoutes: Sendable {
 
     /// `Server-Timing` (W3C) with each part in milliseconds, for the liquid benchmark and operators.
     private static func timing(_ parts: KeyValuePairs<String, Duration>) -> String {
-        parts.map { name, duration in
-            let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-            return "\(name);dur=\(String(format: "%.3f", milliseconds))"
-        }.joined(separator: ", ")
+        parts.map { name, duration in "\(name);dur=\(String(format: "%.3f", duration.inMilliseconds))" }.joined(separator: ", ")
     }
 
     private static func withTiming(_ timing: String, _ response: Response) -> Response {
