@@ -22,6 +22,8 @@ public final class PostgresFleetStore: FleetStore, Service {
     public let url: PostgresURL
     let client: PostgresClient
     let logger: Logger
+    /// The session lock that tells the other replicas this one's process lives.
+    let presence: ReplicaPresence
 
     /// Creates the pool for `url` (nothing connects before `run()`). The logger gets the pool's
     /// background messages; it never sees the password.
@@ -29,6 +31,7 @@ public final class PostgresFleetStore: FleetStore, Service {
         self.url = url
         self.logger = logger
         client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        presence = ReplicaPresence(url: url, logger: logger)
     }
 
     /// Parses `url` (see `PostgresURL`) and creates the pool.
@@ -36,10 +39,14 @@ public final class PostgresFleetStore: FleetStore, Service {
         self.init(url: try PostgresURL(text), logger: logger)
     }
 
-    /// Runs the connection pool until the task is cancelled or the service group shuts down.
-    /// Call once.
+    /// Runs the connection pool (and, once a replica heartbeats through this store, its presence
+    /// connection) until the task is cancelled or the service group shuts down. Call once.
     public func run() async {
-        await client.run()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.presence.run() }
+            await client.run()
+            group.cancelAll()
+        }
     }
 
     /// Runs the pool for the duration of `body`, with the schema migrated first.

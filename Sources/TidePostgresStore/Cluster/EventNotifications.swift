@@ -8,6 +8,8 @@ extension PostgresFleetStore {
     public static let eventChannel = "tide_events"
     /// The `application_name` of the listening connection, as `pg_stat_activity` shows it.
     public static let eventListenerApplicationName = "tide-event-listener"
+    /// The `application_name` of the connection holding a replica's presence lock.
+    public static let presenceApplicationName = "tide-replica-presence"
 
     /// Wake-ups for readers of the event log: the id of a newly committed event, from every
     /// replica writing to this database. A reader treats each as a reason to read
@@ -31,8 +33,6 @@ extension PostgresFleetStore {
 struct EventListener: Sendable {
     var url: PostgresURL
     var logger: Logger
-    var pingInterval: Duration = .seconds(5)
-    var pingTimeout: Duration = .seconds(5)
     var firstRetry: Duration = .milliseconds(100)
     var lastRetry: Duration = .seconds(5)
 
@@ -65,11 +65,10 @@ struct EventListener: Sendable {
     /// Connects, listens, yields the newest id, then every notified id until the connection
     /// fails (or the task is cancelled).
     func listenOnce(yielding continuation: AsyncStream<Int64>.Continuation, afterLoss: Bool) async -> Outcome {
+        let dedicated = DedicatedConnection(url: url, applicationName: PostgresFleetStore.eventListenerApplicationName, logger: logger)
         let connection: PostgresConnection
         do {
-            var configuration = try url.connectionConfiguration()
-            configuration.options.additionalStartupParameters = [("application_name", PostgresFleetStore.eventListenerApplicationName)]
-            connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            connection = try await dedicated.connect()
         } catch {
             return Outcome(listened: false, reason: PostgresFailure.reason(error))
         }
@@ -88,7 +87,7 @@ struct EventListener: Sendable {
                             if let id = Int64(notification.payload) { continuation.yield(id) }
                         }
                     }
-                    group.addTask { try await keepAlive(connection) }
+                    group.addTask { try await dedicated.keepAlive(connection) }
                     try await group.next()
                     group.cancelAll()
                 }
@@ -98,20 +97,5 @@ struct EventListener: Sendable {
         }
         try? await connection.close()
         return Outcome(listened: listened, reason: reason)
-    }
-
-    /// Queries the connection every `pingInterval`; a query that takes longer than `pingTimeout`
-    /// (a silent network, a server gone without closing) closes the connection, which fails the
-    /// notification sequence too.
-    func keepAlive(_ connection: PostgresConnection) async throws {
-        while true {
-            try await Task.sleep(for: pingInterval)
-            let watchdog = Task { [pingTimeout] in
-                try await Task.sleep(for: pingTimeout)
-                try? await connection.close()
-            }
-            defer { watchdog.cancel() }
-            _ = try await connection.query("SELECT 1", logger: logger).collect()
-        }
     }
 }

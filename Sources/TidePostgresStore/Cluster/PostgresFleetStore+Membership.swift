@@ -14,12 +14,22 @@ extension PostgresFleetStore: ClusterCoordinator {
             throw .failed(operation: operation, reason: "the advertised URL is longer than \(ReplicaInfo.maxURLLength) bytes")
         }
         let forgotten = PostgresLease.seconds(Self.forgottenAfter)
+        // Whether the lock is held is read from pg_locks, not from the presence connection, which
+        // learns that it was lost only at its next ping.
+        let claimed = presence.claim(replica.id)
+        let namespace = ReplicaPresence.namespace
         try await write(operation) { connection in
             try await run(
                 """
-                INSERT INTO tide_replica (id, url, started_at, last_seen)
-                VALUES (\(replica.id.rawValue), \(replica.url), \(StoredTime.written(replica.started)), clock_timestamp())
-                ON CONFLICT (id) DO UPDATE SET url = EXCLUDED.url, started_at = EXCLUDED.started_at, last_seen = EXCLUDED.last_seen
+                INSERT INTO tide_replica (id, url, started_at, last_seen, presence)
+                VALUES (\(replica.id.rawValue), \(replica.url), \(StoredTime.written(replica.started)), clock_timestamp(),
+                    \(claimed) AND EXISTS (
+                        SELECT 1 FROM pg_locks
+                        WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = \(namespace)::int8::oid
+                        AND objid = (hashtext(\(replica.id.rawValue)) & 2147483647)::int8::oid
+                        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())))
+                ON CONFLICT (id) DO UPDATE
+                SET url = EXCLUDED.url, started_at = EXCLUDED.started_at, last_seen = EXCLUDED.last_seen, presence = EXCLUDED.presence
                 """, on: connection)
             try await run(
                 "DELETE FROM tide_replica WHERE last_seen < clock_timestamp() - \(forgotten)::float8 * interval '1 second'",
@@ -27,14 +37,27 @@ extension PostgresFleetStore: ClusterCoordinator {
         }
     }
 
+    /// Live: heard of within `ttl` and, for a replica that recorded it holds its presence lock
+    /// (`ReplicaPresence`), still holding it. The locks count only while this store's own replica
+    /// holds its lock too: after PostgreSQL restarts, every lock is gone until each replica's
+    /// presence connection is back, and the heartbeats alone decide.
     public func liveReplicas(within ttl: Duration) async throws(StoreError) -> [ReplicaInfo] {
         let operation = "listing live replicas"
         let seconds = PostgresLease.seconds(try Self.checked(ttl: ttl, operation: operation))
+        let observer = presence.replica?.rawValue ?? ""
+        let namespace = ReplicaPresence.namespace
         let found = try await read(operation) { connection in
             try await rows(
                 """
-                SELECT id, url, started_at, last_seen FROM tide_replica
+                WITH presence AS (
+                    SELECT objid FROM pg_locks
+                    WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = \(namespace)::int8::oid
+                    AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+                SELECT id, url, started_at, last_seen FROM tide_replica r
                 WHERE last_seen > clock_timestamp() - \(seconds)::float8 * interval '1 second'
+                AND (NOT r.presence
+                    OR EXISTS (SELECT 1 FROM presence WHERE objid = (hashtext(r.id) & 2147483647)::int8::oid)
+                    OR NOT EXISTS (SELECT 1 FROM presence WHERE objid = (hashtext(\(observer)) & 2147483647)::int8::oid))
                 ORDER BY id COLLATE "C" LIMIT \(Self.maxReplicas)
                 """, on: connection
             ).map { try $0.decode((String, String, Date, Date).self) }

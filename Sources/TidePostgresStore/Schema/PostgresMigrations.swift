@@ -144,6 +144,11 @@ enum PostgresMigrations {
                     PRIMARY KEY (deployment, step))
                 """,
             ]),
+        // Whether a replica holds its presence lock (ReplicaPresence): the others then learn of its
+        // death from the lock, not only from its heartbeats.
+        Migration(
+            id: "v14-replica-presence",
+            statements: ["ALTER TABLE tide_replica ADD COLUMN presence boolean NOT NULL DEFAULT false"]),
     ]
 
     static var ids: [String] { all.map(\.id) }

@@ -198,6 +198,10 @@ enum Migrations {
                 table.primaryKey(["deployment", "step"])
             }
         }
+        // Whether a replica on PostgreSQL holds its presence lock (unused with SQLite, as v10).
+        migrator.registerMigration("v14-replica-presence") { db in
+            try db.alter(table: "tide_replica") { table in table.add(column: "presence", .boolean).notNull().defaults(to: false) }
+        }
         return migrator
     }
 }

@@ -19,7 +19,7 @@ struct StoreConformanceTests {
     func migrationIDs() {
         #expect(TideStore.migrationIDs == PostgresFleetStore.migrationIDs)
         #expect(TideStore.migrationIDs.first == "v1-inventory")
-        #expect(TideStore.migrationIDs.last == "v13-liquid")
+        #expect(TideStore.migrationIDs.last == "v14-replica-presence")
         #expect(TideStore.migrationIDs.contains("v9-shared-blobs"))
     }
 
