@@ -229,8 +229,7 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
             scaling[route] = three.requestsPerSecond / one.requestsPerSecond
         }
         let leader = HighAvailabilityReport.Figures(leaderTrials.map(\.reconcilingMilliseconds), goal: Self.leaderGoalMilliseconds)
-        let crash = crashTrials.isEmpty
-            ? nil : HighAvailabilityReport.Figures(crashTrials.map(\.milliseconds), goal: Self.crashGoalMilliseconds)
+        let crash = Self.figures(crashTrials)
         var goals = ["leaderFailoverP99Under5s": leader.goalMet]
         if let crash { goals["deviceCrashWithReplicaDownP99Under3s"] = crash.goalMet }
         let report = HighAvailabilityReport(
@@ -239,7 +238,10 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
                 .joined(separator: " ") + " (the rest at their defaults)",
             registrationSeconds: registration, steady: steady, leaderFailover: leader,
             leaderFailoverObserved: .init(leaderTrials.map(\.observedMilliseconds), goal: Self.leaderGoalMilliseconds),
-            deviceCrashWhileReplicaDown: crash, throughput: throughput, throughputScaling: scaling,
+            deviceCrashWhileReplicaDown: crash,
+            deviceCrashWatchedByReplicaDown: Self.figures(crashTrials.filter(\.watchedByReplicaDown)),
+            deviceCrashWatchedByALiveReplica: Self.figures(crashTrials.filter { !$0.watchedByReplicaDown }),
+            throughput: throughput, throughputScaling: scaling,
             heartbeats: .init(
                 intervalSeconds: heartbeatInterval, sent: sent.sent, failed: sent.failed, movesToAnotherReplica: sent.moves,
                 meanMilliseconds: sent.sent == 0 ? 0 : sent.seconds * 1000 / Double(sent.sent), failures: sent.failures,
@@ -327,5 +329,9 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
             guard !quiet else { return }
             FileHandle.standardError.write(Data("bench ha: \(line)\n".utf8))
         }
+    }
+
+    static func figures(_ trials: [HighAvailabilityReport.CrashTrial]) -> HighAvailabilityReport.Figures? {
+        trials.isEmpty ? nil : HighAvailabilityReport.Figures(trials.map(\.milliseconds), goal: crashGoalMilliseconds)
     }
 }

@@ -21,6 +21,9 @@ struct HighAvailabilityReport: Encodable {
         var replicaDown: String
         var leader: String
         var crashed: DeviceID
+        /// Whether the replica that was down had been watching the crashed device (rendezvous
+        /// hashing over the three): the others had to learn of its death first.
+        var watchedByReplicaDown: Bool
         var movedTo: DeviceID
         /// Device crash to the deployment active with the step running on another device that holds the node.
         var milliseconds: Double
@@ -132,6 +135,9 @@ struct HighAvailabilityReport: Encodable {
     var leaderFailover: Figures
     var leaderFailoverObserved: Figures
     var deviceCrashWhileReplicaDown: Figures?
+    /// The crash trials whose device the replica that was down had been watching, and the others.
+    var deviceCrashWatchedByReplicaDown: Figures?
+    var deviceCrashWatchedByALiveReplica: Figures?
     var throughput: [Throughput]
     /// Requests per second with all replicas over those with one, per route.
     var throughputScaling: [String: Double]

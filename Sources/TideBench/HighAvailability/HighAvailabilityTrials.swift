@@ -1,6 +1,7 @@
 import Foundation
 import TideClient
 import TideModel
+import TideStore
 
 /// The two failover measurements of `tide-bench ha`: the leader SIGKILLed (until a survivor leads
 /// and has finished its first reconcile pass), and a device running a step crashing while a
@@ -72,6 +73,8 @@ struct HighAvailabilityTrials: Sendable {
         let leader = try await replicas.waitSettled()
         guard let down = await replicas.running.first(where: { $0 != leader }) else { throw BenchFailure("no replica besides the leader") }
         let before = try await currentDevice()
+        let replicaIDs = try await replicas.running.map { try ReplicaID($0) }
+        let watchedByDown = Rendezvous.owner(of: before.rawValue, among: replicaIDs)?.rawValue == down
         _ = await replicas.kill(down)
         // The replica is down before the device fails, as the issue asks.
         try? await Task.sleep(for: .milliseconds(200))
@@ -93,11 +96,12 @@ struct HighAvailabilityTrials: Sendable {
                     $0.kind == .deploymentStepMoved && $0.details?["from"]?.stringValue == before.rawValue
                 }
                 let result = HighAvailabilityReport.CrashTrial(
-                    trial: trial, replicaDown: down, leader: leader, crashed: before, movedTo: device, milliseconds: milliseconds,
+                    trial: trial, replicaDown: down, leader: leader, crashed: before, watchedByReplicaDown: watchedByDown, movedTo: device,
+                    milliseconds: milliseconds,
                     deadMilliseconds: dead.map { $0.time.timeIntervalSince(crashedAt) * 1000 },
                     movedMilliseconds: moved.map { $0.time.timeIntervalSince(crashedAt) * 1000 })
                 progress(
-                    "crash trial \(trial + 1): \(down) down, \(before) crashed, step on \(device) after \(Int(result.milliseconds)) ms "
+                    "crash trial \(trial + 1): \(down) down\(watchedByDown ? " (its watcher)" : ""), \(before) crashed, step on \(device) after \(Int(result.milliseconds)) ms "
                         + "(dead after \(result.deadMilliseconds.map { String(Int($0)) } ?? "?") ms, moved after \(result.movedMilliseconds.map { String(Int($0)) } ?? "?") ms)")
                 try await replicas.restart(down)
                 _ = try await replicas.waitSettled()

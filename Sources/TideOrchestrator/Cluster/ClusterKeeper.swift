@@ -55,6 +55,7 @@ struct ClusterKeeper: Service {
         await cancelWhenGracefulShutdown {
             var wasLeading = false
             var reported: String?
+            var known: Set<ReplicaID>?
             // The others forward to this replica by its URL: known once the server listens.
             while cluster.url.isEmpty {
                 guard (try? await Task.sleep(for: .milliseconds(20))) != nil else { return }
@@ -66,6 +67,9 @@ struct ClusterKeeper: Service {
                     let lease = try await coordinator.acquireOrRenewLease(for: cluster.replica, ttl: settings.leaseTTL)
                     let live = try await coordinator.liveReplicas(within: settings.liveWindow)
                     cluster.update(lease: lease, live: live)
+                    let ids = Set(live.map(\.id))
+                    if let known, known != ids { reportChange(from: known, to: ids) }
+                    known = ids
                     if lease.isMine != wasLeading {
                         if lease.isMine {
                             logger.notice("replica \(cluster.replica) leads (term \(lease.term)): it reconciles and deploys")
@@ -107,6 +111,19 @@ struct ClusterKeeper: Service {
         }
         if !handedOn {
             logger.warning("replica \(replica) stops without handing its lease on: the datastore did not answer within \(Self.leaveTimeout); another replica takes it when it expires")
+        }
+    }
+
+    /// Replicas joining and leaving, as this one sees them (its devices to watch change with them).
+    private func reportChange(from before: Set<ReplicaID>, to now: Set<ReplicaID>) {
+        let left = before.subtracting(now).sorted().map(\.rawValue)
+        let joined = now.subtracting(before).sorted().map(\.rawValue)
+        let live = now.sorted().map(\.rawValue).joined(separator: ", ")
+        if !left.isEmpty {
+            logger.notice("replica(s) \(left.joined(separator: ", ")) no longer live; live now: \(live)")
+        }
+        if !joined.isEmpty {
+            logger.notice("replica(s) \(joined.joined(separator: ", ")) joined; live now: \(live)")
         }
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
+import PostgresNIO
 import Testing
 import TideClient
 import TideModel
+import TidePostgresStore
 import TideStore
 @testable import TideTesting
 
@@ -108,6 +110,8 @@ struct HighAvailabilityTests {
             #expect(applied.status == 201 || applied.status == 200, "\(applied.body)")
             #expect(try await client.deployment("ha").step("f")?.device == watched.id)
 
+            // Each replica holds its presence lock, so the others learn of the kill from its session.
+            #expect(try await eventually(timeout: .seconds(15)) { try await Self.present(database) == Set(set.ids) })
             let killed = ContinuousClock.now
             set.kill(watcher)
             set.supervisor(watched.name)?.signal(SIGKILL)
@@ -168,6 +172,8 @@ struct HighAvailabilityTests {
             let after = try await client.events(tail: 1000).events.map(\.id)
             #expect(Set(before).isSubset(of: Set(after)))
             #expect(try await client.deployment("ha").status == .active)
+            // Their presence connections are back too, and the locks taken again.
+            #expect(try await eventually(timeout: .seconds(30)) { try await Self.present(database) == Set(set.ids) }, "\(set.logs())")
             let again = try await HTTPProbe.post(
                 set.base("r3") + "/api/v1/deployments", json: Self.manifest.replacingOccurrences(of: "name: ha", with: "name: ha2"),
                 contentType: "application/yaml", token: set.operatorToken)
@@ -178,6 +184,22 @@ struct HighAvailabilityTests {
 }
 
 extension HighAvailabilityTests {
+    /// The replicas that record holding their presence lock and hold it.
+    static func present(_ database: PostgresURL) async throws -> Set<String> {
+        var ids: Set<String> = []
+        try await PostgresTestDatabase.withConnection(database) { connection in
+            ids = Set(try await connection.query(
+                """
+                SELECT id FROM tide_replica r WHERE presence AND EXISTS (
+                    SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2
+                    AND objid = (hashtext(r.id) & 2147483647)::int8::oid
+                    AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+                """, logger: PostgresTestDatabase.quietLogger
+            ).collect().map { try $0.decode(String.self) })
+        }
+        return ids
+    }
+
     /// Asks `scripts/postgres-env` to restart its server (`TIDE_TEST_POSTGRES_RESTART` is its
     /// directory) and waits up to a minute for it.
     static func restartPostgres(_ directory: String) async throws -> Bool {
