@@ -18,13 +18,16 @@ final class ReplicaPresence: Sendable {
     static let namespace: Int32 = 0x5449_4445  // "TIDE"
 
     private let state = Mutex<ReplicaID?>(nil)
+    /// The first claim, for `run()` to start on (a store used by a tool never claims).
+    private let claimed = AsyncStream<ReplicaID>.makeStream(bufferingPolicy: .bufferingNewest(1))
     let connection: DedicatedConnection
     let retry: Duration = .milliseconds(500)
     let lastRetry: Duration = .seconds(5)
 
     init(url: PostgresURL, logger: Logger) {
-        // A lost session is noticed at the next ping: until the lock is taken again, the replica's
-        // heartbeats record it as not held.
+        // A session the server ends is noticed at once (the connection closes); a silent network
+        // at the next ping. Until the lock is taken again, the replica's heartbeats record it as
+        // not held.
         connection = DedicatedConnection(
             url: url, applicationName: PostgresFleetStore.presenceApplicationName, logger: logger, pingInterval: .seconds(1), pingTimeout: .seconds(5))
     }
@@ -32,24 +35,29 @@ final class ReplicaPresence: Sendable {
     /// Makes `replica` the one this store holds the presence of, unless it holds another's.
     /// Returns whether it is `replica`'s.
     func claim(_ replica: ReplicaID) -> Bool {
-        state.withLock { held in
-            if held == nil { held = replica }
-            return held == replica
+        let (mine, first) = state.withLock { held -> (Bool, Bool) in
+            guard held == nil else { return (held == replica, false) }
+            held = replica
+            return (true, true)
         }
+        if first {
+            claimed.continuation.yield(replica)
+            claimed.continuation.finish()
+        }
+        return mine
     }
 
     /// The replica whose presence this store holds or tries to.
     var replica: ReplicaID? { state.withLock { $0 } }
 
-    /// Connects, takes the lock and keeps the connection alive, again after each loss, until the
-    /// task is cancelled (which closes the connection and so frees the lock).
+    /// Waits for the first claim, then connects, takes the lock and keeps the connection alive,
+    /// again after each loss, until the task is cancelled (which closes the connection and so
+    /// frees the lock).
     func run() async {
+        var claims = claimed.stream.makeAsyncIterator()
+        guard let replica = await claims.next() else { return }
         var pause = retry
         while !Task.isCancelled {
-            guard let replica else {
-                guard (try? await Task.sleep(for: .milliseconds(50))) != nil else { return }
-                continue
-            }
             if await holdOnce(replica) { pause = retry }
             guard (try? await Task.sleep(for: pause * Double.random(in: 0.5...1.0))) != nil else { return }
             pause = min(pause * 2, lastRetry)
