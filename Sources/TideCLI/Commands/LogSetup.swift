@@ -12,13 +12,10 @@ enum LogSetup {
         }
     }
 
-    /// Sends every logger's lines at `level` and above to standard error; once per process.
+    /// Sends every logger's lines at `level` and above to standard error, stamped to the
+    /// millisecond in UTC; once per process.
     static func bootstrap(_ level: String, otherwise fallback: Logger.Level) {
         let level = Logger.Level(rawValue: level) ?? fallback
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label, level: level) }
     }
 }
