@@ -11,6 +11,12 @@ struct DueProbesTests {
     static func inventory(
         devices count: Int, status: (Int) -> DeviceStatus = { _ in .alive }, lastSeen: (Int) -> Date = { _ in Date().addingTimeInterval(-600) }
     ) async throws -> Inventory {
+        try await inventoryAndStore(devices: count, status: status, lastSeen: lastSeen).inventory
+    }
+
+    static func inventoryAndStore(
+        devices count: Int, status: (Int) -> DeviceStatus = { _ in .alive }, lastSeen: (Int) -> Date = { _ in Date().addingTimeInterval(-600) }
+    ) async throws -> (inventory: Inventory, store: TideStore) {
         let store = try TideStore(path: TemporaryDirectory.make("due-probes") + "/tide.sqlite")
         let long = Date().addingTimeInterval(-600)
         for index in 0..<count {
@@ -22,8 +28,9 @@ struct DueProbesTests {
                     labels: [:], health: nil, firstSeen: long, lastSeen: lastSeen(index)),
                 event: nil)
         }
-        return try await Inventory(
+        let inventory = try await Inventory(
             store: store, events: EventBus(latestID: 0), policy: .default, logger: Logger(label: "test"), metrics: ServerMetrics())
+        return (inventory, store)
     }
 
     private static let schedule = ProbeSchedule(interval: .seconds(60), quickRecheck: .seconds(1), heartbeatTimeout: .seconds(1))
@@ -51,6 +58,36 @@ struct DueProbesTests {
         #expect(await inventory.dueProbes(schedule: Self.schedule, limit: 3).map(\.id) == ["d4", "d3", "d2"].map { DeviceID($0) })
         // Within the limit the order is the inventory's.
         #expect(Set(await inventory.dueProbes(schedule: Self.schedule, limit: 3).map(\.id)) == Set(["d1", "d0"].map { DeviceID($0) }))
+    }
+
+    @Test("a heartbeat another replica received before the device was found dead does not bring it back; one received after does")
+    func staleHeartbeatFromElsewhere() async throws {
+        let (inventory, store) = try await Self.inventoryAndStore(devices: 1)
+        let id = DeviceID("d0")
+        func heard(_ time: Date) throws {
+            try store.saveHealth([HealthUpdate(device: id, health: HealthReport(cpuUsage: 0.1, memoryUsage: 0.1, receivedAt: time), lastSeen: time, heard: time)])
+        }
+        // Heartbeats reach another replica; this one reads them from the store at every call.
+        let shared = WatchedDevices(watches: { _ in true }, sharesHeartbeats: true, sharedReadInterval: .zero, sharedLag: .seconds(10))
+        let schedule = ProbeSchedule(interval: .seconds(60), quickRecheck: .seconds(1), heartbeatTimeout: .milliseconds(50))
+        try heard(Date().addingTimeInterval(-20))
+        #expect(await inventory.dueProbes(schedule: schedule, watch: shared).map(\.id) == [id])
+        for _ in 0..<3 where await inventory.device(id)?.status != .dead {
+            await inventory.recordProbe(id, .failure(ProbeError(.refused, "127.0.0.1:7000 refused the connection")))
+        }
+        let death = try #require(await inventory.device(id))
+        #expect(death.status == .dead)
+
+        // Sent just before the crash, written by the replica that received it just after the death.
+        try heard(death.statusSince.addingTimeInterval(-1))
+        _ = await inventory.dueProbes(schedule: schedule, watch: shared)
+        #expect(await inventory.device(id)?.status == .dead)
+
+        try heard(Date().addingTimeInterval(1))
+        _ = await inventory.dueProbes(schedule: schedule, watch: shared)
+        let back = try #require(await inventory.device(id))
+        #expect(back.status == .alive)
+        #expect(back.statusReason.contains("heartbeat received by another replica"))
     }
 
     @Test("a device another replica watches is never due here")

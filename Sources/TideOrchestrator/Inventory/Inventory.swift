@@ -504,12 +504,16 @@ public actor Inventory {
 
     /// Takes the newer heartbeat times of the watched devices: heartbeats that reached another
     /// replica keep a device from looking silent here.
-    /// Only a heartbeat after `recent` is proof of life; an older one still dates the silence.
+    /// Only a heartbeat after `recent` is proof of life; an older one still dates the silence. So
+    /// is one received before the device became suspect or dead: the replica that received it
+    /// writes it up to a quarter second later, and a device that crashed just after sending it
+    /// would otherwise come back alive on it.
     private func adopt(_ seen: [DeviceID: Date], recent: Date) async {
         for (id, time) in seen where time > (lastHeartbeat[id] ?? .distantPast) {
             lastHeartbeat[id] = time
             heardElsewhere.insert(id)
-            if time > recent, liveness[id]?.heartbeatsMissing == true {
+            let failedSince = devices[id].map { $0.status == .alive ? Date.distantPast : $0.statusSince } ?? .distantPast
+            if time > recent, time > failedSince, liveness[id]?.heartbeatsMissing == true {
                 await apply(.heartbeat, to: id, detail: "heartbeat received by another replica")
             }
         }
