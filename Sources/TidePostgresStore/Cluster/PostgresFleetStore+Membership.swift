@@ -15,19 +15,15 @@ extension PostgresFleetStore: ClusterCoordinator {
         }
         let forgotten = PostgresLease.seconds(Self.forgottenAfter)
         // Whether the lock is held is read from pg_locks, not from the presence connection, which
-        // learns that it was lost only at its next ping.
+        // learns of a silent network only at its next ping.
         let claimed = presence.claim(replica.id)
-        let namespace = ReplicaPresence.namespace
         try await write(operation) { connection in
             try await run(
                 """
+                WITH \(unescaped: ReplicaPresence.heldLocks)
                 INSERT INTO tide_replica (id, url, started_at, last_seen, presence)
                 VALUES (\(replica.id.rawValue), \(replica.url), \(StoredTime.written(replica.started)), clock_timestamp(),
-                    \(claimed) AND EXISTS (
-                        SELECT 1 FROM pg_locks
-                        WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = \(namespace)::int8::oid
-                        AND objid = (hashtext(\(replica.id.rawValue)) & 2147483647)::int8::oid
-                        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())))
+                    \(claimed) AND EXISTS (SELECT 1 FROM presence WHERE objid = (hashtext(\(replica.id.rawValue)) & 2147483647)::int8::oid))
                 ON CONFLICT (id) DO UPDATE
                 SET url = EXCLUDED.url, started_at = EXCLUDED.started_at, last_seen = EXCLUDED.last_seen, presence = EXCLUDED.presence
                 """, on: connection)
@@ -45,14 +41,10 @@ extension PostgresFleetStore: ClusterCoordinator {
         let operation = "listing live replicas"
         let seconds = PostgresLease.seconds(try Self.checked(ttl: ttl, operation: operation))
         let observer = presence.replica?.rawValue ?? ""
-        let namespace = ReplicaPresence.namespace
         let found = try await read(operation) { connection in
             try await rows(
                 """
-                WITH presence AS (
-                    SELECT objid FROM pg_locks
-                    WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = \(namespace)::int8::oid
-                    AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+                WITH \(unescaped: ReplicaPresence.heldLocks)
                 SELECT id, url, started_at, last_seen FROM tide_replica r
                 WHERE last_seen > clock_timestamp() - \(seconds)::float8 * interval '1 second'
                 AND (NOT r.presence

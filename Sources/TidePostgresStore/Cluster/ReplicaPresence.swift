@@ -16,6 +16,14 @@ final class ReplicaPresence: Sendable {
     /// Both halves of the two-key advisory lock `pg_try_advisory_lock(namespace, key)`; the key
     /// is `hashtext(id) & 2147483647` (non-negative, so it reads back equal as an oid in pg_locks).
     static let namespace: Int32 = 0x5449_4445  // "TIDE"
+    /// `presence`, the keys of the presence locks held in this database: a `WITH` clause for the
+    /// queries that judge replicas by them (`PostgresQuery(unescaped:)`; it holds no input).
+    static let heldLocks = """
+        presence AS (
+            SELECT objid FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = \(namespace)::int8::oid
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+        """
 
     private let state = Mutex<ReplicaID?>(nil)
     /// The first claim, for `run()` to start on (a store used by a tool never claims).
