@@ -95,15 +95,19 @@ import TidePlacement
         let request = chain(10_000, spread: true)
         let fleet = devices(2_000)
         let cancellation = PlacementCancellation()
-        let outcome: Result<PlacementPlan, PlacementError> = await withCheckedContinuation { continuation in
+        // The placement is solved again and again until the cancel lands, so a loaded machine that
+        // schedules the cancelling thread late cannot let the work finish first.
+        let outcome: Result<Int, PlacementError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(returning: Result { () throws(PlacementError) in
-                    try PlacementSolver().solve(request, fleet: fleet, cancellation: cancellation)
+                    for _ in 0..<1_000 {
+                        _ = try PlacementSolver().solve(request, fleet: fleet, cancellation: cancellation)
+                    }
+                    return 1_000
                 })
             }
             DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { cancellation.cancel("stop") }
         }
-        // 10,000 steps on 2,000 devices take far longer than 50 ms in any build, so it was running.
         #expect(throws: PlacementError.cancelled("stop")) { try outcome.get() }
     }
 }
