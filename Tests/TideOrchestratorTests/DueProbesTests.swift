@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import Testing
 import TideModel
 import TideStore
@@ -99,6 +100,52 @@ struct DueProbesTests {
         let due = await inventory.dueProbes(schedule: Self.schedule, watch: mine)
         #expect(Set(due.map(\.id)) == [DeviceID("d1"), DeviceID("d3")])
     }
+
+    @Test("the list of watched devices follows the live replicas' generation and the devices that come and go")
+    func watchedListFollowsChanges() async throws {
+        func ids(_ names: String...) -> Set<DeviceID> { Set(names.map { DeviceID($0) }) }
+        let (inventory, store) = try await Self.inventoryAndStore(devices: 4)
+        let ownership = Ownership(ids("d1", "d3", "d4"))
+        let mine = WatchedDevices(
+            watches: { ownership.owns($0) }, sharesHeartbeats: false, sharedReadInterval: .seconds(1), sharedLag: .zero,
+            generation: { ownership.generation })
+        // Due every call: the schedule's interval is long, so each device is due once; start over.
+        let immediate = ProbeSchedule(interval: .zero, quickRecheck: .zero, heartbeatTimeout: .seconds(1))
+        func due() async -> Set<DeviceID> { Set(await inventory.dueProbes(schedule: immediate, watch: mine).map(\.id)) }
+        #expect(await due() == ids("d1", "d3"))
+
+        // Another replica registered d4: it is watched here from the next call.
+        let long = Date().addingTimeInterval(-600)
+        try store.save(
+            Device(
+                id: DeviceID("d4"), name: "d4", addresses: ["127.0.0.1"], port: 7004, status: .alive, statusSince: long, statusReason: "registered",
+                description: RawJSON(["platform": [:]]),
+                capabilities: DeviceCapabilities(interfaces: [], memoryBytes: 1, cpuName: "cpu", cpuClockHz: 1, arch: "wasm", labels: [:]),
+                labels: [:], health: nil, firstSeen: long, lastSeen: long),
+            event: nil)
+        await inventory.refresh(ids("d4"))
+        #expect(await due() == ids("d1", "d3", "d4"))
+
+        _ = try await inventory.remove(DeviceID("d3"), cause: "test")
+        #expect(await due() == ids("d1", "d4"))
+
+        // The live replicas changed: this one now watches d0 and d2.
+        ownership.change(to: ids("d0", "d2"))
+        #expect(await due() == ids("d0", "d2"))
+    }
+}
+
+/// Which devices a test's replica watches, and the generation of that answer.
+private final class Ownership: Sendable {
+    private let state: Mutex<(generation: UInt64, ids: Set<DeviceID>)>
+
+    init(_ ids: Set<DeviceID>) { state = Mutex((1, ids)) }
+
+    func owns(_ id: DeviceID) -> Bool { state.withLock { $0.ids.contains(id) } }
+
+    var generation: UInt64 { state.withLock { $0.generation } }
+
+    func change(to ids: Set<DeviceID>) { state.withLock { $0 = ($0.generation + 1, ids) } }
 }
 
 @Suite("Mass failure")

@@ -22,6 +22,8 @@ public final class ClusterState: Sendable {
         var leaseExpires: Date?
         var live: [ReplicaInfo] = []
         var liveIDs: [ReplicaID] = []
+        /// Counts the changes of `liveIDs`.
+        var liveGeneration: UInt64 = 0
         /// Whether this replica watches a device, for the current live set.
         var watched: [DeviceID: Bool] = [:]
         /// The coordination loop has run once (or there is nothing to coordinate).
@@ -83,11 +85,24 @@ public final class ClusterState: Sendable {
         }
     }
 
+    /// Where the replica that watches the device is reached (its public URL); nil with one
+    /// replica, and while the live replicas are not known yet.
+    func watcherURL(of id: DeviceID) -> String? {
+        guard shared else { return nil }
+        return state.withLock { snapshot in
+            guard let owner = Rendezvous.owner(of: id.rawValue, among: snapshot.liveIDs) else { return nil }
+            let url = snapshot.live.first { $0.id == owner }?.url ?? ""
+            return url.isEmpty ? nil : url
+        }
+    }
+
     /// The devices this replica watches; every replica writes the heartbeats it received every `flushInterval`.
     func watchedDevices(flushInterval: Duration) -> WatchedDevices {
         guard shared else { return .all }
         let read = Duration.milliseconds(250)
-        return WatchedDevices(watches: { [self] id in watches(id) }, sharesHeartbeats: true, sharedReadInterval: read, sharedLag: read + flushInterval)
+        return WatchedDevices(
+            watches: { [self] id in watches(id) }, sharesHeartbeats: true, sharedReadInterval: read, sharedLag: read + flushInterval,
+            generation: { [self] in state.withLock { $0.liveGeneration } })
     }
 
     /// What the lease keeper learnt in one round.
@@ -100,7 +115,10 @@ public final class ClusterState: Sendable {
             snapshot.leader = lease.holder
             snapshot.leaseExpires = lease.expiresAt
             let ids = live.map(\.id).sorted()
-            if ids != snapshot.liveIDs { snapshot.watched.removeAll(keepingCapacity: true) }
+            if ids != snapshot.liveIDs {
+                snapshot.watched.removeAll(keepingCapacity: true)
+                snapshot.liveGeneration &+= 1
+            }
             snapshot.live = live
             snapshot.liveIDs = ids
             snapshot.settled = true

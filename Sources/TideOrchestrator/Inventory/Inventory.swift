@@ -42,6 +42,9 @@ public actor Inventory {
     private var nextRevision: UInt64 = 1
     /// Device ids ordered by name then id; dropped when a device is added, renamed or removed.
     private var order: [DeviceID]?
+    /// The devices this replica watches, for the live replicas of `generation`; dropped when a
+    /// device is added or removed.
+    private var watchedList: (generation: UInt64, ids: [DeviceID])?
     /// wasmiot supervisors (their `/health` gives cpuUsage in percent), from their description.
     private var wasmiotDevices: Set<DeviceID> = []
     /// Devices an operator removed, whose return is refused until they are added or enroll again.
@@ -445,41 +448,59 @@ public actor Inventory {
         if let shared { await adopt(shared, recent: wallNow.addingTimeInterval(-lateTimeout)) }
         // The silence a device's heartbeats may keep before it is probed.
         func allowedSilence(_ id: DeviceID) -> TimeInterval { heardElsewhere.contains(id) ? lateTimeout : timeout }
-        // Cheapest test first: this runs every tick over the whole fleet.
-        for (id, last) in lastHeartbeat {
+        let watched = watchedDevices(watch)
+        // Cheapest test first: this runs every tick.
+        var silent: [(id: DeviceID, silence: TimeInterval)] = []
+        func check(_ id: DeviceID, heardAt last: Date) {
             let silence = wallNow.timeIntervalSince(last)
-            guard silence > timeout, silence > allowedSilence(id), liveness[id]?.heartbeatsMissing != true, watch.watches(id) else { continue }
+            guard silence > timeout, silence > allowedSilence(id), liveness[id]?.heartbeatsMissing != true else { return }
+            silent.append((id, silence))
+        }
+        if let watched {
+            for id in watched { if let last = lastHeartbeat[id] { check(id, heardAt: last) } }
+        } else {
+            for (id, last) in lastHeartbeat where wallNow.timeIntervalSince(last) > timeout && watch.watches(id) { check(id, heardAt: last) }
+        }
+        for (id, silence) in silent where liveness[id]?.heartbeatsMissing != true {
             let probed = devices[id]?.endpoint != nil
             logger.debug("no heartbeat from \(id) for \(String(format: "%.1f", silence)) s\(probed ? ": probing it now" : "")")
             await apply(.heartbeatsMissing(probed: probed), to: id, detail: "no heartbeat for \(String(format: "%.1f", silence)) s")
             if probed { nextProbe[id] = nil }
         }
         var due: [DueProbe] = []
-        // By index, and the next probe's time first: most devices are not due, and copying each
-        // one out of the dictionary every tick cost more than the probes at 10,000 devices.
-        for index in devices.indices {
-            let id = devices.keys[index]
-            if let next = nextProbe[id], next > now { continue }
-            guard watch.watches(id) else { continue }
-            let device = devices.values[index]
-            guard device.trust != .revoked, let endpoint = device.endpoint else { continue }
+        func consider(_ device: Device) {
+            guard device.trust != .revoked, let endpoint = device.endpoint else { return }
             // Just registered (here or by another replica): that was its proof of life, the first
             // probe waits an interval from it.
             let sinceSeen = wallNow.timeIntervalSince(device.lastSeen)
             if nextProbe[device.id] == nil, sinceSeen >= 0, sinceSeen < schedule.interval.inSeconds {
                 nextProbe[device.id] = now + schedule.interval - .milliseconds(Int64(sinceSeen * 1000))
-                continue
+                return
             }
             // Heartbeats that keep arriving are the proof of life: no probe while they do.
             if liveness[device.id]?.heartbeatsMissing != true, let last = lastHeartbeat[device.id],
                 wallNow.timeIntervalSince(last) <= allowedSilence(device.id)
             {
                 nextProbe[device.id] = now + schedule.interval
-                continue
+                return
             }
             due.append(DueProbe(
                 id: device.id, endpoint: endpoint, suspect: device.status == .suspect,
                 lastProof: max(device.lastSeen, lastHeartbeat[device.id] ?? .distantPast)))
+        }
+        // The next probe's time first: most devices are not due, and copying each one out of the
+        // dictionary every tick cost more than the probes at 10,000 devices.
+        if let watched {
+            for id in watched {
+                if let next = nextProbe[id], next > now { continue }
+                if let device = devices[id] { consider(device) }
+            }
+        } else {
+            for index in devices.indices {
+                let id = devices.keys[index]
+                if let next = nextProbe[id], next > now { continue }
+                if watch.watches(id) { consider(devices.values[index]) }
+            }
         }
         let chosen = DueProbe.first(limit, of: due)
         for probe in chosen {
@@ -488,11 +509,25 @@ public actor Inventory {
         return chosen.map { ($0.id, $0.endpoint) }
     }
 
+    /// The devices `watch` names, kept while its generation and the fleet stay the same; nil when
+    /// `watch` has no generation (ask it about each device).
+    private func watchedDevices(_ watch: WatchedDevices) -> [DeviceID]? {
+        guard let generation = watch.generation?() else { return nil }
+        if let list = watchedList, list.generation == generation { return list.ids }
+        let ids = devices.keys.filter(watch.watches)
+        watchedList = (generation, ids)
+        return ids
+    }
+
     /// When the watched devices last sent a heartbeat, to any replica (the shared store).
     private func sharedLastHeard(watch: WatchedDevices) async -> [DeviceID: Date]? {
         var watched: [DeviceID] = []
-        for index in devices.indices where watch.watches(devices.keys[index]) && devices.values[index].trust != .revoked {
-            watched.append(devices.keys[index])
+        if let list = watchedDevices(watch) {
+            watched = list.filter { devices[$0].map { $0.trust != .revoked } ?? false }
+        } else {
+            for index in devices.indices where watch.watches(devices.keys[index]) && devices.values[index].trust != .revoked {
+                watched.append(devices.keys[index])
+            }
         }
         do {
             return try await store.lastHeard(of: watched)
@@ -674,6 +709,7 @@ public actor Inventory {
         wasmiotDevices.remove(id)
         listing[id] = nil
         order = nil
+        watchedList = nil
         liveness[id] = nil
         nextProbe[id] = nil
         pendingHealth[id] = nil
@@ -705,6 +741,7 @@ public actor Inventory {
     private func apply(_ device: Device) {
         listing[device.id] = nil
         if devices[device.id]?.name != device.name { order = nil }
+        if devices[device.id] == nil { watchedList = nil }
         if let old = devices[device.id] {
             for endpoint in Self.endpoints(of: old) where endpoints[endpoint] == device.id { endpoints[endpoint] = nil }
         }
