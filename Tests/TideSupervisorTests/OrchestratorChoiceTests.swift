@@ -52,4 +52,27 @@ import Testing
         #expect(choice.failed(at: "http://a") == Verdict(movedTo: nil, everyURLFailed: false))
         #expect(choice.current == "http://c")
     }
+
+    @Test func heartbeatsFollowTheNamedWatcherUnlessTheyLeftItForFailingWithinAMinute() {
+        let start = ContinuousClock.now
+        var choice = OrchestratorChoice(configured: ["http://a", "http://b", "http://c"])
+        #expect(choice.follow("http://a", now: start) == .alreadyThere)
+        #expect(choice.follow("http://elsewhere", now: start) == .unknown)
+        #expect(choice.current == "http://a")
+        #expect(choice.follow("http://c", now: start) == .moved)
+        #expect(choice.current == "http://c")
+
+        // c fails twice: heartbeats move on to a, and a hint back to c waits a minute.
+        _ = choice.failed(at: "http://c", now: start)
+        #expect(choice.failed(at: "http://c", now: start).movedTo == "http://a")
+        #expect(choice.follow("http://c", now: start + .seconds(59)) == .failedRecently)
+        #expect(choice.current == "http://a")
+        #expect(choice.follow("http://b", now: start + .seconds(59)) == .moved)
+        #expect(choice.follow("http://c", now: start + .seconds(60)) == .moved)
+        #expect(choice.current == "http://c")
+
+        // A failure reported for a URL no longer current counts nothing; one at c does not move yet.
+        _ = choice.failed(at: "http://b", now: start)
+        #expect(choice.failed(at: "http://c", now: start).movedTo == nil)
+    }
 }

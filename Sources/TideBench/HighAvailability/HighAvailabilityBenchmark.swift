@@ -244,6 +244,7 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
             throughput: throughput, throughputScaling: scaling,
             heartbeats: .init(
                 intervalSeconds: heartbeatInterval, sent: sent.sent, failed: sent.failed, movesToAnotherReplica: sent.moves,
+                movesToWatcher: sent.watcherMoves,
                 meanMilliseconds: sent.sent == 0 ? 0 : sent.seconds * 1000 / Double(sent.sent), failures: sent.failures,
                 ofExpected: Double(sent.sent) / (beatingFor * Double(devices) / heartbeatInterval)),
             leaderTrials: leaderTrials, crashTrials: crashTrials, goals: goals)

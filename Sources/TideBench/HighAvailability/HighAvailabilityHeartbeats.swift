@@ -6,13 +6,17 @@ import TideModel
 
 /// Heartbeats of the simulated fleet to the replicas, as Tide supervisors given every replica's
 /// URL send them: each device from the moment it is registered (`begin`), device i starting at
-/// replica i mod n (so the load is spread), and moving to the next URL after two failed heartbeats
-/// in a row. Each heartbeat says what the device runs.
+/// replica i mod n (so the load is spread), moving to the next URL after two failed heartbeats
+/// in a row, and to the replica an answer names as the device's watcher unless heartbeats left it
+/// for failing within the last minute (as the supervisor's `OrchestratorChoice`). Each heartbeat
+/// says what the device runs.
 final class HighAvailabilityHeartbeats: Sendable {
     private struct Sender: Sendable {
         var start: Int
         var current = 0
         var failures = 0
+        /// The URL index heartbeats last left for failing, and when.
+        var leftFailing: (index: Int, at: ContinuousClock.Instant)?
     }
 
     let urls: [String]
@@ -27,6 +31,8 @@ final class HighAvailabilityHeartbeats: Sendable {
         var sent = 0
         var failed = 0
         var moves = 0
+        /// Moves to the replica an answer named as the device's watcher.
+        var watcherMoves = 0
         /// Failed heartbeats by the status answered or the error.
         var failures: [String: Int] = [:]
         var seconds = 0.0
@@ -35,6 +41,7 @@ final class HighAvailabilityHeartbeats: Sendable {
         func since(_ earlier: Counts) -> Counts {
             Counts(
                 sent: sent - earlier.sent, failed: failed - earlier.failed, moves: moves - earlier.moves,
+                watcherMoves: watcherMoves - earlier.watcherMoves,
                 failures: failures.merging(earlier.failures.mapValues { -$0 }, uniquingKeysWith: +).filter { $0.value > 0 },
                 seconds: seconds - earlier.seconds)
         }
@@ -93,30 +100,45 @@ final class HighAvailabilityHeartbeats: Sendable {
             #"{"id": "\#(id.rawValue)", "health": {"cpuUsage": 0.1, "memoryUsage": 0.3}, "deployments": [\#(deployments)]}"#))
         let sent = ContinuousClock.now
         var failure: String?
+        var watcher: Int?
         do {
             let response = try await http.execute(request, timeout: .seconds(2))
-            _ = try await response.body.collect(upTo: 4096)
-            if response.status.code >= 300 { failure = "HTTP \(response.status.code)" }
+            let body = try await response.body.collect(upTo: 4096)
+            if response.status.code >= 300 {
+                failure = "HTTP \(response.status.code)"
+            } else if let ack = try? JSONDecoder().decode(HeartbeatAck.self, from: Data(body.readableBytesView)), let named = ack.watcher {
+                watcher = urls.firstIndex(of: named)
+            }
         } catch {
             failure = String(describing: error)
         }
-        let seconds = (ContinuousClock.now - sent).inSeconds
+        let now = ContinuousClock.now
+        let seconds = (now - sent).inSeconds
         let ok = failure == nil
-        let moved = senders.withLockedValue { senders -> Bool in
-            guard var sender = senders[id] else { return false }
+        let (moved, followed) = senders.withLockedValue { senders -> (Bool, Bool) in
+            guard var sender = senders[id] else { return (false, false) }
             var moved = false
+            var followed = false
+            let here = (sender.start + sender.current) % urls.count
             if ok {
                 sender.failures = 0
+                if let watcher, watcher != here,
+                    sender.leftFailing.map({ $0.index != watcher || now - $0.at >= .seconds(60) }) ?? true
+                {
+                    sender.current += (watcher - here + urls.count) % urls.count
+                    followed = true
+                }
             } else {
                 sender.failures += 1
                 if sender.failures >= 2 {
                     sender.failures = 0
+                    sender.leftFailing = (here, now)
                     sender.current += 1
                     moved = true
                 }
             }
             senders[id] = sender
-            return moved
+            return (moved, followed)
         }
         totals.withLockedValue {
             $0.sent += 1
@@ -126,6 +148,7 @@ final class HighAvailabilityHeartbeats: Sendable {
                 $0.failures[failure, default: 0] += 1
             }
             if moved { $0.moves += 1 }
+            if followed { $0.watcherMoves += 1 }
         }
     }
 }

@@ -118,7 +118,10 @@ struct HighAvailabilityReport: Encodable {
         var intervalSeconds: Double
         var sent: Int
         var failed: Int
+        /// After two failed heartbeats in a row.
         var movesToAnotherReplica: Int
+        /// To the replica an answer named as the device's watcher.
+        var movesToWatcher: Int
         var meanMilliseconds: Double
         var failures: [String: Int]
         /// Heartbeats sent over those an interval per device would have sent while they ran.

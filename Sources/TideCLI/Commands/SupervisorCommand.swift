@@ -21,7 +21,8 @@ struct SupervisorCommand: AsyncParsableCommand {
             from the orchestrator's certificate, and its heartbeats are authenticated by its certificate. \
             Several orchestrators sharing one database are given comma-separated (--orchestrator \
             https://tide-a:3000,https://tide-b:3000, or the same with --join): heartbeats go to one, and after two failures in a row \
-            to the next (logged at info; a warning once every URL has failed in a row); POST /register puts its orchestrator first and \
+            to the next (logged at info; a warning once every URL has failed in a row), and to the replica that watches this device \
+            when a heartbeat answer names one of them; POST /register puts its orchestrator first and \
             keeps the others as fallbacks; enrollment uses the first --join URL that answers. \
             A device profile (YAML) sets the name, labels, simulated peripherals and simulated memory and \
             CPU; see docs/supervisor.md. SIGINT or SIGTERM shut the supervisor down gracefully.

@@ -46,9 +46,14 @@ public struct HeartbeatAck: Sendable, Codable, Equatable {
     /// For an enrolled device: the digest of the publisher keys the server hands out
     /// (`PublisherKeySet.digest`); a device holding another set fetches the new one.
     public var publisherKeys: String?
-    public init(status: String, device: DeviceID, publisherKeys: String? = nil) {
+    /// With several replicas: the URL of the replica that watches this device. A supervisor that
+    /// has it among its orchestrator URLs sends its heartbeats there, so that their silence is
+    /// noticed where it is watched, without waiting for the shared store.
+    public var watcher: String?
+    public init(status: String, device: DeviceID, publisherKeys: String? = nil, watcher: String? = nil) {
         self.status = status
         self.device = device
         self.publisherKeys = publisherKeys
+        self.watcher = watcher
     }
 }

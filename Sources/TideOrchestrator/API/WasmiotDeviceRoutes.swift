@@ -22,6 +22,8 @@ struct WasmiotDeviceRoutes {
     var onHeartbeat: @Sendable (Heartbeat) async -> Void = { _ in }
     /// Checked first, without a task or an actor hop: most replicas do not lead and want none.
     var wantsHeartbeat: @Sendable (Heartbeat) -> Bool = { _ in true }
+    /// The URL of the replica that watches a device, named in heartbeat answers; nil with one server.
+    var watcherOf: @Sendable (DeviceID) -> String? = { _ in nil }
 
     /// What a wasmiot supervisor posts about itself.
     struct Registration: Codable {
@@ -99,7 +101,7 @@ struct WasmiotDeviceRoutes {
                 let observe = onHeartbeat
                 Task { await observe(beat) }
             }
-            return try .json(HeartbeatAck(status: "known", device: beat.id, publisherKeys: keysDigest))
+            return try .json(HeartbeatAck(status: "known", device: beat.id, publisherKeys: keysDigest, watcher: watcherOf(beat.id)))
         }
         guard let host = context.remoteIP, let port = beat.port, (1...65535).contains(port) else {
             throw APIError.notFound("device \(beat.id) is not registered; send port in the heartbeat or register it first")
@@ -117,7 +119,7 @@ struct WasmiotDeviceRoutes {
             if !unset.isEmpty { _ = try? await inventory.updateLabels(device.id, unset.mapValues { Optional($0) }) }
         }
         _ = await inventory.recordHeartbeat(beat)
-        return try .json(HeartbeatAck(status: "registered", device: device.id, publisherKeys: keysDigest))
+        return try .json(HeartbeatAck(status: "registered", device: device.id, publisherKeys: keysDigest, watcher: watcherOf(device.id)))
     }
 
     /// `wasmiot-a` of `wasmiot-a._webthing._tcp.local.`: the zeroconf service name without its

@@ -191,7 +191,8 @@ public struct OrchestratorServer: TideServer {
                 guard let reported = beat.deployments else { return }
                 await controller.observe(beat.id, running: reported)
             },
-            wantsHeartbeat: { beat in beat.deployments != nil && cluster.mayLead() })
+            wantsHeartbeat: { beat in beat.deployments != nil && cluster.mayLead() },
+            watcherOf: { id in cluster.watcherURL(of: id) })
         let moduleRoutes = WasmiotModuleRoutes(registry: registry)
         if let shared {
             services.append(ClusterKeeper(

@@ -9,7 +9,8 @@ import TideModel
 /// Posts a heartbeat to `<orchestrator>/file/device/heartbeat` every interval while an
 /// orchestrator is known, with what proves the device belongs to the fleet: its certificate
 /// (mutual TLS) once enrolled, else the fleet token (`--token`). Given several orchestrator URLs,
-/// heartbeats move to the next after two failures in a row at one (logged at info); one URL or
+/// heartbeats move to the next after two failures in a row at one (logged at info), and to the
+/// replica that watches this device when an answer names one of them; one URL or
 /// several, a failure is a warning only once every URL has failed in a row, then at most once a
 /// minute while it repeats. None stops the supervisor. A device an operator removed is told so (`device_removed`): that is
 /// logged once, as an error, and heartbeats go on less often until one is accepted again.
@@ -38,11 +39,25 @@ struct HeartbeatService: Service {
             var complaints: [String: ContinuousClock.Instant] = [:]
             // Set while the orchestrator refuses this removed device: the next wait.
             var refusedWait: Duration?
+            // Watcher URLs named that are not among the orchestrator URLs (said once each).
+            var unknownWatchers: Set<String> = []
             while !Task.isCancelled {
                 if let url = await link.url {
                     do {
-                        try await send(await beat(), to: url)
+                        let ack = try await send(await beat(), to: url)
                         await link.succeeded(at: url)
+                        if let watcher = ack?.watcher {
+                            switch await link.follow(watcher) {
+                            case .moved:
+                                logger.info("heartbeats go to \(watcher) from now on: \(url) names it as the replica that watches this device")
+                            case .unknown where unknownWatchers.insert(watcher).inserted:
+                                let known = await link.urls.joined(separator: ", ")
+                                logger.notice(
+                                    "\(url) names \(watcher) as the replica that watches this device, which is not one of the orchestrator URLs (\(known)); heartbeats stay at \(url). Give every replica's public URL to --orchestrator")
+                            case .alreadyThere, .unknown, .failedRecently:
+                                break
+                            }
+                        }
                         complaints = [:]
                         if refusedWait != nil {
                             refusedWait = nil
@@ -85,7 +100,8 @@ struct HeartbeatService: Service {
         }
     }
 
-    private func send(_ heartbeat: Heartbeat, to base: String) async throws {
+    /// The server's answer, when it is one Tide understands.
+    private func send(_ heartbeat: Heartbeat, to base: String) async throws -> HeartbeatAck? {
         var request = HTTPClientRequest(url: base + "/file/device/heartbeat")
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
@@ -102,11 +118,11 @@ struct HeartbeatService: Service {
             let error = Self.error(of: body)
             throw HeartbeatFailure(status: Int(response.status.code), code: error?.code, message: error?.message)
         }
-        if let credentials, let ack = try? JSONDecoder().decode(HeartbeatAck.self, from: Data(body.readableBytesView)),
-            let digest = ack.publisherKeys, digest != keys.digest
-        {
+        let ack = try? JSONDecoder().decode(HeartbeatAck.self, from: Data(body.readableBytesView))
+        if let credentials, let digest = ack?.publisherKeys, digest != keys.digest {
             try await fetchPublisherKeys(from: base, tls: credentials.clientConfiguration)
         }
+        return ack
     }
 
     /// The orchestrator's publisher keys, over mutual TLS.

@@ -11,6 +11,11 @@ struct OrchestratorChoice: Sendable, Equatable {
     private var failuresHere = 0
     /// Failures since the last success, at any URL.
     private(set) var failuresInARow = 0
+    /// When heartbeats last left each URL for failing there: a hint towards it waits this long.
+    private var leftFailing: [String: ContinuousClock.Instant] = [:]
+    /// How long a URL heartbeats left for failing is not gone back to on an orchestrator's hint,
+    /// so that a replica this device cannot reach is not tried again and again.
+    static let hintsIgnoredAfterFailure: Duration = .seconds(60)
 
     /// What one failure changed.
     struct Verdict: Equatable {
@@ -44,16 +49,40 @@ struct OrchestratorChoice: Sendable, Equatable {
 
     /// A heartbeat to `url` failed. A report about a URL that is no longer current (a registration
     /// came in meanwhile) changes nothing.
-    mutating func failed(at url: String) -> Verdict {
+    mutating func failed(at url: String, now: ContinuousClock.Instant = .now) -> Verdict {
         guard url == current else { return Verdict(movedTo: nil, everyURLFailed: false) }
         failuresHere += 1
         failuresInARow += 1
         var movedTo: String?
         if failuresHere >= Self.failuresBeforeMoving, urls.count > 1 {
+            leftFailing[url] = now
             index = (index + 1) % urls.count
             failuresHere = 0
             movedTo = urls[index]
         }
         return Verdict(movedTo: movedTo, everyURLFailed: failuresInARow >= Self.failuresBeforeMoving * urls.count)
+    }
+
+    /// What an orchestrator's hint (the replica that watches this device, `HeartbeatAck.watcher`) did.
+    enum HintOutcome: Equatable {
+        /// Heartbeats go to the named URL from now on.
+        case moved
+        /// They already do.
+        case alreadyThere
+        /// Not among the URLs: heartbeats stay where they are.
+        case unknown
+        /// Heartbeats left that URL for failing within `hintsIgnoredAfterFailure`.
+        case failedRecently
+    }
+
+    /// Heartbeats go to `url` when it is one of the URLs and they did not leave it for failing
+    /// within `hintsIgnoredAfterFailure`.
+    mutating func follow(_ url: String, now: ContinuousClock.Instant = .now) -> HintOutcome {
+        guard url != current else { return .alreadyThere }
+        guard let target = urls.firstIndex(of: url) else { return .unknown }
+        if let left = leftFailing[url], now - left < Self.hintsIgnoredAfterFailure { return .failedRecently }
+        index = target
+        failuresHere = 0
+        return .moved
     }
 }

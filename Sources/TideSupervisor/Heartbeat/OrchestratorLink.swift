@@ -31,6 +31,11 @@ public actor OrchestratorLink {
         choice.failed(at: url)
     }
 
+    /// An orchestrator named the replica that watches this device: heartbeats go there if they may.
+    func follow(_ url: String) -> OrchestratorChoice.HintOutcome {
+        choice.follow(Self.normalize(url))
+    }
+
     static func normalize(_ url: String) -> String {
         var text = url
         while text.hasSuffix("/") { text.removeLast() }

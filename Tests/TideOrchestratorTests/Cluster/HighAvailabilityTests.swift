@@ -104,6 +104,21 @@ struct HighAvailabilityTests {
             }
             let watched = try #require(found, "every device is watched by the leader")
             let watcher = try #require(Rendezvous.owner(of: watched.id.rawValue, among: replicaIDs)?.rawValue)
+            // Every replica names the watcher in its heartbeat answers, and the supervisor's
+            // heartbeats went there (it starts at r1, the first of its URLs).
+            for id in set.ids {
+                let beat = #"{"id": "\#(watched.id.rawValue)", "health": {"cpuUsage": 0.1, "memoryUsage": 0.1}}"#
+                let answer = try await HTTPProbe.post(set.base(id) + "/file/device/heartbeat", json: beat, token: ReplicaSet.supervisorToken)
+                #expect(answer.status == 200, "\(answer.body)")
+                let ack = try JSONDecoder().decode(HeartbeatAck.self, from: Data(answer.body.utf8))
+                #expect(ack.watcher == set.base(watcher), "\(id) answered \(answer.body)")
+            }
+            if watcher != "r1" {
+                let moved = "heartbeats go to \(set.base(watcher)) from now on"
+                #expect(
+                    try await eventually(timeout: .seconds(10)) { set.supervisor(watched.name)?.output().contains(moved) == true },
+                    "\(set.logs())")
+            }
             _ = try await client.label(watched.id, ["role": "sup-a"])
             let applied = try await HTTPProbe.post(
                 set.base(leader) + "/api/v1/deployments", json: Self.manifest, contentType: "application/yaml", token: set.operatorToken)

@@ -76,11 +76,11 @@ final class ReplicaSet: @unchecked Sendable {
         replicas[id]?.process.waitUntilExit()
     }
 
-    /// A supervisor that heartbeats to every replica's URL in turn.
+    /// A supervisor given every replica's URL (r1's first); it logs where its heartbeats go.
     func startSupervisor(_ name: String) async throws {
         supervisors[name] = try await ChildProcess.startTide([
             "supervisor", "--port", "{port}", "--name", name, "--data-dir", TemporaryDirectory.make(),
-            "--orchestrator", urls, "--token", Self.supervisorToken, "--log-level", "warning",
+            "--orchestrator", urls, "--token", Self.supervisorToken, "--log-level", "info",
         ])
     }
 
