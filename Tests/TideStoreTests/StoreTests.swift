@@ -2,13 +2,12 @@ import Foundation
 import Testing
 import TideModel
 import TideStore
+@testable import TideTesting
 
 @Suite("SQLite store")
 struct StoreTests {
     static func temporaryPath() -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tide-store-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory.appendingPathComponent("tide.sqlite").path
+        TemporaryDirectory.make("store") + "/tide.sqlite"
     }
 
     static func device(_ id: String, host: String = "127.0.0.1", port: Int = 5000) -> Device {

@@ -208,7 +208,7 @@ struct PublisherKeyTrustTests {
 
     @Test("a set is taken only when every key reads and the digest names exactly those keys; it is kept across restarts")
     func verifyAndKeep() throws {
-        let directory = try DataDirectory(root: FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)").path)
+        let directory = try DataDirectory(root: TemporaryDirectory.make("keys"))
         try FileManager.default.createDirectory(atPath: directory.tlsRoot, withIntermediateDirectories: true)
         let local = key("local")
         let trust = try PublisherKeyTrust(local: SignaturePolicy(trusted: [local], requiredPrefixes: [""]), directory: directory)

@@ -18,8 +18,8 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
             take POST /deploy without running Wasm; each answer closes its connection), and three `tide server` \
             replicas (r1-r3, fixed ports, --lease-ttl) as child processes. The devices are registered through \
             the replicas in turn, each heartbeating from then on every --heartbeat-interval, device i first to \
-            replica i mod 3, moving to the next URL after two failed heartbeats, as supervisors given every \
-            replica's URL do. Steady run (--steady-seconds): heartbeats only; their rate and latency, the events \
+            replica i mod 3, moving to the next URL after two failed heartbeats and to the replica an answer \
+            names as the device's watcher, as supervisors given every replica's URL do (heartbeats.movesToWatcher). Steady run (--steady-seconds): heartbeats only; their rate and latency, the events \
             written (none is expected), replica CPU and PostgreSQL load.
 
             Leader trials: SIGKILL the leader, poll the survivors until one leads with reconcilingSince after \
@@ -27,7 +27,10 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
             Crash trials: with a one-step deployment placed, SIGKILL a replica that does not lead, crash the \
             device running the step (its listener closes, heartbeats stop) and time until the deployment is \
             active with the step running on another device that received the node (and, from the events, until \
-            the device was dead and the step moved). Throughput: --concurrency \
+            the device was dead and the step moved: crashTrials[].deadMilliseconds, movedMilliseconds; \
+            watchedByReplicaDown says whether the replica that was down had watched the device, and \
+            deviceCrashWatchedByReplicaDown / deviceCrashWatchedByALiveReplica give the figures of each group). \
+            Throughput: --concurrency \
             clients for --load-seconds on GET /api/v1/devices and on label changes, spread over 3 replicas, \
             then over 1 (the other two stopped), with pg_stat_database deltas and pg_stat_activity \
             connections. Prints JSON (also to --json-out); progress on stderr unless --json. Use a release build.

@@ -64,7 +64,7 @@ final class ChildProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("tide-child-\(UUID().uuidString).log")
+        let log = URL(fileURLWithPath: TemporaryDirectory.file("child", extension: "log"))
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
