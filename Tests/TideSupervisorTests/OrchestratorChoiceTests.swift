@@ -75,4 +75,32 @@ import Testing
         _ = choice.failed(at: "http://b", now: start)
         #expect(choice.failed(at: "http://c", now: start).movedTo == nil)
     }
+
+    @Test func eachFailingReturnToAHintedURLDoublesTheWaitUntilASuccessThere() {
+        let start = ContinuousClock.now
+        var choice = OrchestratorChoice(configured: ["http://a", "http://b"])
+        func leaveA(at instant: ContinuousClock.Instant) {
+            _ = choice.failed(at: "http://a", now: instant)
+            _ = choice.failed(at: "http://a", now: instant)
+        }
+        leaveA(at: start)
+        #expect(choice.follow("http://a", now: start + .seconds(60)) == .moved)
+        leaveA(at: start + .seconds(61))
+        #expect(choice.follow("http://a", now: start + .seconds(61 + 119)) == .failedRecently)
+        #expect(choice.follow("http://a", now: start + .seconds(61 + 120)) == .moved)
+        leaveA(at: start + .seconds(200))
+        #expect(choice.follow("http://a", now: start + .seconds(200 + 239)) == .failedRecently)
+        #expect(choice.follow("http://a", now: start + .seconds(200 + 240)) == .moved)
+        // A success at a starts the count again: the next departure waits a minute.
+        choice.succeeded(at: "http://a")
+        leaveA(at: start + .seconds(500))
+        #expect(choice.follow("http://a", now: start + .seconds(560)) == .moved)
+        // However often, the wait is at most an hour.
+        var now = start + .seconds(1000)
+        for _ in 0..<12 {
+            leaveA(at: now)
+            now = now + .seconds(3600)
+            #expect(choice.follow("http://a", now: now) == .moved)
+        }
+    }
 }

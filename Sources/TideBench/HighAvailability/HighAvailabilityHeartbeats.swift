@@ -8,7 +8,8 @@ import TideModel
 /// URL send them: each device from the moment it is registered (`begin`), device i starting at
 /// replica i mod n (so the load is spread), moving to the next URL after two failed heartbeats
 /// in a row, and to the replica an answer names as the device's watcher unless heartbeats left it
-/// for failing within the last minute (as the supervisor's `OrchestratorChoice`). Each heartbeat
+/// for failing within the last minute (the supervisor's `OrchestratorChoice` also doubles that wait on each
+/// further failing return; here it stays a minute). Each heartbeat
 /// says what the device runs.
 final class HighAvailabilityHeartbeats: Sendable {
     private struct Sender: Sendable {

@@ -12,10 +12,22 @@ struct OrchestratorChoice: Sendable, Equatable {
     /// Failures since the last success, at any URL.
     private(set) var failuresInARow = 0
     /// When heartbeats last left each URL for failing there: a hint towards it waits this long.
-    private var leftFailing: [String: ContinuousClock.Instant] = [:]
+    private var leftFailing: [String: Departure] = [:]
     /// How long a URL heartbeats left for failing is not gone back to on an orchestrator's hint,
-    /// so that a replica this device cannot reach is not tried again and again.
+    /// so that a replica this device cannot reach is not tried again and again; doubled each time
+    /// heartbeats leave it again without a success there, up to `longestHintWait`.
     static let hintsIgnoredAfterFailure: Duration = .seconds(60)
+    static let longestHintWait: Duration = .seconds(3600)
+
+    struct Departure: Equatable {
+        var at: ContinuousClock.Instant
+        /// Departures for failing since the last success at the URL.
+        var times: Int
+
+        var wait: Duration {
+            min(OrchestratorChoice.hintsIgnoredAfterFailure * (1 << min(times - 1, 6)), OrchestratorChoice.longestHintWait)
+        }
+    }
 
     /// What one failure changed.
     struct Verdict: Equatable {
@@ -45,6 +57,7 @@ struct OrchestratorChoice: Sendable, Equatable {
         guard url == current else { return }
         failuresHere = 0
         failuresInARow = 0
+        leftFailing[url] = nil
     }
 
     /// A heartbeat to `url` failed. A report about a URL that is no longer current (a registration
@@ -55,7 +68,7 @@ struct OrchestratorChoice: Sendable, Equatable {
         failuresInARow += 1
         var movedTo: String?
         if failuresHere >= Self.failuresBeforeMoving, urls.count > 1 {
-            leftFailing[url] = now
+            leftFailing[url] = Departure(at: now, times: (leftFailing[url]?.times ?? 0) + 1)
             index = (index + 1) % urls.count
             failuresHere = 0
             movedTo = urls[index]
@@ -71,16 +84,17 @@ struct OrchestratorChoice: Sendable, Equatable {
         case alreadyThere
         /// Not among the URLs: heartbeats stay where they are.
         case unknown
-        /// Heartbeats left that URL for failing within `hintsIgnoredAfterFailure`.
+        /// Heartbeats left that URL for failing too recently (`Departure.wait`).
         case failedRecently
     }
 
     /// Heartbeats go to `url` when it is one of the URLs and they did not leave it for failing
-    /// within `hintsIgnoredAfterFailure`.
+    /// too recently: a minute after the first departure, twice as long after each further one
+    /// without a success there in between (at most an hour).
     mutating func follow(_ url: String, now: ContinuousClock.Instant = .now) -> HintOutcome {
         guard url != current else { return .alreadyThere }
         guard let target = urls.firstIndex(of: url) else { return .unknown }
-        if let left = leftFailing[url], now - left < Self.hintsIgnoredAfterFailure { return .failedRecently }
+        if let left = leftFailing[url], now - left.at < left.wait { return .failedRecently }
         index = target
         failuresHere = 0
         return .moved
