@@ -15,7 +15,7 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
             Creates a fresh database through --datastore (an admin URL whose role may CREATE DATABASE; run \
             through scripts/postgres-env and pass $TIDE_TEST_POSTGRES), starts --devices simulated devices in \
             this process (each on its own 127.77.x.y address; they answer /health and their description and \
-            take POST /deploy without running Wasm; each answer closes its connection), and three `tide server` \
+            take POST /deploy without running Wasm; each answer closes its connection unless --devices-keep-alive), and three `tide server` \
             replicas (r1-r3, fixed ports, --lease-ttl) as child processes. The devices are registered through \
             the replicas in turn, each heartbeating from then on every --heartbeat-interval, device i first to \
             replica i mod 3, moving to the next URL after two failed heartbeats and to the replica an answer \
@@ -57,6 +57,9 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The bundled registry the replicas load (it must hold fibo 1.1).", valueName: "dir"))
     var registry = "registry"
     @Option(help: ArgumentHelp("Also write the JSON report to this file.", valueName: "file")) var jsonOut: String?
+    @Flag(help: ArgumentHelp(
+        "The simulated devices keep connections open between requests, as Tide supervisors do (default: each answer closes its connection, as wasmiot supervisors do); this process then needs 4 x --devices + 2,048 open files."))
+    var devicesKeepAlive = false
     @Flag(help: "Keep the working directory (replica data and logs).") var keep = false
     @Flag(help: "Print only the JSON report (no progress lines on stderr).") var json = false
 
@@ -114,8 +117,11 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
 
     private func measure(database: HighAvailabilityDatabase, directory: String, http: HTTPClient, loadHTTP: HTTPClient) async throws -> String {
         // A listener per device, the connections the replicas have open to devices at a time
-        // (each answer closes its connection), the heartbeats' and the load's connections.
-        let files = UInt64(devices) + UInt64(devices) / 4 + 2048
+        // (each answer closes its connection; with keep-alive, one per device and replica that
+        // probed it or deployed to it lately, and replicas take over each other's devices in the
+        // trials), the heartbeats' and the load's connections. libdispatch aborts the process
+        // when it cannot open a descriptor, so the estimate errs high.
+        let files = UInt64(devices) * (devicesKeepAlive ? 4 : 1) + (devicesKeepAlive ? 0 : UInt64(devices) / 4) + 2048
         guard let limit = FileDescriptorLimit.raise(to: files), limit >= files else {
             throw BenchFailure(
                 "\(devices) simulated devices need \(files) open files, and the limit is \(FileDescriptorLimit.current()?.soft ?? 0): "
@@ -125,7 +131,7 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
         let agent = SimulatedDeployAgent(token: supervisorToken, cache: .process, client: http)
         progress("starting \(devices) simulated devices")
         let fleet = try await SimulatedFleet.start(
-            count: devices, port: 43_000 + Int.random(in: 0..<2000), agent: agent, closeEachConnection: true,
+            count: devices, port: 43_000 + Int.random(in: 0..<2000), agent: agent, closeEachConnection: !devicesKeepAlive,
             threads: ProcessInfo.processInfo.activeProcessorCount)
         let settings = [
             "--insecure-http", "--no-mdns", "--registry", URL(fileURLWithPath: registry).standardizedFileURL.path,
@@ -239,6 +245,7 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
             build: BuildMode.current, devices: devices, replicas: 3, leaseTTLSeconds: leaseTTL,
             serverSettings: settings.map { $0 == supervisorToken ? "<token>" : ($0 == database.url ? "<database>" : $0) }
                 .joined(separator: " ") + " (the rest at their defaults)",
+            devicesKeepAlive: devicesKeepAlive,
             registrationSeconds: registration, steady: steady, leaderFailover: leader,
             leaderFailoverObserved: .init(leaderTrials.map(\.observedMilliseconds), goal: Self.leaderGoalMilliseconds),
             deviceCrashWhileReplicaDown: crash,

@@ -133,6 +133,8 @@ struct HighAvailabilityReport: Encodable {
     var replicas: Int
     var leaseTTLSeconds: Double
     var serverSettings: String
+    /// The simulated devices kept connections open (`--devices-keep-alive`).
+    var devicesKeepAlive: Bool
     var registrationSeconds: Double
     var steady: Steady
     var leaderFailover: Figures
