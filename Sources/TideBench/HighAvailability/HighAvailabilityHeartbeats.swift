@@ -3,29 +3,20 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import TideModel
+import TideSupervisor
 
 /// Heartbeats of the simulated fleet to the replicas, as Tide supervisors given every replica's
 /// URL send them: each device from the moment it is registered (`begin`), device i starting at
-/// replica i mod n (so the load is spread), moving to the next URL after two failed heartbeats
-/// in a row, and to the replica an answer names as the device's watcher unless heartbeats left it
-/// for failing within the last minute (the supervisor's `OrchestratorChoice` also doubles that wait on each
-/// further failing return; here it stays a minute). Each heartbeat
-/// says what the device runs.
+/// replica i mod n (so the load is spread), its URL chosen by the supervisor's own
+/// `OrchestratorChoice` (the next URL after two failed heartbeats in a row; the replica an answer
+/// names as the device's watcher). Each heartbeat says what the device runs.
 final class HighAvailabilityHeartbeats: Sendable {
-    private struct Sender: Sendable {
-        var start: Int
-        var current = 0
-        var failures = 0
-        /// The URL index heartbeats last left for failing, and when.
-        var leftFailing: (index: Int, at: ContinuousClock.Instant)?
-    }
-
     let urls: [String]
     let interval: Duration
     private let token: String
     private let agent: SimulatedDeployAgent
     private let http: HTTPClient
-    private let senders: NIOLockedValueBox<[DeviceID: Sender]>
+    private let senders: NIOLockedValueBox<[DeviceID: OrchestratorChoice]>
     private let totals = NIOLockedValueBox(Counts())
 
     struct Counts: Sendable {
@@ -60,7 +51,9 @@ final class HighAvailabilityHeartbeats: Sendable {
     /// Device `id` (the `index`th of the fleet) heartbeats from now on, first to replica index mod n:
     /// once at once, as a supervisor does when it starts, then with the others every interval.
     func begin(_ id: DeviceID, index: Int) async {
-        senders.withLockedValue { $0[id] = Sender(start: index % max(1, urls.count)) }
+        let start = index % max(1, urls.count)
+        let choice = OrchestratorChoice(configured: Array(urls[start...] + urls[..<start]))
+        senders.withLockedValue { $0[id] = choice }
         await beat(id)
     }
 
@@ -89,8 +82,7 @@ final class HighAvailabilityHeartbeats: Sendable {
     }
 
     private func beat(_ id: DeviceID) async {
-        guard let sender = senders.withLockedValue({ $0[id] }) else { return }
-        let url = urls[(sender.start + sender.current) % urls.count]
+        guard let url = senders.withLockedValue({ $0[id]?.current }) else { return }
         let deployments = agent.installed(on: id).sorted { $0.key < $1.key }
             .map { #"{"id": "\#($0.key)", "generation": \#($0.value)}"# }.joined(separator: ", ")
         var request = HTTPClientRequest(url: url + "/file/device/heartbeat")
@@ -101,45 +93,25 @@ final class HighAvailabilityHeartbeats: Sendable {
             #"{"id": "\#(id.rawValue)", "health": {"cpuUsage": 0.1, "memoryUsage": 0.3}, "deployments": [\#(deployments)]}"#))
         let sent = ContinuousClock.now
         var failure: String?
-        var watcher: Int?
+        var watcher: String?
         do {
             let response = try await http.execute(request, timeout: .seconds(2))
             let body = try await response.body.collect(upTo: 4096)
             if response.status.code >= 300 {
                 failure = "HTTP \(response.status.code)"
-            } else if let ack = try? JSONDecoder().decode(HeartbeatAck.self, from: Data(body.readableBytesView)), let named = ack.watcher {
-                watcher = urls.firstIndex(of: named)
+            } else {
+                watcher = (try? JSONDecoder().decode(HeartbeatAck.self, from: Data(body.readableBytesView)))?.watcher
             }
         } catch {
             failure = String(describing: error)
         }
-        let now = ContinuousClock.now
-        let seconds = (now - sent).inSeconds
-        let ok = failure == nil
+        let seconds = (ContinuousClock.now - sent).inSeconds
         let (moved, followed) = senders.withLockedValue { senders -> (Bool, Bool) in
-            guard var sender = senders[id] else { return (false, false) }
-            var moved = false
-            var followed = false
-            let here = (sender.start + sender.current) % urls.count
-            if ok {
-                sender.failures = 0
-                if let watcher, watcher != here,
-                    sender.leftFailing.map({ $0.index != watcher || now - $0.at >= .seconds(60) }) ?? true
-                {
-                    sender.current += (watcher - here + urls.count) % urls.count
-                    followed = true
-                }
-            } else {
-                sender.failures += 1
-                if sender.failures >= 2 {
-                    sender.failures = 0
-                    sender.leftFailing = (here, now)
-                    sender.current += 1
-                    moved = true
-                }
-            }
-            senders[id] = sender
-            return (moved, followed)
+            guard var choice = senders[id] else { return (false, false) }
+            defer { senders[id] = choice }
+            guard failure == nil else { return (choice.failed(at: url).movedTo != nil, false) }
+            choice.succeeded(at: url)
+            return (false, watcher.map { choice.follow($0) == .moved } ?? false)
         }
         totals.withLockedValue {
             $0.sent += 1

@@ -24,8 +24,6 @@ public final class ClusterState: Sendable {
         var liveIDs: [ReplicaID] = []
         /// Counts the changes of `liveIDs`.
         var liveGeneration: UInt64 = 0
-        /// Whether this replica watches a device, for the current live set.
-        var watched: [DeviceID: Bool] = [:]
         /// The coordination loop has run once (or there is nothing to coordinate).
         var settled: Bool
         var lastError: String?
@@ -77,12 +75,7 @@ public final class ClusterState: Sendable {
     /// The device is this replica's to probe and to find silent.
     func watches(_ id: DeviceID) -> Bool {
         guard shared else { return true }
-        return state.withLock { snapshot in
-            if let known = snapshot.watched[id] { return known }
-            let mine = Rendezvous.owner(of: id.rawValue, among: snapshot.liveIDs) == replica
-            snapshot.watched[id] = mine
-            return mine
-        }
+        return state.withLock { Rendezvous.owner(of: id.rawValue, among: $0.liveIDs) } == replica
     }
 
     /// Where the replica that watches the device is reached (its public URL); nil with one
@@ -115,10 +108,7 @@ public final class ClusterState: Sendable {
             snapshot.leader = lease.holder
             snapshot.leaseExpires = lease.expiresAt
             let ids = live.map(\.id).sorted()
-            if ids != snapshot.liveIDs {
-                snapshot.watched.removeAll(keepingCapacity: true)
-                snapshot.liveGeneration &+= 1
-            }
+            if ids != snapshot.liveIDs { snapshot.liveGeneration &+= 1 }
             snapshot.live = live
             snapshot.liveIDs = ids
             snapshot.settled = true

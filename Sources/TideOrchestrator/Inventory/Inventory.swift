@@ -450,22 +450,18 @@ public actor Inventory {
         func allowedSilence(_ id: DeviceID) -> TimeInterval { heardElsewhere.contains(id) ? lateTimeout : timeout }
         let watched = watchedDevices(watch)
         // Cheapest test first: this runs every tick.
-        var silent: [(id: DeviceID, silence: TimeInterval)] = []
-        func check(_ id: DeviceID, heardAt last: Date) {
+        func noteSilence(of id: DeviceID, heardAt last: Date) async {
             let silence = wallNow.timeIntervalSince(last)
             guard silence > timeout, silence > allowedSilence(id), liveness[id]?.heartbeatsMissing != true else { return }
-            silent.append((id, silence))
-        }
-        if let watched {
-            for id in watched { if let last = lastHeartbeat[id] { check(id, heardAt: last) } }
-        } else {
-            for (id, last) in lastHeartbeat where wallNow.timeIntervalSince(last) > timeout && watch.watches(id) { check(id, heardAt: last) }
-        }
-        for (id, silence) in silent where liveness[id]?.heartbeatsMissing != true {
             let probed = devices[id]?.endpoint != nil
             logger.debug("no heartbeat from \(id) for \(String(format: "%.1f", silence)) s\(probed ? ": probing it now" : "")")
             await apply(.heartbeatsMissing(probed: probed), to: id, detail: "no heartbeat for \(String(format: "%.1f", silence)) s")
             if probed { nextProbe[id] = nil }
+        }
+        if let watched {
+            for id in watched { if let last = lastHeartbeat[id] { await noteSilence(of: id, heardAt: last) } }
+        } else {
+            for (id, last) in lastHeartbeat where watch.watches(id) { await noteSilence(of: id, heardAt: last) }
         }
         var due: [DueProbe] = []
         func consider(_ device: Device) {
@@ -521,14 +517,7 @@ public actor Inventory {
 
     /// When the watched devices last sent a heartbeat, to any replica (the shared store).
     private func sharedLastHeard(watch: WatchedDevices) async -> [DeviceID: Date]? {
-        var watched: [DeviceID] = []
-        if let list = watchedDevices(watch) {
-            watched = list.filter { devices[$0].map { $0.trust != .revoked } ?? false }
-        } else {
-            for index in devices.indices where watch.watches(devices.keys[index]) && devices.values[index].trust != .revoked {
-                watched.append(devices.keys[index])
-            }
-        }
+        let watched = (watchedDevices(watch) ?? devices.keys.filter(watch.watches)).filter { devices[$0].map { $0.trust != .revoked } ?? false }
         do {
             return try await store.lastHeard(of: watched)
         } catch {

@@ -1,7 +1,7 @@
 /// Which orchestrator heartbeats go to, among the configured URLs (`--orchestrator`, or `--join`)
 /// and the one that last registered this device (`POST /register`), which comes first. After
 /// `failuresBeforeMoving` failures in a row at the current URL the next one is used.
-struct OrchestratorChoice: Sendable, Equatable {
+package struct OrchestratorChoice: Sendable, Equatable {
     static let failuresBeforeMoving = 2
 
     /// The configured URLs, in order: fallbacks after a registered one.
@@ -30,19 +30,19 @@ struct OrchestratorChoice: Sendable, Equatable {
     }
 
     /// What one failure changed.
-    struct Verdict: Equatable {
+    package struct Verdict: Equatable {
         /// The URL heartbeats go to from now on, when the failure moved them.
-        var movedTo: String?
+        package var movedTo: String?
         /// Every URL has failed `failuresBeforeMoving` times since the last success.
-        var everyURLFailed: Bool
+        package var everyURLFailed: Bool
     }
 
-    init(configured: [String]) {
+    package init(configured: [String]) {
         self.configured = configured
         self.urls = configured
     }
 
-    var current: String? { urls.isEmpty ? nil : urls[index] }
+    package var current: String? { urls.isEmpty ? nil : urls[index] }
 
     /// An orchestrator registered this device: it comes first, the configured ones after it.
     mutating func register(_ url: String) {
@@ -53,7 +53,7 @@ struct OrchestratorChoice: Sendable, Equatable {
     }
 
     /// The orchestrator at `url` answered.
-    mutating func succeeded(at url: String) {
+    package mutating func succeeded(at url: String) {
         guard url == current else { return }
         failuresHere = 0
         failuresInARow = 0
@@ -62,7 +62,7 @@ struct OrchestratorChoice: Sendable, Equatable {
 
     /// A heartbeat to `url` failed. A report about a URL that is no longer current (a registration
     /// came in meanwhile) changes nothing.
-    mutating func failed(at url: String, now: ContinuousClock.Instant = .now) -> Verdict {
+    package mutating func failed(at url: String, now: ContinuousClock.Instant = .now) -> Verdict {
         guard url == current else { return Verdict(movedTo: nil, everyURLFailed: false) }
         failuresHere += 1
         failuresInARow += 1
@@ -77,7 +77,7 @@ struct OrchestratorChoice: Sendable, Equatable {
     }
 
     /// What an orchestrator's hint (the replica that watches this device, `HeartbeatAck.watcher`) did.
-    enum HintOutcome: Equatable {
+    package enum HintOutcome: Equatable {
         /// Heartbeats go to the named URL from now on.
         case moved
         /// They already do.
@@ -91,7 +91,7 @@ struct OrchestratorChoice: Sendable, Equatable {
     /// Heartbeats go to `url` when it is one of the URLs and they did not leave it for failing
     /// too recently: a minute after the first departure, twice as long after each further one
     /// without a success there in between (at most an hour).
-    mutating func follow(_ url: String, now: ContinuousClock.Instant = .now) -> HintOutcome {
+    package mutating func follow(_ url: String, now: ContinuousClock.Instant = .now) -> HintOutcome {
         guard url != current else { return .alreadyThere }
         guard let target = urls.firstIndex(of: url) else { return .unknown }
         if let left = leftFailing[url], now - left.at < left.wait { return .failedRecently }
