@@ -175,8 +175,8 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
         _ = try await replicas.waitSettled()
         let token = await replicas.operatorToken
         let urls = await replicas.urls
-        let heartbeats = HighAvailabilityHeartbeats(
-            urls: urls, interval: .milliseconds(Int(heartbeatInterval * 1000)), token: supervisorToken, agent: agent, http: http)
+        let heartbeats = try HighAvailabilityHeartbeats(
+            urls: urls, interval: .milliseconds(Int(heartbeatInterval * 1000)), token: supervisorToken, agent: agent)
         let beating = Task { await heartbeats.run() }
         defer { beating.cancel() }
         progress("registering \(devices) simulated devices through the replicas")
@@ -227,6 +227,7 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
             }
         }
         beating.cancel()
+        await heartbeats.close()
         let beatingFor = (ContinuousClock.now - beatingSince).inSeconds
         let sent = heartbeats.counts.since(countedBefore)
 
