@@ -91,6 +91,31 @@ struct DueProbesTests {
         #expect(back.statusReason.contains("heartbeat received by another replica"))
     }
 
+    @Test("the shared store is asked only about watched devices not heard here lately")
+    func sharedReadOfQuietDevicesOnly() async throws {
+        let (inventory, store) = try await Self.inventoryAndStore(devices: 2)
+        let (here, elsewhere) = (DeviceID("d0"), DeviceID("d1"))
+        let local = try #require(await inventory.recordHeartbeat(
+            Heartbeat(id: here, name: nil, port: nil, sentAt: nil, health: .init(cpuUsage: 0.1, memoryUsage: 0.1), deployments: nil))
+            ? await inventory.lastHeartbeat(of: here) : nil)
+        // Another replica wrote newer heartbeats of both.
+        let later = Date().addingTimeInterval(5)
+        try store.saveHealth([here, elsewhere].map {
+            HealthUpdate(device: $0, health: HealthReport(cpuUsage: 0.1, memoryUsage: 0.1, receivedAt: later), lastSeen: later, heard: later)
+        })
+        let shared = WatchedDevices(watches: { _ in true }, sharesHeartbeats: true, sharedReadInterval: .zero, sharedLag: .seconds(1))
+        let schedule = ProbeSchedule(interval: .seconds(60), quickRecheck: .seconds(1), heartbeatTimeout: .milliseconds(200))
+        // The store keeps milliseconds.
+        func isLater(_ time: Date?) -> Bool { time.map { abs($0.timeIntervalSince(later)) < 0.002 } ?? false }
+        _ = await inventory.dueProbes(schedule: schedule, watch: shared)
+        #expect(isLater(await inventory.lastHeartbeat(of: elsewhere)))
+        #expect(await inventory.lastHeartbeat(of: here) == local)
+        // Quiet here for longer than the timeout less a read interval: asked about too.
+        try await Task.sleep(for: .milliseconds(300))
+        _ = await inventory.dueProbes(schedule: schedule, watch: shared)
+        #expect(isLater(await inventory.lastHeartbeat(of: here)))
+    }
+
     @Test("a device another replica watches is never due here")
     func watched() async throws {
         let inventory = try await Self.inventory(devices: 4)

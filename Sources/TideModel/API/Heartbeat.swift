@@ -57,3 +57,29 @@ public struct HeartbeatAck: Sendable, Codable, Equatable {
         self.watcher = watcher
     }
 }
+
+extension HeartbeatAck {
+    /// The answer as JSON with sorted keys and absent fields left out, as `TideJSON`'s encoder
+    /// writes it, without its cost: it is the answer a server sends most often.
+    public var jsonBytes: [UInt8] {
+        var writer = JSONWriter(capacity: 96 + (watcher?.utf8.count ?? 0) + (publisherKeys?.utf8.count ?? 0))
+        writer.raw("{")
+        writer.key("device")
+        writer.string(device.rawValue)
+        if let publisherKeys {
+            writer.comma()
+            writer.key("publisherKeys")
+            writer.string(publisherKeys)
+        }
+        writer.comma()
+        writer.key("status")
+        writer.string(status)
+        if let watcher {
+            writer.comma()
+            writer.key("watcher")
+            writer.string(watcher)
+        }
+        writer.raw("}")
+        return writer.bytes
+    }
+}

@@ -436,14 +436,16 @@ public actor Inventory {
         var shared: [DeviceID: Date]?
         if watch.sharesHeartbeats, now - lastSharedRead >= watch.sharedReadInterval {
             lastSharedRead = now
-            shared = await sharedLastHeard(watch: watch)
+            shared = await sharedLastHeard(watch: watch, quietFor: (schedule.heartbeatTimeout - watch.sharedReadInterval).inSeconds)
         }
         await enterWrites()
         defer { writes.leave() }
         let wallNow = Date()
         let timeout = schedule.heartbeatTimeout.inSeconds
-        // At most a heartbeat timeout more: a fleet whose heartbeats all stopped is no lag.
-        if let newest = shared?.values.max() { sharedLag = min(max(0, wallNow.timeIntervalSince(newest)), timeout) }
+        // The age of the newest heartbeat another replica received, when one was read; at most a
+        // heartbeat timeout more: a fleet whose heartbeats all stopped is no lag.
+        let heardElsewhereNewest = shared?.filter { $0.value > (lastHeartbeat[$0.key] ?? .distantPast) }.values.max()
+        if let newest = heardElsewhereNewest { sharedLag = min(max(0, wallNow.timeIntervalSince(newest)), timeout) }
         let lateTimeout = timeout + max(watch.sharedLag.inSeconds, sharedLag)
         if let shared { await adopt(shared, recent: wallNow.addingTimeInterval(-lateTimeout)) }
         // The silence a device's heartbeats may keep before it is probed.
@@ -515,9 +517,18 @@ public actor Inventory {
         return ids
     }
 
-    /// When the watched devices last sent a heartbeat, to any replica (the shared store).
-    private func sharedLastHeard(watch: WatchedDevices) async -> [DeviceID: Date]? {
-        let watched = (watchedDevices(watch) ?? devices.keys.filter(watch.watches)).filter { devices[$0].map { $0.trust != .revoked } ?? false }
+    /// When the watched devices that this replica has not heard from for `quietFor` seconds last
+    /// sent a heartbeat, to any replica (the shared store). The others send theirs here: reading
+    /// them too cost a row per device four times a second in every replica and in PostgreSQL.
+    /// `quietFor` is a read interval short of the heartbeat timeout, so that a device whose
+    /// heartbeats went to another replica is read before its silence here counts.
+    private func sharedLastHeard(watch: WatchedDevices, quietFor: TimeInterval) async -> [DeviceID: Date]? {
+        let quietSince = Date().addingTimeInterval(-quietFor)
+        let watched = (watchedDevices(watch) ?? devices.keys.filter(watch.watches)).filter { id in
+            guard let device = devices[id], device.trust != .revoked else { return false }
+            return (lastHeartbeat[id] ?? .distantPast) < quietSince
+        }
+        guard !watched.isEmpty else { return [:] }
         do {
             return try await store.lastHeard(of: watched)
         } catch {

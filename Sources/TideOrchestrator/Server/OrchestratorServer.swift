@@ -186,7 +186,7 @@ public struct OrchestratorServer: TideServer {
         }
         let deviceRoutes = WasmiotDeviceRoutes(
             inventory: inventory, registrar: registrar, maxBodyBytes: configuration.maxBodyBytes, fleetToken: fleetToken,
-            enrollment: enrollment, logger: logger,
+            enrollment: enrollment, certificatesShown: tls != nil, logger: logger,
             onHeartbeat: { beat in
                 guard let reported = beat.deployments else { return }
                 await controller.observe(beat.id, running: reported)
