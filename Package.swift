@@ -319,7 +319,7 @@ let package = Package(
         .testTarget(
             name: "TideStoreTests",
             dependencies: [
-                "TideModel", "TideStore", "TidePostgresStore", "TidePackageFormat", "TideTesting",
+                "TideModel", "TideStore", "TidePostgresStore", "TidePackageFormat", "TideTesting", "TideFixtures",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -124,7 +124,7 @@ public final class TideStore: Sendable {
                 sql: "UPDATE device SET health = ?, last_seen = ?, reported = COALESCE(?, reported), heard = COALESCE(?, heard) WHERE id = ?")
             for update in updates {
                 // The column's own encoder, as `DeviceRecord` reads it (dates in milliseconds since 1970).
-                let health = try DeviceRecord.jsonText(update.health, column: "health")
+                let health = try DeviceRecord.healthText(update.health)
                 try statement.execute(arguments: [health, update.lastSeen, update.reportedText, update.heard, update.device.rawValue])
             }
         }

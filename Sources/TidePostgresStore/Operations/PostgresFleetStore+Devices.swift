@@ -114,7 +114,7 @@ extension PostgresFleetStore {
         var heard: [Date] = []
         for update in updates {
             ids.append(update.device.rawValue)
-            healths.append(try DeviceRecord.jsonText(update.health, column: "health"))
+            healths.append(try DeviceRecord.healthText(update.health))
             times.append(StoredTime.written(update.lastSeen))
             reports.append(update.reportedText ?? "")
             heardSet.append(update.heard != nil)
