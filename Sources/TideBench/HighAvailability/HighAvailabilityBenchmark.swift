@@ -19,7 +19,9 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
             replicas (r1-r3, fixed ports, --lease-ttl) as child processes. The devices are registered through \
             the replicas in turn, each heartbeating from then on every --heartbeat-interval, device i first to \
             replica i mod 3, moving to the next URL after two failed heartbeats and to the replica an answer \
-            names as the device's watcher, as supervisors given every replica's URL do (heartbeats.movesToWatcher). Steady run (--steady-seconds): heartbeats only; their rate and latency, the events \
+            names as the device's watcher, as supervisors given every replica's URL do (heartbeats.movesToWatcher). \
+            The heartbeats go over 64 kept-open connections per replica, pipelined, 1,024 devices' at a time \
+            (a slow answer stretches the interval of the devices behind it instead of piling up requests). Steady run (--steady-seconds): heartbeats only; their rate and latency, the events \
             written (none is expected), replica CPU and PostgreSQL load.
 
             Leader trials: SIGKILL the leader, poll the survivors until one leads with reconcilingSince after \
