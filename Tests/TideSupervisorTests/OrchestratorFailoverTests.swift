@@ -33,6 +33,25 @@ import TideSupervisor
         func received(from port: Int) -> Bool { ports.withLock { $0.contains(port) } }
     }
 
+    @Test func aSlowAnswerDoesNotSpaceHeartbeatsOut() async throws {
+        let arrivals = Mutex<[ContinuousClock.Instant]>([])
+        let orchestrator = try await startServer(logger: testLogger) {
+            let router = Router()
+            router.post("file/device/heartbeat") { _, _ -> Response in
+                arrivals.withLock { $0.append(.now) }
+                try await Task.sleep(for: .seconds(1))
+                return Response(status: .ok)
+            }
+            return router
+        }
+        _ = try await startSupervisor(orchestrators: [orchestrator.base], heartbeatInterval: .seconds(2))
+        #expect(try await eventually(timeout: .seconds(60)) { arrivals.withLock { $0.count >= 5 } })
+        // From the start of one to the start of the next: 2 s apart, not 3 s (interval plus answer).
+        let times = arrivals.withLock { Array($0.suffix(4)) }
+        let mean = (times[3] - times[0]) / 3
+        #expect(mean < .milliseconds(2500), "heartbeats \(mean) apart")
+    }
+
     @Test func heartbeatsMovePastADeadURLToTheLiveOrchestrator() async throws {
         let (receiver, orchestrator) = try await Receiver.start()
         let supervisor = try await startSupervisor(

@@ -71,7 +71,7 @@ struct SupervisorCommand: AsyncParsableCommand {
         valueName: "fingerprint"))
     var caFingerprint: String?
 
-    @Option(name: .customLong("heartbeat-interval"), help: ArgumentHelp("Seconds between heartbeats; 0 turns them off.", valueName: "seconds"))
+    @Option(name: .customLong("heartbeat-interval"), help: ArgumentHelp("Seconds from the start of one heartbeat to the start of the next (a slow answer does not space them out); 0 turns them off.", valueName: "seconds"))
     var heartbeatInterval = 1.0
 
     @Option(name: .customLong("max-memory-pages"), help: "Linear memory a module may use, in 64 KiB pages.")

@@ -6,7 +6,8 @@ import NIOSSL
 import ServiceLifecycle
 import TideModel
 
-/// Posts a heartbeat to `<orchestrator>/file/device/heartbeat` every interval while an
+/// Posts a heartbeat to `<orchestrator>/file/device/heartbeat` every interval (from the start of
+/// one to the start of the next, so that a slow answer does not space them out) while an
 /// orchestrator is known, with what proves the device belongs to the fleet: its certificate
 /// (mutual TLS) once enrolled, else the fleet token (`--token`). Given several orchestrator URLs,
 /// heartbeats move to the next after two failures in a row at one (logged at info), and to the
@@ -42,6 +43,9 @@ struct HeartbeatService: Service {
             // Watcher URLs named that are not among the orchestrator URLs (said once each).
             var unknownWatchers: Set<String> = []
             while !Task.isCancelled {
+                // The interval counts from the start of this heartbeat: a slow answer does not
+                // stretch it past the server's silence timeout (1.2 s for heartbeats each second).
+                let started = ContinuousClock.now
                 if let url = await link.url {
                     do {
                         let ack = try await send(await beat(), to: url)
@@ -95,7 +99,7 @@ struct HeartbeatService: Service {
                         }
                     }
                 }
-                try? await Task.sleep(for: refusedWait ?? interval)
+                try? await Task.sleep(until: started + (refusedWait ?? interval), clock: .continuous)
             }
         }
     }
