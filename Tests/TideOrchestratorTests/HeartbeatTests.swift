@@ -81,4 +81,23 @@ struct HeartbeatTests {
         // Still serving (a loaded test machine may take a while to answer).
         #expect(await HTTPProbe.answers(server.baseURL + "/healthz", timeout: .seconds(10)))
     }
+    @Test("a heartbeat the fast reader leaves alone is decoded as before: accepted when valid, refused with where it is wrong")
+    func decoderFallback() async throws {
+        let server = try await TestServer.start()
+        let device = try await FakeDevice.start(tideID: "gw-escaped")
+        let registered = try await server.client.addDevice(address: device.address)
+        // An escape and a field Tide does not know: the decoder reads it, and ignores the field.
+        let escaped = #"{"id": "gw-\u0065scaped", "health": {"cpuUsage": 0.5, "memoryUsage": 0.5}, "firmware": "1.2"}"#
+        let accepted = try await server.request(.POST, "/file/device/heartbeat", body: escaped, token: .some(server.fleetToken))
+        #expect(accepted.status == 200, "\(accepted.body)")
+        #expect(try JSONDecoder().decode(HeartbeatAck.self, from: Data(accepted.body.utf8)) == HeartbeatAck(status: "known", device: registered.id))
+
+        let truncated = try await server.request(
+            .POST, "/file/device/heartbeat", body: #"{"id": "gw-escaped", "health": {"cpuUsage": 0.9"#, token: .some(server.fleetToken))
+        #expect(truncated.status == 400)
+        #expect(errorOf(truncated.body)?.message.hasPrefix("invalid JSON") == true, "\(truncated.body)")
+        let noHealth = try await server.request(.POST, "/file/device/heartbeat", body: #"{"id": "gw-escaped"}"#, token: .some(server.fleetToken))
+        #expect(errorOf(noHealth.body)?.message == "missing field health")
+        #expect(try await server.client.device(registered.id).health?.cpuUsage == 0.5)
+    }
 }

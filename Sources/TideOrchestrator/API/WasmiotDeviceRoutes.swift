@@ -82,7 +82,7 @@ struct WasmiotDeviceRoutes {
     func heartbeat(_ request: Request, _ context: TideRequestContext) async throws -> Response {
         let peer = certificatesShown ? await enrollment.identity(of: context.presentedCertificate()) : nil
         if peer == nil { try BearerToken.requireFleetToken(fleetToken, in: request) }
-        let beat = try await request.decodeJSON(Heartbeat.self, limit: maxBodyBytes)
+        let beat = try await request.decodeJSON(Heartbeat.self, limit: maxBodyBytes, plain: Heartbeat.init(plainJSON:))
         guard DeviceID.isValid(beat.id.rawValue) else {
             throw APIError.badRequest("id must be 1-128 letters, digits, \"-\", \"_\" or \".\"")
         }
@@ -91,20 +91,21 @@ struct WasmiotDeviceRoutes {
         if let peer { enrolledLabels = try enrollment.authenticate(peer, as: beat.id.rawValue) }
         // Enrolled devices learn which publisher keys the server hands out.
         let keysDigest = peer.map { _ in enrollment.publisherKeys.digest }
-        let trust = await inventory.trust(of: beat.id)
-        if trust == .revoked {
-            throw APIError(.forbidden, code: "device_revoked", InventoryError.revoked(beat.id).description)
-        }
-        if trust == nil, let removal = await inventory.removal(of: beat.id) { throw InventoryError.removed(removal) }
-        // A device that shows its certificate for the first time is registered again: trusted by
-        // it, and reached over HTTPS.
-        let upgrade = peer != nil && trust != nil && trust != .certificate
-        if !upgrade, await inventory.recordHeartbeat(beat) {
+        switch await inventory.accept(beat, withCertificate: peer != nil) {
+        case .recorded:
             if wantsHeartbeat(beat) {
                 let observe = onHeartbeat
                 Task { await observe(beat) }
             }
             return .jsonBytes(HeartbeatAck(status: "known", device: beat.id, publisherKeys: keysDigest, watcher: watcherOf(beat.id)).jsonBytes)
+        case .revoked:
+            throw APIError(.forbidden, code: "device_revoked", InventoryError.revoked(beat.id).description)
+        case .removed(let removal):
+            throw InventoryError.removed(removal)
+        case .unknown, .certificateUpgrade:
+            // Registered below: a device new here, or one that shows its certificate for the first
+            // time (trusted by it from then on, and reached over HTTPS).
+            break
         }
         guard let host = context.remoteIP, let port = beat.port, (1...65535).contains(port) else {
             throw APIError.notFound("device \(beat.id) is not registered; send port in the heartbeat or register it first")

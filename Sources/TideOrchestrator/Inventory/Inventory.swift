@@ -362,6 +362,31 @@ public actor Inventory {
     /// A heartbeat from a Tide supervisor: proof of life like a successful probe. Returns false
     /// when the device is unknown.
     /// Heartbeats carry the fleet token, so an unverified device that sends one becomes trusted.
+    /// What became of a heartbeat `accept` was given.
+    public enum HeartbeatOutcome: Sendable, Equatable {
+        /// Recorded for a known device.
+        case recorded
+        /// Not recorded: the device is not known here (register it first).
+        case unknown
+        /// Not recorded: a known device shows a certificate for the first time and must be
+        /// registered again, trusted by it.
+        case certificateUpgrade
+        case revoked
+        case removed(RemovedDevice)
+    }
+
+    /// A heartbeat's checks and its record in one call (one hop to the actor per heartbeat, with no
+    /// change between the checks and the record): a revoked device's is refused, a removed one's
+    /// too, and a device that shows a certificate (`withCertificate`) while trusted otherwise must
+    /// register again first.
+    public func accept(_ heartbeat: Heartbeat, withCertificate: Bool) async -> HeartbeatOutcome {
+        let trust = devices[heartbeat.id]?.trust
+        if trust == .revoked { return .revoked }
+        if trust == nil, let removal = removed[heartbeat.id] { return .removed(removal) }
+        if withCertificate, trust != nil, trust != .certificate { return .certificateUpgrade }
+        return await recordHeartbeat(heartbeat) ? .recorded : .unknown
+    }
+
     public func recordHeartbeat(_ heartbeat: Heartbeat) async -> Bool {
         // The common case changes nothing stored (an alive, trusted device that keeps beating):
         // it does not queue behind the changes being written, so that a burst of those (devices
