@@ -90,10 +90,12 @@ struct HighAvailabilityBenchmark: AsyncParsableCommand {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tide-bench-ha-\(UUID().uuidString)").path
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = .seconds(2)
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
+        configuration.connectionPool = .init(idleTimeout: ClientConnections.idleTimeout, concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         // Its own connection pool: the heartbeats' connections do not queue the load's requests.
-        let loadHTTP = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5))))
+        var loadConfiguration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5)))
+        loadConfiguration.connectionPool.idleTimeout = ClientConnections.idleTimeout
+        let loadHTTP = HTTPClient(eventLoopGroupProvider: .singleton, configuration: loadConfiguration)
         let outcome: Result<String, any Error>
         do {
             outcome = .success(try await measure(database: database, directory: directory, http: http, loadHTTP: loadHTTP))

@@ -56,6 +56,7 @@ public struct SupervisorServer: TideServer {
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.timeout.connect = .seconds(2)
         clientConfiguration.connectionPool.retryConnectionEstablishment = false
+        clientConfiguration.connectionPool.idleTimeout = ClientConnections.idleTimeout
         if let enrolled {
             // Downloads and chained calls trust the fleet CA; heartbeats and renewal add the certificate.
             clientConfiguration.tlsConfiguration = try Self.trusting(caPEM: enrolled.caPEM, what: "the fleet CA in \(directory.tlsRoot)")
