@@ -77,4 +77,20 @@ struct PlainHTTPDeviceTests {
         #expect(try await HTTPProbe.get(plain + "/api/v1/devices", token: server.token).status == 404)
         #expect(try await HTTPProbe.get(plain + "/enroll/ca").status == 404)
     }
+    @Test("a port already in use: the server does not start, and says which address and option")
+    func portInUse() async throws {
+        let occupant = try await FakeDevice.start(tideID: "occupant")
+        do {
+            _ = try await TestServer.start(port: occupant.port)
+            Issue.record("a server started on a port in use")
+        } catch {
+            #expect("\(error)".contains("cannot listen on 127.0.0.1:\(occupant.port) (--port): the address is in use"), "\(error)")
+        }
+        do {
+            _ = try await TestServer.start(transport: .fleetCA(extraHosts: []), plainHTTPPort: occupant.port)
+            Issue.record("a server started with its plain-HTTP port in use")
+        } catch {
+            #expect("\(error)".contains("cannot listen on 127.0.0.1:\(occupant.port) (--plain-http-port): the address is in use"), "\(error)")
+        }
+    }
 }

@@ -271,11 +271,11 @@ public struct OrchestratorServer: TideServer {
             onRunning: { port in
                 if let plainPorts {
                     var next = plainPorts.makeAsyncIterator()
-                    if let plainPort = await next.next() {
-                        let url = PlainDeviceListener.baseURL(publicURL: configuration.publicURL, reachableHost: reachable, port: plainPort)
-                        await controller.setPlainURL(url)
-                        logger.notice("devices without a fleet certificate (wasmiot supervisors) download modules over plain HTTP from \(url); device routes only")
-                    }
+                    // No port: the plain listener could not start, and the server is stopping.
+                    guard let plainPort = await next.next() else { return }
+                    let url = PlainDeviceListener.baseURL(publicURL: configuration.publicURL, reachableHost: reachable, port: plainPort)
+                    await controller.setPlainURL(url)
+                    logger.notice("devices without a fleet certificate (wasmiot supervisors) download modules over plain HTTP from \(url); device routes only")
                 }
                 if configuration.publicURL == nil {
                     let url = "\(scheme)://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)"
@@ -295,7 +295,7 @@ public struct OrchestratorServer: TideServer {
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    .init(service: app),
+                    .init(service: NamedListener(app, host: host, port: configuration.port, option: "--port")),
                     .init(service: ShutdownNotice(workers: workers, controller: controller), successTerminationBehavior: .ignore),
                 ],
                 logger: logger))

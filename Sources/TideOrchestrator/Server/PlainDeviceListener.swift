@@ -26,9 +26,12 @@ enum PlainDeviceListener {
         host: String, port: Int, deviceRoutes: WasmiotDeviceRoutes, moduleRoutes: WasmiotModuleRoutes, metrics: ServerMetrics,
         logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void
     ) -> any Service {
-        Application(
-            tide: deviceRouter(deviceRoutes, moduleRoutes, metrics: metrics), server: .tide(additionalChannelHandlers: [ConnectionWatchHandler()]),
-            host: host, port: port, serverName: "tide", logger: logger, onRunning: onRunning)
+        NamedListener(
+            Application(
+                tide: deviceRouter(deviceRoutes, moduleRoutes, metrics: metrics),
+                server: .tide(additionalChannelHandlers: [ConnectionWatchHandler()]),
+                host: host, port: port, serverName: "tide", logger: logger, onRunning: onRunning),
+            host: host, port: port, option: "--plain-http-port")
     }
 
     /// The listener's base URL as devices reach it: the host of `--public-url` if given, else the

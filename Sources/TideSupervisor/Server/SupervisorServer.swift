@@ -157,7 +157,7 @@ public struct SupervisorServer: TideServer {
             })
 
         do {
-            try await GracefulServiceGroup.run(app, logger: logger)
+            try await GracefulServiceGroup.run(NamedListener(app, host: host, port: configuration.port, option: "--port"), logger: logger)
         } catch {
             try? await client.shutdown()
             throw error
