@@ -359,9 +359,6 @@ public actor Inventory {
         }
     }
 
-    /// A heartbeat from a Tide supervisor: proof of life like a successful probe. Returns false
-    /// when the device is unknown.
-    /// Heartbeats carry the fleet token, so an unverified device that sends one becomes trusted.
     /// What became of a heartbeat `accept` was given.
     public enum HeartbeatOutcome: Sendable, Equatable {
         /// Recorded for a known device.
@@ -387,6 +384,9 @@ public actor Inventory {
         return await recordHeartbeat(heartbeat) ? .recorded : .unknown
     }
 
+    /// A heartbeat from a Tide supervisor: proof of life like a successful probe. Returns false
+    /// when the device is unknown.
+    /// Heartbeats carry the fleet token, so an unverified device that sends one becomes trusted.
     public func recordHeartbeat(_ heartbeat: Heartbeat) async -> Bool {
         // The common case changes nothing stored (an alive, trusted device that keeps beating):
         // it does not queue behind the changes being written, so that a burst of those (devices
