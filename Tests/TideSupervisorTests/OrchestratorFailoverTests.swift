@@ -47,7 +47,7 @@ import TideSupervisor
             return router
         }
         _ = try await startSupervisor(orchestrators: [orchestrator.base], heartbeatInterval: .seconds(2))
-        #expect(try await eventually(timeout: .seconds(60)) { beats.withLock { $0.count >= 5 } })
+        #expect(try await eventually(timeout: .seconds(120)) { beats.withLock { $0.count >= 5 } })
         // From the start of one to the start of the next: the next arrives 2 s after the last one
         // arrived, not 2 s after its answer. Measured against each answer's own time, so that a
         // loaded machine (slower answers) does not change the verdict.

@@ -112,19 +112,11 @@ public actor Inventory {
 
     public func device(_ id: DeviceID) -> Device? { devices[id] }
 
-    /// How far the device is trusted, nil when unknown (without copying the whole device).
-    func trust(of id: DeviceID) -> DeviceTrust? { devices[id]?.trust }
-
     /// The names of those of `ids` the inventory knows.
     func names(of ids: [DeviceID]) -> [DeviceID: String] {
         var names: [DeviceID: String] = [:]
         for id in ids { if let device = devices[id] { names[id] = device.name } }
         return names
-    }
-
-    /// The removal that refuses `id`'s heartbeats: nil when the device is known or was never removed.
-    public func removal(of id: DeviceID) -> RemovedDevice? {
-        devices[id] == nil ? removed[id] : nil
     }
 
     public var count: Int { devices.count }
