@@ -14,13 +14,12 @@ extension Heartbeat {
         var sentAt: Date?
         var health: Health?
         var deployments: [DeploymentState]?
-        // The fields read so far, one bit each: a field named twice goes to the decoder.
+        // The fields read so far, one bit each (`plainFields`): a field named twice goes to the decoder.
         var seen: UInt8 = 0
-        let fields = ["id", "name", "port", "sentAt", "health", "deployments"]
         let complete =
             cursor.take(UInt8(ascii: "{"))
             && cursor.members { cursor, key in
-                guard let field = fields.firstIndex(of: key), seen & (1 << field) == 0 else { return false }
+                guard let field = Self.plainFields.firstIndex(of: key), seen & (1 << field) == 0 else { return false }
                 seen |= 1 << field
                 switch key {
                 case "id":
@@ -53,6 +52,8 @@ extension Heartbeat {
         guard complete, let id, let health else { return nil }
         self.init(id: DeviceID(id), name: name, port: port, sentAt: sentAt, health: health, deployments: deployments)
     }
+
+    private static let plainFields = ["id", "name", "port", "sentAt", "health", "deployments"]
 
     private static func health(_ cursor: inout JSONCursor) -> Health? {
         var cpu: Double?
