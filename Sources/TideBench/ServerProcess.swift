@@ -68,8 +68,12 @@ final class ServerProcess {
     func cpuSeconds() -> Double { Self.cpuSeconds(pid: process.processIdentifier) }
 
     /// User plus system CPU time of process `pid`, from /proc/PID/stat.
-    static func cpuSeconds(pid: Int32) -> Double {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
+    static func cpuSeconds(pid: Int32) -> Double { cpuSeconds(stat: "/proc/\(pid)/stat") }
+
+    /// User plus system CPU time from a stat file of proc(5): a process's or a thread's
+    /// (`/proc/PID/task/TID/stat`).
+    static func cpuSeconds(stat path: String) -> Double {
+        guard let stat = try? String(contentsOfFile: path, encoding: .utf8), let close = stat.lastIndex(of: ")") else {
             return 0
         }
         let fields = stat[stat.index(after: close)...].split(separator: " ")

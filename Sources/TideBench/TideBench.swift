@@ -19,7 +19,7 @@ struct TideBench: AsyncParsableCommand {
             InventoryBenchmark.self, ResolveBenchmarkCommand.self, MonitorBenchmark.self, SupervisorBenchmarkCommand.self,
             DiscoveryBenchmark.self, SolveBenchmarkCommand.self, PlanBenchmarkCommand.self, DeployBenchmark.self,
             FailoverBenchmark.self, EnrollBenchmark.self, MetricsBenchmark.self, DashboardFleet.self, HighAvailabilityBenchmark.self,
-            LiquidBenchmark.self,
+            LiquidBenchmark.self, ProbeBenchmark.self,
         ]
     )
 }

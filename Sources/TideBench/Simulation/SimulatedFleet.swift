@@ -92,6 +92,17 @@ final class SimulatedFleet: Sendable {
         }
     }
 
+    /// The /proc stat files of the devices' event-loop threads (for their CPU time).
+    func threadStatFiles() async throws -> [String] {
+        var files: [String] = []
+        for loop in group.makeIterator() {
+            // /proc/thread-self links to PID/task/TID of the thread that reads it.
+            let task = try await loop.submit { try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self") }.get()
+            files.append("/proc/\(task)/stat")
+        }
+        return files
+    }
+
     func shutdown() async {
         for channel in channels.withLockedValue({ Array($0.values) }) { try? await channel.close() }
         try? await group.shutdownGracefully()

@@ -12,9 +12,24 @@ public struct DeviceProbe: Sendable {
     static let maxAnswerBytes = 1 << 20
 
     let client: HTTPClient
+    /// Devices served over plain HTTP that close every connection after answering (wasmiot's Flask
+    /// supervisors): one new connection per request, without AsyncHTTPClient, whose pool has
+    /// nothing to keep for them.
+    let plain: PlainHTTPGet?
+    /// The plain-HTTP devices last seen closing their connection after an answer.
+    let closing = ClosingDevices()
 
+    /// `client` reaches devices that serve HTTPS or keep connections open; the rest are asked on
+    /// its event loops.
     public init(client: HTTPClient) {
         self.client = client
+        plain = PlainHTTPGet(group: client.eventLoopGroup)
+    }
+
+    /// Every device asked through `client`: the reference of `tide-bench probes`.
+    package init(everyDeviceThrough client: HTTPClient) {
+        self.client = client
+        plain = nil
     }
 
     /// The description as received (parsed JSON) and what Tide reads from it.
@@ -49,18 +64,7 @@ public struct DeviceProbe: Sendable {
     func getJSON(_ endpoint: DeviceEndpoint, path: String, timeout: Duration) async throws(ProbeError)
         -> ([UInt8], JSONValue)
     {
-        let url = endpoint.baseURL + path
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "Accept", value: "application/json")
-        let body: ByteBuffer
-        let status: HTTPResponseStatus
-        do {
-            let response = try await client.execute(request, timeout: .nanoseconds(timeout.inNanoseconds))
-            status = response.status
-            body = try await response.body.collect(upTo: Self.maxAnswerBytes)
-        } catch {
-            throw Self.classify(error, endpoint: endpoint, request: "GET " + path, timeout: timeout)
-        }
+        let (status, body) = try await get(endpoint, path: path, timeout: timeout)
         guard status == .ok else {
             throw ProbeError(.httpStatus, "\(endpoint) answered GET \(path) with HTTP \(status.code) \(status.reasonPhrase)")
         }
@@ -70,6 +74,50 @@ public struct DeviceProbe: Sendable {
         } catch {
             let preview = String(decoding: body.readableBytesView.prefix(60), as: UTF8.self)
             throw ProbeError(.notJSON, "\(endpoint) answered GET \(path) with something that is not JSON: \"\(preview)\"")
+        }
+    }
+
+    private func get(_ endpoint: DeviceEndpoint, path: String, timeout: Duration) async throws(ProbeError)
+        -> (HTTPResponseStatus, ByteBuffer)
+    {
+        if let plain, !endpoint.secure, closing.contains(endpoint) {
+            do throws(PlainHTTPGet.Failure) {
+                let answer = try await plain.get(
+                    host: endpoint.host, port: endpoint.port, path: path, timeout: timeout, maxBytes: Self.maxAnswerBytes)
+                if answer.keepsConnection { closing.remove(endpoint) }
+                return (answer.status, answer.body)
+            } catch {
+                throw Self.classify(error, endpoint: endpoint, request: "GET " + path, timeout: timeout)
+            }
+        }
+        var request = HTTPClientRequest(url: endpoint.baseURL + path)
+        request.headers.add(name: "Accept", value: "application/json")
+        do {
+            let response = try await client.execute(request, timeout: .nanoseconds(timeout.inNanoseconds))
+            if plain != nil, !endpoint.secure, !HTTPResponseHead(version: response.version, status: response.status, headers: response.headers).isKeepAlive {
+                closing.insert(endpoint)
+            }
+            return (response.status, try await response.body.collect(upTo: Self.maxAnswerBytes))
+        } catch {
+            throw Self.classify(error, endpoint: endpoint, request: "GET " + path, timeout: timeout)
+        }
+    }
+
+    static func classify(_ failure: PlainHTTPGet.Failure, endpoint: DeviceEndpoint, request: String, timeout: Duration) -> ProbeError {
+        switch failure {
+        case .timeout:
+            return ProbeError(.timeout, "\(endpoint) did not answer \(request) within \(timeout.secondsText)")
+        case .closedEarly:
+            return ProbeError(.unreachable, "\(endpoint) closed the connection during \(request)")
+        case .tooLarge:
+            return ProbeError(.badShape, "\(endpoint) answered \(request) with more than \(maxAnswerBytes) bytes")
+        case .connect(let error):
+            if case ChannelError.connectTimeout = error {
+                return ProbeError(.timeout, "\(endpoint) did not answer \(request) within \(timeout.secondsText)")
+            }
+            return classify(error, endpoint: endpoint, request: request, timeout: timeout)
+        case .connection(let error):
+            return classify(error, endpoint: endpoint, request: request, timeout: timeout)
         }
     }
 

@@ -120,16 +120,7 @@ public struct OrchestratorServer: TideServer {
             _ = await BundledRegistry.load(from: bundled, into: registry, logger: logger)
         }
 
-        var clientConfiguration = HTTPClient.Configuration()
-        clientConfiguration.timeout.connect = .seconds(2)
-        // A refused connection is failure evidence now, not something to retry until the deadline.
-        clientConfiguration.connectionPool.retryConnectionEstablishment = false
-        // Probes every second reuse their connection; a device that heartbeats is not left holding
-        // an idle one for a minute (with thousands of devices that is thousands of sockets each side).
-        clientConfiguration.connectionPool.idleTimeout = .seconds(5)
-        // Shown to devices that serve HTTPS: the server's certificate is what they take deployments from.
-        if let tls { clientConfiguration.tlsConfiguration = tls.client }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let client = HTTPClient.forDevices(tls: tls?.client)
         let probe = DeviceProbe(client: client)
         let started = Date()
         if let publicURL = configuration.publicURL { cluster.setURL(publicURL) }
