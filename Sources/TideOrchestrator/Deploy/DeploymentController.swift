@@ -21,7 +21,7 @@ actor DeploymentController {
     var deployments: [String: Deployment]
     var publicURL: String
     /// Per device: the deployments it last reported (id -> generation), and when.
-    var observations: [DeviceID: (reported: [String: Int64], at: Date)] = [:]
+    nonisolated let observations = Observations()
     /// Per deployment: its steps' result labels, read once per generation (see `Run/RunLabels`).
     var runLabels: [String: RunLabels] = [:]
     /// Per deployment: what the operator asked of its running rollout, taken at the next stage.
@@ -75,7 +75,7 @@ actor DeploymentController {
         do {
             let stored = try await store.deployments()
             deployments = Dictionary(stored.map { ($0.name, $0) }) { first, _ in first }
-            observations.removeAll()
+            observations.forgetAll()
             runLabels.removeAll()
         } catch {
             logger.error("cannot read the deployments from the store: \(error)")
@@ -162,7 +162,7 @@ actor DeploymentController {
             throw .internalFailure(error.description)
         }
         // What these devices report is to be compared with the new desired state afresh.
-        for device in Set(deployment.installed.keys).union(deployment.devices) { observations[device] = nil }
+        observations.forget(Set(deployment.installed.keys).union(deployment.devices))
         deployments[deployment.name] = deployment
         announce(stored)
     }

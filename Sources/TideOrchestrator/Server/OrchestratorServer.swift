@@ -182,7 +182,7 @@ public struct OrchestratorServer: TideServer {
                 guard let reported = beat.deployments else { return }
                 await controller.observe(beat.id, running: reported)
             },
-            wantsHeartbeat: { beat in beat.deployments != nil && cluster.mayLead() },
+            wantsHeartbeat: { beat in beat.deployments.map { controller.isNews(beat.id, running: $0) } ?? false },
             watcherOf: { id in cluster.watcherURL(of: id) })
         let moduleRoutes = WasmiotModuleRoutes(registry: registry)
         if let shared {

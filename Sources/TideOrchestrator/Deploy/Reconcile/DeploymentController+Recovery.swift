@@ -140,7 +140,14 @@ extension DeploymentController {
     /// removed deployments, or of steps that moved away, are deleted; a node older than the one
     /// the device should run is pushed again; a node at the current generation is accepted.
     func observe(_ device: DeviceID, running reported: [Heartbeat.DeploymentState]) async {
-        await observe(device, running: Dictionary(reported.map { ($0.id, Int64($0.generation)) }) { a, _ in a })
+        await observe(device, running: reported.generations)
+    }
+
+    /// Whether a heartbeat's report would change anything `observe` has settled: the heartbeat
+    /// route asks this first, so the thousands a second that repeat the last report do not queue
+    /// on this actor ahead of the work that moves steps after a death.
+    nonisolated func isNews(_ device: DeviceID, running reported: [Heartbeat.DeploymentState]) -> Bool {
+        cluster.mayLead() && observations.isNews(device, reported.generations, now: Date())
     }
 
     /// `observe` for many devices at once (what the shared store says they reported).
@@ -152,9 +159,7 @@ extension DeploymentController {
     func observe(_ device: DeviceID, running current: [String: Int64]) async {
         // Another replica leads: it settles what the device runs (from the shared store).
         guard cluster.mayLead() else { return }
-        let now = Date()
-        if let last = observations[device], last.reported == current, now.timeIntervalSince(last.at) < 10 { return }
-        observations[device] = (current, now)
+        guard observations.take(device, current, now: Date()) else { return }
         var names = Set(current.keys)
         for deployment in deployments.values
         where deployment.installed[device] != nil || deployment.devices.contains(device) {

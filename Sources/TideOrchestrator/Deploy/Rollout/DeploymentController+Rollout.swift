@@ -89,7 +89,7 @@ extension DeploymentController {
             return Dictionary(deployment.devices.map { ($0, error.message) }) { first, _ in first }
         }
         var reported: [DeviceID: Int64] = [:]
-        for device in nodes.keys { reported[device] = observations[device]?.reported[deployment.name] }
+        for device in nodes.keys { reported[device] = observations.reported(device, deployment.name) }
         let round = Rollout.round(deployment, nodes: nodes, reported: reported, now: Date(), only: only)
         deployment = round.deployment
         try? await save(deployment, events: events)
