@@ -103,22 +103,18 @@ public struct DeviceProbe: Sendable {
         }
     }
 
+    /// As `classify` words AsyncHTTPClient's errors: the same failure reads the same either way.
     static func classify(_ failure: PlainHTTPGet.Failure, endpoint: DeviceEndpoint, request: String, timeout: Duration) -> ProbeError {
+        let error: any Error
         switch failure {
-        case .timeout:
-            return ProbeError(.timeout, "\(endpoint) did not answer \(request) within \(timeout.secondsText)")
-        case .closedEarly:
-            return ProbeError(.unreachable, "\(endpoint) closed the connection during \(request)")
-        case .tooLarge:
-            return ProbeError(.badShape, "\(endpoint) answered \(request) with more than \(maxAnswerBytes) bytes")
-        case .connect(let error):
-            if case ChannelError.connectTimeout = error {
-                return ProbeError(.timeout, "\(endpoint) did not answer \(request) within \(timeout.secondsText)")
-            }
-            return classify(error, endpoint: endpoint, request: request, timeout: timeout)
-        case .connection(let error):
-            return classify(error, endpoint: endpoint, request: request, timeout: timeout)
+        case .timeout: error = HTTPClientError.deadlineExceeded
+        case .closedEarly: error = HTTPClientError.remoteConnectionClosed
+        case .tooLarge: error = NIOTooManyBytesError(maxBytes: maxAnswerBytes)
+        case .connect(let cause):
+            if case ChannelError.connectTimeout = cause { error = HTTPClientError.connectTimeout } else { error = cause }
+        case .connection(let cause): error = cause
         }
+        return classify(error, endpoint: endpoint, request: request, timeout: timeout)
     }
 
     /// `request` is what was sent, as `GET /health`.
